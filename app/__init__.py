@@ -1,0 +1,61 @@
+"""SiteCase: create_app() wires configuration, extensions, blueprints and error handlers."""
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import Config
+
+
+def create_app(config_class: type = Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(config_class.INSTANCE_DIR))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+
+    from app import models  # noqa: F401  (register tables)
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = "请先登录。"
+
+    from app.services import audit  # noqa: F401  (attach the audit listener)
+    from app.services.auth import load_user
+
+    login_manager.user_loader(load_user)
+
+    from app.api import bp as api_bp
+    from app.api import errors
+    from app.api.health import health_bp
+    from app.web import bp as web_bp
+
+    csrf.exempt(api_bp)  # the API checks CSRF itself when a browser session is used
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
+    errors.register(app)
+
+    from app.cli import register as register_cli
+
+    register_cli(app)
+    _configure_celery(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _configure_celery(app: Flask) -> None:
+    try:
+        from app.celery_worker import configure_celery
+    except ImportError:  # the worker module arrives with the runner; the web works without it
+        return
+    from app.extensions import celery
+
+    configure_celery(celery, app)

@@ -1,0 +1,59 @@
+"""The directory (org units, enterprises, users) and the read-only audit log."""
+from __future__ import annotations
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok, paging
+from app.schemas.catalog import (AuditEntrySchema, EnterpriseSchema, OrgUnitSchema,
+                                 RoleGrantRequestSchema, UserCreateSchema)
+from app.services import audit_log, directory
+
+
+@bp.get("/org-units")
+def list_org_units():
+    return ok(OrgUnitSchema(many=True).dump(directory.list_org_units(api_actor())))
+
+
+@bp.post("/org-units")
+def create_org_unit():
+    data = OrgUnitSchema().load(request.get_json(silent=True) or {})
+    return ok({"id": directory.create_org_unit(api_actor(), **data)}, status=201)
+
+
+@bp.get("/enterprises")
+def list_enterprises():
+    limit, offset = paging()
+    page = directory.list_enterprises(api_actor(), limit=limit, offset=offset)
+    return ok(EnterpriseSchema(many=True).dump(page.items))
+
+
+@bp.post("/enterprises")
+def create_enterprise():
+    data = EnterpriseSchema().load(request.get_json(silent=True) or {})
+    return ok({"id": directory.create_enterprise(api_actor(), data)}, status=201)
+
+
+@bp.post("/users")
+def create_user():
+    data = UserCreateSchema().load(request.get_json(silent=True) or {})
+    password = data.pop("password")
+    return ok({"id": directory.create_user(api_actor(), data, password)}, status=201)
+
+
+@bp.post("/users/<int:user_id>/roles")
+def grant_role(user_id: int):
+    data = RoleGrantRequestSchema().load(request.get_json(silent=True) or {})
+    grant_id = directory.grant_role(api_actor(), user_id, data["role"], org_unit_id=data["org_unit_id"],
+                                    project_code=data["project_code"])
+    return ok({"id": grant_id}, status=201)
+
+
+@bp.get("/audit-log")
+def list_audit():
+    limit, offset = paging()
+    page = audit_log.list_entries(api_actor(), action=request.args.get("action"),
+                                  username=request.args.get("username"),
+                                  entity_type=request.args.get("entity_type"), limit=limit, offset=offset)
+    return ok(AuditEntrySchema(many=True).dump(page.items), {"total": page.total})

@@ -1,0 +1,65 @@
+"""Bearer tokens for the API; the web session works too, with CSRF on unsafe methods."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from app.api import bp
+from app.api.envelope import ok
+from app.errors import AuthenticationError
+from app.extensions import csrf
+from app.schemas.auth import ActorSchema, TokenRequestSchema
+from app.services import auth
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_ACTOR_KEY = "sitecase.actor"
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def api_actor():
+    """The authenticated actor of this request; raises AuthenticationError."""
+    # Cached on the request itself: `g` can outlive a request when an app context is already pushed.
+    cached = request.environ.get(_ACTOR_KEY)
+    if cached is not None:
+        return cached
+    header = request.headers.get("Authorization", "")
+    actor = None
+    if header.startswith("Bearer "):
+        actor = auth.actor_for_token(header[7:].strip(), client_ip())
+    elif current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        actor = auth.actor_for_user_id(current_user.id, client_ip())
+    if actor is None:
+        raise AuthenticationError()
+    request.environ[_ACTOR_KEY] = actor
+    return actor
+
+
+@bp.post("/auth/token")
+@csrf.exempt
+def issue_token():
+    body = TokenRequestSchema().load(request.get_json(silent=True) or {})
+    actor = auth.authenticate(body["username"], body["password"], client_ip())
+    issued = auth.issue_token(actor)
+    return ok({"token": issued.token, "token_type": "Bearer",
+               "expires_at": issued.expires_at.isoformat()}, status=201)
+
+
+@bp.get("/me")
+def me():
+    return ok(ActorSchema().dump(api_actor()))
+
+
+# Endpoints that need no authenticated actor (devices authenticate with their own token).
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi"}
+
+
+@bp.before_request
+def _authenticate_first():
+    """Authenticate (and check CSRF for browser sessions) before any body is parsed."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        api_actor()

@@ -1,0 +1,57 @@
+"""The one place that maps errors to HTTP. No stack trace ever reaches a client."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError as SchemaError
+from werkzeug.exceptions import HTTPException
+
+from app.api.envelope import error
+from app.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {400: "bad_request", 401: "authentication_required", 403: "permission_denied",
+              404: "not_found", 405: "method_not_allowed", 409: "conflict",
+              413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
+HTTP_MESSAGES = {404: "没有找到该资源。", 405: "不支持该请求方法。", 413: "上传内容超过大小限制。",
+                 400: "请求格式不正确。", 401: "需要登录。", 403: "没有权限。"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" or \
+        request.accept_mimetypes.best == "application/json"
+
+
+def _respond(code: str, message: str, status: int, fields: dict | None = None):
+    if _wants_json():
+        return error(code, message, status, fields)
+    return render_template("error.html", code=code, message=message, status=status), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return _respond(exc.code, exc.message, exc.status, exc.fields)
+
+    @app.errorhandler(SchemaError)
+    def schema_error(exc: SchemaError):
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return _respond("validation_failed", "提交的数据不符合要求。", 422, messages)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _respond("csrf_failed", "页面已过期或缺少安全令牌，请刷新后重试。", 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        return _respond(HTTP_CODES.get(status, "http_error"),
+                        HTTP_MESSAGES.get(status, exc.description or ""), status)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond("internal_error", "服务器内部错误，已记录。", 500)

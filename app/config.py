@@ -1,0 +1,57 @@
+"""The only module that reads os.environ. Every setting has an embedded default."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SITECASE_INSTANCE_DIR", ROOT / "instance"))
+SHARED_DIR = Path(os.environ.get("SITECASE_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sitecase.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Celery: Redis at scale; the embedded default is kombu's filesystem transport.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+    CELERY_RESULT_BACKEND = REDIS_URL or None
+    CELERY_DATA_DIR = INSTANCE_DIR / "celery"
+    CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
+    # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
+    MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
+    MQTT_EMBEDDED = not os.environ.get("MQTT_URL")
+    MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "sitecase")
+    FILES_DIR = Path(os.environ.get("SITECASE_FILES_DIR", INSTANCE_DIR / "files"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    DOMAIN_DIR = Path(os.environ.get("SITECASE_DOMAIN_DIR", ROOT / "app" / "data"))
+    TIMEZONE = "Asia/Shanghai"
+    # Login policy (issue: 5 failures lock the account for 15 minutes).
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", 12))
+    # argon2 cost; tests lower it so a seeded demo does not take seconds.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    DEMO_PASSWORD = os.environ.get("SITECASE_DEMO_PASSWORD", "Demo@2026")
+
+
+class TestConfig(Config):
+    TESTING = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    CELERY_ALWAYS_EAGER = True

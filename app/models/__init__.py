@@ -1,0 +1,14 @@
+"""SQLAlchemy models, one module per aggregate. Importing this registers every table."""
+from app.models.audit import AuditLog
+from app.models.device import DEVICE_TYPES, Device
+from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
+from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, HazardousWork
+from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
+from app.models.project import Project, ProjectParticipant
+from app.models.user import ApiToken, RoleGrant, User
+
+__all__ = [
+    "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device",
+    "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
+    "PARTY_TYPES", "Project", "ProjectParticipant", "RoleGrant", "User", "WORK_STATUSES",
+]

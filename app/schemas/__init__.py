@@ -1,0 +1,1 @@
+"""marshmallow schemas for the API: shape only; rules live in the services."""

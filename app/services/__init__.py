@@ -1,0 +1,1 @@
+"""Use cases: plain functions, one transaction each. They raise DomainError, never HTTP errors."""

@@ -1,0 +1,65 @@
+"""Shared fixtures. `app` runs a test on SQLite and on PostgreSQL; `sqlite_app` on SQLite only."""
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.services import demo
+from tests.support.apps import migrate_to_head, migrated_sqlite_template, sqlite_app as make_sqlite_app
+from tests.support.apps import build_app, truncate_all
+from tests.support.client import ApiClient
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    return migrated_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_app(postgres_url, tmp_path_factory):
+    app = build_app(postgres_url, tmp_path_factory.mktemp("pg-instance"))
+    migrate_to_head(app)
+    return app
+
+
+def _sqlite(sqlite_template, tmp_path):
+    app = make_sqlite_app(sqlite_template, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _postgres(request):
+    app = request.getfixturevalue("_postgres_app")
+    truncate_all(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, sqlite_template, tmp_path):
+    """The app on each backend, inside an app context, with an empty migrated database."""
+    gen = _sqlite(sqlite_template, tmp_path) if request.param == "sqlite" else _postgres(request)
+    yield next(gen)
+    next(gen, None)
+
+
+@pytest.fixture
+def sqlite_app(sqlite_template, tmp_path):
+    gen = _sqlite(sqlite_template, tmp_path)
+    yield next(gen)
+    next(gen, None)
+
+
+@pytest.fixture
+def demo_data(app):
+    """The demo data set loaded into `app`."""
+    demo.seed(app.config["DEMO_PASSWORD"])
+    return app
+
+
+@pytest.fixture
+def api(app):
+    return ApiClient(app.test_client(), app.config["DEMO_PASSWORD"])

@@ -1,0 +1,62 @@
+"""One JSON envelope with stable codes; never a stack trace."""
+from app.domain.credit_code import make_credit_code
+from tests.support.factories import gen_district, gen_user
+
+
+def _root(api):
+    gen_user("sys_admin", username="root", org_unit=gen_district())
+    api.token("root", "Secret#2026")
+
+
+def test_unknown_route_and_method(app, api):
+    assert api.get("/api/v1/nothing-here").get_json()["error"]["code"] == "not_found"
+    r = api.client.delete("/api/v1/auth/token")
+    assert r.status_code == 405 and r.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_schema_errors_list_every_field(app, api):
+    _root(api)
+    r = api.post("/api/v1/enterprises", "root", json={"name": "", "type": "alien"})
+    body = r.get_json()["error"]
+    assert r.status_code == 422 and body["code"] == "validation_failed"
+    assert set(body["fields"]) == {"credit_code", "name", "type"}
+
+
+def test_invalid_credit_code_is_a_field_error(app, api):
+    _root(api)
+    r = api.post("/api/v1/enterprises", "root",
+                 json={"credit_code": "91350100M000100Y44", "name": "某公司", "type": "contractor"})
+    assert r.status_code == 422 and "credit_code" in r.get_json()["error"]["fields"]
+
+
+def test_duplicate_is_a_conflict(app, api):
+    _root(api)
+    body = {"credit_code": make_credit_code("91410100MA40DUP01"), "name": "某公司", "type": "owner"}
+    assert api.post("/api/v1/enterprises", "root", json=body).status_code == 201
+    r = api.post("/api/v1/enterprises", "root", json=body)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "enterprise_exists"
+
+
+def test_oversize_body_is_413(app, api):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    r = api.client.post("/api/v1/auth/token", data="x" * 4096, content_type="application/json")
+    assert r.status_code == 413 and r.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_unexpected_error_hides_the_trace(sqlite_app):
+    app = sqlite_app
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/api/v1/_boom")
+    def boom():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    r = app.test_client().get("/api/v1/_boom")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 500 and r.get_json()["error"]["code"] == "internal_error"
+    assert "secret internals" not in text and "Traceback" not in text
+
+
+def test_non_json_body_is_a_validation_error(app, api):
+    r = api.client.post("/api/v1/auth/token", data="not json", content_type="text/plain")
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"username", "password"}
