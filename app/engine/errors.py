@@ -1,0 +1,27 @@
+"""Engine failures as domain errors, so the service layer can open an incident with the real text."""
+from __future__ import annotations
+
+from app.errors import DomainError
+
+
+class EngineError(DomainError):
+    """The workflow engine could not continue this instance."""
+
+    code = "engine_error"
+    status = 500
+
+    def __init__(self, code: str, message: str, element_id: str | None = None):
+        super().__init__(message, code=code)
+        self.element_id = element_id
+
+    def __str__(self) -> str:
+        where = f" [{self.element_id}]" if self.element_id else ""
+        return f"{self.code}: {self.message}{where}"
+
+
+class SandboxViolation(BaseException):
+    """A script tried to leave the sandbox. BaseException, so `except Exception` in a script cannot hide it."""
+
+
+class ScriptTimeout(BaseException):
+    """The run exceeded its time budget. BaseException for the same reason as SandboxViolation."""

@@ -1,0 +1,110 @@
+"""Parse a bundle of BPMN/DMN bytes and compile one process into a storable spec."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from .errors import EngineError
+from .serialization import dump_spec
+from .specs import upgrade_spec
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_FORM_PROPERTY = "formUiSchemaFilename"
+
+
+@dataclass(frozen=True)
+class CompiledProcess:
+    """What the caller stores per deployed version (spec_json once) and indexes (the lists)."""
+
+    key: str
+    spec_json: str
+    content_hash: str
+    user_tasks: list[dict[str, Any]] = field(default_factory=list)
+    lanes: list[str] = field(default_factory=list)
+    message_starts: list[str] = field(default_factory=list)
+    called_processes: list[str] = field(default_factory=list)
+
+
+def content_hash(files: dict[str, bytes], extra: dict[str, bytes] | None = None) -> str:
+    """sha256 over the sorted files; `extra` lets the caller add the form files it resolved."""
+    digest = hashlib.sha256()
+    for name, data in sorted({**files, **(extra or {})}.items()):
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def parse_xml(data: bytes) -> Any:
+    """lxml root of one file; keeps `sourceline` for error reporting."""
+    return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def build_parser(files: dict[str, bytes], *, validate_xsd: bool = True) -> SpiffBpmnParser:
+    """Feed every .bpmn and .dmn file of the bundle to one parser (call activities cross files)."""
+    parser = SpiffBpmnParser(validator=VALIDATOR if validate_xsd else None)
+    for name in sorted(files):
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix == ".bpmn":
+            parser.add_bpmn_xml(parse_xml(files[name]), filename=name)
+        elif suffix == ".dmn":
+            parser.add_dmn_xml(parse_xml(files[name]), filename=name)
+    return parser
+
+
+def _properties(task_spec: Any) -> dict[str, str]:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+
+
+def describe_specs(specs: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """User tasks (with form names) and lane roles of the given specs."""
+    user_tasks: dict[str, dict[str, Any]] = {}
+    lanes: set[str] = set()
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            if getattr(task_spec, "lane", None):
+                lanes.add(task_spec.lane)
+            if isinstance(task_spec, UserTask) and task_spec.bpmn_id not in user_tasks:
+                props = _properties(task_spec)
+                user_tasks[task_spec.bpmn_id] = {
+                    "process_id": spec.name, "element_id": task_spec.bpmn_id,
+                    "title": task_spec.bpmn_name, "lane": task_spec.lane,
+                    "form": props.get(FORM_PROPERTY), "ui_form": props.get(UI_FORM_PROPERTY),
+                }
+    return sorted(user_tasks.values(), key=lambda t: t["element_id"]), sorted(lanes)
+
+
+def message_start_names(spec: Any) -> list[str]:
+    return sorted(ts.event_definition.name for ts in spec.task_specs.values()
+                  if isinstance(ts, StartEvent)
+                  and isinstance(ts.event_definition, MessageEventDefinition))
+
+
+def compile_process(key: str, files: dict[str, bytes], *,
+                    extra_hash_files: dict[str, bytes] | None = None) -> CompiledProcess:
+    """Parse the bundle and serialize the spec of process `key` with all processes it calls.
+
+    Raises EngineError(`bundle_invalid`) when the bundle does not parse; run
+    `validate_bundle` first for the full list of problems.
+    """
+    try:
+        parser = build_parser(files)
+        spec = upgrade_spec(parser.get_spec(key))
+        subprocess_specs = {name: upgrade_spec(sp)
+                            for name, sp in parser.get_subprocess_specs(key).items()}
+    except (ValidationException, etree.XMLSyntaxError) as exc:
+        raise EngineError("bundle_invalid", str(exc)) from exc
+    user_tasks, lanes = describe_specs([spec, *subprocess_specs.values()])
+    return CompiledProcess(
+        key=key, spec_json=dump_spec(spec, subprocess_specs),
+        content_hash=content_hash(files, extra_hash_files),
+        user_tasks=user_tasks, lanes=lanes, message_starts=message_start_names(spec),
+        called_processes=sorted(subprocess_specs),
+    )

@@ -1,0 +1,209 @@
+"""RestrictedPython sandbox for BPMN scripts, conditions, DMN cells and timer expressions.
+
+Diagrams are edited by process designers, not programmers we trust with the server: scripts see
+task data, an allow-list of builtins and the helpers of `helpers.py`, and nothing else. Every run
+also carries a deadline enforced with a line tracer, so an endless loop stops the run instead of
+a worker.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import lru_cache
+from types import CodeType, ModuleType
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+
+from .errors import SandboxViolation, ScriptTimeout
+from .helpers import make_helpers
+
+SCRIPT_FILENAME = "<bpmn-script>"
+EXPRESSION_FILENAME = "<bpmn-expression>"
+MAX_RANGE = 100_000
+
+# Names that read the real clock; scripts must use the run's now()/today() helpers instead.
+_CLOCK_ATTRIBUTES = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
+
+
+class SandboxCompileError(Exception):
+    """A script or expression that does not compile (syntax) or is refused by policy (unsafe)."""
+
+    def __init__(self, code: str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+
+
+def _safe_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SandboxViolation(f"range() longer than {MAX_RANGE} items is not allowed")
+    return result
+
+
+def _guarded_getattr(obj: Any, name: str) -> Any:
+    if isinstance(obj, ModuleType):
+        raise SandboxViolation(f"attribute access on modules is not allowed ({name!r})")
+    if name in _CLOCK_ATTRIBUTES and isinstance(obj, (date, type)):
+        raise SandboxViolation(f"{name}() reads the real clock; use the now()/today() helpers")
+    try:
+        return safer_getattr(obj, name)
+    except NotImplementedError as exc:  # str.format and string.Formatter escapes
+        raise SandboxViolation(str(exc)) from None
+    except AttributeError as exc:
+        if name.startswith("_") or "restricted name" in str(exc):
+            raise SandboxViolation(str(exc)) from None
+        raise
+
+
+_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+            "//=": operator.ifloordiv, "%=": operator.imod, "|=": operator.ior, "&=": operator.iand}
+
+
+def _inplacevar(op: str, left: Any, right: Any) -> Any:
+    if op not in _INPLACE:
+        raise SandboxViolation(f"operator {op} is not allowed")
+    return _INPLACE[op](left, right)
+
+
+SAFE_BUILTINS: dict[str, Any] = {
+    "None": None, "True": True, "False": False,
+    "len": len, "min": min, "max": max, "sorted": sorted, "str": str, "int": int, "float": float,
+    "round": round, "any": any, "all": all, "dict": dict, "list": list, "tuple": tuple, "set": set,
+    "bool": bool, "abs": abs, "sum": sum, "enumerate": enumerate, "zip": zip, "range": _safe_range,
+    "isinstance": isinstance, "reversed": reversed,
+    "Exception": Exception, "ValueError": ValueError, "KeyError": KeyError, "TypeError": TypeError,
+}
+
+# Refused by name both when compiling (validation) and at run time (clear error, not NameError).
+# (`type`, `input`... stay usable as data variable names: they are simply not provided.)
+FORBIDDEN_NAMES = frozenset({
+    "open", "getattr", "setattr", "delattr", "hasattr", "eval", "exec", "compile", "globals",
+    "locals", "vars", "dir", "breakpoint", "memoryview", "__import__",
+})
+
+
+def _refuse(name: str) -> Any:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise SandboxViolation(f"{name}() is not allowed in BPMN scripts")
+    return refused
+
+
+SAFE_BUILTINS.update({name: _refuse(name) for name in FORBIDDEN_NAMES})
+
+_GUARDS: dict[str, Any] = {
+    "_getattr_": _guarded_getattr,
+    "_getitem_": lambda obj, key: obj[key],
+    "_getiter_": iter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplacevar,
+    "_apply_": lambda func, *args, **kwargs: func(*args, **kwargs),
+}
+
+_LINE_RE = re.compile(r"Line (\d+)")
+
+
+@lru_cache(maxsize=2048)
+def compile_source(source: str, mode: str = "eval") -> CodeType:
+    """Compile under the restricted policy; `mode` is 'eval' (expressions) or 'exec' (scripts).
+
+    Raises SandboxCompileError with code `<script|condition>_syntax` or `script_unsafe`.
+    """
+    kind = "script" if mode == "exec" else "condition"
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise SandboxCompileError(f"{kind}_syntax", f"{exc.msg} (line {exc.lineno})", exc.lineno) \
+            from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            raise SandboxCompileError("script_unsafe", f"{node.id} is not allowed", node.lineno)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise SandboxCompileError("script_unsafe", "import is not allowed", node.lineno)
+    filename = SCRIPT_FILENAME if mode == "exec" else EXPRESSION_FILENAME
+    compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
+    result = compiler(source, filename=filename)
+    if result.errors:
+        match = _LINE_RE.search(result.errors[0])
+        raise SandboxCompileError("script_unsafe", "; ".join(result.errors),
+                                  int(match.group(1)) if match else None)
+    return result.code
+
+
+@contextmanager
+def deadline_trace(deadline: float | None) -> Iterator[None]:
+    """Raise ScriptTimeout inside sandboxed frames once `deadline` (time.monotonic) has passed."""
+    if deadline is None:
+        yield
+        return
+    sandbox_files = (SCRIPT_FILENAME, EXPRESSION_FILENAME)
+
+    def local_trace(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise ScriptTimeout("the run exceeded its time budget (endless loop in a script?)")
+        return local_trace
+
+    def global_trace(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename in sandbox_files:
+            return local_trace(frame, event, arg)
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(global_trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+class Sandbox:
+    """Evaluates expressions and executes scripts for one engine run (one clock, one deadline)."""
+
+    def __init__(self, now: datetime, deadline: float | None = None):
+        self.helpers = make_helpers(now)
+        self.deadline = deadline
+
+    def _globals(self, context: dict[str, Any]) -> dict[str, Any]:
+        scope: dict[str, Any] = {"__builtins__": SAFE_BUILTINS, **_GUARDS, **self.helpers}
+        scope.update(context)
+        return scope
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ScriptTimeout("the run exceeded its time budget")
+
+    def evaluate(self, expression: str, context: dict[str, Any]) -> Any:
+        code = compile_source(expression.strip(), "eval")
+        self.check_deadline()
+        with deadline_trace(self.deadline):
+            return eval(code, self._globals(context))  # noqa: S307 - restricted bytecode
+
+    def execute(self, script: str, context: dict[str, Any],
+                external: dict[str, Any] | None = None) -> None:
+        """Run a script; its top-level variables replace the task data in `context`."""
+        code = compile_source(script, "exec")
+        self.check_deadline()
+        scope = self._globals({**(external or {}), **context})
+        injected = set(scope) - set(context)
+        with deadline_trace(self.deadline):
+            exec(code, scope)  # noqa: S102 - restricted bytecode
+        result = {k: v for k, v in scope.items()
+                  if k not in injected and not callable(v) and not isinstance(v, ModuleType)}
+        context.clear()
+        context.update(result)

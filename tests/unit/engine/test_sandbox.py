@@ -1,0 +1,131 @@
+"""Sandbox refusals (one test each), helpers on the run clock, and the time budget."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.engine import EngineError, compile_process, complete_task, start
+from app.engine.errors import SandboxViolation, ScriptTimeout
+from app.engine.sandbox import Sandbox, SandboxCompileError, compile_source
+
+from .conftest import T0, probe_bundle
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox(T0, time.monotonic() + 2)
+
+
+def refused_at_compile(source: str, mode: str = "eval") -> SandboxCompileError:
+    with pytest.raises(SandboxCompileError) as info:
+        compile_source(source, mode)
+    assert info.value.code == "script_unsafe"
+    return info.value
+
+
+def test_import_statement_is_refused():
+    refused_at_compile("import os", "exec")
+
+
+def test_dunder_import_is_refused():
+    refused_at_compile("__import__('os').system('id')")
+
+
+def test_open_is_refused():
+    refused_at_compile("open('/etc/passwd').read()")
+
+
+def test_eval_and_exec_are_refused():
+    refused_at_compile("eval('1 + 1')")
+    refused_at_compile("exec('x = 1')", "exec")
+
+
+def test_subclasses_walk_is_refused():
+    refused_at_compile("().__class__.__bases__[0].__subclasses__()")
+
+
+def test_globals_of_a_helper_are_refused():
+    refused_at_compile("add_days.__globals__")
+
+
+def test_builtins_and_dict_are_refused():
+    refused_at_compile("now.__builtins__")
+    refused_at_compile("decision.__dict__")
+
+
+def test_getattr_trick_is_refused():
+    refused_at_compile("getattr(decision, '__class__')")
+
+
+def test_fstring_attribute_escape_is_refused():
+    refused_at_compile("f'{decision.__class__}'")
+
+
+def test_format_string_attribute_escape_is_refused_at_run_time(sandbox):
+    with pytest.raises(SandboxViolation, match="format"):
+        sandbox.evaluate("'{0.__class__.__init__.__globals__}'.format(x)", {"x": 1})
+    with pytest.raises(SandboxViolation, match="format"):
+        sandbox.evaluate("'{x.__class__}'.format_map(d)", {"d": {"x": 1}})
+
+
+def test_real_clock_is_refused(sandbox):
+    with pytest.raises(SandboxViolation, match="real clock"):
+        sandbox.evaluate("today().today()", {})
+
+
+def test_syntax_errors_have_their_own_codes():
+    with pytest.raises(SandboxCompileError) as info:
+        compile_source("x = (1 +", "exec")
+    assert info.value.code == "script_syntax"
+    with pytest.raises(SandboxCompileError) as info:
+        compile_source("decision ==", "eval")
+    assert info.value.code == "condition_syntax"
+
+
+def test_allowed_builtins_and_helpers_work_on_the_run_clock(sandbox):
+    data = {"scores": [3, 1, 2], "rows": [{"ok": True}, {"ok": False}]}
+    sandbox.execute("ordered = sorted(scores)\ntotal = sum(scores)\n"
+                    "ok = all(r['ok'] for r in rows)\nd = {'a': 1}\nd['b'] = 2\n"
+                    "due = add_working_days(today(), 1)\nn = 0\nfor s in scores:\n    n += s", data)
+    assert data["ordered"] == [1, 2, 3] and data["total"] == 6 and data["n"] == 6
+    assert data["ok"] is False and data["d"] == {"a": 1, "b": 2}
+    # T0 is Friday 2024-03-01 (16:00 in China): one working day later is Monday.
+    assert data["due"].isoformat() == "2024-03-04"
+    assert sandbox.evaluate("iso_duration(days=3)", {}) == "P3D"
+
+
+def test_endless_loop_stops_at_the_deadline():
+    sandbox = Sandbox(T0, time.monotonic() + 0.3)
+    started = time.monotonic()
+    with pytest.raises(ScriptTimeout):
+        sandbox.execute("n = 0\nwhile True:\n    n += 1", {})
+    assert time.monotonic() - started < 2
+
+
+def test_except_in_a_script_cannot_swallow_the_deadline():
+    sandbox = Sandbox(T0, time.monotonic() + 0.3)
+    with pytest.raises(ScriptTimeout):
+        sandbox.execute("while True:\n    try:\n        pass\n    except Exception:\n        pass", {})
+
+
+def test_endless_loop_in_a_diagram_is_an_engine_error(clock, host):
+    spec = compile_process("script_probe", probe_bundle("while True:\n    pass")).spec_json
+    waiting = start(spec, {}, host=host, now=clock.now)
+    started = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        complete_task(spec, waiting.state, waiting.ready_user_tasks[0]["task_id"], {},
+                      host=host, now=clock.now, time_budget=0.5)
+    assert info.value.code == "time_budget_exceeded"
+    assert info.value.element_id == "probe"
+    assert time.monotonic() - started < 3
+
+
+def test_unsafe_script_in_a_diagram_is_an_engine_error(clock, host):
+    spec = compile_process("script_probe", probe_bundle("leak = open('/etc/hostname')")).spec_json
+    waiting = start(spec, {}, host=host, now=clock.now)
+    with pytest.raises(EngineError) as info:
+        complete_task(spec, waiting.state, waiting.ready_user_tasks[0]["task_id"], {},
+                      host=host, now=clock.now)
+    assert info.value.code == "script_unsafe"
+    assert info.value.element_id == "probe"
