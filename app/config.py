@@ -30,8 +30,16 @@ class Config:
     CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
     # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
     MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
-    MQTT_EMBEDDED = not os.environ.get("MQTT_URL")
+    # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.
+    MQTT_EMBEDDED = _bool("MQTT_EMBEDDED", not os.environ.get("MQTT_URL"))
+    MQTT_PROTOCOL = os.environ.get("MQTT_PROTOCOL", "3.1.1" if MQTT_EMBEDDED else "5")
     MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "sitecase")
+    # Each sidecar needs its own stable id: the broker keeps its session and queued messages under it.
+    MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID") or None
+    MQTT_SESSION_EXPIRY_S = int(os.environ.get("MQTT_SESSION_EXPIRY_S", 7 * 24 * 3600))
+    MQTT_BATCH_SIZE = int(os.environ.get("MQTT_BATCH_SIZE", 200))
+    MQTT_BATCH_MS = int(os.environ.get("MQTT_BATCH_MS", 50))
+    MQTT_RECEIVE_MAXIMUM = int(os.environ.get("MQTT_RECEIVE_MAXIMUM", 200))
     FILES_DIR = Path(os.environ.get("SITECASE_FILES_DIR", INSTANCE_DIR / "files"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
