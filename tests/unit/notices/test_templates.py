@@ -1,0 +1,123 @@
+"""Every template, rendered with its sample context, prints its common and specific fields."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+import segno
+
+from app.notices import TEMPLATES, missing_fields, render_html, sample_context
+from app.notices.environment import DOCUMENTS_DIR, cn_date
+from app.notices.qr import MODULE_PX
+from tests.unit.notices.conftest import pdf_text, squash
+
+
+def _problems(ctx: dict) -> list[str]:
+    texts = []
+    for p in ctx["problems"]:
+        texts += [p["location"], p["description"], *p["photos"]]
+        texts += [b["rule"] + b["article"] for b in p["basis"]]
+    return texts
+
+
+SPECIFIC: dict[str, Callable[[dict], list[Any]]] = {
+    "rectification_notice": lambda c: [
+        c["title"], c["inspected_unit"], cn_date(c["deadline"]), *c["requirements"],
+        *_problems(c), "施工单位项目负责人、总监理工程师、建设单位项目负责人"],
+    "stop_work_notice": lambda c: [
+        "局部停工整改通知书", c["stop_scope"], cn_date(c["stop_time"]), cn_date(c["deadline"]),
+        *c["resume_conditions"], *c["requirements"], *_problems(c), "不得擅自恢复施工"],
+    "resumption_notice": lambda c: [
+        c["stop_notice_number"], c["evidence_summary"], *c["evidence"], c["resumption_scope"],
+        cn_date(c["resumption_date"])],
+    "urging_notice": lambda c: [
+        c["subject"], c["lead_unit"], c["item_category"], c["item_content"],
+        *c["assisting_units"], *c["requirements"], cn_date(c["deadline"]), c["reply_method"],
+        c["contact"]["name"], c["contact"]["phone"]],
+    "supervision_suspend_notice": lambda c: [
+        c["applicant"]["unit"], cn_date(c["suspension_date"]), c["reason"],
+        c["part_under_construction"], *c["safety_measures"]],
+    "supervision_resume_notice": lambda c: [
+        c["acceptance_report_ref"], cn_date(c["resumption_date"]), c["suspend_notice_number"]],
+    "supervision_terminate_notice": lambda c: [
+        c["end_proof_ref"], cn_date(c["termination_date"]), c["hazardous_work"]["name"]],
+    "expert_argumentation_report": lambda c: [
+        c["hazardous_work"]["name"], c["plan_name"], cn_date(c["argued_at"]),
+        "■修改后通过", "□通过", "□不通过", *c["required_changes"],
+        *[e[k] for e in c["experts"] for k in ("name", "specialty", "employer", "opinion")]],
+    "inspection_record": lambda c: [
+        cn_date(c["inspection_date"]), c["handling"], "拒绝签字", *_problems(c),
+        *[i[k] for i in c["inspectors"] for k in ("name", "credential_no")],
+        *[i["item"] for i in c["check_items"]], *[u["unit"] for u in c["units_present"]]],
+    "health_check_report": lambda c: [
+        c["month"], "63.7", "48（预警）", *[i["name"] for i in c["indices"]],
+        *[d["alarm"]["content"] for d in c["deductions"]], *c["suggestions"]],
+}
+
+
+def test_every_template_has_a_file_and_specific_checks() -> None:
+    assert set(SPECIFIC) == set(TEMPLATES)
+    for name in TEMPLATES:
+        assert (DOCUMENTS_DIR / f"{name}.html").is_file()
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_sample_context_fills_every_required_key(name: str) -> None:
+    assert missing_fields(name, sample_context(name)) == []
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_pdf_prints_common_fields(name: str, sample_pdfs: dict, tmp_path: Path) -> None:
+    ctx = sample_context(name)
+    text = squash(pdf_text(sample_pdfs[name], tmp_path))
+    expected = [
+        ctx["number"], ctx["project"]["name"], ctx["project"]["address"],
+        ctx["project"]["permit_no"], ctx["project"]["supervision_no"],
+        ctx["issuer"]["org_unit"], "签发人：" + ctx["issuer"]["signatory"],
+        cn_date(ctx["issue_date"]), "印章处", "回执", "签收人", "签收单位", "签收日期",
+        "沿此虚线剪下", "核验码：" + ctx["verify_code"], ctx["verify_url"],
+        TEMPLATES[name].title if name != "stop_work_notice" else "停工整改通知书",
+        *[a["unit"] for a in ctx["addressees"]], *[a["person"] for a in ctx["addressees"]],
+    ]
+    assert [s for s in expected if squash(s) not in text] == []
+    assert "未填写" not in text
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_pdf_prints_specific_fields(name: str, sample_pdfs: dict, tmp_path: Path) -> None:
+    text = squash(pdf_text(sample_pdfs[name], tmp_path))
+    expected = [str(s) for s in SPECIFIC[name](sample_context(name))]
+    assert [s for s in expected if squash(s) not in text] == []
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_qr_image_encodes_the_verify_url(name: str, sample_pdfs: dict) -> None:
+    """Compare the embedded QR image module by module with the expected code."""
+    reader = pypdf.PdfReader(io.BytesIO(sample_pdfs[name]))
+    # Pages share one resource dictionary, so dedupe by content.
+    images = {img.data: img for page in reader.pages for img in page.images}
+    assert len(images) == 1
+    qr = next(iter(images.values())).image.convert("L")
+    matrix = segno.make(sample_context(name)["verify_url"], error="m", micro=False).matrix
+    border = 2
+    assert qr.size == ((len(matrix) + 2 * border) * MODULE_PX,) * 2
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            px = qr.getpixel(((x + border) * MODULE_PX + MODULE_PX // 2,
+                              (y + border) * MODULE_PX + MODULE_PX // 2))
+            assert (px < 128) == bool(dark), (x, y)
+
+
+def test_rectification_title_variant() -> None:
+    ctx = sample_context("rectification_notice") | {"title": "限期整改通知书"}
+    assert '<h1 class="title">限期整改通知书</h1>' in render_html("rectification_notice", ctx)
+
+
+def test_full_stop_title_follows_stop_type() -> None:
+    ctx = sample_context("stop_work_notice") | {"stop_type": "全面停工"}
+    assert '<h1 class="title">全面停工整改通知书</h1>' in render_html("stop_work_notice", ctx)
