@@ -1,6 +1,8 @@
 """flask commands: demo data, reference data."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -23,6 +25,52 @@ def register(app: Flask) -> None:
         """Load the demo data (idempotent: running it again changes nothing)."""
         counts = demo_service.seed(current_app.config["DEMO_PASSWORD"])
         click.echo("demo data: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
+
+    @app.cli.group()
+    def processes() -> None:
+        """BPMN diagrams and forms in processes/ and forms/."""
+
+    dirs = [click.option("--processes-dir", type=click.Path(file_okay=False, path_type=Path), default=None),
+            click.option("--forms-dir", type=click.Path(file_okay=False, path_type=Path), default=None)]
+
+    def with_dirs(fn):
+        for option in reversed(dirs):
+            fn = option(fn)
+        return fn
+
+    def bundle(processes_dir: Path | None, forms_dir: Path | None):
+        from app.services import deployments
+
+        root = Path(current_app.root_path).parent
+        return deployments.bundle_from_dirs(processes_dir or root / "processes", forms_dir or root / "forms")
+
+    @processes.command("validate")
+    @with_dirs
+    def validate(processes_dir: Path | None, forms_dir: Path | None) -> None:
+        """Check every diagram and form; print file:line element code message; exit 1 on problems."""
+        from app.services import deployments
+
+        problems = deployments.validate(bundle(processes_dir, forms_dir))
+        for p in problems:
+            click.echo(f"{p.file}:{p.line or '?'}: {p.element_id or '-'}: {p.code}: {p.message}")
+        click.echo(f"{len(problems)} problem(s)")
+        if problems:
+            raise SystemExit(1)
+
+    @processes.command("deploy")
+    @with_dirs
+    def deploy(processes_dir: Path | None, forms_dir: Path | None) -> None:
+        """Deploy a new version of each process whose files changed."""
+        from app.services import deployments
+
+        try:
+            outcomes = deployments.deploy(bundle(processes_dir, forms_dir))
+        except deployments.BundleInvalidError as exc:
+            for p in exc.problems:
+                click.echo(f"{p.file}:{p.line or '?'}: {p.element_id or '-'}: {p.code}: {p.message}", err=True)
+            raise SystemExit(1) from exc
+        for o in outcomes:
+            click.echo(f"{o.key} v{o.version} {'deployed' if o.created else 'unchanged'}")
 
     @app.cli.group()
     def reference() -> None:

@@ -6,8 +6,13 @@ from flask import request
 from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
-from app.schemas.catalog import (AuditEntrySchema, EnterpriseSchema, OrgUnitSchema,
-                                 RoleGrantRequestSchema, UserCreateSchema)
+from app.schemas.catalog import (
+    AuditEntrySchema,
+    EnterpriseSchema,
+    OrgUnitSchema,
+    RoleGrantRequestSchema,
+    UserCreateSchema,
+)
 from app.services import audit_log, directory
 
 

@@ -6,9 +6,24 @@ from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, Hazardou
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
 from app.models.user import ApiToken, RoleGrant, User
+from app.models.workflow import (
+                                 INSTANCE_STATUSES,
+                                 Attachment,
+                                 InboxTask,
+                                 Incident,
+                                 InstanceEvent,
+                                 MessageReceipt,
+                                 MessageSubscription,
+                                 OutboxMessage,
+                                 ProcessDefinition,
+                                 ProcessInstance,
+                                 TaskComment,
+)
 
 __all__ = [
     "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device",
     "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
     "PARTY_TYPES", "Project", "ProjectParticipant", "RoleGrant", "User", "WORK_STATUSES",
+    "INSTANCE_STATUSES", "Attachment", "Incident", "InboxTask", "InstanceEvent", "MessageReceipt",
+    "MessageSubscription", "OutboxMessage", "ProcessDefinition", "ProcessInstance", "TaskComment",
 ]

@@ -8,11 +8,30 @@ from sqlalchemy import select
 from app.domain.credit_code import make_credit_code
 from app.domain.super_scale import classify
 from app.extensions import db
-from app.models import (Department, Device, Enterprise, Expert, HazardousCategory, HazardousWork,
-                        OrgUnit, Project, ProjectParticipant, RoleGrant, User)
+from app.models import (
+    Department,
+    Device,
+    Enterprise,
+    Expert,
+    HazardousCategory,
+    HazardousWork,
+    OrgUnit,
+    Project,
+    ProjectParticipant,
+    RoleGrant,
+    User,
+)
 from app.services.categories import load_default_categories
-from app.services.demo_data import (DEMO_USERS, DEPARTMENTS, DEVICES, ENTERPRISES, EXPERTS,
-                                    HAZARDOUS_WORKS, ORG_UNITS, PROJECTS)
+from app.services.demo_data import (
+    DEMO_USERS,
+    DEPARTMENTS,
+    DEVICES,
+    ENTERPRISES,
+    EXPERTS,
+    HAZARDOUS_WORKS,
+    ORG_UNITS,
+    PROJECTS,
+)
 from app.services.experts import hash_id_number, mask_id_number
 from app.services.passwords import hash_password
 from app.services.uow import transaction

@@ -76,3 +76,33 @@ def gen_device(project: Project, device_type: str = "tower_crane", **kw) -> Devi
     db.session.add(device)
     db.session.commit()
     return device
+
+
+def gen_instance(project: Project | None = None, process_key: str = "review_loop"):
+    """A bare instance row (state not runnable): for tests of inbox queries and views."""
+    from app.models import ProcessDefinition, ProcessInstance
+
+    definition = ProcessDefinition(key=process_key, version=next(_seq), content_hash="0" * 64, spec_json="{}",
+                                   sources={})
+    db.session.add(definition)
+    db.session.flush()
+    instance = ProcessInstance(definition_id=definition.id, process_key=process_key, state="{}",
+                               project_id=project.id if project else None)
+    db.session.add(instance)
+    db.session.commit()
+    return instance
+
+
+def gen_inbox_task(instance, role: str, **kw):
+    from app.models import InboxTask
+
+    n = next(_seq)
+    project = db.session.get(Project, instance.project_id) if instance.project_id else None
+    district_path = project.district.path if project else None
+    row = InboxTask(instance_id=instance.id, spiff_task_id=f"00000000-0000-0000-0000-{n:012d}",
+                    task_name=kw.pop("task_name", f"task_{n}"), title=kw.pop("title", f"任务{n}"),
+                    process_key=instance.process_key, role=role, project_id=instance.project_id,
+                    district_path=kw.pop("district_path", district_path), **kw)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -1,0 +1,102 @@
+"""Forms are data: JSON Schema 2020-12 files (+ optional UI schema) in forms/.
+
+Submissions are always validated on the server; errors come back per field in Chinese.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+FORMS_DIR = Path(__file__).resolve().parent.parent.parent / "forms"
+SCHEMA_SUFFIX = ".schema.json"
+UI_SUFFIX = ".ui.json"
+
+_MESSAGES = {
+    "required": "此项为必填项。",
+    "enum": "请选择有效的选项。",
+    "const": "取值无效。",
+    "type": "类型不正确。",
+    "format": "格式不正确。",
+    "minLength": "内容太短或为空。",
+    "maxLength": "内容超过长度限制。",
+    "minimum": "数值太小。",
+    "maximum": "数值太大。",
+    "exclusiveMinimum": "数值太小。",
+    "exclusiveMaximum": "数值太大。",
+    "pattern": "格式不正确。",
+    "minItems": "条目太少。",
+    "maxItems": "条目太多。",
+    "additionalProperties": "含有不允许的字段。",
+}
+
+
+@dataclass(frozen=True)
+class FormDef:
+    name: str
+    schema: dict[str, Any]
+    ui: dict[str, Any] | None
+
+
+def form_file_names(name: str) -> tuple[str, str]:
+    """(schema file, ui file) of a form called `name` (`name` may already end in .schema.json)."""
+    base = name.removesuffix(SCHEMA_SUFFIX).removesuffix(".json")
+    return base + SCHEMA_SUFFIX, base + UI_SUFFIX
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why `schema` is not a usable JSON Schema 2020-12 form, or None."""
+    if not isinstance(schema, dict):
+        return "表单定义必须是 JSON 对象。"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return f"JSON Schema 无效：{exc.message}"
+    if schema.get("type", "object") != "object":
+        return "表单的根类型必须是 object。"
+    return None
+
+
+def _field_path(error) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    return ".".join(p for p in path if p) or "_form"
+
+
+def validate_submission(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
+    """Every field error of `data` against `schema` (format checking on); {} when valid."""
+    if not isinstance(data, dict):
+        return {"_form": ["提交的数据必须是 JSON 对象。"]}
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    fields: dict[str, list[str]] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        message = _MESSAGES.get(str(error.validator), "取值无效。")
+        fields.setdefault(_field_path(error), []).append(message)
+    return fields
+
+
+def load_from_dir(name: str, folder: Path = FORMS_DIR) -> FormDef | None:
+    """Read a form from the forms folder (deployment reads; running instances use their version)."""
+    schema_file, ui_file = form_file_names(name)
+    path = folder / schema_file
+    if not path.is_file():
+        return None
+    ui_path = folder / ui_file
+    ui = json.loads(ui_path.read_text(encoding="utf-8")) if ui_path.is_file() else None
+    return FormDef(name=schema_file, schema=json.loads(path.read_text(encoding="utf-8")), ui=ui)
+
+
+def file_fields(schema: dict[str, Any]) -> list[str]:
+    """Top-level fields holding attachment ids (`"format": "attachment"` or an array of them)."""
+    names = []
+    for key, prop in (schema.get("properties") or {}).items():
+        items = prop.get("items") or {}
+        if prop.get("format") == "attachment" or items.get("format") == "attachment":
+            names.append(key)
+    return names

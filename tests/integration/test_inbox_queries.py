@@ -1,0 +1,107 @@
+"""Inbox rows by role and scope: enterprise roles per project, authority roles per jurisdiction."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import User
+from app.services.actors import actor_for
+from app.services.inbox import InboxFilter, counts, list_tasks
+from tests.support.factories import gen_inbox_task, gen_instance, gen_org_unit, gen_project, gen_user
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(app):
+    province = gen_org_unit()
+    city = gen_org_unit(province)
+    d1, d2 = gen_org_unit(city), gen_org_unit(city)
+    p1, p2 = gen_project(d1), gen_project(d2)
+    users = {
+        "pm1": gen_user("contractor_pm", project=p1), "pm2": gen_user("contractor_pm", project=p2),
+        "chief1": gen_user("chief_supervisor", project=p1),
+        "safety1": gen_user("district_safety_officer", org_unit=d1),
+        "city": gen_user("district_safety_officer", org_unit=city),
+        "expert": gen_user("expert"),
+    }
+    i1, i2 = gen_instance(p1), gen_instance(p2)
+    rows = {
+        "pm_p1": gen_inbox_task(i1, "contractor_pm", due_at=NOW - timedelta(hours=1), priority=10),
+        "pm_p2": gen_inbox_task(i2, "contractor_pm", due_at=NOW + timedelta(days=1)),
+        "chief_p1": gen_inbox_task(i1, "chief_supervisor", priority=90),
+        "officer_p1": gen_inbox_task(i1, "district_safety_officer", due_at=NOW + timedelta(hours=2)),
+        "officer_p2": gen_inbox_task(i2, "district_safety_officer"),
+        "seat": gen_inbox_task(i1, "expert", candidate_user_id=users["expert"].id),
+    }
+    return users, rows
+
+
+def _ids(user: User, rows, **kw):
+    page = list_tasks(actor_for(user), InboxFilter(**kw), now=NOW)
+    names = {v.id: k for k, v in rows.items()}
+    return [names[r.id] for r in page.items], page.total
+
+
+def test_enterprise_roles_match_their_project_only(world):
+    users, rows = world
+    assert _ids(users["pm1"], rows)[0] == ["pm_p1"]
+    assert _ids(users["pm2"], rows)[0] == ["pm_p2"]
+    assert _ids(users["chief1"], rows)[0] == ["chief_p1"]
+
+
+def test_authority_roles_match_the_jurisdiction(world):
+    users, rows = world
+    assert _ids(users["safety1"], rows)[0] == ["officer_p1"]
+    assert sorted(_ids(users["city"], rows)[0]) == ["officer_p1", "officer_p2"]
+
+
+def test_a_seat_bound_to_a_user_is_his_alone(world):
+    users, rows = world
+    assert _ids(users["expert"], rows)[0] == ["seat"]
+    other_expert = gen_user("expert")
+    assert _ids(other_expert, rows)[0] == []
+
+
+def test_overdue_filter_sort_and_counts(world):
+    users, rows = world
+    city = users["city"]
+    assert _ids(users["pm1"], rows, overdue=True)[0] == ["pm_p1"]
+    assert _ids(city, rows, scope="jurisdiction", sort="due")[0][:3] == ["pm_p1", "officer_p1", "pm_p2"]
+    assert _ids(city, rows, scope="jurisdiction", sort="priority")[0][0] == "chief_p1"
+    assert _ids(city, rows, scope="jurisdiction")[1] == 6
+    c = counts(actor_for(users["pm1"]), now=NOW)
+    assert c["all"] == 1 and c["overdue"] == 1 and c["mine"] == 0 and c["claimable"] == 1
+
+
+def test_assigned_rows_leave_the_others_claimable_list(world):
+    users, rows = world
+    from app.extensions import db
+
+    colleague = gen_user("contractor_pm", project=db.session.get(type(rows["pm_p1"].instance.project),
+                                                                     rows["pm_p1"].project_id))
+    rows["pm_p1"].assignee_id = users["pm1"].id
+    db.session.commit()
+    assert _ids(users["pm1"], rows, scope="mine")[0] == ["pm_p1"]
+    assert _ids(colleague, rows)[0] == []
+    assert _ids(colleague, rows, scope="claimable")[0] == []
+
+
+def test_filters_by_process_project_and_due_before(world):
+    users, rows = world
+    city = users["city"]
+    p2_code = rows["pm_p2"].instance.project.code
+    assert sorted(_ids(city, rows, scope="jurisdiction", project_code=p2_code)[0]) == ["officer_p2", "pm_p2"]
+    assert _ids(city, rows, scope="jurisdiction", process_key="other")[1] == 0
+    before = _ids(city, rows, scope="jurisdiction", due_before=NOW + timedelta(hours=3))[0]
+    assert sorted(before) == ["officer_p1", "pm_p1"]
+
+
+def test_done_tasks_are_the_ones_i_completed(world):
+    users, rows = world
+    from app.extensions import db
+
+    rows["chief_p1"].status = "completed"
+    rows["chief_p1"].completed_by_id = users["chief1"].id
+    db.session.commit()
+    assert _ids(users["chief1"], rows)[0] == []
+    assert _ids(users["chief1"], rows, scope="done")[0] == ["chief_p1"]
