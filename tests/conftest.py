@@ -5,8 +5,8 @@ import pytest
 
 from app.extensions import db
 from app.services import demo
-from tests.support.apps import migrate_to_head, migrated_sqlite_template, sqlite_app as make_sqlite_app
-from tests.support.apps import build_app, truncate_all
+from tests.support.apps import build_app, create_schema, migrated_sqlite_template, truncate_all
+from tests.support.apps import sqlite_app as make_sqlite_app
 from tests.support.client import ApiClient
 
 
@@ -18,7 +18,7 @@ def sqlite_template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _postgres_app(postgres_url, tmp_path_factory):
     app = build_app(postgres_url, tmp_path_factory.mktemp("pg-instance"))
-    migrate_to_head(app)
+    create_schema(app)
     return app
 
 

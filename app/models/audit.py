@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import DDL, Boolean, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -24,3 +24,18 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(JSONType)
     after: Mapped[dict | None] = mapped_column(JSONType)
     success: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# The log is append-only: the database itself refuses UPDATE and DELETE. The migration creates
+# the same triggers; these cover schemas built with create_all (tests).
+_PG_FUNCTION = DDL("""
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$""")
+_PG_TRIGGER = DDL("CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log "
+                  "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()")
+for _ddl in (_PG_FUNCTION, _PG_TRIGGER):
+    event.listen(AuditLog.__table__, "after_create", _ddl.execute_if(dialect="postgresql"))
+for _verb in ("UPDATE", "DELETE"):
+    event.listen(AuditLog.__table__, "after_create", DDL(
+        f"CREATE TRIGGER audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))

@@ -1,36 +1,10 @@
-"""Service-task operators: the only way a BPMN diagram causes side effects.
-
-Each operator is a Python function registered by name; a diagram's service task names it
-(spiffworkflow:serviceTaskOperator) and passes parameters evaluated in the sandbox. Operators
-run inside the transaction of the use case that advanced the instance.
-"""
+"""Core operators: hazardous-work status and notifications."""
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from app.errors import DomainError
 from app.extensions import db
-from app.models import HazardousWork, InstanceEvent, OutboxMessage, ProcessInstance
-from app.services.actors import Actor
-
-
-@dataclass
-class OperatorContext:
-    instance: ProcessInstance
-    actor: Actor
-
-
-Operator = Callable[[OperatorContext, dict[str, Any], dict[str, Any]], "dict[str, Any] | None"]
-OPERATORS: dict[str, Operator] = {}
-
-
-def operator(name: str) -> Callable[[Operator], Operator]:
-    def register(fn: Operator) -> Operator:
-        OPERATORS[name] = fn
-        return fn
-    return register
+from app.models import HazardousWork, InstanceEvent, OutboxMessage
+from app.services.operators import OperatorContext, operator
 
 
 class WorkStatusError(DomainError):
@@ -73,16 +47,3 @@ def notify(ctx: OperatorContext, params: dict, data: dict) -> None:
         "instance_id": ctx.instance.id, "role": params.get("role"), "user": params.get("user"),
         "message": str(params.get("message", ""))[:500]}))
     return None
-
-
-@operator("issue_document")
-def issue_document(ctx: OperatorContext, params: dict, data: dict) -> dict:
-    """Record a notice to issue (template + data snapshot); numbering and rendering follow the commit."""
-    template = params["template"]
-    db.session.add(OutboxMessage(task_name="notices.issue", payload={
-        "instance_id": ctx.instance.id, "template": template,
-        "context": {k: v for k, v in params.items() if k != "template"}}))
-    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind="document_requested",
-                                 username=ctx.actor.username, user_id=ctx.actor.user_id,
-                                 data={"template": template}))
-    return {"last_document_template": template}
