@@ -28,12 +28,17 @@ class Config:
     CELERY_RESULT_BACKEND = REDIS_URL or None
     CELERY_DATA_DIR = INSTANCE_DIR / "celery"
     CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
+    TIMER_SWEEP_SECONDS = float(os.environ.get("TIMER_SWEEP_SECONDS", 30))
+    CELERY_BEAT_SCHEDULE = {
+        "sweep-timers": {"task": "timers.sweep", "schedule": TIMER_SWEEP_SECONDS},
+    }
     # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
     MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
     # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.
     MQTT_EMBEDDED = _bool("MQTT_EMBEDDED", not os.environ.get("MQTT_URL"))
     MQTT_PROTOCOL = os.environ.get("MQTT_PROTOCOL", "3.1.1" if MQTT_EMBEDDED else "5")
-    MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "sitecase")
+    # amqtt has no $share/ subscriptions; the embedded setup runs exactly one sidecar anyway.
+    MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "" if MQTT_EMBEDDED else "sitecase")
     # Each sidecar needs its own stable id: the broker keeps its session and queued messages under it.
     MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID") or None
     MQTT_SESSION_EXPIRY_S = int(os.environ.get("MQTT_SESSION_EXPIRY_S", 7 * 24 * 3600))
@@ -42,7 +47,8 @@ class Config:
     MQTT_RECEIVE_MAXIMUM = int(os.environ.get("MQTT_RECEIVE_MAXIMUM", 200))
     FILES_DIR = Path(os.environ.get("SITECASE_FILES_DIR", INSTANCE_DIR / "files"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PORT = int(os.environ.get("PORT", 5000))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
     DOMAIN_DIR = Path(os.environ.get("SITECASE_DOMAIN_DIR", ROOT / "app" / "data"))
     TIMEZONE = "Asia/Shanghai"
     # Login policy (issue: 5 failures lock the account for 15 minutes).

@@ -6,6 +6,7 @@ from flask import request
 from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
+from app.api.openapi import doc
 from app.schemas.catalog import (
     AuditEntrySchema,
     EnterpriseSchema,
@@ -17,17 +18,20 @@ from app.services import audit_log, directory
 
 
 @bp.get("/org-units")
+@doc(response=OrgUnitSchema, many=True)
 def list_org_units():
     return ok(OrgUnitSchema(many=True).dump(directory.list_org_units(api_actor())))
 
 
 @bp.post("/org-units")
+@doc(body=OrgUnitSchema)
 def create_org_unit():
     data = OrgUnitSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_org_unit(api_actor(), **data)}, status=201)
 
 
 @bp.get("/enterprises")
+@doc(response=EnterpriseSchema, many=True)
 def list_enterprises():
     limit, offset = paging()
     page = directory.list_enterprises(api_actor(), limit=limit, offset=offset)
@@ -35,12 +39,14 @@ def list_enterprises():
 
 
 @bp.post("/enterprises")
+@doc(body=EnterpriseSchema)
 def create_enterprise():
     data = EnterpriseSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_enterprise(api_actor(), data)}, status=201)
 
 
 @bp.post("/users")
+@doc(body=UserCreateSchema)
 def create_user():
     data = UserCreateSchema().load(request.get_json(silent=True) or {})
     password = data.pop("password")
@@ -48,6 +54,7 @@ def create_user():
 
 
 @bp.post("/users/<int:user_id>/roles")
+@doc(body=RoleGrantRequestSchema)
 def grant_role(user_id: int):
     data = RoleGrantRequestSchema().load(request.get_json(silent=True) or {})
     grant_id = directory.grant_role(api_actor(), user_id, data["role"], org_unit_id=data["org_unit_id"],
@@ -56,6 +63,7 @@ def grant_role(user_id: int):
 
 
 @bp.get("/audit-log")
+@doc(response=AuditEntrySchema, many=True)
 def list_audit():
     limit, offset = paging()
     page = audit_log.list_entries(api_actor(), action=request.args.get("action"),

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.api import bp
 from app.api.envelope import ok
+from app.api.openapi import doc
 from app.errors import AuthenticationError
 from app.extensions import csrf
 from app.schemas.auth import ActorSchema, TokenRequestSchema
@@ -41,6 +42,7 @@ def api_actor():
 
 @bp.post("/auth/token")
 @csrf.exempt
+@doc(body=TokenRequestSchema, public=True)
 def issue_token():
     body = TokenRequestSchema().load(request.get_json(silent=True) or {})
     actor = auth.authenticate(body["username"], body["password"], client_ip())
@@ -50,6 +52,7 @@ def issue_token():
 
 
 @bp.get("/me")
+@doc(response=ActorSchema)
 def me():
     return ok(ActorSchema().dump(api_actor()))
 

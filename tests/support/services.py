@@ -8,6 +8,7 @@ instance that may happen to run on the default port.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import pwd
@@ -131,9 +132,12 @@ class ServerProcess:
 
     def start(self) -> None:
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        argv = self.argv
+        if shutil.which("setpriv"):  # util-linux: the server dies with us even if we are SIGKILLed
+            argv = ["setpriv", "--pdeathsig", "KILL", "--", *argv]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                self.argv, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log,
+                argv, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True, **_user_kwargs(self.user))
 
     def wait_ready(self, probe: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
@@ -188,7 +192,7 @@ def _start_on_free_port(make: Callable[[int], ServerProcess],
         server = make(port)
         server.start()
         try:
-            server.wait_ready(lambda: probe(port))
+            server.wait_ready(functools.partial(probe, port))
             return server, port
         except ServiceError:
             server.stop()

@@ -1,0 +1,42 @@
+# SiteCase. `make run` starts the embedded system on one machine; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint
+
+help:
+	@echo "make run    set up $(VENV), migrate, load the demo data, serve http://$(HOST):$(PORT)/ (PORT=8080 make run)"
+	@echo "make test   run the whole suite; narrow it with PYTEST_ARGS='tests/unit -k inbox'"
+	@echo "make lint   ruff and the import-linter contracts of setup.cfg"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make the (slow) install run again only when the package metadata changes.
+$(VENV)/.stamp-install: setup.cfg pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --editable .
+	touch $@
+
+$(VENV)/.stamp-install-dev: setup.cfg pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --editable '.[dev]'
+	touch $@
+
+run: $(VENV)/.stamp-install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo seed
+	exec $(BIN)/python -m app.runner --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.stamp-install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-install-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
