@@ -1,0 +1,78 @@
+"""The task inbox: list, counts, detail, claim/unclaim/assign, complete, comments, attachments."""
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok
+from app.schemas.workflow import (
+    AssignTaskSchema,
+    CommentSchema,
+    CompleteTaskSchema,
+    InboxQuerySchema,
+    InboxTaskSchema,
+)
+from app.services import attachments, cases, inbox, task_views
+
+
+@bp.get("/tasks")
+def list_tasks():
+    q = InboxQuerySchema().load(request.args.to_dict())
+    f = inbox.InboxFilter(scope=q["scope"], process_key=q["process"], project_code=q["project"],
+                          overdue=q["overdue"], due_before=q["due_before"], sort=q["sort"],
+                          limit=q["limit"], offset=q["offset"])
+    page = inbox.list_tasks(api_actor(), f)
+    return ok(InboxTaskSchema(many=True).dump(page.items), {"total": page.total})
+
+
+@bp.get("/tasks/counts")
+def task_counts():
+    return ok(inbox.counts(api_actor()))
+
+
+@bp.get("/tasks/<int:task_id>")
+def get_task(task_id: int):
+    view = task_views.task_detail(api_actor(), task_id)
+    return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int):
+    cases.claim_task(api_actor(), task_id)
+    return ok({"id": task_id, "claimed": True})
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim(task_id: int):
+    cases.unclaim_task(api_actor(), task_id)
+    return ok({"id": task_id, "claimed": False})
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+def assign(task_id: int):
+    body = AssignTaskSchema().load(request.get_json(silent=True) or {})
+    cases.assign_task(api_actor(), task_id, body["user_id"])
+    return ok({"id": task_id, "assignee_id": body["user_id"]})
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int):
+    body = CompleteTaskSchema().load(request.get_json(silent=True) or {})
+    result = cases.complete_task(api_actor(), task_id, body["data"])
+    return ok(asdict(result) if is_dataclass(result) else result)
+
+
+@bp.post("/tasks/<int:task_id>/comments")
+def comment(task_id: int):
+    body = CommentSchema().load(request.get_json(silent=True) or {})
+    return ok({"id": task_views.add_comment(api_actor(), task_id, body["body"])}, status=201)
+
+
+@bp.post("/tasks/<int:task_id>/attachments")
+def attach(task_id: int):
+    upload = request.files.get("file")
+    stored = attachments.attach_to_task(api_actor(), task_id, upload)
+    return ok(asdict(stored), status=201)

@@ -1,0 +1,79 @@
+"""Process definitions, cases (instances), messages and incidents."""
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok
+from app.schemas.workflow import (
+    CancelSchema,
+    DefinitionSchema,
+    IncidentSchema,
+    MessageSchema,
+    StartCaseSchema,
+)
+from app.services import cases, designer, incidents, messages
+
+
+def _plain(value):
+    return asdict(value) if is_dataclass(value) else value
+
+
+@bp.get("/process-definitions")
+def list_definitions():
+    return ok(DefinitionSchema(many=True).dump(designer.list_definitions(api_actor())))
+
+
+@bp.post("/process-definitions")
+def upload_definitions():
+    outcomes = designer.deploy_upload(api_actor(), request.files.getlist("files"))
+    return ok([_plain(o) for o in outcomes], status=201)
+
+
+@bp.post("/process-definitions/validate")
+def validate_definitions():
+    return ok(designer.validate_upload(api_actor(), request.files.getlist("files")))
+
+
+@bp.post("/process-instances")
+def start_case():
+    body = StartCaseSchema().load(request.get_json(silent=True) or {})
+    key = body.pop("process_key")
+    instance_id = cases.start_case(api_actor(), key, **body)
+    return ok({"id": instance_id}, status=201)
+
+
+@bp.get("/process-instances/<int:instance_id>")
+def get_case(instance_id: int):
+    actor = api_actor()
+    return ok({**_plain(cases.get_case(actor, instance_id)),
+               "history": cases.case_history(actor, instance_id)})
+
+
+@bp.post("/process-instances/<int:instance_id>/cancel")
+def cancel_case(instance_id: int):
+    body = CancelSchema().load(request.get_json(silent=True) or {})
+    cases.cancel_case(api_actor(), instance_id, body["reason"])
+    return ok({"id": instance_id, "status": "cancelled"})
+
+
+@bp.post("/messages")
+def deliver_message():
+    body = MessageSchema().load(request.get_json(silent=True) or {})
+    outcome = messages.deliver_message(api_actor(), body["name"], body["correlation"], body["payload"],
+                                       body["idempotency_key"])
+    return ok(_plain(outcome), status=200 if getattr(outcome, "repeated", False) else 201)
+
+
+@bp.get("/incidents")
+def list_incidents():
+    rows = incidents.list_incidents(api_actor(), status=request.args.get("status", "open"))
+    return ok(IncidentSchema(many=True).dump(rows))
+
+
+@bp.post("/incidents/<int:incident_id>/retry")
+def retry_incident(incident_id: int):
+    return ok(_plain(incidents.retry_incident(api_actor(), incident_id)))

@@ -1,0 +1,118 @@
+"""Messages from outside (device alarms, other systems): deliver to a waiting case or start one.
+
+Exactly once per idempotency key: the receipt row is inserted first in the transaction, so a
+concurrent duplicate blocks on the unique key and then returns the first outcome.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import engine
+from app.errors import NotFoundError
+from app.extensions import db
+from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
+from app.services import case_runtime as rt
+from app.services import incidents
+from app.services.actors import Actor
+from app.services.case_sync import canonical
+from app.services.deployments import definitions_by_message
+from app.services.scoping import visible_project
+
+
+@dataclass(frozen=True)
+class MessageOutcome:
+    instance_id: int | None
+    outcome: str          # delivered | started
+    repeated: bool = False
+
+
+def deliver_message(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any],
+                    idempotency_key: str | None = None) -> MessageOutcome:
+    """Hand message `name` to the case waiting for it with exactly this correlation, else start
+    the newest process whose message start is `name` (project from payload["project_code"]).
+
+    Raises NotFoundError(`message_no_receiver`, `project_not_found`), CaseFailedError when the
+    receiving case fails (incident), CaseStartFailedError when a start fails.
+    """
+    if idempotency_key and (stored := _receipt(idempotency_key)) is not None:
+        return stored
+    try:
+        with incidents.reporting(actor):
+            return rt.run_in_transaction(actor, lambda: _deliver(
+                actor, name, dict(correlation or {}), dict(payload or {}), idempotency_key))
+    except IntegrityError:
+        db.session.rollback()
+        stored = _receipt(idempotency_key) if idempotency_key else None
+        if stored is None:
+            raise
+        return stored
+
+
+def _receipt(key: str) -> MessageOutcome | None:
+    row = db.session.scalar(select(MessageReceipt).where(MessageReceipt.idempotency_key == key))
+    return MessageOutcome(row.instance_id, row.outcome, repeated=True) if row else None
+
+
+def _deliver(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any],
+             key: str | None) -> MessageOutcome:
+    receipt = None
+    if key:
+        receipt = MessageReceipt(idempotency_key=key, message_name=name, outcome="delivered")
+        db.session.add(receipt)
+        db.session.flush()  # a concurrent duplicate waits here, then fails on the unique key
+    instance = _subscriber(name, correlation)
+    if instance is not None:
+        rt.perform(instance, actor, {"action": "message", "name": name,
+                                     "correlation": correlation, "payload": payload})
+        outcome = MessageOutcome(instance.id, "delivered")
+    else:
+        outcome = MessageOutcome(_start(actor, name, correlation, payload), "started")
+    if receipt is not None:
+        receipt.instance_id, receipt.outcome = outcome.instance_id, outcome.outcome
+    return outcome
+
+
+def _subscriber(name: str, correlation: dict[str, Any]) -> ProcessInstance | None:
+    """The oldest case subscribed to (name, correlation), locked and re-checked."""
+    key = canonical(correlation)
+    ids = db.session.scalars(select(MessageSubscription.instance_id).join(ProcessInstance).where(
+        MessageSubscription.message_name == name, MessageSubscription.correlation_key == key,
+        ProcessInstance.status.in_((*rt.ACTIVE, "error"))).order_by(MessageSubscription.instance_id))
+    for instance_id in list(ids):
+        instance = rt.lock_instance(instance_id)
+        still = db.session.scalar(select(MessageSubscription.id).where(
+            MessageSubscription.instance_id == instance_id,
+            MessageSubscription.message_name == name, MessageSubscription.correlation_key == key))
+        if instance is not None and still is not None:
+            rt.require_active(instance)
+            return instance
+    return None
+
+
+def _start(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any]) -> int:
+    definition = definitions_by_message(name)
+    if definition is None:
+        raise NotFoundError(f"没有流程接收消息 {name}。", code="message_no_receiver")
+    project = _project(actor, payload.get("project_code"))
+    return rt.start_instance(
+        actor, definition, project, lambda spec, host, now: engine.start_by_message(
+            spec, name, correlation, payload, host=host, now=now),
+        {"action": "start", "data": {"message": name, "correlation": correlation,
+                                     "payload": payload}}, business_key=canonical(correlation)[:100])
+
+
+def _project(actor: Actor, code: str | None) -> Project | None:
+    """Trusted senders (the system actor: device sidecar, Celery) name any project; users only
+    projects they can see."""
+    if not code:
+        return None
+    if actor.user_id is not None:
+        return visible_project(actor, code=code)
+    project = db.session.scalar(select(Project).where(Project.code == code))
+    if project is None:
+        raise NotFoundError("没有找到该工程项目。", code="project_not_found")
+    return project
