@@ -92,13 +92,16 @@ def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tu
     return files, forms
 
 
-def deploy(bundle: Bundle, actor: Actor = SYSTEM, keys: list[str] | None = None) -> list[DeployOutcome]:
+def deploy(bundle: Bundle, actor: Actor = SYSTEM, keys: list[str] | None = None,
+           only_files: set[str] | None = None) -> list[DeployOutcome]:
     """Validate, then store a new version of each process whose files changed.
 
+    `only_files` limits the problems that block the deployment to those files (a designer's
+    upload is not blocked by a problem in a diagram he did not touch).
     Raises BundleInvalidError (422, every problem with file, element and line) or ConflictError
     when a concurrent deployment took the same version number.
     """
-    problems = validate(bundle)
+    problems = [p for p in validate(bundle) if only_files is None or p.file in only_files]
     if problems:
         raise BundleInvalidError(problems)
     wanted = keys or sorted(Path(n).stem for n in bundle.files if n.endswith(".bpmn"))

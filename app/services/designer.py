@@ -53,6 +53,10 @@ def _read_upload(files: list[UploadedFile]) -> deployments.Bundle:
     return deployments.Bundle(bpmn, forms)
 
 
+def _names(files: list[UploadedFile]) -> set[str]:
+    return {PurePosixPath(f.filename or "").name for f in files}
+
+
 def _uploaded_keys(files: list[UploadedFile]) -> list[str]:
     return sorted({PurePosixPath(f.filename or "").stem for f in files if (f.filename or "").endswith(".bpmn")})
 
@@ -60,7 +64,8 @@ def _uploaded_keys(files: list[UploadedFile]) -> list[str]:
 def validate_upload(actor: Actor, files: list[UploadedFile]) -> list[dict]:
     """Problems of the uploaded files checked together with the deployed ones ([] when fine)."""
     require_any_role(actor, "process_designer")
-    return [asdict(p) for p in deployments.validate(_read_upload(files))]
+    names = _names(files)
+    return [asdict(p) for p in deployments.validate(_read_upload(files)) if p.file in names]
 
 
 def deploy_upload(actor: Actor, files: list[UploadedFile]) -> list[deployments.DeployOutcome]:
@@ -68,4 +73,6 @@ def deploy_upload(actor: Actor, files: list[UploadedFile]) -> list[deployments.D
     require_any_role(actor, "process_designer")
     keys = _uploaded_keys(files)
     bundle = _read_upload(files)
-    return deployments.deploy(bundle, actor, keys=keys or None)
+    if not keys:
+        raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
+    return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))
