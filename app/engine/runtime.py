@@ -42,6 +42,9 @@ class EngineResult:
     completed_data: dict[str, Any] | None
     events: list[dict[str, Any]] = field(default_factory=list)
     task_count: int = 0              # grows with loop rounds; restart long-lived loops
+    # What the state passed in was waiting for ([] for a start, None if unknown): the caller may
+    # skip rewriting its subscription rows when they equal `message_subscriptions`.
+    previous_subscriptions: list[dict[str, Any]] | None = None
 
 
 @contextmanager
@@ -73,6 +76,7 @@ def _load(spec_json: str, state: str, engine: RestrictedScriptEngine) -> BpmnWor
     workflow = load_workflow(spec_json, state)
     # A deserialized workflow silently gets the default, unrestricted engine: replace it.
     workflow.script_engine = engine
+    engine.previous_subscriptions = inbox.message_subscriptions(workflow)
     return workflow
 
 
@@ -114,7 +118,13 @@ def _result(workflow: BpmnWorkflow, cancelled: bool = False) -> EngineResult:
         next_timer_due=None if completed else inbox.next_timer_due(workflow),
         message_subscriptions=[] if completed else inbox.message_subscriptions(workflow),
         completed_data=dict(workflow.data) if completed else None,
-        events=engine.events, task_count=len(workflow.get_tasks()))
+        events=engine.events, task_count=_task_count(workflow),
+        previous_subscriptions=engine.previous_subscriptions)
+
+
+def _task_count(workflow: BpmnWorkflow) -> int:
+    """Tasks in the tree and its sub-processes: the tasks dicts, without walking the tree."""
+    return len(workflow.tasks) + sum(len(sp.tasks) for sp in workflow.subprocesses.values())
 
 
 def _run(fn: Callable[[], EngineResult]) -> EngineResult:
@@ -129,6 +139,7 @@ def start(spec_json: str, data: dict[str, Any], *, host: Host | None, now: datet
         engine = _engine(host, now, time_budget)
         spec, subprocess_specs = load_specs(spec_json)
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
+        engine.previous_subscriptions = []
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -241,6 +252,7 @@ def start_by_message(spec_json: str, name: str, correlation: dict[str, Any],
         engine = _engine(host, now, time_budget)
         spec, subprocess_specs = load_specs(spec_json)
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
+        engine.previous_subscriptions = []
         engine.events.append({"type": "started", "process_id": spec.name, "message": name})
         _advance(workflow)
         _catch(workflow, name, correlation, payload)

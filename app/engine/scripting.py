@@ -72,6 +72,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         self.now = now.astimezone(UTC)
         self.host = host
         self.events: list[dict[str, Any]] = []
+        self.previous_subscriptions: list[dict[str, Any]] | None = None  # set by the runtime
         self.sandbox = Sandbox(self.now, deadline)
         super().__init__(environment=SandboxEnvironment(self.sandbox))
 

@@ -3,6 +3,9 @@
 The spec is stored once per deployed version, the state (task tree + data, no spec) once per
 instance. Task data may hold `date`, `datetime` and `Decimal` values (form fields, helpers);
 the stock registry only knows datetime/timedelta/UUID, so we register the others.
+
+Deserialised specs are cached per spec text (specs are read-only during runs; see spec_cache.py),
+so loading an instance rebuilds only its task tree, and dumping never converts the spec.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -21,11 +25,29 @@ from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter, Spiff
 
 from .clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
 from .errors import EngineError
+from .spec_cache import SpecCache
 from .specs import OperatorServiceTask, OrderedParallelMultiInstanceTask
+
+
+class StateWorkflowConverter(BpmnWorkflowConverter):
+    """The stock workflow converter without the specs in its output (they are stored apart).
+
+    The stock `to_dict` converts the whole spec on every dump only for us to drop it; the
+    output is otherwise identical. `from_dict` is the stock one: it accepts spec objects in
+    place of their dicts (restore passes unknown objects through), which is how cached specs
+    are handed in.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
 
 
 def _build_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = StateWorkflowConverter
     config[OperatorServiceTask] = ServiceTaskConverter
     config[OrderedParallelMultiInstanceTask] = SpiffMultiInstanceConverter
     for timer_class in (ClockTimeDateTimer, ClockDurationTimer, ClockCycleTimer):
@@ -51,10 +73,19 @@ def dump_spec(spec: Any, subprocess_specs: dict[str, Any]) -> str:
     }, ensure_ascii=False, sort_keys=True)
 
 
-def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
+def _deserialize_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
     dct = json.loads(spec_json)
     return (SERIALIZER.from_dict(dct["spec"]),
             {name: SERIALIZER.from_dict(sp) for name, sp in dct["subprocess_specs"].items()})
+
+
+SPECS = SpecCache(_deserialize_specs)
+
+
+def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """The deserialised top spec and a fresh dict of its sub-process specs (shared, read-only)."""
+    spec, subprocess_specs = SPECS.get(spec_json)
+    return spec, dict(subprocess_specs)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
@@ -67,9 +98,7 @@ def dump_state(workflow: BpmnWorkflow) -> str:
 def _dump_state_locked(workflow: BpmnWorkflow, registry: Any) -> str:
     registry._encoder_mode = True  # what serialize_json does: data converted by the JSON encoder
     try:
-        dct = SERIALIZER.to_dict(workflow)
-        dct.pop("spec", None)
-        dct.pop("subprocess_specs", None)
+        dct = SERIALIZER.to_dict(workflow)  # StateWorkflowConverter: no spec, no subprocess_specs
         dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
         return json.dumps(dct, cls=SERIALIZER._encoder_cls, ensure_ascii=False)
     finally:
@@ -80,8 +109,12 @@ def load_workflow(spec_json: str, state: str) -> BpmnWorkflow:
     """Rebuild a workflow; the caller must set the restricted script engine right after."""
     try:
         dct = json.loads(state)
-        dct.update(json.loads(spec_json))
-        SERIALIZER.migrate(dct)
+        if dct.get(SERIALIZER.VERSION_KEY) == SERIALIZER.VERSION:
+            dct.pop(SERIALIZER.VERSION_KEY)
+            dct["spec"], dct["subprocess_specs"] = load_specs(spec_json)
+        else:  # an older serializer version: its migrations may rewrite the spec dicts too
+            dct.update(json.loads(spec_json))
+            SERIALIZER.migrate(dct)
         workflow = SERIALIZER.from_dict(dct)
     except (ValueError, KeyError, TypeError) as exc:
         raise EngineError("state_invalid", f"cannot load workflow state: {exc}") from exc

@@ -57,40 +57,50 @@ def _primary_key(obj: Any) -> str | None:
     return ",".join(str(v) for v in values) if values and values[0] is not None else None
 
 
-def _entry(actor: Actor, action: str, obj: Any, before: dict | None, after: dict | None) -> AuditLog:
-    return AuditLog(user_id=actor.user_id, username=actor.username, ip=actor.ip, action=action,
-                    entity_type=obj.__tablename__, entity_id=_primary_key(obj), before=before, after=after)
+def _row(actor: Actor, at: dt.datetime, action: str, obj: Any, before: dict | None,
+         after: dict | None) -> dict[str, Any]:
+    return {"at": at, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip,
+            "action": action, "entity_type": obj.__tablename__, "entity_id": _primary_key(obj),
+            "before": before, "after": after, "success": True}
+
+
+def _audited(obj: Any) -> bool:
+    return type(obj) not in NOT_AUDITED and hasattr(obj, "__tablename__")
 
 
 @event.listens_for(Session, "before_flush")
 def _audit_flush(session: Session, _ctx, _instances) -> None:
-    actor = current_actor()
-    entries: list[AuditLog] = []
+    # Snapshots of changed and deleted rows must be taken before the flush resets their history;
+    # they are written with the new rows' entries after the flush, in one INSERT.
+    actor, at = current_actor(), dt.datetime.now(dt.UTC)
+    rows = session.info.setdefault("audit_rows", [])
     for obj in session.dirty:
-        if type(obj) in NOT_AUDITED or not hasattr(obj, "__tablename__") or not _changed_columns(obj):
-            continue
-        entries.append(_entry(actor, "update", obj, _snapshot(obj, committed=True),
-                              _snapshot(obj, committed=False)))
+        if _audited(obj) and _changed_columns(obj):
+            rows.append(_row(actor, at, "update", obj, _snapshot(obj, committed=True),
+                             _snapshot(obj, committed=False)))
     for obj in session.deleted:
-        if type(obj) not in NOT_AUDITED and hasattr(obj, "__tablename__"):
-            entries.append(_entry(actor, "delete", obj, _snapshot(obj, committed=True), None))
-    session.add_all(entries)
-    session.info.setdefault("audit_new", []).extend(
-        o for o in session.new if type(o) not in NOT_AUDITED and hasattr(o, "__tablename__"))
+        if _audited(obj):
+            rows.append(_row(actor, at, "delete", obj, _snapshot(obj, committed=True), None))
+    session.info.setdefault("audit_new", []).extend(o for o in session.new if _audited(o))
 
 
 @event.listens_for(Session, "after_flush")
 def _audit_inserts(session: Session, _ctx) -> None:
-    # New rows have their primary keys only after the flush; audit them in a follow-up insert.
+    # New rows have their primary keys only after the flush, so every entry is written here.
+    rows = session.info.pop("audit_rows", [])
     new = session.info.pop("audit_new", [])
-    if not new:
-        return
-    actor = current_actor()
-    rows = [{"at": dt.datetime.now(dt.UTC), "user_id": actor.user_id, "username": actor.username,
-             "ip": actor.ip, "action": "create", "entity_type": o.__tablename__,
-             "entity_id": _primary_key(o),
-             "before": None, "after": _snapshot(o, committed=False), "success": True} for o in new]
-    session.connection().execute(AuditLog.__table__.insert(), rows)
+    if new:
+        actor, at = current_actor(), dt.datetime.now(dt.UTC)
+        rows.extend(_row(actor, at, "create", o, None, _snapshot(o, committed=False)) for o in new)
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_failed_flush(session: Session, _previous) -> None:
+    # A flush that failed between the two hooks leaves its entries behind: they never happened.
+    session.info.pop("audit_rows", None)
+    session.info.pop("audit_new", None)
 
 
 def record(actor: Actor, action: str, *, success: bool = True, entity_type: str | None = None,

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import engine
@@ -23,7 +24,7 @@ from app.extensions import db
 from app.formdefs import FormDef
 from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
-from app.services import clock
+from app.services import clock, definition_cache
 from app.services.actors import Actor
 from app.services.deployments import form_of
 from app.services.operators import OPERATORS, OperatorContext
@@ -94,8 +95,8 @@ def covers(actor: Actor, path: str | None, *, role: str | None = None) -> bool:
 def can_see_instance(actor: Actor, instance: ProcessInstance) -> bool:
     """Enterprise users: their projects; officials: their jurisdiction; anyone: cases where
     they have or had a task, or that they started."""
-    if actor.is_admin:
-        return True
+    if actor.is_admin or (instance.project_id is not None and instance.project_id in actor.project_ids):
+        return True  # the second test is project_filter's own `Project.id IN project_ids` arm
     if instance.project_id is not None and db.session.scalar(
             select(Project.id).where(Project.id == instance.project_id, project_filter(actor))):
         return True
@@ -130,8 +131,9 @@ def task_form(definition: ProcessDefinition, name: str) -> FormDef:
     """The form deployed with this version; also accepts forms stored under their own file name
     (`plan_review.json`) as the engine fixtures name them."""
     form = form_of(definition, name)
-    if form is None and name in (definition.sources or {}):
-        form = FormDef(name, json.loads(definition.sources[name]), None)
+    sources = definition_cache.sources(definition)
+    if form is None and name in sources:
+        form = FormDef(name, json.loads(sources[name]), None)
     if form is None:
         raise DomainError(f"表单 {name} 未随流程版本部署。", code="form_missing", status=500)
     return form
@@ -139,14 +141,29 @@ def task_form(definition: ProcessDefinition, name: str) -> FormDef:
 
 # --- locking and retries -----------------------------------------------------------------
 
+def _locking_select() -> Any:
+    """The instance with its definition (blobs deferred) in one query; only the instance row is
+    locked."""
+    return select(ProcessInstance).options(joinedload(ProcessInstance.definition, innerjoin=True))
+
+
 def lock_instance(instance_id: int, *, skip_locked: bool = False,
                   due_before: Any = None) -> ProcessInstance | None:
     """Row-lock the instance on PostgreSQL (SQLite relies on the version check) and reload it."""
-    stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id) \
-        .with_for_update(skip_locked=skip_locked).execution_options(populate_existing=True)
+    stmt = _locking_select().where(ProcessInstance.id == instance_id) \
+        .with_for_update(skip_locked=skip_locked, of=ProcessInstance) \
+        .execution_options(populate_existing=True)
     if due_before is not None:
         stmt = stmt.where(ProcessInstance.next_timer_due <= due_before,
                           ProcessInstance.status.in_(ACTIVE))
+    return db.session.scalar(stmt)
+
+
+def lock_instance_of_task(inbox_task_id: int) -> ProcessInstance | None:
+    """`lock_instance` for the instance of inbox row `inbox_task_id` (None if no such row)."""
+    stmt = _locking_select().join(InboxTask, InboxTask.instance_id == ProcessInstance.id) \
+        .where(InboxTask.id == inbox_task_id).with_for_update(of=ProcessInstance) \
+        .execution_options(populate_existing=True)
     return db.session.scalar(stmt)
 
 
@@ -197,7 +214,8 @@ def require_active(instance: ProcessInstance) -> None:
 
 def _call_engine(instance: ProcessInstance, action: dict[str, Any], host: ServiceHost,
                  now: Any) -> engine.EngineResult:
-    spec, state, kind = instance.definition.spec_json, instance.state, action["action"]
+    spec = definition_cache.spec_json(instance.definition)
+    state, kind = instance.state, action["action"]
     if kind == "complete":
         return engine.complete_task(spec, state, action["task_id"], action["data"],
                                     host=host, now=now)
@@ -223,8 +241,6 @@ def perform(instance: ProcessInstance, actor: Actor, action: dict[str, Any],
         result = _call_engine(instance, action, ServiceHost(instance, actor), now)
     except engine.EngineError as exc:
         raise StepFailed(exc, instance.id, action) from exc
-    if action["action"] == "complete":
-        case_sync.mark_completed(action, now)
     return case_sync.apply_result(instance, result, actor, now, action)
 
 
@@ -243,7 +259,7 @@ def start_instance(actor: Actor, definition: ProcessDefinition, project: Project
     db.session.add(instance)
     db.session.flush()
     try:
-        result = run(definition.spec_json, ServiceHost(instance, actor), now)
+        result = run(definition_cache.spec_json(definition), ServiceHost(instance, actor), now)
     except engine.EngineError as exc:
         raise CaseStartFailedError(exc) from exc
     case_sync.apply_result(instance, result, actor, now, action)

@@ -2,6 +2,7 @@
 
 Inbox rows are the materialised READY user tasks (DESIGN: inbox queries never load a
 workflow), so after every step the open rows are made equal to the engine's READY list.
+The reads come first and the writes go out in one flush at the end (one round trip per table).
 """
 from __future__ import annotations
 
@@ -41,18 +42,29 @@ def add_event(instance_id: int, actor: Actor, kind: str, at: datetime, **fields:
 
 def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: Actor,
                  now: datetime, action: dict[str, Any]) -> list[int]:
-    """Store the run on the (locked) instance; returns the ids of new inbox rows."""
-    instance.state = result.state
-    instance.status = result.status
-    instance.next_timer_due = None if result.status in ENDED else result.next_timer_due
-    if result.status in ENDED:
-        instance.ended_at = now
-    instance.data_summary = _summary(instance.data_summary, result)
-    new_ids = _sync_inbox(instance, [] if result.status in ENDED else result.ready_user_tasks, now)
-    _sync_subscriptions(instance, [] if result.status in ENDED else result.message_subscriptions)
-    _record_events(instance, actor, result.events, now, action)
+    """Store the run on the (locked) instance; returns the ids of new inbox rows.
+
+    A completion (`action["action"] == "complete"`) also closes its inbox row.
+    """
+    ended = result.status in ENDED
+    ready = [] if ended else result.ready_user_tasks
+    rows = _inbox_rows(instance, ready)  # reads before any write: no autoflush round trip
+    context = _row_context(instance) if any(t["task_id"] not in rows for t in ready) else None
+    _sync_subscriptions(instance, [] if ended else result.message_subscriptions,
+                        result.previous_subscriptions)
+    with db.session.no_autoflush:
+        if action.get("action") == "complete":
+            mark_completed(action, now)
+        instance.state = result.state
+        instance.status = result.status
+        instance.next_timer_due = None if ended else result.next_timer_due
+        if ended:
+            instance.ended_at = now
+        instance.data_summary = _summary(instance.data_summary, result)
+        new_rows = _sync_inbox(instance, rows, ready, context, now)
+        _record_events(instance, actor, result.events, now, action)
     db.session.flush()
-    return new_ids
+    return [r.id for r in new_rows]
 
 
 def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, Any]:
@@ -71,15 +83,21 @@ def mark_completed(action: dict[str, Any], now: datetime) -> None:
     row.status, row.completed_at, row.completed_by_id = "completed", now, action.get("user_id")
 
 
-def _sync_inbox(instance: ProcessInstance, ready: list[dict[str, Any]], now: datetime) -> list[int]:
+def _inbox_rows(instance: ProcessInstance, ready: list[dict[str, Any]]) -> dict[str, InboxTask]:
+    """The instance's open rows and the rows of the READY tasks, by spiff task id."""
     ready_ids = {t["task_id"] for t in ready}
-    rows = {r.spiff_task_id: r for r in db.session.scalars(select(InboxTask).where(
+    return {r.spiff_task_id: r for r in db.session.scalars(select(InboxTask).where(
         InboxTask.instance_id == instance.id,
         or_(InboxTask.status == "open", InboxTask.spiff_task_id.in_(ready_ids))))}
+
+
+def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: list[dict[str, Any]],
+                context: dict[str, Any] | None, now: datetime) -> list[InboxTask]:
+    """Make the open rows equal to `ready` (new rows get `context`); returns the new rows."""
+    ready_ids = {t["task_id"] for t in ready}
     for spiff_id, row in rows.items():
         if row.status == "open" and spiff_id not in ready_ids:
             row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a deadline
-    context = _row_context(instance)
     new_rows = []
     for task in ready:
         row = rows.get(task["task_id"])
@@ -90,15 +108,14 @@ def _sync_inbox(instance: ProcessInstance, ready: list[dict[str, Any]], now: dat
             new_rows.append(row)
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
-    db.session.flush()
-    return [r.id for r in new_rows]
+    return new_rows
 
 
 def _row_context(instance: ProcessInstance) -> dict[str, Any]:
-    project = db.session.get(Project, instance.project_id) if instance.project_id else None
-    district = db.session.get(OrgUnit, project.district_id) if project else None
+    path = db.session.scalar(select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id)
+                             .where(Project.id == instance.project_id)) if instance.project_id else None
     return {"process_key": instance.process_key, "project_id": instance.project_id,
-            "district_path": district.path if district else
+            "district_path": path if path is not None else
             (instance.data_summary or {}).get("scope_path"),
             "subject_type": instance.subject_type, "subject_id": instance.subject_id,
             "subject_title": instance.title}
@@ -133,7 +150,16 @@ def seat_user_id(multi_instance: dict[str, Any] | None) -> int | None:
     return item if db.session.get(User, item) is not None else None
 
 
-def _sync_subscriptions(instance: ProcessInstance, subscriptions: list[dict[str, Any]]) -> None:
+def _subscription_keys(subscriptions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return sorted((s["name"], canonical(s["correlation"])) for s in subscriptions)
+
+
+def _sync_subscriptions(instance: ProcessInstance, subscriptions: list[dict[str, Any]],
+                        previous: list[dict[str, Any]] | None) -> None:
+    """Replace the instance's rows, unless they already equal `subscriptions`: `previous` is what
+    the loaded state was waiting for (the rows written by the last step), None if unknown."""
+    if previous is not None and _subscription_keys(previous) == _subscription_keys(subscriptions):
+        return
     db.session.execute(delete(MessageSubscription)
                        .where(MessageSubscription.instance_id == instance.id))
     for sub in subscriptions:

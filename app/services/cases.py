@@ -18,7 +18,7 @@ from app.extensions import db
 from app.formdefs import file_fields, validate_submission
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessInstance, User
 from app.services import case_runtime as rt
-from app.services import clock, incidents
+from app.services import clock, incidents, start_rules
 from app.services.actors import Actor, actor_for
 from app.services.case_sync import add_event
 from app.services.deployments import require_latest
@@ -70,6 +70,7 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
+        start_rules.check_can_start(actor, process_key, subject_type, subject_id, project_code=project_code)
         scope = None if project else (actor.jurisdiction_paths or (None,))[0]
         return rt.start_instance(
             actor, definition, project, lambda spec, host, now: engine.start(
@@ -176,18 +177,19 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Com
     `task_claimed_by_other`, `task_not_ready`, `instance_busy`) and CaseFailedError(`case_error`)
     when the engine fails (an incident keeps the answer for a retry).
     """
-    with transaction(actor):  # checks before touching the workflow; ends the read
-        row = _workable_row(actor, inbox_task_id)
+    def step() -> CompletionResult:  # one transaction: lock, check, validate, run, persist
+        instance = rt.lock_instance_of_task(inbox_task_id)
+        row = rt.reload_row(inbox_task_id) if instance is not None else None
+        if row is None or not rt.can_see_instance(actor, instance):
+            raise NotFoundError("没有找到该待办。", code="task_not_found")
+        if not rt.is_candidate(actor, row):
+            raise PermissionDeniedError("您不是该待办的办理人。", code="task_not_candidate")
+        _check_open(actor, row)
+        start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
         _validate(row, data)
-        instance_id = row.instance_id
-
-    def step() -> CompletionResult:
-        instance = rt.lock_instance(instance_id)
-        current = rt.reload_row(inbox_task_id)
-        _check_open(actor, current)
         rt.require_active(instance)
         new_ids = rt.perform(instance, actor, {
-            "action": "complete", "task_id": current.spiff_task_id, "inbox_task_id": current.id,
+            "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,
             "data": data, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip})
         return CompletionResult(instance.id, instance.status, new_ids)
 

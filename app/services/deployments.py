@@ -19,6 +19,7 @@ from app.extensions import db
 from app.formdefs import FormDef, form_file_names, schema_problem
 from app.models import ProcessDefinition
 from app.roles import ROLES
+from app.services import definition_cache
 from app.services.actors import SYSTEM, Actor
 from app.services.operators import OPERATORS
 from app.services.uow import transaction
@@ -164,11 +165,12 @@ def form_of(definition: ProcessDefinition, name: str | None, ui_name: str | None
     """
     if not name:
         return None
-    text = definition.sources.get(name)
+    sources = definition_cache.sources(definition)
+    text = sources.get(name)
     if text is None:
         return None
     ui_file = ui_name or form_file_names(name)[1]
-    ui = definition.sources.get(ui_file)
+    ui = sources.get(ui_file)
     return FormDef(name, json.loads(text), json.loads(ui) if ui else None)
 
 
