@@ -114,6 +114,14 @@ def retry_incident(actor: Actor, incident_id: int) -> RetryOutcome:
             raise NotFoundError("没有找到该故障。", code="incident_not_found")
         if not rt.can_manage(actor, incident.instance):
             raise PermissionDeniedError("没有处理该故障的权限。", code="incident_access_denied")
+        side_effect = (incident.action or {}).get("action") == "render_document"
+    if side_effect:  # a failed notice rendering never blocked the case: re-render, nothing else
+        from app.services import documents
+
+        documents.retry_render_incident(actor, db.session.get(Incident, incident_id))
+        db.session.expire_all()
+        incident = db.session.get(Incident, incident_id)
+        return RetryOutcome(incident.id, incident.instance_id, incident.instance.status)
     try:
         return rt.run_in_transaction(actor, lambda: _retry(actor, incident_id))
     except rt.StepFailed as failure:

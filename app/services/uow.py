@@ -1,4 +1,7 @@
-"""One transaction per use case, with the acting user visible to the audit listener."""
+"""One transaction per use case, with the acting user visible to the audit listener.
+
+After the commit, the outbox messages the transaction wrote are sent (app/services/outbox.py).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from app.extensions import db
+from app.services import outbox
 from app.services.actors import SYSTEM, Actor
 
 _current_actor: ContextVar[Actor] = ContextVar("sitecase_actor", default=SYSTEM)
@@ -17,7 +21,10 @@ def current_actor() -> Actor:
 
 @contextmanager
 def transaction(actor: Actor = SYSTEM) -> Iterator[None]:
-    """Commit once at the end, roll back on any error; audit rows name `actor`."""
+    """Commit once at the end, roll back on any error; audit rows name `actor`.
+
+    Outbox messages written in the transaction are sent after the commit, never before.
+    """
     token = _current_actor.set(actor)
     try:
         yield
@@ -27,3 +34,4 @@ def transaction(actor: Actor = SYSTEM) -> Iterator[None]:
         raise
     finally:
         _current_actor.reset(token)
+    outbox.send_committed()

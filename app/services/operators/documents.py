@@ -1,19 +1,23 @@
-"""Issuing printed notices from a process."""
+"""Issuing printed notices from a process: `issue_document` (numbered, rendered after commit)."""
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import InstanceEvent, OutboxMessage
+from app.models import Project
+from app.services.documents import issue_notice
 from app.services.operators import OperatorContext, operator
 
 
 @operator("issue_document")
 def issue_document(ctx: OperatorContext, params: dict, data: dict) -> dict:
-    """Record a notice to issue (template + data snapshot); numbering and rendering follow the commit."""
-    template = params["template"]
-    db.session.add(OutboxMessage(task_name="notices.issue", payload={
-        "instance_id": ctx.instance.id, "template": template,
-        "context": {k: v for k, v in params.items() if k != "template"}}))
-    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind="document_requested",
-                                 username=ctx.actor.username, user_id=ctx.actor.user_id,
-                                 data={"template": template}))
-    return {"last_document_template": template}
+    """Issue notice `params["template"]`: next number, frozen context, render queued.
+
+    The other params are the template's fields (they win over task data of the same name);
+    `addressee_parties` (e.g. ["contractor"]) and `signatory` are optional. Returns
+    {document_id, document_number} into the task data. Raises on an unknown template or
+    when no issuing org unit can be found (the step fails and becomes an incident).
+    """
+    instance = ctx.instance
+    project = db.session.get(Project, instance.project_id) if instance.project_id else None
+    document = issue_notice(ctx.actor, params.get("template"), project=project, instance=instance,
+                            params=params, task_data=data)
+    return {"document_id": document.id, "document_number": document.number}

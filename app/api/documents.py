@@ -1,0 +1,60 @@
+"""Issued notices: metadata, the PDF, the lists of a case and a project, and the preview."""
+from __future__ import annotations
+
+from flask import request, send_file
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok
+from app.api.openapi import doc
+from app.schemas.documents import DocumentSchema, PreviewRequestSchema, PreviewSchema
+from app.services import document_views, documents, notice_preview
+
+
+@bp.get("/documents/<int:document_id>")
+@doc(response=DocumentSchema)
+def get_document(document_id: int):
+    """Metadata of an issued notice (scoped like its case)."""
+    return ok(DocumentSchema().dump(document_views.get_document(api_actor(), document_id)))
+
+
+@bp.get("/documents/<int:document_id>/pdf")
+def get_document_pdf(document_id: int):
+    """The stored PDF of a rendered notice (application/pdf)."""
+    stored = document_views.document_pdf(api_actor(), document_id)
+    response = send_file(stored.path, mimetype="application/pdf", download_name=stored.download_name,
+                         etag=stored.sha256)
+    response.headers["Cache-Control"] = "private, max-age=3600"  # scoped: no shared caches
+    return response
+
+
+@bp.post("/documents/<int:document_id>/render")
+@doc(response=DocumentSchema)
+def retry_document_render(document_id: int):
+    """Queue the render of a failed notice again (officials managing its case)."""
+    return ok(DocumentSchema().dump(documents.retry_render(api_actor(), document_id)), status=202)
+
+
+@bp.get("/process-instances/<int:instance_id>/documents")
+@doc(response=DocumentSchema, many=True)
+def list_case_documents(instance_id: int):
+    """Notices issued in a case."""
+    rows = document_views.instance_documents(api_actor(), instance_id)
+    return ok(DocumentSchema(many=True).dump(rows), {"total": len(rows)})
+
+
+@bp.get("/projects/<code>/documents")
+@doc(response=DocumentSchema, many=True)
+def list_project_documents(code: str):
+    """Notices issued for a project."""
+    rows = document_views.project_documents(api_actor(), code)
+    return ok(DocumentSchema(many=True).dump(rows), {"total": len(rows)})
+
+
+@bp.post("/documents/preview")
+@doc(body=PreviewRequestSchema, response=PreviewSchema)
+def preview_document():
+    """HTML preview of a notice before it is issued (officials)."""
+    body = PreviewRequestSchema().load(request.get_json(silent=True) or {})
+    template = body.pop("template")
+    return ok(PreviewSchema().dump(notice_preview.preview_notice(api_actor(), template, **body)))

@@ -1,0 +1,103 @@
+"""The transactional outbox: Celery tasks written with the transaction that caused them.
+
+Why: a task sent before the commit may run before its rows exist (or for a transaction that
+then rolls back); a task sent after the commit is lost if the process dies in between. So
+operators add an OutboxMessage row; `uow.transaction()` calls `send_committed()` after its
+commit, and the periodic `relay_pending()` (Celery beat, `outbox.relay`) re-sends rows still
+pending after a while. A message may therefore arrive twice: every task checks the state of
+the rows it acts on (ids only in the payload) and does nothing the second time.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from app.extensions import celery, db
+from app.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+_SESSION_KEY = "sitecase.outbox_ids"
+RELAY_AFTER = timedelta(minutes=1)
+RELAY_BATCH = 200
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_new_messages(session: Session, _ctx: Any) -> None:
+    # After a flush the new rows have their ids; `session.new` still lists them.
+    ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
+    if ids:
+        session.info.setdefault(_SESSION_KEY, []).extend(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_SESSION_KEY, None)
+
+
+def send_committed() -> int:
+    """Send the messages written by the transaction that just committed; returns how many."""
+    ids = db.session.info.pop(_SESSION_KEY, [])
+    return send(ids) if ids else 0
+
+
+def relay_pending(now: datetime | None = None, older_than: timedelta = RELAY_AFTER) -> int:
+    """Re-send messages still pending `older_than` after they were written (crash safety)."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    # Only messages some task here can take: others must not fill every batch forever.
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", OutboxMessage.created_at <= cutoff,
+        OutboxMessage.task_name.in_(_task_names()))
+        .order_by(OutboxMessage.id).limit(RELAY_BATCH)))
+    return send(ids)
+
+
+def _task_names() -> list[str]:
+    import app.tasks  # noqa: F401  (registers every task of the code base in this process)
+
+    return sorted(name for name in celery.tasks if not name.startswith("celery."))
+
+
+def send(ids: list[int]) -> int:
+    """Send pending messages `ids` as Celery tasks by name, then mark them sent.
+
+    A message whose task is not registered in this code base, or whose sending fails, stays
+    pending for the relay. Never raises: the caller's transaction has already committed.
+    """
+    rows = db.session.execute(select(OutboxMessage.id, OutboxMessage.task_name, OutboxMessage.payload)
+                              .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+                              .order_by(OutboxMessage.id)).all()
+    db.session.commit()  # end the read; eager tasks open their own transactions
+    sent = 0
+    for message_id, task_name, payload in rows:
+        if _dispatch(message_id, task_name, payload or {}):
+            _mark_sent(message_id)
+            sent += 1
+    return sent
+
+
+def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
+    import app.tasks  # noqa: F401  (registers every task of the code base in this process)
+
+    task = celery.tasks.get(task_name)
+    if task is None:
+        log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
+        return False
+    try:
+        task.apply_async(kwargs=payload)
+    except Exception:  # noqa: BLE001 — broker down or an eager task failed: the relay retries
+        db.session.rollback()
+        log.exception("outbox message %s (%s) could not be sent; left pending", message_id, task_name)
+        return False
+    return True
+
+
+def _mark_sent(message_id: int) -> None:
+    db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .values(status="sent", sent_at=datetime.now(UTC)))
+    db.session.commit()

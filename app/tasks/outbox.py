@@ -1,0 +1,9 @@
+"""The periodic outbox relay (Celery beat): re-send messages a crash left pending."""
+from app.extensions import celery
+
+
+@celery.task(name="outbox.relay")
+def relay() -> int:
+    from app.services.outbox import relay_pending
+
+    return relay_pending()
