@@ -1,0 +1,75 @@
+"""Device data over HTTP, alarm lists, latest readings, threshold overrides, rejection counters."""
+from __future__ import annotations
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok, paging
+from app.api.openapi import doc
+from app.extensions import csrf
+from app.schemas.telemetry import (
+    AlarmQuerySchema,
+    AlarmSchema,
+    DeviceDataOutcomeSchema,
+    ReadingSchema,
+    ThresholdPatchSchema,
+)
+from app.services import alarm_queries, device_http, device_thresholds
+
+
+@bp.post("/device-data")
+@csrf.exempt
+@doc(response=DeviceDataOutcomeSchema, many=True, public=True)
+def device_data():
+    """Telemetry or an alarm from a device that speaks HTTP (Authorization: Device <token>)."""
+    result = device_http.ingest_http(request.headers.get("Authorization"),
+                                     request.get_json(silent=True))
+    meta = {k: getattr(result, k) for k in ("received", "stored", "duplicates", "rejected",
+                                            "alarms_opened", "alarms_repeated", "cases_started")}
+    return ok(DeviceDataOutcomeSchema(many=True).dump(result.messages), meta, status=202)
+
+
+@bp.get("/alarms")
+@doc(query=AlarmQuerySchema, response=AlarmSchema, many=True)
+def list_alarms():
+    """Device alarms of the projects the caller may see."""
+    args = AlarmQuerySchema().load(request.args)
+    limit, offset = paging()
+    page = alarm_queries.list_alarms(api_actor(), alarm_queries.AlarmFilter(
+        project_code=args.get("project"), device_type=args.get("device_type"),
+        level=args.get("level"), status=args.get("status"), since=args.get("since"),
+        until=args.get("until")), limit=limit, offset=offset)
+    return ok(AlarmSchema(many=True).dump(page.items), {"total": page.total})
+
+
+@bp.get("/devices/<int:device_id>/readings")
+@doc(response=ReadingSchema, many=True)
+def device_readings(device_id: int):
+    """The newest readings of one device."""
+    limit, _ = paging()
+    rows = alarm_queries.latest_readings(api_actor(), device_id, limit=limit)
+    return ok(ReadingSchema(many=True).dump(rows))
+
+
+@bp.patch("/devices/<int:device_id>/thresholds")
+@doc(body=ThresholdPatchSchema)
+def patch_device_thresholds(device_id: int):
+    """Change a device's threshold overrides (officials in jurisdiction or the project's PM)."""
+    body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})
+    return ok(device_thresholds.set_device_thresholds(api_actor(), device_id, body["overrides"]))
+
+
+@bp.patch("/projects/<code>/thresholds/<device_type>")
+@doc(body=ThresholdPatchSchema)
+def patch_project_thresholds(code: str, device_type: str):
+    """Change a project's threshold overrides for one device type."""
+    body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})
+    return ok(device_thresholds.set_project_thresholds(api_actor(), code, device_type,
+                                                       body["overrides"]))
+
+
+@bp.get("/device-rejections")
+def device_rejections():
+    """Rejected device messages counted per reason code (officials)."""
+    return ok(alarm_queries.rejection_counts(api_actor()))

@@ -1,0 +1,69 @@
+"""Device data, alarms, readings and threshold overrides (shapes only; rules live in services)."""
+from marshmallow import Schema, fields, validate
+
+from app.models import DEVICE_TYPES
+from app.models.telemetry import ALARM_LEVELS, ALARM_STATUSES
+
+
+class AlarmQuerySchema(Schema):
+    project = fields.Str()
+    device_type = fields.Str(validate=validate.OneOf(list(DEVICE_TYPES)))
+    level = fields.Str(validate=validate.OneOf(ALARM_LEVELS))
+    status = fields.Str(validate=validate.OneOf(ALARM_STATUSES))
+    since = fields.AwareDateTime(default_timezone=None)
+    until = fields.AwareDateTime(default_timezone=None)
+    limit = fields.Int()
+    offset = fields.Int()
+
+
+class AlarmSchema(Schema):
+    id = fields.Int()
+    project_code = fields.Str()
+    project_name = fields.Str()
+    device_id = fields.Int()
+    device_code = fields.Str()
+    device_name = fields.Str()
+    device_type = fields.Str()
+    device_type_label = fields.Str()
+    alarm_type = fields.Str()
+    alarm_label = fields.Str()
+    source = fields.Str()
+    level = fields.Str()
+    level_label = fields.Str()
+    status = fields.Str()
+    threshold = fields.Float(allow_none=True)
+    unit = fields.Str(allow_none=True)
+    message = fields.Str(allow_none=True)
+    count = fields.Int()
+    first_value = fields.Float(allow_none=True)
+    first_at = fields.DateTime()
+    last_value = fields.Float(allow_none=True)
+    last_at = fields.DateTime()
+    cleared_at = fields.DateTime(allow_none=True)
+    instance_id = fields.Int(allow_none=True)
+    case_error = fields.Str(allow_none=True)
+    outcome = fields.Str(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ReadingSchema(Schema):
+    data_id = fields.Str()
+    kind = fields.Str()
+    collected_at = fields.DateTime()
+    received_at = fields.DateTime()
+    metrics = fields.Dict(keys=fields.Str(), values=fields.Float())
+    level = fields.Str()
+    alarm_type = fields.Str(allow_none=True)
+
+
+class ThresholdPatchSchema(Schema):
+    """``{"overrides": {metric: {"warning": x, "alarm": y} | null}}``; a level may be null (off)."""
+    overrides = fields.Dict(keys=fields.Str(), values=fields.Raw(allow_none=True), required=True)
+
+
+class DeviceDataOutcomeSchema(Schema):
+    index = fields.Int()
+    outcome = fields.Str()
+    data_id = fields.Str(allow_none=True)
+    reason_code = fields.Str(allow_none=True)
+    detail = fields.Str(allow_none=True)

@@ -1,0 +1,120 @@
+"""HTTP: device data with a device token, alarm lists, readings, threshold overrides."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import DeviceReading, RejectedMessage
+from app.services.device_ingest import ingest_messages
+
+from .conftest import crane, device, payload
+
+TOKEN = "tc01-secret-token"
+
+
+@pytest.fixture
+def tokened(deployed):
+    device("JS001-TC-01").token_sha256 = hashlib.sha256(TOKEN.encode()).hexdigest()
+    db.session.commit()
+    return deployed
+
+
+def post(api, body, token: str | None = TOKEN):
+    headers = {"Authorization": f"Device {token}"} if token else {}
+    return api.client.post("/api/v1/device-data", json=body, headers=headers)
+
+
+def test_device_data_with_good_and_bad_tokens(tokened, api):
+    good = post(api, payload("JS001-TC-01", {"load_pct": 105}))
+    assert good.status_code == 202, good.get_json()
+    body = good.get_json()
+    assert [m["outcome"] for m in body["data"]] == ["stored"]
+    assert (body["meta"]["alarms_opened"], body["meta"]["cases_started"]) == (1, 1)
+    for bad in ("wrong-token", None):
+        r = post(api, payload("JS001-TC-01"), token=bad)
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "device_token_invalid"
+    bearer = api.client.post("/api/v1/device-data", json=payload("JS001-TC-01"),
+                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert bearer.status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(DeviceReading)) == 1
+
+
+def test_device_data_batch_with_rejections(tokened, api):
+    same = payload("JS001-TC-01")
+    other = payload("JS001-SJJ-01", {"load_pct": 1}, device_type="hoist")  # not this token's device
+    broken = {**payload("JS001-TC-01"), "metrics": {"load_pct": "heavy"}}
+    r = post(api, [same, same, other, broken])
+    assert r.status_code == 202
+    assert [(m["outcome"], m["reason_code"]) for m in r.get_json()["data"]] == [
+        ("stored", None), ("duplicate", None), ("rejected", "token_device_mismatch"),
+        ("rejected", "wrong_type")]
+    assert db.session.scalar(select(func.count()).select_from(RejectedMessage)) == 2
+    assert post(api, "text").status_code == 202  # a non-object is a rejected message, not a 500
+    assert post(api, []).status_code == 422
+
+
+def test_alarm_lists_are_scoped(deployed, api):
+    ingest_messages([crane(104), crane(96, project="JS-2026-001")])
+    ingest_messages([crane_eq(105)])
+    def codes(user: str, query: str = "") -> list[str]:
+        r = api.get(f"/api/v1/alarms{query}", user)
+        assert r.status_code == 200, r.get_json()
+        return sorted(a["device_code"] for a in r.get_json()["data"])
+    assert codes("city_official") == ["EQ001-TC-01", "JS001-TC-01"]
+    assert codes("district_safety") == ["JS001-TC-01"]
+    assert codes("contractor_pm") == ["JS001-TC-01"]
+    assert codes("contractor_pm2") == ["EQ001-TC-01"]
+    assert codes("city_official", "?project=EQ-2026-001&level=alarm&status=open") == ["EQ001-TC-01"]
+    assert codes("city_official", "?device_type=dust") == []
+    assert codes("city_official", "?since=2026-05-05T00:00:00%2B08:00") == []
+    [item] = api.get("/api/v1/alarms", "contractor_pm").get_json()["data"]
+    assert (item["count"], item["level"], item["status"]) == (2, "alarm", "open")
+    assert api.get("/api/v1/alarms?level=bad", "city_official").status_code == 422
+    assert api.get("/api/v1/alarms?project=EQ-2026-001", "contractor_pm").status_code == 404
+
+
+def crane_eq(load: float):
+    from .conftest import raw
+    return raw(payload("EQ001-TC-01", {"load_pct": load}, project="EQ-2026-001"))
+
+
+def test_latest_readings_and_rejection_counts(deployed, api):
+    ingest_messages([crane(10), crane(20), crane(104)])
+    dev = device("JS001-TC-01").id
+    r = api.get(f"/api/v1/devices/{dev}/readings?limit=2", "contractor_pm")
+    assert [x["metrics"]["load_pct"] for x in r.get_json()["data"]] == [104, 20]
+    assert api.get(f"/api/v1/devices/{dev}/readings", "contractor_pm2").status_code == 404
+    ingest_messages([{"topic": "bad", "payload": "{}"}])
+    assert api.get("/api/v1/device-rejections", "city_official").get_json()["data"] == {"bad_topic": 1}
+    assert api.get("/api/v1/device-rejections", "contractor_pm").status_code == 403
+
+
+def test_threshold_overrides(deployed, api):
+    dev = device("JS001-TC-01").id
+    r = api.client.patch("/api/v1/projects/JS-2026-001/thresholds/tower_crane",
+                         json={"overrides": {"load_pct": {"warning": 80, "alarm": 95}}},
+                         headers={"Authorization": f"Bearer {api.token('district_safety')}"})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["data"]["effective"]["load_pct"]["alarm"] == 95
+    pm = {"Authorization": f"Bearer {api.token('contractor_pm')}"}
+    r = api.client.patch(f"/api/v1/devices/{dev}/thresholds",
+                         json={"overrides": {"load_pct": {"alarm": 98}}}, headers=pm)
+    assert r.get_json()["data"]["effective"]["load_pct"] == {
+        "unit": "% of rated", "warning": 80, "alarm": 98, "direction": "above", "rate_rule": None}
+    assert ingest_messages([crane(96)]).alarms_opened == 1  # warning under the layered limits
+    bad = api.client.patch(f"/api/v1/devices/{dev}/thresholds",
+                           json={"overrides": {"load_pct": {"warning": 120}}}, headers=pm)
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "threshold_invalid"
+    unknown = api.client.patch(f"/api/v1/devices/{dev}/thresholds",
+                               json={"overrides": {"pm10_ug_m3": {"alarm": 1}}}, headers=pm)
+    assert unknown.status_code == 422
+    other = {"Authorization": f"Bearer {api.token('supervisor')}"}
+    denied = api.client.patch(f"/api/v1/devices/{dev}/thresholds",
+                              json={"overrides": {"load_pct": None}}, headers=other)
+    assert denied.status_code == 403
+    foreign = {"Authorization": f"Bearer {api.token('district_safety2')}"}
+    assert api.client.patch(f"/api/v1/devices/{dev}/thresholds", json={"overrides": {}},
+                            headers=foreign).status_code == 404
