@@ -1,0 +1,66 @@
+"""Who may start which hazardous process in which work status."""
+from __future__ import annotations
+
+import pytest
+
+from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from app.models import WORK_STATUSES
+from app.services.start_rules import RULES, check_can_start
+
+from .support import actor, set_status, start, work
+
+STARTER = {"hazardous_inspection": "supervisor"}
+ALLOWED = {
+    "hazardous_plan_review": {"registered"},
+    "hazardous_inspection": {"plan_approved", "in_progress"},
+    "hazardous_acceptance": {"plan_approved", "in_progress"},
+    "hazardous_suspension": {"plan_approved", "in_progress"},
+    "hazardous_termination": {"registered", "plan_approved", "in_progress", "suspended", "accepted"},
+    "hazardous_emergency": {"plan_approved", "in_progress", "suspended"},
+}
+
+
+def test_status_matrix(hz_sqlite):
+    w = work()
+    assert set(RULES) == set(ALLOWED)
+    for status in WORK_STATUSES:
+        set_status(w, status)
+        for key, allowed in ALLOWED.items():
+            who = actor(STARTER.get(key, "contractor_pm"))
+            if status in allowed:
+                check_can_start(who, key, "hazardous_work", w.id)
+                continue
+            with pytest.raises(ConflictError) as info:
+                check_can_start(who, key, "hazardous_work", w.id)
+            expected = "work_terminated" if status == "terminated" else "work_status_invalid"
+            assert info.value.code == expected, (key, status)
+
+
+def test_roles_projects_and_subjects(hz_sqlite):
+    w = work()
+    for username in ("tech_lead", "chief_supervisor", "owner_rep", "district_safety", "admin"):
+        with pytest.raises(PermissionDeniedError) as info:
+            check_can_start(actor(username), "hazardous_plan_review", "hazardous_work", w.id)
+        assert info.value.code == "case_start_role", username
+    with pytest.raises(NotFoundError) as info:  # the PM of another project does not see the work
+        start("contractor_pm2", "hazardous_plan_review", w)
+    assert info.value.code == "hazardous_work_not_found"
+    with pytest.raises(NotFoundError):
+        check_can_start(actor("district_safety2"), "hazardous_plan_review", "hazardous_work", w.id)
+    with pytest.raises(ValidationError) as info:
+        check_can_start(actor("contractor_pm"), "hazardous_plan_review", None, None)
+    assert info.value.code == "work_required"
+    with pytest.raises(ValidationError) as info:
+        check_can_start(actor("contractor_pm"), "hazardous_plan_review", "hazardous_work", w.id,
+                        project_code="JS-2026-002")
+    assert info.value.code == "work_project_mismatch"
+    check_can_start(actor("contractor_pm"), "site_check", None, None)  # not ours: no opinion
+
+
+def test_one_open_plan_review_per_work(hz_sqlite):
+    w = work()
+    start("contractor_pm", "hazardous_plan_review", w)
+    with pytest.raises(ConflictError) as info:
+        start("contractor_pm", "hazardous_plan_review", w)
+    assert info.value.code == "case_already_open"
+    start("contractor_pm", "hazardous_plan_review", work(code="WD-02"))  # another work is fine
