@@ -1,0 +1,42 @@
+"""Clause library (法律条款库), clue tracking list (线索跟踪) and urging statistics (督办统计)."""
+from __future__ import annotations
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok
+from app.schemas.orders import ClauseSchema, ClauseUpdateSchema, ClueRowSchema, UnitUrgingStatsSchema
+from app.services import clauses, clue_tracking, urging_stats
+
+
+@bp.get("/clauses")
+def list_clauses():
+    active = {"true": True, "false": False}.get((request.args.get("active") or "").lower())
+    rows = clauses.list_clauses(api_actor(), active=active, query=request.args.get("q"))
+    return ok(ClauseSchema(many=True).dump(rows))
+
+
+@bp.post("/clauses")
+def create_clause():
+    data = ClauseSchema().load(request.get_json(silent=True) or {})
+    return ok({"id": clauses.create_clause(api_actor(), data["code"], data["title"], data["text"])},
+              status=201)
+
+
+@bp.patch("/clauses/<int:clause_id>")
+def update_clause(clause_id: int):
+    data = ClauseUpdateSchema().load(request.get_json(silent=True) or {})
+    clauses.update_clause(api_actor(), clause_id, **data)
+    return ok({"id": clause_id})
+
+
+@bp.get("/clues")
+def list_clues():
+    rows = clue_tracking.list_clues(api_actor(), status=request.args.get("status"))
+    return ok(ClueRowSchema(many=True).dump(rows), {"total": len(rows)})
+
+
+@bp.get("/urging/stats")
+def urging_statistics():
+    return ok(UnitUrgingStatsSchema(many=True).dump(urging_stats.unit_statistics(api_actor())))

@@ -1,0 +1,33 @@
+"""Binding a task to one named user (a multi-instance seat of one), e.g. a self-check's
+rectifier and reviewer: the seat goes to that user alone when he works on the case's project."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import RoleGrant, User
+from app.services.operators import OperatorContext, operator
+from app.services.operators.orders import add_event
+
+
+def project_user_id(project_id: int | None, username: object) -> int | None:
+    """The id of `username` if he holds a role on the project, else None."""
+    if project_id is None or not isinstance(username, str):
+        return None
+    return db.session.scalar(select(User.id).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        User.username == username, RoleGrant.project_id == project_id).limit(1))
+
+
+@operator("bind_project_users")
+def bind_project_users(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Each param `<seats variable>: <username>` becomes `[{"user_id": id}]` (or `[None]`: the
+    lane's role then decides)."""
+    out, unknown = {}, []
+    for variable, username in params.items():
+        user_id = project_user_id(ctx.instance.project_id, username)
+        out[variable] = [{"user_id": user_id, "username": username} if user_id else None]
+        if user_id is None:
+            unknown.append(username)
+    if unknown:
+        add_event(ctx, "binding_fallback", {"usernames": unknown})
+    return out

@@ -1,0 +1,97 @@
+"""Helpers shared by the orders-family process tests: users, inbox look-ups, uploads."""
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import InboxTask, InstanceEvent, ProcessInstance, TaskComment, User
+from app.services import attachments, cases, deployments, inbox
+from app.services.actors import Actor, actor_for
+
+ROOT = Path(__file__).resolve().parents[3]
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
+FAMILY = ("rectification_order", "supervision_urging", "clue_assignment", "site_check",
+          "hazard_self_check", "supervision_inspection", "health_check_rectification")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def deploy_family(keys: tuple[str, ...] = FAMILY) -> None:
+    """Deploy our diagrams with their forms only (other families may be mid-edit)."""
+    full = deployments.bundle_from_dirs(ROOT / "processes", ROOT / "forms")
+    files = {n: b for n, b in full.files.items() if Path(n).stem in keys}
+    forms = {n: b for n, b in full.forms.items() if n.split(".")[0].startswith(keys)}
+    deployments.deploy(deployments.Bundle(files, forms))
+
+
+def actor(username: str) -> Actor:
+    user = db.session.scalar(select(User).where(User.username == username))
+    assert user is not None, username
+    return actor_for(user, ip="10.0.0.9")
+
+
+def user_id(username: str) -> int:
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def tasks_of(who: Actor, process_key: str | None = None) -> list[InboxTask]:
+    db.session.expire_all()
+    return list(inbox.list_tasks(who, inbox.InboxFilter(process_key=process_key, limit=200)).items)
+
+
+def task(who: Actor, instance_id: int, task_name: str) -> InboxTask:
+    """The open task of this case in the user's inbox (fails when he does not see it)."""
+    rows = [r for r in tasks_of(who) if r.instance_id == instance_id and r.task_name == task_name]
+    assert rows, f"{who.username} has no {task_name} of case {instance_id}: " \
+                 f"{[(r.instance_id, r.task_name) for r in tasks_of(who)]}"
+    return rows[0]
+
+
+def has_task(who: Actor, instance_id: int, task_name: str) -> bool:
+    return any(r.instance_id == instance_id and r.task_name == task_name for r in tasks_of(who))
+
+
+def complete(who: Actor, instance_id: int, task_name: str, data: dict[str, Any]):
+    return cases.complete_task(who, task(who, instance_id, task_name).id, data)
+
+
+def upload(who: Actor, instance_id: int, task_name: str, name: str = "photo.png") -> int:
+    class Upload:
+        filename = name
+
+        def __init__(self) -> None:
+            self.buffer = io.BytesIO(PNG + name.encode())
+
+        def read(self, size: int = -1) -> bytes:
+            return self.buffer.read(size)
+
+    return attachments.attach_to_task(who, task(who, instance_id, task_name).id, Upload()).id
+
+
+def status(instance_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(ProcessInstance, instance_id).status
+
+
+def events(instance_id: int, kind: str | None = None) -> list[InstanceEvent]:
+    db.session.expire_all()
+    stmt = select(InstanceEvent).where(InstanceEvent.instance_id == instance_id)
+    if kind:
+        stmt = stmt.where(InstanceEvent.kind == kind)
+    return list(db.session.scalars(stmt.order_by(InstanceEvent.id)))
+
+
+def comments(instance_id: int) -> list[str]:
+    return list(db.session.scalars(select(TaskComment.body).where(
+        TaskComment.instance_id == instance_id).order_by(TaskComment.id)))
+
+
+def children(instance_id: int, process_key: str) -> list[int]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.parent_instance_id == instance_id,
+        ProcessInstance.process_key == process_key).order_by(ProcessInstance.id)))
