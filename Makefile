@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint
+.PHONY: help run test lint assets
 
 help:
 	@echo "make run    set up $(VENV), migrate, load the demo data, serve http://$(HOST):$(PORT)/ (PORT=8080 make run)"
@@ -29,12 +29,24 @@ $(VENV)/.stamp-install-dev: setup.cfg pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet --editable '.[dev]'
 	touch $@
 
-run: $(VENV)/.stamp-install
+# Browser assets from the npm registry (package-lock.json), copied next to the pages; not committed.
+VENDOR := app/web/static/vendor
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/bpmn-js
+	cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
+	touch $@
+
+assets: $(VENDOR)/.stamp
+
+run: $(VENV)/.stamp-install assets
 	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi processes deploy
 	$(BIN)/flask --app wsgi demo seed
 	exec $(BIN)/python -m app.runner --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.stamp-install-dev
+test: $(VENV)/.stamp-install-dev assets
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-install-dev

@@ -1,7 +1,28 @@
-"""Server-rendered pages (Chinese UI)."""
+"""Server-rendered pages (Chinese UI, English through Flask-Babel), one module per feature."""
 from flask import Blueprint
 
+# "/assets", not "/static": the app's own (empty) static route would shadow the blueprint's.
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+               static_url_path="/assets")
 
-from app.web import pages  # noqa: E402,F401
+
+@bp.record_once
+def _setup(state) -> None:
+    from app.web.i18n import init_babel
+
+    init_babel(state.app)
+
+
+from app.web import (  # noqa: E402,F401
+    admin,
+    announcements,
+    cases,
+    common,
+    designer,
+    devices,
+    inbox,
+    pages,
+    tasks,
+    verify,
+    workbench,
+)

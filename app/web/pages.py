@@ -1,13 +1,13 @@
-"""Login, logout and the role-fitting home page."""
+"""Login, logout and the home page: officials land on their inbox, enterprise users on the workbench."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from app.errors import DomainError
-from app.roles import ROLES
-from app.services import auth, projects
+from app.services import auth
 from app.web import bp
+from app.web.common import is_official, page, web_actor
 
 
 def _next_url() -> str:
@@ -36,9 +36,9 @@ def logout():
 
 
 @bp.get("/")
-@login_required
+@page
 def home():
-    actor = auth.actor_for_user_id(current_user.id, request.remote_addr)
-    page = projects.list_projects(actor, limit=20)
-    roles = [ROLES[r].label for r in sorted(actor.roles) if r in ROLES]
-    return render_template("home.html", actor=actor, roles=roles, projects=page.items, total=page.total)
+    actor = web_actor()
+    if is_official(actor) or actor.roles <= {"expert"} or actor.has_role("process_designer"):
+        return redirect(url_for("web.inbox"))
+    return redirect(url_for("web.workbench"))

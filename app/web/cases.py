@@ -1,0 +1,76 @@
+"""Projects and their case files, one case with its timeline and diagram, starting a process."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.errors import DomainError
+from app.services import case_files, cases
+from app.services import projects as project_service
+from app.web import bp
+from app.web.common import Paging, page, paging_args, web_actor
+
+
+@bp.get("/projects")
+@page
+def projects():
+    number = paging_args().page
+    result = project_service.list_projects(web_actor(), q=request.args.get("q") or None, limit=20,
+                                           offset=(number - 1) * 20)
+    return render_template("cases/projects.html", rows=result.items, paging=Paging(number, 20, result.total))
+
+
+@bp.get("/projects/<code>")
+@page
+def project(code: str):
+    return render_template("cases/file.html", file=case_files.project_case_file(web_actor(), code))
+
+
+@bp.get("/works/<int:work_id>")
+@page
+def work(work_id: int):
+    return render_template("cases/file.html", file=case_files.work_case_file(web_actor(), work_id))
+
+
+@bp.get("/cases/<int:instance_id>")
+@page
+def case(instance_id: int):
+    return render_template("cases/show.html", v=case_files.case_page(web_actor(), instance_id))
+
+
+@bp.post("/cases/<int:instance_id>/cancel")
+@page
+def cancel_case(instance_id: int):
+    try:
+        cases.cancel_case(web_actor(), instance_id, request.form.get("reason", ""))
+        flash("案件已撤销。", "ok")
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("web.case", instance_id=instance_id))
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@page
+def start_case():
+    actor = web_actor()
+    if request.method == "GET":
+        return render_template("cases/start.html", c=case_files.start_choices(actor), values=request.args, errors={})
+    form = request.form
+    work_id = _int_or_none(form.get("work_id"))
+    try:
+        instance_id = case_files.start_for_subject(
+            actor, form.get("process_key", ""), project_code=form.get("project_code") or None,
+            work_id=work_id, title=(form.get("title") or "").strip() or None)
+    except DomainError as exc:
+        if exc.status == 404 and exc.code != "process_not_deployed":
+            raise
+        errors = exc.fields or {"_form": [exc.message]}
+        return render_template("cases/start.html", c=case_files.start_choices(actor), values=form,
+                               errors=errors), exc.status
+    flash("流程已发起。", "ok")
+    return redirect(url_for("web.case", instance_id=instance_id))

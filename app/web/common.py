@@ -1,0 +1,100 @@
+"""Shared helpers of the pages: the acting user, dates in Asia/Shanghai, paging, error display."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from app.roles import ROLES
+from app.services import auth
+from app.services.actors import Actor
+from app.web import bp
+
+PAGE_SIZE = 20
+
+
+def web_actor() -> Actor:
+    """The actor of the logged-in session user (cached per request)."""
+    # Cached on the request (not on `g`, which outlives a request when an app context is shared).
+    actor = request.environ.get("sitecase.actor")
+    if actor is None:
+        actor = auth.actor_for_user_id(current_user.id, request.remote_addr)
+        if actor is None:
+            abort(401)
+        request.environ["sitecase.actor"] = actor
+    return actor
+
+
+def page(view: Callable) -> Callable:
+    """login_required + the actor resolved before the view runs."""
+    @login_required
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        web_actor()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC datetime shown in the configured zone (Asia/Shanghai)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
+    return value.astimezone(zone).strftime(fmt) if value.tzinfo else value.strftime(fmt)
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    size: int
+    total: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def paging_args(total: int = 0, size: int = PAGE_SIZE) -> Paging:
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    return Paging(number, size, total)
+
+
+def is_official(actor: Actor) -> bool:
+    return actor.is_admin or bool(actor.jurisdiction_paths)
+
+
+@bp.app_template_filter("dt")
+def _dt_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return local_time(value, fmt)
+
+
+@bp.app_template_filter("role_label")
+def _role_label(code: str | None) -> str:
+    return ROLES[code].label if code in ROLES else (code or "")
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    base = {"lang": str(get_locale() or "zh"), "nav_actor": None, "is_official": is_official}
+    if not current_user.is_authenticated:
+        return base
+    try:
+        return {**base, "nav_actor": web_actor()}
+    except Exception:  # noqa: BLE001  (a disabled account must still see the error page)
+        return base

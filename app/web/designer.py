@@ -1,0 +1,102 @@
+"""Process designer: versions and counts, the bpmn-js modeler (validate, deploy), form editing
+with a live preview, running instances and incidents with retry."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from app.errors import DomainError, ValidationError
+from app.formdefs import form_file_names
+from app.services import case_files, incidents
+from app.services import designer as service
+from app.web import bp
+from app.web.common import page, web_actor
+from app.web.forms_render import build_form
+
+
+@bp.get("/designer")
+@page
+def designer():
+    return render_template("designer/index.html", processes=case_files.process_overview(web_actor()))
+
+
+@bp.get("/designer/<key>")
+@page
+def designer_process(key: str):
+    return render_template("designer/process.html", key=key, instances=case_files.instances_of(web_actor(), key))
+
+
+@bp.get("/designer/<key>/edit")
+@page
+def modeler(key: str):
+    definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
+    forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
+    return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
+                           forms=forms)
+
+
+@bp.get("/designer/<key>/forms/<name>")
+@page
+def form_editor(key: str, name: str):
+    definition = case_files.definition_sources(web_actor(), key)
+    if name not in definition.sources:
+        return render_template("error.html", code="form_not_found", message="没有找到该表单。", status=404), 404
+    if name.endswith(".ui.json"):
+        base = name.removesuffix(".ui.json")
+        partner = definition.sources.get(base + ".schema.json") or definition.sources.get(base + ".json") or "{}"
+    else:
+        partner = definition.sources.get(form_file_names(name)[1]) or "null"
+    return render_template("designer/form.html", d=definition, name=name, text=definition.sources[name],
+                           partner=partner, bpmn=definition.sources.get(f"{key}.bpmn", ""),
+                           forms={n: t for n, t in definition.sources.items() if n.endswith(".json") and n != name})
+
+
+@bp.post("/designer/forms/preview")
+@page
+def form_preview():
+    """Live preview: a JSON schema (+ ui) in, the rendered form fragment out."""
+    body = request.get_json(silent=True) or {}
+    try:
+        schema = json.loads(body.get("schema") or "{}")
+        ui = json.loads(body.get("ui") or "null")
+    except ValueError as exc:
+        raise ValidationError(f"不是有效的 JSON：{exc}", code="form_json_invalid") from exc
+    if not isinstance(schema, dict):
+        raise ValidationError("表单定义必须是 JSON 对象。", code="form_json_invalid")
+    return render_template("designer/_preview.html", rendered=build_form(schema, ui if isinstance(ui, dict) else None))
+
+
+@bp.post("/designer/validate")
+@page
+def designer_validate():
+    return jsonify({"data": service.validate_upload(web_actor(), request.files.getlist("files"))})
+
+
+@bp.post("/designer/deploy")
+@page
+def designer_deploy():
+    outcomes = service.deploy_upload(web_actor(), request.files.getlist("files"))
+    return jsonify({"data": [asdict(o) for o in outcomes]}), 201
+
+
+@bp.get("/designer/incidents")
+@page
+def incident_list():
+    status = request.args.get("status", "open")
+    return render_template("designer/incidents.html", rows=incidents.list_incidents(web_actor(), status=status),
+                           status=status)
+
+
+@bp.post("/designer/incidents/<int:incident_id>/retry")
+@page
+def incident_retry(incident_id: int):
+    try:
+        outcome = incidents.retry_incident(web_actor(), incident_id)
+        flash(f"重试成功，案件状态：{outcome.status}。", "ok")
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("web.incident_list"))

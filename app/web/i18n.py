@@ -1,0 +1,42 @@
+"""Flask-Babel: Chinese by default, English on request (?lang=en, the session, Accept-Language)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import Babel, refresh
+
+LANGUAGES = ("zh", "en")
+babel = Babel()
+
+
+def select_locale() -> str:
+    """?lang= (remembered in the session) wins, then the session, then Accept-Language, then zh."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    best = request.accept_languages.best_match(LANGUAGES, default="zh")
+    return best if request.accept_languages and best == "en" and _prefers_en() else "zh"
+
+
+def _prefers_en() -> bool:
+    """English only when the browser ranks it above any Chinese variant."""
+    for lang, _quality in request.accept_languages:
+        if lang.lower().startswith("zh"):
+            return False
+        if lang.lower().startswith("en"):
+            return True
+    return False
+
+
+def init_babel(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Shanghai"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path) / "translations"))
+    babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
+    # CLI) must not carry one user's language into the next request.
+    app.before_request(refresh)

@@ -1,0 +1,85 @@
+"""待办/已办: the engine inbox with its filters and counts, claim, unclaim and reassign."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.errors import DomainError
+from app.services import cases
+from app.services import inbox as service
+from app.web import bp
+from app.web.common import PAGE_SIZE, Paging, page, paging_args, web_actor
+
+SCOPE_LABELS = {"all": "全部待办", "mine": "我的", "claimable": "可签收", "jurisdiction": "辖区",
+                "done": "已办"}
+
+
+def _filter(number: int) -> service.InboxFilter:
+    args = request.args
+    due_before = None
+    if args.get("due_before"):
+        try:
+            day = datetime.fromisoformat(args["due_before"]).date()
+            due_before = datetime.combine(day, time.max, ZoneInfo("Asia/Shanghai"))
+        except ValueError:
+            due_before = None
+    return service.InboxFilter(
+        scope=args.get("scope") if args.get("scope") in service.SCOPES else "all",
+        process_key=args.get("process") or None, project_code=args.get("project") or None,
+        overdue=args.get("overdue") == "1", due_before=due_before,
+        sort=args.get("sort") if args.get("sort") in service.SORTS else "due",
+        limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+
+
+@bp.get("/inbox")
+@page
+def inbox():
+    actor = web_actor()
+    number = paging_args().page
+    f = _filter(number)
+    result = service.list_tasks(actor, f)
+    return render_template("inbox/list.html", rows=result.items, counts=service.counts(actor), f=f,
+                           paging=Paging(number, PAGE_SIZE, result.total), labels=SCOPE_LABELS,
+                           is_overdue=service.is_overdue)
+
+
+def _back(task_id: int):
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("web.task", task_id=task_id))
+
+
+def _act(task_id: int, action, done_message: str):
+    try:
+        action()
+        flash(done_message, "ok")
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    return _back(task_id)
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@page
+def claim(task_id: int):
+    return _act(task_id, lambda: cases.claim_task(web_actor(), task_id), "已签收。")
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@page
+def unclaim(task_id: int):
+    return _act(task_id, lambda: cases.unclaim_task(web_actor(), task_id), "已退回签收。")
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@page
+def assign(task_id: int):
+    try:
+        user_id = int(request.form.get("user_id", ""))
+    except ValueError:
+        flash("请选择办理人。", "error")
+        return _back(task_id)
+    return _act(task_id, lambda: cases.assign_task(web_actor(), task_id, user_id), "已指派。")

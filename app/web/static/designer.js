@@ -1,0 +1,138 @@
+// Process designer: bpmn-js Modeler with a name panel, validate/deploy; form JSON with live preview.
+(function () {
+  "use strict";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var result = document.getElementById("designer-result");
+
+  function show(html, ok) {
+    result.className = ok ? "flash ok" : "flash error";
+    result.innerHTML = html;
+  }
+  function esc(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
+
+  // The deployed forms of this version ride along, so a diagram change keeps its forms.
+  function deployedForms() {
+    var el = document.getElementById("forms-src");
+    var forms = el ? JSON.parse(el.textContent) : {};
+    return Object.keys(forms).map(function (n) { return { blob: new Blob([forms[n]], { type: "application/json" }), name: n }; });
+  }
+
+  function post(url, files) {
+    files = files.concat(deployedForms());
+    var data = new FormData();
+    files.forEach(function (f) { data.append("files", f.blob, f.name); });
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); });
+  }
+
+  function problemsHtml(fields, onElement) {
+    var items = [];
+    Object.keys(fields || {}).forEach(function (key) {
+      var element = key.indexOf("#") >= 0 ? key.split("#")[1] : "";
+      if (element && onElement) onElement(element);
+      fields[key].forEach(function (m) {
+        items.push("<li data-element=\"" + esc(element) + "\"><code>" + esc(key) + "</code> " + esc(m) + "</li>");
+      });
+    });
+    return "<ul class=\"problems\">" + items.join("") + "</ul>";
+  }
+
+  function deployed(body) {
+    return "已部署：" + body.data.map(function (o) {
+      return esc(o.key) + " v" + o.version + (o.created ? "（新版本）" : "（内容未变，沿用）");
+    }).join("，");
+  }
+
+  // --- modeler page ---------------------------------------------------------------------------
+  var wrap = document.querySelector(".modeler-wrap");
+  if (wrap && window.BpmnJS) {
+    var key = wrap.dataset.key;
+    var modeler = new window.BpmnJS({ container: "#modeler", keyboard: { bindTo: document } });
+    window.sitecaseModeler = modeler;
+    var marked = [];
+    modeler.importXML(JSON.parse(document.getElementById("bpmn-src").textContent)).then(function () {
+      modeler.get("canvas").zoom("fit-viewport");
+      wrap.dataset.ready = "true";
+    }).catch(function (err) { show("流程图无法打开：" + esc(err.message), false); wrap.dataset.ready = "error"; });
+
+    var current = null;
+    var nameInput = document.getElementById("prop-name");
+    modeler.on("selection.changed", function (e) {
+      current = e.newSelection[0] || null;
+      document.getElementById("prop-form").hidden = !current;
+      document.getElementById("prop-empty").hidden = !!current;
+      if (current) {
+        document.getElementById("prop-id").textContent = current.id;
+        document.getElementById("prop-type").textContent = current.type;
+        nameInput.value = current.businessObject.name || "";
+      }
+    });
+    nameInput.addEventListener("change", function () {
+      if (current) modeler.get("modeling").updateLabel(current, nameInput.value);
+    });
+
+    function mark(ids) {
+      var canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");
+      marked.forEach(function (id) { if (registry.get(id)) canvas.removeMarker(id, "has-problem"); });
+      marked = ids.filter(function (id) { return registry.get(id); });
+      marked.forEach(function (id) { canvas.addMarker(id, "has-problem"); });
+    }
+
+    function send(url) {
+      return modeler.saveXML({ format: true }).then(function (out) {
+        return post(url, [{ blob: new Blob([out.xml], { type: "application/xml" }), name: key + ".bpmn" }]);
+      });
+    }
+
+    document.getElementById("btn-validate").addEventListener("click", function () {
+      send(wrap.dataset.validateUrl).then(function (r) {
+        if (r.status !== 200) { show(esc((r.body.error || {}).message || r.status), false); return; }
+        var ids = r.body.data.map(function (p) { return p.element_id; }).filter(Boolean);
+        mark(ids);
+        if (!r.body.data.length) { show("校验通过。", true); return; }
+        var fields = {};
+        r.body.data.forEach(function (p) { (fields[p.file + "#" + (p.element_id || "")] = fields[p.file + "#" + (p.element_id || "")] || []).push("[" + p.code + "] 第" + (p.line || "?") + "行：" + p.message); });
+        show("校验未通过：" + problemsHtml(fields), false);
+      });
+    });
+    document.getElementById("btn-deploy").addEventListener("click", function () {
+      send(wrap.dataset.deployUrl).then(function (r) {
+        if (r.status === 201) { mark([]); show(deployed(r.body), true); return; }
+        var ids = [];
+        var err = r.body.error || {};
+        show(esc(err.message || ("部署失败（" + r.status + "）")) + problemsHtml(err.fields, function (id) { ids.push(id); }), false);
+        mark(ids);
+      });
+    });
+  }
+
+  // --- form editor page -------------------------------------------------------------------------
+  var editor = document.querySelector(".form-editor");
+  if (editor) {
+    var area = document.getElementById("form-json");
+    var preview = document.getElementById("form-preview");
+    var isUi = editor.dataset.name.endsWith(".ui.json");
+    var timer = null;
+    function refresh() {
+      var partner = JSON.parse(document.getElementById("partner-src").textContent);
+      var payload = isUi ? { schema: partner, ui: area.value } : { schema: area.value, ui: partner };
+      fetch(editor.dataset.previewUrl, { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify(payload) })
+        .then(function (r) { return r.status === 200 ? r.text().then(function (t) { preview.innerHTML = t; })
+          : r.json().then(function (b) { preview.innerHTML = "<p class=\"alert\">" + esc((b.error || {}).message) + "</p>"; }); });
+    }
+    area.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
+    refresh();
+    document.getElementById("btn-form-deploy").addEventListener("click", function () {
+      var files = [{ blob: new Blob([JSON.parse(document.getElementById("bpmn-src").textContent)]), name: editor.dataset.key + ".bpmn" },
+                   { blob: new Blob([area.value]), name: editor.dataset.name }];
+      post(editor.dataset.deployUrl, files).then(function (r) {
+        if (r.status === 201) { show(deployed(r.body), true); return; }
+        var err = r.body.error || {};
+        show(esc(err.message || r.status) + problemsHtml(err.fields), false);
+      });
+    });
+  }
+})();

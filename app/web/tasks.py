@@ -1,0 +1,64 @@
+"""The task page: the form beside the case context; completing it, uploads, comments."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from app.errors import DomainError, ValidationError
+from app.services import attachments, cases, task_pages, task_views
+from app.web import bp
+from app.web.common import page, web_actor
+from app.web.forms_render import build_form, parse_submission
+
+
+def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    view = task_pages.task_page(web_actor(), task_id)
+    form = view["form"]
+    rendered = build_form(form["schema"], form["ui"], values, errors) if form else None
+    return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered), status
+
+
+@bp.get("/tasks/<int:task_id>")
+@page
+def task(task_id: int):
+    return _render(task_id)
+
+
+@bp.post("/tasks/<int:task_id>")
+@page
+def complete(task_id: int):
+    view = task_views.task_detail(web_actor(), task_id)
+    schema = (view["form"] or {}).get("schema") or {"type": "object"}
+    data = parse_submission(schema, request.form)
+    try:
+        cases.complete_task(web_actor(), task_id, data)
+    except ValidationError as exc:
+        return _render(task_id, data, exc.fields or {"_form": [exc.message]}, 422)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("web.task", task_id=task_id))
+    flash("已提交。", "ok")
+    return redirect(url_for("web.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/attachments")
+@page
+def upload(task_id: int):
+    """XHR target of the file widgets: JSON in the API envelope (errors via the error handler)."""
+    stored = attachments.attach_to_task(web_actor(), task_id, request.files.get("file"))
+    return jsonify({"data": asdict(stored)}), 201
+
+
+@bp.post("/tasks/<int:task_id>/comments")
+@page
+def comment(task_id: int):
+    body = (request.form.get("body") or "").strip()
+    if not body:
+        flash("请填写意见内容。", "error")
+    else:
+        task_views.add_comment(web_actor(), task_id, body)
+        flash("已添加意见。", "ok")
+    return redirect(url_for("web.task", task_id=task_id) + "#comments")

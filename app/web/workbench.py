@@ -1,0 +1,14 @@
+"""企业工作台 (seed 000 §3.1.6.1): to-dos, announcements, warning reminders, my projects."""
+from __future__ import annotations
+
+from flask import render_template
+
+from app.services import site_views
+from app.web import bp
+from app.web.common import page, web_actor
+
+
+@bp.get("/workbench")
+@page
+def workbench():
+    return render_template("workbench/index.html", wb=site_views.workbench(web_actor()))
