@@ -16,6 +16,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def register(app: Flask) -> None:
+    from app.cli_devices import register_device_commands
+
+    register_device_commands(app)
+
     @app.cli.group()
     def demo() -> None:
         """Demo data."""

@@ -29,9 +29,14 @@ class Config:
     CELERY_DATA_DIR = INSTANCE_DIR / "celery"
     CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
     TIMER_SWEEP_SECONDS = float(os.environ.get("TIMER_SWEEP_SECONDS", 30))
+    OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", 60))
     CELERY_BEAT_SCHEDULE = {
         "sweep-timers": {"task": "timers.sweep", "schedule": TIMER_SWEEP_SECONDS},
+        "relay-outbox": {"task": "outbox.relay", "schedule": OUTBOX_RELAY_SECONDS},
     }
+    # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
+    NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")
+    NOTICE_NUMBER_FORMATS: dict[str, str] = {}
     # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
     MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
     # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.
@@ -51,6 +56,9 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
     DOMAIN_DIR = Path(os.environ.get("SITECASE_DOMAIN_DIR", ROOT / "app" / "data"))
     TIMEZONE = "Asia/Shanghai"
+    # Process defaults that a deployment may change (diagrams read them as start data).
+    DEVICE_ALARM_DEADLINE_HOURS = int(os.environ.get("DEVICE_ALARM_DEADLINE_HOURS", 24))
+    HAZARD_PANEL_MIN_SIZE = int(os.environ.get("HAZARD_PANEL_MIN_SIZE", 5))
     # Login policy (issue: 5 failures lock the account for 15 minutes).
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15

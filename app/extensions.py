@@ -1,12 +1,14 @@
 """Extensions created without an app; create_app() wires them."""
 from __future__ import annotations
 
+import sqlite3
+
 from celery import Celery
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -27,3 +29,16 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 celery = Celery("sitecase")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Embedded SQLite serves the web, the worker and the sidecar at once: WAL lets readers
+    run beside the one writer, a busy timeout waits for the lock instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

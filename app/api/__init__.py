@@ -3,4 +3,16 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import admin, auth, catalog, health, openapi, tasks, workflow  # noqa: E402,F401  (routes register on import)
+from app.api import (  # noqa: E402,F401  (routes register on import)
+    admin,
+    auth,
+    catalog,
+    documents,
+    hazard_admin,
+    health,
+    openapi,
+    orders,
+    tasks,
+    telemetry,
+    workflow,
+)

@@ -1,10 +1,14 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers every table."""
+from app.models.announcement import Announcement
 from app.models.audit import AuditLog
 from app.models.device import DEVICE_TYPES, Device
+from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
 from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, HazardousWork
+from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
+from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, RoleGrant, User
 from app.models.workflow import (
                                  INSTANCE_STATUSES,
@@ -21,9 +25,13 @@ from app.models.workflow import (
 )
 
 __all__ = [
+    "Announcement",
+    "LegalClause", "RectificationOrder", "UrgingAssignment",
     "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device",
     "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
     "PARTY_TYPES", "Project", "ProjectParticipant", "RoleGrant", "User", "WORK_STATUSES",
     "INSTANCE_STATUSES", "Attachment", "Incident", "InboxTask", "InstanceEvent", "MessageReceipt",
     "MessageSubscription", "OutboxMessage", "ProcessDefinition", "ProcessInstance", "TaskComment",
+    "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
+    "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
 ]

@@ -32,6 +32,9 @@ from app.services.demo_data import (
     ORG_UNITS,
     PROJECTS,
 )
+from app.services.demo_hazard import seed_lifecycle
+from app.services.demo_notices import seed_notices
+from app.services.demo_orders import seed_orders
 from app.services.experts import hash_id_number, mask_id_number
 from app.services.passwords import hash_password
 from app.services.uow import transaction
@@ -161,4 +164,7 @@ def seed(password: str) -> dict[str, int]:
         _users(password, units, firms, projects, counts)
         _experts(password, firms, counts)
         _works_and_devices(projects, counts)
+    seed_notices(counts)  # after the commit: issues and renders the demo notices
+    counts.update(seed_lifecycle())  # after the commit: hazardous works walked through their processes
+    counts.update(seed_orders())  # after the commit: clauses, an order, a clue, an urging item
     return dict(counts)

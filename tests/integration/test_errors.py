@@ -37,8 +37,8 @@ def test_duplicate_is_a_conflict(app, api):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "enterprise_exists"
 
 
-def test_oversize_body_is_413(app, api):
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+def test_oversize_body_is_413(app, api, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)  # the PostgreSQL app is shared
     r = api.client.post("/api/v1/auth/token", data="x" * 4096, content_type="application/json")
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "payload_too_large"
 

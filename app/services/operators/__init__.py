@@ -32,4 +32,13 @@ def operator(name: str) -> Callable[[Operator], Operator]:
     return register
 
 
-from app.services.operators import core, documents  # noqa: E402,F401  (registration)
+from app.services.operators import (  # noqa: E402,F401  (registration)
+    bindings,
+    core,
+    device_alarms,
+    documents,
+    hazard,
+    inspections,
+    orders,
+    urging,
+)
