@@ -23,6 +23,9 @@ from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY
 
 DUE_PROPERTY = "dueIn"          # sandboxed expression giving an ISO duration, e.g. "P3D"
 PRIORITY_PROPERTY = "priority"
+# Names a task-data variable holding the id of the one user the task is bound to (the service
+# layer checks the id; anything else leaves the task to the lane's role).
+CANDIDATE_USER_PROPERTY = "candidateUserVariable"
 
 
 def timer_due(task: Any) -> datetime | None:
@@ -91,6 +94,14 @@ def _multi_instance(task: Any) -> dict[str, Any] | None:
             "item_variable": item_name}
 
 
+def _candidate_user(task: Any, props: dict[str, Any]) -> dict[str, Any]:
+    """The `candidateUserVariable` property and the value it names (absent: empty)."""
+    variable = props.get(CANDIDATE_USER_PROPERTY)
+    if not variable:
+        return {}
+    return {"candidate_user_variable": variable, "candidate_user": task.data.get(variable)}
+
+
 def ready_user_tasks(workflow: BpmnWorkflow, now: datetime) -> list[dict[str, Any]]:
     """READY user tasks as plain dicts; stamps `ready_at` with the run clock on first sight."""
     rows = []
@@ -110,5 +121,6 @@ def ready_user_tasks(workflow: BpmnWorkflow, now: datetime) -> list[dict[str, An
             "priority": props.get(PRIORITY_PROPERTY), "due_at": due_at,
             "ready_at": datetime.fromisoformat(ready_at),
             "multi_instance": _multi_instance(task), "data": copy.deepcopy(task.data),
+            **_candidate_user(task, props),
         })
     return rows

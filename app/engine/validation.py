@@ -7,6 +7,7 @@ knows `sourceline`; parser errors without a line get it back from the element id
 from __future__ import annotations
 
 import copy
+import keyword
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from .clock import check_timer_value
 from .errors import SandboxViolation, ScriptTimeout
+from .inbox import CANDIDATE_USER_PROPERTY
 from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY, build_parser, parse_xml
 from .sandbox import Sandbox, SandboxCompileError, compile_source
 
@@ -93,6 +95,14 @@ def _properties(task: Any) -> dict[str, Any]:
     return {p.get("name"): p for p in task.xpath(".//spiffworkflow:property", namespaces=NS)}
 
 
+def _check_variable_name(file: str, prop: Any) -> Iterator[BundleProblem]:
+    """A property naming a task-data variable must be a plain identifier (no expression)."""
+    value = (prop.get("value") or "").strip()
+    if not value.isidentifier() or keyword.iskeyword(value) or value.startswith("_"):
+        yield _problem(file, prop, "property_invalid",
+                       f"{prop.get('name')} {value!r} must name a task-data variable")
+
+
 def _check_tasks(file: str, root: Any, operators: set[str],
                  form_exists: Callable[[str], bool]) -> Iterator[BundleProblem]:
     in_lane = {ref.text for ref in root.xpath(".//bpmn:flowNodeRef", namespaces=NS)}
@@ -107,6 +117,8 @@ def _check_tasks(file: str, root: Any, operators: set[str],
         for name in _EXPRESSION_PROPERTIES:
             if name in props:
                 yield from _check_code(file, props[name], "eval", props[name].get("value"))
+        if CANDIDATE_USER_PROPERTY in props:
+            yield from _check_variable_name(file, props[CANDIDATE_USER_PROPERTY])
         if root.xpath(".//bpmn:lane", namespaces=NS) and task.get("id") not in in_lane:
             yield _problem(file, task, "lane_missing", "user task is in no lane (no role)")
     for task in root.xpath(".//bpmn:serviceTask", namespaces=NS):

@@ -3,11 +3,14 @@ from app.models.announcement import Announcement
 from app.models.audit import AuditLog
 from app.models.device import DEVICE_TYPES, Device
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
+from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
 from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, HazardousWork
+from app.models.notification import Notification
 from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
+from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, RoleGrant, User
 from app.models.workflow import (
@@ -26,6 +29,8 @@ from app.models.workflow import (
 
 __all__ = [
     "Announcement",
+    "Notification",
+    "EmergencyPlan", "PLAN_CATEGORIES",
     "LegalClause", "RectificationOrder", "UrgingAssignment",
     "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device",
     "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
@@ -34,4 +39,5 @@ __all__ = [
     "MessageSubscription", "OutboxMessage", "ProcessDefinition", "ProcessInstance", "TaskComment",
     "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
+    "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
 ]

@@ -54,7 +54,36 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _store(data: bytes, digest: str) -> None:
+@dataclass(frozen=True)
+class CheckedUpload:
+    data: bytes
+    sha256: str
+    filename: str
+    content_type: str
+
+
+def check_upload(upload: UploadedFile | None, allowed: frozenset[str] | None = None) -> CheckedUpload:
+    """Read an upload and check it by content: present, at most 20 MB, a recognised type (and
+    one of `allowed` content types, if given).
+
+    Raises ValidationError with code `file_missing`, `file_too_large` or `file_type_not_allowed`.
+    """
+    if upload is None:
+        raise ValidationError("请选择要上传的文件。", code="file_missing", fields={"file": ["必须上传文件。"]})
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError("文件超过 20 MB。", code="file_too_large", fields={"file": ["文件超过 20 MB。"]})
+    kind = sniff(data)
+    if kind is None or (allowed is not None and kind not in allowed):
+        raise ValidationError("只接受图片、视频、PDF 和 Office 文件。" if allowed is None else
+                              "文件类型不允许。", code="file_type_not_allowed",
+                              fields={"file": ["文件类型不允许。"]})
+    name = PurePosixPath(upload.filename or "file").name[:255] or "file"
+    return CheckedUpload(data, hashlib.sha256(data).hexdigest(), name, kind)
+
+
+def store_file(data: bytes, digest: str) -> None:
+    """Write `data` under FILES_DIR by its sha256 (the same content is written once)."""
     folder = Path(current_app.config["FILES_DIR"]) / digest[:2]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / digest
@@ -70,22 +99,13 @@ def attach_to_task(actor: Actor, task_id: int, upload: UploadedFile | None) -> S
     Raises NotFoundError / PermissionDeniedError (the task), ValidationError with code
     `file_missing`, `file_too_large` or `file_type_not_allowed`.
     """
-    if upload is None:
-        raise ValidationError("请选择要上传的文件。", code="file_missing", fields={"file": ["必须上传文件。"]})
-    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError("文件超过 20 MB。", code="file_too_large", fields={"file": ["文件超过 20 MB。"]})
-    kind = sniff(data)
-    if kind is None:
-        raise ValidationError("只接受图片、视频、PDF 和 Office 文件。", code="file_type_not_allowed",
-                              fields={"file": ["文件类型不允许。"]})
-    digest = hashlib.sha256(data).hexdigest()
-    name = PurePosixPath(upload.filename or "file").name[:255] or "file"
+    file = check_upload(upload)
     with transaction(actor):
         row = workable_task(actor, task_id)
-        _store(data, digest)
-        attachment = Attachment(instance_id=row.instance_id, inbox_task_id=row.id, sha256=digest, filename=name,
-                                content_type=kind, size=len(data), uploaded_by_id=actor.user_id)
+        store_file(file.data, file.sha256)
+        attachment = Attachment(instance_id=row.instance_id, inbox_task_id=row.id, sha256=file.sha256,
+                                filename=file.filename, content_type=file.content_type,
+                                size=len(file.data), uploaded_by_id=actor.user_id)
         db.session.add(attachment)
         db.session.flush()
-    return StoredAttachment(attachment.id, digest, name, kind, len(data))
+    return StoredAttachment(attachment.id, file.sha256, file.filename, file.content_type, len(file.data))

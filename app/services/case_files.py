@@ -137,12 +137,16 @@ def instance_diagram(actor: Actor, instance_id: int) -> dict[str, Any]:
 
 def case_page(actor: Actor, instance_id: int) -> dict[str, Any]:
     """Header, timeline and diagram of one case. Raises NotFoundError (`case_not_found`)."""
-    from app.services import cases  # cases imports the engine runtime; keep this module light
+    from app.services import (
+        cases,  # cases imports the engine runtime; keep this module light
+        document_views,
+    )
 
     view = cases.get_case(actor, instance_id)
     instance = db.session.get(ProcessInstance, instance_id)
     return {"case": view, "history": cases.case_history(actor, instance_id),
-            "diagram": instance_diagram(actor, instance_id), "can_manage": rt.can_manage(actor, instance)}
+            "diagram": instance_diagram(actor, instance_id), "can_manage": rt.can_manage(actor, instance),
+            "documents": document_views.instance_documents(actor, instance_id)}
 
 
 def start_choices(actor: Actor) -> dict[str, Any]:

@@ -63,6 +63,7 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
         instance.data_summary = _summary(instance.data_summary, result)
         new_rows = _sync_inbox(instance, rows, ready, context, now)
         _record_events(instance, actor, result.events, now, action)
+        _record_binding_fallbacks(instance, actor, ready, new_rows, now)
     db.session.flush()
     return [r.id for r in new_rows]
 
@@ -127,7 +128,7 @@ def _fill(row: InboxTask, task: dict[str, Any]) -> None:
     row.role = task.get("lane") or "sys_admin"
     row.form_name, row.ui_name, row.due_at = task.get("form"), task.get("ui_form"), task.get("due_at")
     row.priority = _priority(task.get("priority"))
-    row.candidate_user_id = seat_user_id(task.get("multi_instance"))
+    row.candidate_user_id = seat_user_id(task.get("multi_instance")) or bound_user_id(task)
 
 
 def _priority(value: Any) -> int:
@@ -148,6 +149,31 @@ def seat_user_id(multi_instance: dict[str, Any] | None) -> int | None:
     if isinstance(item, bool) or not isinstance(item, int):
         return None
     return item if db.session.get(User, item) is not None else None
+
+
+def bound_user_id(task: dict[str, Any]) -> int | None:
+    """The user named by the task's `candidateUserVariable`: an active user's id (an int, or
+    its decimal digits as a form may send them), else None (the lane's role decides)."""
+    value = task.get("candidate_user")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    user = db.session.get(User, value)
+    return value if user is not None and user.is_active else None
+
+
+def _record_binding_fallbacks(instance: ProcessInstance, actor: Actor, ready: list[dict[str, Any]],
+                              new_rows: list[InboxTask], now: datetime) -> None:
+    """A new row whose `candidateUserVariable` named nobody usable goes to the lane's role;
+    the timeline says so (once per row) so that the designer can see the binding failed."""
+    tasks = {t["task_id"]: t for t in ready}
+    for row in new_rows:
+        task = tasks[row.spiff_task_id]
+        if task.get("candidate_user_variable") and row.candidate_user_id is None:
+            add_event(instance.id, actor, "candidate_fallback", now, task_name=row.task_name,
+                      data={"variable": task["candidate_user_variable"],
+                            "value": task.get("candidate_user"), "role": row.role})
 
 
 def _subscription_keys(subscriptions: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import HazardousWork, InboxTask, OrgUnit, RoleGrant, User
 from app.roles import AUTHORITY_ROLES
-from app.services import case_files, cases, task_views
+from app.services import case_files, cases, document_views, task_views
 from app.services import case_runtime as rt
 from app.services.actors import Actor
 
@@ -49,6 +49,7 @@ def task_page(actor: Actor, task_id: int) -> dict[str, Any]:
         "subject": _subject(detail["case"]["subject"]),
         "history": cases.case_history(actor, instance_id),
         "diagram": case_files.instance_diagram(actor, instance_id),
+        "documents": document_views.instance_documents(actor, instance_id),
         "can_work": row.status == "open" and rt.is_candidate(actor, row),
         "can_manage": row.status == "open" and rt.can_manage(actor, row.instance),
         "candidates": candidate_users(row) if row.status == "open" and rt.can_manage(actor, row.instance) else [],

@@ -15,13 +15,16 @@ def _setup(state) -> None:
 
 from app.web import (  # noqa: E402,F401
     admin,
+    admin_forms,
     announcements,
     cases,
     common,
     designer,
     devices,
+    hazard,
     inbox,
     pages,
+    registry,
     tasks,
     verify,
     workbench,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
-from app.services import case_files, cases
+from app.services import case_files, cases, document_views, work_pages
 from app.services import projects as project_service
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
@@ -22,13 +22,10 @@ def projects():
 @bp.get("/projects/<code>")
 @page
 def project(code: str):
-    return render_template("cases/file.html", file=case_files.project_case_file(web_actor(), code))
-
-
-@bp.get("/works/<int:work_id>")
-@page
-def work(work_id: int):
-    return render_template("cases/file.html", file=case_files.work_case_file(web_actor(), work_id))
+    actor = web_actor()
+    file = case_files.project_case_file(actor, code)
+    return render_template("cases/file.html", file=file, documents=document_views.project_documents(actor, code),
+                           can_register=work_pages.can_register(actor, file.project))
 
 
 @bp.get("/cases/<int:instance_id>")

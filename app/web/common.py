@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -77,6 +77,13 @@ def paging_args(total: int = 0, size: int = PAGE_SIZE) -> Paging:
 
 def is_official(actor: Actor) -> bool:
     return actor.is_admin or bool(actor.jurisdiction_paths)
+
+
+@bp.before_app_request
+def _forget_previous_user() -> None:
+    """Flask-Login keeps the user on `g`; an app context shared by several requests (tests, CLI)
+    must not carry one user's identity into another client's request."""
+    g.pop("_login_user", None)
 
 
 @bp.app_template_filter("dt")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
-from app.services import attachments, cases, task_pages, task_views
+from app.services import attachments, cases, task_pages, task_submission, task_views
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form, parse_submission
@@ -32,7 +32,7 @@ def complete(task_id: int):
     schema = (view["form"] or {}).get("schema") or {"type": "object"}
     data = parse_submission(schema, request.form)
     try:
-        cases.complete_task(web_actor(), task_id, data)
+        submission = task_submission.submit(web_actor(), task_id, data)
     except ValidationError as exc:
         return _render(task_id, data, exc.fields or {"_form": [exc.message]}, 422)
     except DomainError as exc:
@@ -40,6 +40,9 @@ def complete(task_id: int):
             raise
         flash(exc.message, "error")
         return redirect(url_for("web.task", task_id=task_id))
+    if submission.credentials:  # new accounts' initial passwords: shown on this page only, once
+        return render_template("tasks/credentials.html", credentials=submission.credentials,
+                               instance_id=submission.instance_id)
     flash("已提交。", "ok")
     return redirect(url_for("web.inbox"))
 

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import User
 from app.services import cases, demo
 from app.services.actors import actor_for
-from app.services.deployments import deploy
+from app.services.deployments import Bundle, bundle_from_dirs, deploy
 from tests.integration.web.conftest import web_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,26 +35,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The real process families the scenarios run (others may be half-written by a colleague).
+FAMILIES = ("hazardous_", "device_alarm_disposal")
+
+
+def _families() -> Bundle:
+    base = bundle_from_dirs()
+    return Bundle({n: b for n, b in base.files.items() if n.startswith(FAMILIES)},
+                  {n: b for n, b in base.forms.items() if n.startswith(FAMILIES)})
+
+
 def _prepare(app: Flask) -> None:
     with app.app_context():
         db.create_all()
         demo.seed(app.config["DEMO_PASSWORD"])
         deploy(web_bundle())
+        deploy(_families())
         pm = actor_for(db.session.scalar(select(User).where(User.username == "contractor_pm")))
         cases.start_case(pm, "web_review", project_code="JS-2026-001", title="地下车库顶板高支模专项方案")
         db.session.remove()
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app on a free port, CSRF on, with the demo data and one web_review case waiting."""
-    from waitress.server import create_server
-
+def live_app(tmp_path_factory) -> Flask:
+    """The served app (SQLite file, CSRF on, demo data, web_review + the hazardous and alarm families)."""
     folder = tmp_path_factory.mktemp("e2e")
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.sqlite'}",
                      INSTANCE_DIR=folder, FILES_DIR=folder / "files", CELERY_DATA_DIR=folder / "celery",
                      WTF_CSRF_ENABLED=True)
     _prepare(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The app on a free port with one web_review case waiting."""
+    from waitress.server import create_server
+
+    app = live_app
     server = create_server(app, host="127.0.0.1", port=_free_port(), threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -40,5 +40,6 @@ from app.services.operators import (  # noqa: E402,F401  (registration)
     hazard,
     inspections,
     orders,
+    registrations,
     urging,
 )

@@ -42,8 +42,12 @@ def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
 
 @operator("notify")
 def notify(ctx: OperatorContext, params: dict, data: dict) -> None:
-    """Queue a notification to a role or user of the case (sent after the commit)."""
-    db.session.add(OutboxMessage(task_name="notifications.send", payload={
+    """Queue a notification to a user (`user`: id or username) or else a role of the case, sent
+    after the commit as the Celery task `notifications.send` (app/services/notifications.py)."""
+    message = OutboxMessage(task_name="notifications.send", payload={
         "instance_id": ctx.instance.id, "role": params.get("role"), "user": params.get("user"),
-        "message": str(params.get("message", ""))[:500]}))
+        "message": str(params.get("message", ""))[:500]})
+    db.session.add(message)
+    db.session.flush()  # its id goes into the payload: a re-send must not duplicate
+    message.payload = {**message.payload, "outbox_id": message.id}
     return None

@@ -69,6 +69,8 @@ def register_rectification_order(ctx: OperatorContext, params: dict, data: dict)
     db.session.add(row)
     add_event(ctx, "order_issued", {"order_type": row.order_type, "deadline": str(row.deadline),
                                     "issuer": row.issuer_name, "problems": len(problems)})
+    # issuer_user_id binds the audit (candidateUserVariable); audit_seats only serves instances
+    # of versions deployed when the audit was a one-seat multi-instance.
     return {"problems": problems, "files": files, "copy_attachments_from": None,
             "notice_problems": [notice_problem(p) for p in problems],
             "stop_type": ORDER_TYPES[row.order_type].removesuffix("整改"),

@@ -59,7 +59,7 @@ def test_clue_checked_and_ordered_is_tracked_until_the_order_closes(family):
     pm = actor("contractor_pm")
     photo = upload(pm, order, "reply", "fixed.png")
     complete(pm, order, "reply", {"measures": "司机已持证", "completed_on": "2026-03-04", "photos": [photo]})
-    complete(actor("district_safety"), order, "audit", {"verdict": {"decision": "pass"}})
+    complete(actor("district_safety"), order, "audit", {"decision": "pass"})
     [tracked] = list_clues(actor("district_safety"))
     assert tracked.completion_status == "整改完成" and tracked.completed_at is not None
     assert list_clues(actor("district_safety2")) == []  # 二七区 sees no 金水区 clue

@@ -23,7 +23,7 @@ def register(rectifier: str = "safety_officer", reviewer: str = "chief_superviso
 
 def rectify(case: int, who: str = "safety_officer") -> None:
     photo = upload(actor(who), case, "rectify", "fixed.png")
-    complete(actor(who), case, "rectify", {"rectification": {"measures": "已紧固", "photos": [photo]}})
+    complete(actor(who), case, "rectify", {"measures": "已紧固", "rectify_photos": [photo]})
 
 
 def test_self_check_fails_twice_then_passes_with_bound_people(family, clock):
@@ -38,10 +38,10 @@ def test_self_check_fails_twice_then_passes_with_bound_people(family, clock):
         assert has_task(actor("chief_supervisor"), case, "recheck")
         assert not has_task(actor("supervisor"), case, "recheck")
         complete(actor("chief_supervisor"), case, "recheck",
-                 {"review_result": {"result": "fail", "reason": reason}})
+                 {"recheck_result": "fail", "fail_reason": reason})
         assert comments(case)[-1] == f"复查不合格原因：{reason}"
     rectify(case)
-    complete(actor("chief_supervisor"), case, "recheck", {"review_result": {"result": "pass"}})
+    complete(actor("chief_supervisor"), case, "recheck", {"recheck_result": "pass"})
     assert status(case) == "completed"
 
 
@@ -59,13 +59,13 @@ def test_self_check_refusals(family):
     case = register()
     with pytest.raises(ValidationError) as invalid:
         cases.complete_task(actor("safety_officer"), task(actor("safety_officer"), case, "rectify").id,
-                            {"rectification": {"measures": ""}})
-    assert {"rectification.measures", "rectification.photos"} <= set(invalid.value.fields)
+                            {"measures": ""})
+    assert {"measures", "rectify_photos"} <= set(invalid.value.fields)
     rectify(case)
     with pytest.raises(ValidationError) as invalid:
         cases.complete_task(actor("chief_supervisor"), task(actor("chief_supervisor"), case, "recheck").id,
-                            {"review_result": {"result": "fail"}})
-    assert "review_result.reason" in invalid.value.fields
+                            {"recheck_result": "fail"})
+    assert "fail_reason" in invalid.value.fields
 
 
 def open_check(score: float, **start) -> int:

@@ -1,0 +1,70 @@
+"""Admin create forms: a hazardous-work category (类别配置) and an expert (专家库). The expert's ID
+number goes to the service only; pages show the mask."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError as SchemaError
+
+from app.errors import DomainError
+from app.schemas.hazard_admin import CategorySchema, ExpertSchema
+from app.services import hazard_admin
+from app.services.categories import SPECIALTY_BY_PREFIX
+from app.services.permissions import require_any_role
+from app.web import bp
+from app.web.common import page, web_actor
+
+# kind → (title, schema, service function, the admin section it returns to)
+KINDS: dict[str, tuple[str, type, Any, str]] = {
+    "categories": ("新增危大工程类别", CategorySchema, hazard_admin.create_category, "categories"),
+    "experts": ("新增专家", ExpertSchema, hazard_admin.add_expert, "experts"),
+}
+TEXT_FIELDS = {
+    "categories": ("code", "name_zh", "name_en", "division", "sub_item", "hazardous_rule", "super_scale_rule",
+                   "specialty", "source_tag"),
+    "experts": ("name", "id_number", "certificates", "title", "employer_name", "phone", "username"),
+}
+
+
+def _payload(kind: str, form) -> dict[str, Any]:
+    data: dict[str, Any] = {k: form.get(k, "").strip() for k in TEXT_FIELDS[kind] if form.get(k, "").strip()}
+    if kind == "experts":
+        raw = form.get("specialties", "").replace("，", ",").replace("、", ",")
+        data["specialties"] = [s.strip() for s in raw.split(",") if s.strip()]
+        if data.get("id_number"):
+            data["id_number"] = data["id_number"].upper()
+    return data
+
+
+def _zh(messages: list | dict) -> list[str]:
+    items = messages if isinstance(messages, list) else [str(messages)]
+    return ["必填项。" if "required" in str(m) else ("长度不正确。" if "ength" in str(m) else "格式不正确。")
+            for m in items]
+
+
+def _render(kind: str, values: Any, errors: dict, status: int = 200):
+    require_any_role(web_actor(), *hazard_admin.ADMIN_ROLES)  # a 403 page, not a form, for others
+    return render_template("admin/new.html", kind=kind, title=KINDS[kind][0], values=values, errors=errors,
+                           specialties=sorted(set(SPECIALTY_BY_PREFIX.values()))), status
+
+
+@bp.route("/admin/<kind>/new", methods=["GET", "POST"])
+@page
+def admin_create(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    if request.method == "GET":
+        return _render(kind, {}, {})
+    _, schema, create, section = KINDS[kind]
+    try:
+        data = schema().load(_payload(kind, request.form))
+        create(web_actor(), data)
+    except SchemaError as exc:
+        return _render(kind, request.form, {k: _zh(v) for k, v in exc.messages.items()}, 422)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _render(kind, request.form, exc.fields or {"_form": [exc.message]}, exc.status)
+    flash("已保存。", "ok")
+    return redirect(url_for("web.admin_section", section=section))

@@ -1,0 +1,114 @@
+"""Hazardous works: register one on a project (category and the parameters that decide the
+thresholds), the work page (status, every case with history, notices, attachments), starting a
+process from it."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError as SchemaError
+from werkzeug.datastructures import MultiDict
+
+from app.errors import DomainError
+from app.schemas.catalog import HazardousWorkSchema
+from app.services import hazardous_works, work_pages
+from app.web import bp
+from app.web.common import page, web_actor
+
+WORK_FIELDS = ("code", "name", "category_code", "scope", "planned_start", "planned_end", "subcontractor",
+               "unit_works")
+DECLARATIONS = ("hazardous_declared", "super_scale_declared")
+
+
+def _zh(message: Any) -> str:
+    text = str(message)
+    if "required" in text:
+        return "必填项。"
+    return "日期格式不正确。" if "date" in text.lower() else "格式不正确。"
+
+
+def parse_registration(form: MultiDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The posted registration form → (data for register_work, field errors)."""
+    errors: dict[str, list[str]] = {}
+    params: dict[str, Any] = {}
+    for key in form:
+        if not key.startswith("param."):
+            continue
+        name, raw = key[len("param."):], (form.get(key) or "").strip()
+        if not raw:
+            continue
+        if name in DECLARATIONS:
+            params[name] = raw == "1"
+            continue
+        try:
+            params[name] = float(raw)
+        except ValueError:
+            errors[f"parameters.{name}"] = ["请输入数字。"]
+    raw = {k: form.get(k, "").strip() for k in WORK_FIELDS if form.get(k, "").strip()}
+    try:
+        data = HazardousWorkSchema().load({**raw, "parameters": params})
+    except SchemaError as exc:
+        errors.update({k: [_zh(m) for m in (v if isinstance(v, list) else [v])] for k, v in exc.messages.items()})
+        data = {}
+    return data, errors
+
+
+def _form(code: str, values: Any, errors: dict, status: int = 200):
+    view = work_pages.registration_form(web_actor(), code)
+    return render_template("hazard/register.html", v=view, values=values, errors=errors), status
+
+
+@bp.route("/projects/<code>/works/new", methods=["GET", "POST"])
+@page
+def register_work(code: str):
+    if request.method == "GET":
+        return _form(code, request.args, {})
+    data, errors = parse_registration(request.form)
+    if errors:
+        return _form(code, request.form, errors, 422)
+    try:
+        work_id = hazardous_works.register_work(web_actor(), code, data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _form(code, request.form, {"_form": [exc.message], **(exc.fields or {})}, exc.status)
+    flash("危大工程已登记。", "ok")
+    return redirect(url_for("web.work", work_id=work_id, registered=1))
+
+
+@bp.get("/works/<int:work_id>")
+@page
+def work(work_id: int):
+    return render_template("hazard/work.html", v=work_pages.work_page(web_actor(), work_id),
+                           registered=request.args.get("registered") == "1")
+
+
+@bp.post("/works/<int:work_id>/start")
+@page
+def start_work_process(work_id: int):
+    try:
+        instance_id, task_id = work_pages.start_from_work(web_actor(), work_id, request.form.get("process_key", ""))
+    except DomainError as exc:
+        if exc.status == 404 and exc.code == "hazardous_work_not_found":
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("web.work", work_id=work_id))
+    flash("流程已发起。", "ok")
+    if task_id is not None:
+        return redirect(url_for("web.task", task_id=task_id))
+    return redirect(url_for("web.case", instance_id=instance_id))
+
+
+@bp.app_template_filter("work_status")
+def _work_status(status: str | None) -> str:
+    from app.services.start_rules import STATUS_LABELS
+
+    return STATUS_LABELS.get(status or "", status or "")
+
+
+@bp.app_template_filter("doc_title")
+def _doc_title(template: str | None) -> str:
+    from app.notices import TEMPLATES
+
+    spec = TEMPLATES.get(template or "")
+    return spec.title if spec else (template or "")
