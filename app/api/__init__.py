@@ -5,6 +5,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from app.api import (  # noqa: E402,F401  (routes register on import)
     admin,
+    attachments,
     auth,
     catalog,
     documents,

@@ -146,3 +146,16 @@ def test_openapi_documents_every_route(app):
                  "/api/v1/messages", "/api/v1/incidents/{incident_id}/retry", "/api/v1/process-definitions"):
         assert path in spec["paths"], path
     assert spec["openapi"].startswith("3.")
+
+
+def test_attachment_download_is_scoped_like_the_case(site, api):
+    _start(api, site)
+    task = _only_task(api, "pm")
+    upload = api.post(f"/api/v1/tasks/{task['id']}/attachments", "pm",
+                      data={"file": (io.BytesIO(b"%PDF-1.4 the plan"), "方案.pdf")}, content_type="multipart/form-data")
+    attachment_id = upload.get_json()["data"]["id"]
+    r = api.get(f"/api/v1/attachments/{attachment_id}", "chief")
+    assert r.status_code == 200 and r.data == b"%PDF-1.4 the plan"
+    assert r.headers["Content-Type"] == "application/pdf" and r.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.get(f"/api/v1/attachments/{attachment_id}", "pm2").status_code == 404
+    assert api.get("/api/v1/attachments/999999", "pm").get_json()["error"]["code"] == "attachment_not_found"

@@ -1,0 +1,37 @@
+"""Opening a stored attachment: whoever may see the case may download its files."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from app.errors import NotFoundError
+from app.extensions import db
+from app.models import Attachment, ProcessInstance
+from app.services import case_runtime
+from app.services.actors import Actor
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    filename: str
+    content_type: str
+    sha256: str
+
+
+def open_attachment(actor: Actor, attachment_id: int) -> StoredFile:
+    """The file of an attachment of a case the actor may see.
+
+    Raises NotFoundError(`attachment_not_found`) for unknown ids and for cases out of scope,
+    NotFoundError(`attachment_file_missing`) when the stored file is gone.
+    """
+    attachment = db.session.get(Attachment, attachment_id)
+    instance = db.session.get(ProcessInstance, attachment.instance_id) if attachment else None
+    if instance is None or not case_runtime.can_see_instance(actor, instance):
+        raise NotFoundError("没有找到该附件。", code="attachment_not_found")
+    path = Path(current_app.config["FILES_DIR"]) / attachment.sha256[:2] / attachment.sha256
+    if not path.is_file():
+        raise NotFoundError("附件文件缺失。", code="attachment_file_missing")
+    return StoredFile(path, attachment.filename, attachment.content_type, attachment.sha256)
