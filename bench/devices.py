@@ -1,7 +1,7 @@
 """Device pipeline benchmark against a real Mosquitto (started here via tests/support/services.py).
 
     .venv/bin/python bench/devices.py [--readings 30000] [--latency-samples 60] [--storm-seconds 60]
-                                      [--backends sqlite,postgresql]
+                                      [--backends sqlite,postgresql] [--publishers 3] [--sidecars 2]
 
 Per backend (a fresh SQLite file / a throw-away PostgreSQL cluster, demo data, the real
 device_alarm_disposal diagram):
@@ -10,6 +10,10 @@ device_alarm_disposal diagram):
 2. sustained: a publisher process sends N QoS 1 readings as fast as the broker takes them; the
    real sidecar (in-process thread, batches of 500, acks after commit) ingests them; readings/s
    = N / (last stored − first published);
+2b. scale-out (--publishers P --sidecars S): P publisher processes, S sidecar processes on one
+   `$share/…` group, ingesting for real (sustained_P pub_S sidecars), then the same with
+   sidecars that only count (mqtt_only: the MQTT path alone), then publishers alone with nobody
+   subscribed (publish_only);
 3. latency: publish → open inbox task of a NEW alarm (a fresh device per sample), measured
    from the publish call to the inbox row's creation (polled every 5 ms), idle and while a
    background publisher streams ~1,000 readings/s;
@@ -53,13 +57,15 @@ def unlimited_queue(broker: MosquittoBroker) -> None:
 
 
 def publish_process(host: str, port: int, messages: list[tuple[str, bytes]], rate: float,
-                    started: mp.Event) -> None:
+                    started: mp.Event, go: mp.Event | None = None) -> None:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
     client.connect(host, port)
     client.loop_start()
     started.set()
+    if go is not None:
+        go.wait(60)
     begin = time.monotonic()
     info = None
     for i, (topic, body) in enumerate(messages):
@@ -152,30 +158,126 @@ def count_readings(app) -> int:
     return n
 
 
-def start_publisher(broker, messages, rate: float = 0.0) -> mp.Process:
+def start_publisher(broker, messages, rate: float = 0.0, go: mp.Event | None = None) -> mp.Process:
     started = mp.Event()
-    proc = mp.Process(target=publish_process, args=(broker.host, broker.port, messages, rate, started))
+    proc = mp.Process(target=publish_process, args=(broker.host, broker.port, messages, rate, started, go))
     proc.start()
     started.wait(30)
     return proc
 
 
-def bench_sustained(app, broker, n: int) -> tuple[float, float]:
+def start_publishers(broker, messages, count: int) -> tuple[list[mp.Process], mp.Event]:
+    """`count` connected publisher processes, each with an interleaved share of `messages`;
+    they start sending when the returned event is set."""
+    go = mp.Event()
+    return [start_publisher(broker, messages[i::count], go=go) for i in range(count)], go
+
+
+def sidecar_process(url: str, folder: str, broker_url: str, client_id: str, group: str | None,
+                    noop: bool, ready, stop, handled) -> None:
+    """One sidecar in its own interpreter (spawned): the deployment's scale-out unit."""
+    sys.path.insert(0, str(ROOT))
+    from app.services.device_ingest import ingest_messages
+    from devices.__main__ import build_handler
+    from devices.settings import SidecarConfig
+    from devices.sidecar import Sidecar
+    from tests.support.apps import build_app
+    app = build_app(url, Path(folder))
+    # Session expiry 0: the broker forgets these sessions (and their $share membership) on
+    # disconnect; a kept session would have Mosquitto queue a share of every later message
+    # for a sidecar that never comes back, loading the broker during the later runs.
+    config = SidecarConfig.from_url(broker_url, client_id=client_id, shared_group=group,
+                                    batch_size=BATCH, batch_interval_ms=50, receive_maximum=1000,
+                                    session_expiry_s=0)
+
+    def count_only(batch) -> None:
+        with handled.get_lock():
+            handled.value += len(batch)
+
+    handler = build_handler(app, ingest_messages)
+    sidecar = Sidecar(config, count_only if noop else lambda b: (handler(b), count_only(b)))
+    stop_flag = threading.Event()
+    thread = threading.Thread(target=sidecar.run, args=(stop_flag,), daemon=True)
+    thread.start()
+    sidecar.subscribed.wait(30)
+    ready.set()
+    stop.wait()
+    stop_flag.set()
+    thread.join(30)
+
+
+class SidecarProcesses:
+    """`count` sidecar processes on one `$share/bench-<tag>/…` group (or one plain subscription)."""
+
+    def __init__(self, url: str, folder: Path, broker, count: int, tag: str, noop: bool = False):
+        ctx = mp.get_context("spawn")
+        self.stop, self.handled = ctx.Event(), ctx.Value("q", 0)
+        # A group of its own per run: kept sessions of earlier runs' sidecars stay members of
+        # their group, and Mosquitto would queue a share of the messages for them.
+        group = f"bench-{tag}" if count > 1 else None
+        self.ready = [ctx.Event() for _ in range(count)]
+        self.procs = [ctx.Process(target=sidecar_process, args=(
+            url, str(folder), broker.url, f"bench-{tag}-{i}", group, noop, self.ready[i], self.stop,
+            self.handled)) for i in range(count)]
+
+    def __enter__(self):
+        for proc in self.procs:
+            proc.start()
+        for ready in self.ready:
+            if not ready.wait(90):
+                raise RuntimeError("a sidecar process did not subscribe in 90 s")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for proc in self.procs:
+            proc.join(60)
+
+
+def wait_until(done, n: int, begin: float) -> float:
+    while done() < n:
+        if time.monotonic() - begin > 600:
+            raise RuntimeError("run did not finish in 10 minutes")
+        time.sleep(0.05)
+    return time.monotonic() - begin
+
+
+def bench_sustained(app, broker, n: int, publishers: int = 1, sidecars: int = 0,
+                    url: str = "", folder: Path | None = None, noop: bool = False) -> tuple[float, float]:
+    """End to end: publishers → Mosquitto → sidecar(s) → stored rows. `sidecars=0` is the
+    in-process sidecar thread of the original benchmark; `noop` sidecars only count messages
+    (the MQTT part alone)."""
     from app.services import device_simulator as sim
     with app.app_context():
         devices = [d for d in sim.demo_devices() if not d.code.startswith("BENCH")]
-        messages = readings(n, devices, seed=2)
+        messages = readings(n, devices, seed=2 + publishers * 10 + sidecars)
     before = count_readings(app)
-    with SidecarRunner(app, broker, "bench-sustained"):
-        begin = time.monotonic()
-        proc = start_publisher(broker, messages)
-        while count_readings(app) - before < n:
-            if time.monotonic() - begin > 600:
-                raise RuntimeError("sustained run did not finish in 10 minutes")
-            time.sleep(0.2)
-        elapsed = time.monotonic() - begin
+    if sidecars == 0:
+        with SidecarRunner(app, broker, "bench-sustained"):
+            procs, go = start_publishers(broker, messages, publishers)
+            begin = time.monotonic()
+            go.set()
+            elapsed = wait_until(lambda: count_readings(app) - before, n, begin)
+    else:
+        with SidecarProcesses(url, folder, broker, sidecars, f"s{publishers}{int(noop)}", noop) as side:
+            procs, go = start_publishers(broker, messages, publishers)
+            begin = time.monotonic()
+            go.set()
+            elapsed = wait_until(lambda: side.handled.value, n, begin)
+    for proc in procs:
         proc.join(60)
     return n / elapsed, elapsed
+
+
+def bench_publish_only(broker, n: int, publishers: int) -> float:
+    """Publishers alone (nobody subscribed): QoS 1 messages acknowledged by the broker per second."""
+    messages = [(f"bench/void/{i % 50}", b'{"x": 1}' * 20) for i in range(n)]
+    procs, go = start_publishers(broker, messages, publishers)
+    begin = time.monotonic()
+    go.set()
+    for proc in procs:
+        proc.join(600)
+    return n / (time.monotonic() - begin)
 
 
 def bench_latency(app, broker, samples: int, background_rate: float, offset: int) -> list[float]:
@@ -257,6 +359,14 @@ def run_backend(name: str, url: str, folder: Path, broker, args) -> dict:
     result = {"backend": name}
     result["service_rps"] = bench_service(app, min(args.readings, 20000))
     result["sustained_rps"], result["sustained_s"] = bench_sustained(app, broker, args.readings)
+    if args.sidecars:
+        label = f"{args.publishers}pub_{args.sidecars}sidecars"
+        result[f"sustained_{label}_rps"], _ = bench_sustained(
+            app, broker, args.readings, args.publishers, args.sidecars, url, folder / "side")
+        result[f"mqtt_only_{label}_rps"], _ = bench_sustained(
+            app, broker, args.readings, args.publishers, args.sidecars, url, folder / "side", noop=True)
+        result[f"publish_only_{args.publishers}pub_rps"] = bench_publish_only(broker, args.readings,
+                                                                              args.publishers)
     idle = bench_latency(app, broker, args.latency_samples, 0, 0)
     loaded = bench_latency(app, broker, args.latency_samples, 1000, 200)
     for label, values in (("idle", idle), ("loaded", loaded)):
@@ -275,6 +385,11 @@ def main() -> int:
     parser.add_argument("--latency-samples", type=int, default=60)
     parser.add_argument("--storm-seconds", type=float, default=60)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--publishers", type=int, default=3,
+                        help="publisher processes for the scale-out runs (default 3)")
+    parser.add_argument("--sidecars", type=int, default=2,
+                        help="sidecar processes on one $share group for the scale-out runs "
+                             "(default 2; 0 skips the scale-out runs)")
     args = parser.parse_args()
     results = []
     with running_mosquitto() as broker, tempfile.TemporaryDirectory() as tmp:

@@ -62,16 +62,42 @@ class ProcessInstance(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+_OPEN = text("status = 'open'")
+# Columns the inbox branches select or filter on (app/services/inbox.py: id + sort keys + filters).
+_INBOX_COVER = ("id", "due_at", "priority", "created_at", "process_key", "candidate_user_id", "assignee_id")
+
+
+def _open_inbox_index(name: str, *keys: str, pattern: str | None = None) -> Index:
+    """Partial index of open rows on `keys`, covering the rest of _INBOX_COVER on PostgreSQL;
+    `pattern` names the key that LIKE 'prefix%' reads (varchar_pattern_ops)."""
+    return Index(name, *keys, postgresql_include=[c for c in _INBOX_COVER if c not in keys],
+                 postgresql_ops={pattern: "varchar_pattern_ops"} if pattern else {},
+                 postgresql_where=_OPEN, sqlite_where=_OPEN)
+
+
 class InboxTask(db.Model):
     """A READY user task, materialised so that inbox queries never load a workflow."""
 
     __tablename__ = "inbox_task"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_inbox_task_spiff"),
-        # The inbox's enterprise-role arm (role + project, open rows only): at 100k open and 1M
-        # closed rows it replaces a BitmapAnd with the 100k-entry status index (bench/engine.py).
-        Index("ix_inbox_task_open_project_role", "project_id", "role", "due_at",
-              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+        # Partial covering indexes of open rows, one per kind of inbox branch (app/services/inbox.py
+        # unions one branch per candidate arm; bench/engine.py (c) has the numbers): every branch
+        # is an index-only scan on PostgreSQL; SQLite gets the keys only.
+        # Enterprise arm (role + project), read in due order so that a page stops early:
+        _open_inbox_index("ix_inbox_task_open_enterprise", "project_id", "role", "due_at", "id"),
+        # Authority arm (role + district path prefix; LIKE '/1/4/%' needs the pattern opclass
+        # unless the database collation is C), and the jurisdiction scope (any role under a path):
+        _open_inbox_index("ix_inbox_task_open_role_path", "role", "district_path", pattern="district_path"),
+        # … and the same arm read in due order, filtering the path inside the index (the better
+        # plan when the path holds most of the role's rows; without it PostgreSQL may walk the
+        # all-rows due_at index instead):
+        _open_inbox_index("ix_inbox_task_open_role_due", "role", "due_at", "id", "district_path"),
+        _open_inbox_index("ix_inbox_task_open_path", "district_path", pattern="district_path"),
+        # Seats bound to a user and rows assigned to him (the single-column indexes also hold
+        # every completed row he ever had):
+        _open_inbox_index("ix_inbox_task_open_candidate", "candidate_user_id", "due_at", "id"),
+        _open_inbox_index("ix_inbox_task_open_assignee", "assignee_id", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -105,3 +105,25 @@ def test_done_tasks_are_the_ones_i_completed(world):
     db.session.commit()
     assert _ids(users["chief1"], rows)[0] == []
     assert _ids(users["chief1"], rows, scope="done")[0] == ["chief_p1"]
+
+
+def test_overlapping_grants_and_assignments_count_each_row_once(world):
+    """Nested jurisdictions and a row both assigned to me and claimable by my role must appear
+    (and be counted) once: the inbox unions one branch per grant."""
+    users, rows = world
+    from app.extensions import db
+    from app.models import RoleGrant
+
+    city = users["city"]
+    db.session.add(RoleGrant(user_id=city.id, role_code="district_safety_officer",
+                             org_unit_id=rows["officer_p1"].instance.project.district_id))
+    rows["officer_p1"].assignee_id = city.id
+    rows["pm_p2"].assignee_id = city.id  # assigned outside his roles: still his
+    db.session.commit()
+    names, total = _ids(city, rows)
+    assert sorted(names) == ["officer_p1", "officer_p2", "pm_p2"] and total == 3
+    assert sorted(_ids(city, rows, scope="mine")[0]) == ["officer_p1", "pm_p2"]
+    assert _ids(city, rows, scope="jurisdiction")[1] == 6
+    assert _ids(city, rows, limit=1, offset=5) == ([], 3)
+    c = counts(actor_for(city), now=NOW)
+    assert (c["all"], c["mine"], c["claimable"], c["jurisdiction"]) == (3, 2, 1, 6)
