@@ -11,7 +11,16 @@ from app.services import attachment_files
 @bp.get("/attachments/<int:attachment_id>")
 def download_attachment(attachment_id: int):
     """The stored file of an attachment, with its original name."""
-    stored = attachment_files.open_attachment(api_actor(), attachment_id)
+    return _send(attachment_files.open_attachment(api_actor(), attachment_id))
+
+
+@bp.get("/emergency-plans/<int:plan_id>/file")
+def download_plan_file(plan_id: int):
+    """The stored file of an emergency plan (scoped like its hazardous work)."""
+    return _send(attachment_files.open_plan_file(api_actor(), plan_id))
+
+
+def _send(stored: attachment_files.StoredFile):
     response = send_file(stored.path, mimetype=stored.content_type, download_name=stored.filename,
                          as_attachment=False, etag=stored.sha256)
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -31,7 +31,20 @@ def open_attachment(actor: Actor, attachment_id: int) -> StoredFile:
     instance = db.session.get(ProcessInstance, attachment.instance_id) if attachment else None
     if instance is None or not case_runtime.can_see_instance(actor, instance):
         raise NotFoundError("没有找到该附件。", code="attachment_not_found")
-    path = Path(current_app.config["FILES_DIR"]) / attachment.sha256[:2] / attachment.sha256
+    return stored_file(attachment.sha256, attachment.filename, attachment.content_type)
+
+
+def open_plan_file(actor: Actor, plan_id: int) -> StoredFile:
+    """The file of an emergency plan of a work the actor may see (NotFoundError otherwise)."""
+    from app.services import emergency_plans
+
+    plan = emergency_plans.get_plan(actor, plan_id)
+    return stored_file(plan.file_sha256, plan.filename, plan.content_type)
+
+
+def stored_file(sha256: str, filename: str, content_type: str) -> StoredFile:
+    """Content-addressed files live under FILES_DIR/<first two hex>/<sha256>."""
+    path = Path(current_app.config["FILES_DIR"]) / sha256[:2] / sha256
     if not path.is_file():
-        raise NotFoundError("附件文件缺失。", code="attachment_file_missing")
-    return StoredFile(path, attachment.filename, attachment.content_type, attachment.sha256)
+        raise NotFoundError("文件缺失。", code="attachment_file_missing")
+    return StoredFile(path, filename, content_type, sha256)

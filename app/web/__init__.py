@@ -15,14 +15,18 @@ def _setup(state) -> None:
 
 from app.web import (  # noqa: E402,F401
     admin,
+    admin_directory,
     admin_forms,
+    admin_projects,
     announcements,
     cases,
     common,
     designer,
     devices,
+    emergency_plans,
     hazard,
     inbox,
+    notifications,
     pages,
     registry,
     tasks,

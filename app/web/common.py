@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.roles import ROLES
-from app.services import auth
+from app.services import auth, notifications
 from app.services.actors import Actor
 from app.web import bp
 
@@ -102,6 +103,19 @@ def _navigation() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return base
     try:
-        return {**base, "nav_actor": web_actor()}
+        actor = web_actor()
     except Exception:  # noqa: BLE001  (a disabled account must still see the error page)
         return base
+    return {**base, "nav_actor": actor, "nav_unread": _unread(actor)}
+
+
+def _unread(actor: Actor) -> int:
+    """The bell's unread count: one indexed COUNT, once per request, for logged-in users only."""
+    count = request.environ.get("sitecase.unread")
+    if count is None:
+        try:
+            count = notifications.unread_count(actor)
+        except SQLAlchemyError:  # an error page after a failed statement still renders, without a count
+            return 0
+        request.environ["sitecase.unread"] = count
+    return count

@@ -10,8 +10,9 @@ from marshmallow import ValidationError as SchemaError
 from werkzeug.datastructures import MultiDict
 
 from app.errors import DomainError
+from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
-from app.services import hazardous_works, work_pages
+from app.services import emergency_plans, hazardous_works, work_pages
 from app.web import bp
 from app.web.common import page, web_actor
 
@@ -76,11 +77,22 @@ def register_work(code: str):
     return redirect(url_for("web.work", work_id=work_id, registered=1))
 
 
+def render_work(work_id: int, *, plan_values: Any = None, plan_errors: dict | None = None, status: int = 200):
+    """The work page with its emergency plans (and the plan form's values and errors after a refused upload)."""
+    actor = web_actor()
+    view = work_pages.work_page(actor, work_id)
+    work = view["work"]
+    may_add_plan = actor.is_admin or "contractor_pm" in actor.roles_on_project(work.project_id)
+    return render_template("hazard/work.html", v=view, registered=request.args.get("registered") == "1",
+                           plans=emergency_plans.list_plans(actor, work_id), plan_categories=PLAN_CATEGORIES,
+                           may_add_plan=may_add_plan and work.status != "terminated",
+                           plan_values=plan_values or {}, plan_errors=plan_errors or {}), status
+
+
 @bp.get("/works/<int:work_id>")
 @page
 def work(work_id: int):
-    return render_template("hazard/work.html", v=work_pages.work_page(web_actor(), work_id),
-                           registered=request.args.get("registered") == "1")
+    return render_work(work_id)
 
 
 @bp.post("/works/<int:work_id>/start")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
-from app.services import attachments, cases, task_pages, task_submission, task_views
+from app.services import attachments, task_pages, task_submission, task_views
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form, parse_submission

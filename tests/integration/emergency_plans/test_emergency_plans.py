@@ -102,3 +102,12 @@ def test_form_fields_are_checked(site, api):
                  data={"category": "special"}, content_type="multipart/form-data")
     assert (r.status_code, r.get_json()["error"]["code"]) == (422, "file_missing")
     assert db.session.scalar(select(EmergencyPlan.id)) is None
+
+
+def test_plan_file_download_is_scoped_like_the_work(site, api):
+    plan_id = post_plan(api, "pm", site["work"].id).get_json()["data"]["id"]
+    r = api.get(f"/api/v1/emergency-plans/{plan_id}/file", "official")
+    assert r.status_code == 200 and r.data == PDF and r.headers["Content-Type"] == "application/pdf"
+    for outsider in ("pm2", "far"):
+        r = api.get(f"/api/v1/emergency-plans/{plan_id}/file", outsider)
+        assert (r.status_code, r.get_json()["error"]["code"]) == (404, "emergency_plan_not_found")

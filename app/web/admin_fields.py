@@ -1,0 +1,98 @@
+"""Field lists for the admin create forms (rendered by admin/form.html) and the translation of
+schema and service errors into Chinese messages at the fields."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+from marshmallow import Schema
+from marshmallow import ValidationError as SchemaError
+
+from app.errors import DomainError
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: `kind` is text, password, tel, date, select or heading (a sub-title, no input)."""
+
+    name: str
+    label: str
+    required: bool = False
+    kind: str = "text"
+    options: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+    maxlength: int | None = None
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
+    """(value, label) pairs as strings for a select."""
+    return tuple((str(v), str(label)) for v, label in pairs)
+
+
+def zh_message(message: Any) -> str:
+    """A marshmallow message in Chinese (the service messages are Chinese already)."""
+    text = str(message)
+    if "required" in text or "null" in text.lower():
+        return "必填项。"
+    if "ength" in text:
+        return "长度不正确。"
+    if "date" in text.lower():
+        return "日期格式不正确。"
+    if "integer" in text.lower():
+        return "请选择或输入有效的数字。"
+    if "one of" in text.lower():
+        return "请从列表中选择。"
+    return "格式不正确。" if text.isascii() else text
+
+
+def schema_errors(messages: Mapping | list, prefix: str = "") -> Errors:
+    """Flatten marshmallow messages (nested dicts for nested fields) into {dotted field: [zh]}."""
+    if isinstance(messages, list):
+        return {prefix.rstrip("."): [zh_message(m) for m in messages]}
+    errors: Errors = {}
+    for key, value in messages.items():
+        errors.update(schema_errors(value, f"{prefix}{key}."))
+    return errors
+
+
+def filled(form: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """The non-empty, stripped values of `names`."""
+    return {n: (form.get(n) or "").strip() for n in names if (form.get(n) or "").strip()}
+
+
+def load(schema: type[Schema], raw: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """Validate with the API's schema → (data, field errors in Chinese)."""
+    try:
+        return schema().load(raw), {}
+    except SchemaError as exc:
+        return {}, schema_errors(exc.messages)
+
+
+# Service refusals that belong to one field (the services raise them without `fields`).
+CODE_FIELDS = {"username_taken": "username", "project_not_found": "project_code", "org_unit_code_taken": "code",
+               "enterprise_exists": "credit_code", "project_code_taken": "code", "device_code_taken": "code",
+               "org_unit_too_deep": "parent_id"}
+
+
+def domain_errors(exc: DomainError) -> tuple[Errors, int]:
+    """A service refusal → (errors at its fields, else at the top of the form; the HTTP status).
+
+    Re-raises 403 and unmapped 404 refusals: those are the error page, not a form message.
+    """
+    if exc.code in CODE_FIELDS:
+        return {CODE_FIELDS[exc.code]: [exc.message or "该项不正确。"]}, 422 if exc.status == 404 else exc.status
+    if exc.status in (403, 404):
+        raise exc
+    fields = {k: [str(m) for m in v] for k, v in (exc.fields or {}).items()}
+    return fields or {"_form": [exc.message]}, exc.status
+
+
+def render_form(title: str, fields: list[Field], values: Mapping[str, Any], errors: Errors, *, action: str,
+                back: str, form_id: str, status: int = 200, note: str = ""):
+    """The generic admin form page: errors at their fields, values kept (passwords never)."""
+    return render_template("admin/form.html", title=title, fields=fields, values=values, errors=errors,
+                           action=action, back=back, form_id=form_id, note=note), status
