@@ -1,11 +1,13 @@
 """ingest_messages on SQLite and PostgreSQL: storage, dedupe, rejections, alarms and cases."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceReading, ProcessInstance, RejectedMessage
 from app.services.device_ingest import ingest_messages
+from tests.support.concurrency import in_threads
 
 from .conftest import PROCESS, crane, open_tasks, payload, raw
 
@@ -114,3 +116,17 @@ def test_alarm_waits_for_the_process_then_starts_its_case(demo_data, clock):
     assert later.cases_started == 1
     db.session.expire_all()
     assert db.session.get(DeviceAlarm, alarm.id).instance_id is not None
+
+
+def test_two_sidecars_racing_on_the_same_messages_store_each_reading_once(deployed):
+    """Both ingest the same 300 readings at once (one in reverse order, so PostgreSQL may also
+    report a deadlock): the unique data_id decides, the loser retries and sees duplicates."""
+    batch = [crane(40 + i % 10) for i in range(300)]
+    app = current_app._get_current_object()
+    first, second = in_threads(app, lambda: ingest_messages(batch),
+                               lambda: ingest_messages(list(reversed(batch))))
+    assert not isinstance(first, Exception), first
+    assert not isinstance(second, Exception), second
+    assert first.stored + second.stored == 300
+    assert first.stored + first.duplicates == second.stored + second.duplicates == 300
+    assert count(DeviceReading) == 300

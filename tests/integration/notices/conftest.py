@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,26 +74,3 @@ def queued_rendering():
         yield
     finally:
         celery.conf.task_always_eager = True
-
-
-def in_threads(app: Flask, calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run each call in its own thread and app context, released together; results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # noqa: BLE001 - the test inspects it
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results

@@ -13,9 +13,10 @@ from app.services import clock
 from app.services.actors import actor_for
 from app.services.documents import issue_notice
 from app.services.uow import transaction
+from tests.support.concurrency import in_threads
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
 
-from .conftest import in_threads, issue, reload
+from .conftest import issue, reload
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -96,7 +97,7 @@ def test_concurrent_issuing_on_postgresql_gives_consecutive_numbers(app, queued_
 
     calls = [lambda: issue_ten(official, project_id, "rectification_notice") for _ in range(8)]
     calls += [lambda: issue_ten(other_official, other_id, "rectification_notice") for _ in range(2)]
-    results = in_threads(app, calls)
+    results = in_threads(app, *calls)
     assert not [r for r in results if isinstance(r, Exception)], results
     db.session.expire_all()
     ours = list(db.session.scalars(select(IssuedDocument).where(IssuedDocument.project_id == project_id)))

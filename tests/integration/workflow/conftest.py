@@ -6,7 +6,6 @@ pinned at T0 for every test (advance it with `clock.advance(hours=…)`).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,26 +86,3 @@ def gen_work(project, status: str = "registered") -> HazardousWork:
     db.session.add(work)
     db.session.commit()
     return work
-
-
-def in_threads(app, *calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread and app context, released together; results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # noqa: BLE001 - the test inspects it
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results

@@ -9,9 +9,10 @@ from app.models import InboxTask, ProcessInstance
 from app.services import cases
 from app.services.actors import SYSTEM
 from app.services.timers import fire_due_timers
+from tests.support.concurrency import in_threads
 from tests.support.factories import gen_district, gen_project, gen_user
 
-from .conftest import as_actor, gen_work, in_threads, open_rows
+from .conftest import as_actor, gen_work, open_rows
 
 
 def test_two_users_complete_the_same_task_one_gets_409(app, deploy):

@@ -10,9 +10,10 @@ from app.models import MessageSubscription, ProcessInstance
 from app.services import cases
 from app.services.actors import SYSTEM
 from app.services.messages import deliver_message
+from tests.support.concurrency import in_threads
 from tests.support.factories import gen_project, gen_user
 
-from .conftest import as_actor, in_threads, open_rows
+from .conftest import as_actor, open_rows
 
 ALARM = {"device_code": "TC-01", "alarm_type": "overload"}
 
