@@ -46,6 +46,8 @@ class Config:
     MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "" if MQTT_EMBEDDED else "sitecase")
     # Each sidecar needs its own stable id: the broker keeps its session and queued messages under it.
     MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID") or None
+    # `python -m devices` processes on the shared subscription: one uses at most one core.
+    MQTT_SIDECAR_PROCESSES = int(os.environ.get("MQTT_SIDECAR_PROCESSES", 1))
     MQTT_SESSION_EXPIRY_S = int(os.environ.get("MQTT_SESSION_EXPIRY_S", 7 * 24 * 3600))
     MQTT_BATCH_SIZE = int(os.environ.get("MQTT_BATCH_SIZE", 200))
     MQTT_BATCH_MS = int(os.environ.get("MQTT_BATCH_MS", 50))

@@ -7,13 +7,16 @@ message instead of pretending to ingest.
 """
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from types import FrameType
 
+from devices import workers
 from devices.batching import BatchHandler
 from devices.messages import RawMessage
 from devices.settings import SidecarConfig
@@ -58,18 +61,39 @@ def build_handler(app: object, ingest: Callable[[list[dict]], object]) -> BatchH
     return handle_batch
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devices", description=(
+        "MQTT sidecar: device readings and alarms into SiteCase. Several processes share one "
+        "$share/ subscription (--processes) to use more than one core."))
+    parser.add_argument("--processes", type=int, default=None,
+                        help="sidecar processes to run (default: MQTT_SIDECAR_PROCESSES, else 1)")
+    parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from app import create_app
 
     app = create_app()
+    config = SidecarConfig.from_app_config(app.config)
+    processes = args.processes or int(app.config.get("MQTT_SIDECAR_PROCESSES") or 1)
+    if args.worker is None and processes != 1:
+        try:
+            workers.check_can_scale(processes, config.shared_group)
+        except workers.WorkerSetupError as exc:
+            print(f"devices: cannot start: {exc}", file=sys.stderr)
+            return 2
+        return workers.WorkerPool(processes, workers.worker_argv).run()
+    if args.worker is not None:
+        config = replace(config, client_id=workers.worker_client_id(config.client_id, args.worker))
     try:
         ingest = load_ingest_function()
     except IngestServiceMissing as exc:
         print(f"devices: cannot start: {exc}", file=sys.stderr)
         return 2
-    config = SidecarConfig.from_app_config(app.config)
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:

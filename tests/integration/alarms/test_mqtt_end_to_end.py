@@ -197,3 +197,57 @@ def test_broker_restart_is_survived(site, mqtt_broker):
             publish_docs(publish, second)
         wait_until(lambda: count(DeviceReading) == 200, "all 200")
     assert next_id()  # ids stay unique across tests
+
+
+def _start_pool(app, broker: MosquittoBroker, log, *args: str, group: str = "e2e-pool") -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "MQTT_URL": broker.url, "MQTT_EMBEDDED": "0", "MQTT_PROTOCOL": "5",
+           "MQTT_CLIENT_ID": "e2e-pool", "MQTT_SHARED_GROUP": group, "MQTT_BATCH_SIZE": "50",
+           "MQTT_BATCH_MS": "20", "SITECASE_INSTANCE_DIR": str(app.config["INSTANCE_DIR"])}
+    return subprocess.Popen([sys.executable, "-m", "devices", *args], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_two_sidecar_processes_share_the_stream_and_a_dead_one_is_restarted(site, mqtt_broker, tmp_path):
+    log_path = tmp_path / "pool.log"
+    text = lambda: log_path.read_text(errors="replace")  # noqa: E731
+    first = [now_payload(load=30) for _ in range(400)]
+    second = [now_payload(load=30) for _ in range(200)]
+    with open(log_path, "ab") as log:
+        pool = _start_pool(site, mqtt_broker, log, "--processes", "2")
+        try:
+            wait_until(lambda: text().count("MQTT subscribed to ['$share/e2e-pool/") == 2,
+                       "both sidecar processes to subscribe")
+            assert "as e2e-pool-0 " in text() and "as e2e-pool-1 " in text()
+            with publisher(mqtt_broker) as publish:
+                publish_docs(publish, first)
+            wait_until(lambda: count(DeviceReading) == 400, "the first 400 readings")
+            victim = int(text().split("sidecar process 1 started (pid ")[1].split(")")[0])
+            os.kill(victim, signal.SIGKILL)
+            wait_until(lambda: "sidecar process 1 exited with -9; restarting" in text(),
+                       "the pool to notice")
+            wait_until(lambda: text().count("MQTT subscribed to ['$share/e2e-pool/") == 3,
+                       "the restarted process to subscribe again")
+            with publisher(mqtt_broker) as publish:
+                publish_docs(publish, second)
+            wait_until(lambda: count(DeviceReading) == 600, "all 600 readings")
+            pool.send_signal(signal.SIGTERM)
+            assert pool.wait(TIMEOUT) == 0
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pool.pid, signal.SIGKILL)
+            pool.wait(10)
+    workers = [int(part.split(")")[0]) for part in text().split("started (pid ")[1:]]
+    assert len(workers) == 3
+    for pid in workers:  # every worker stopped with the pool, none left behind
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    ids = list(db.session.scalars(select(DeviceReading.data_id)))
+    assert sorted(ids) == sorted(d["data_id"] for d in first + second)
+
+
+def test_several_processes_without_a_shared_group_refuse_to_start(site, mqtt_broker, tmp_path):
+    with open(tmp_path / "pool.log", "ab") as log:
+        pool = _start_pool(site, mqtt_broker, log, "--processes", "2", group="")
+        assert pool.wait(TIMEOUT) == 2
+    assert "several sidecar processes need MQTT_SHARED_GROUP" in (tmp_path / "pool.log").read_text()
