@@ -1,29 +1,30 @@
-"""Device pipeline benchmark against a real Mosquitto (started here via tests/support/services.py).
+"""Device pipeline benchmark: real Mosquitto, the shipped sidecar, SQLite and PostgreSQL.
 
-    .venv/bin/python bench/devices.py [--readings 30000] [--latency-samples 60] [--storm-seconds 60]
-                                      [--backends sqlite,postgresql] [--publishers 3] [--sidecars 2]
+    .venv/bin/python bench/devices.py [--readings 60000] [--rate 5000] [--seconds 60]
+                                      [--sidecars 2] [--latency-samples 60] [--storm-seconds 60]
+                                      [--backends sqlite,postgresql]
 
 Per backend (a fresh SQLite file / a throw-away PostgreSQL cluster, demo data, the real
-device_alarm_disposal diagram):
-1. service: `ingest_messages` called directly with batches of 500 prepared messages —
-   validation, registry check, dedupe, threshold evaluation, bulk storage;
-2. sustained: a publisher process sends N QoS 1 readings as fast as the broker takes them; the
-   real sidecar (in-process thread, batches of 500, acks after commit) ingests them; readings/s
-   = N / (last stored − first published);
-2b. scale-out (--publishers P --sidecars S): P publisher processes, S sidecar processes on one
-   `$share/…` group, ingesting for real (sustained_P pub_S sidecars), then the same with
-   sidecars that only count (mqtt_only: the MQTT path alone), then publishers alone with nobody
-   subscribed (publish_only);
-3. latency: publish → open inbox task of a NEW alarm (a fresh device per sample), measured
-   from the publish call to the inbox row's creation (polled every 5 ms), idle and while a
-   background publisher streams ~1,000 readings/s;
-4. storm: one device over threshold on every reading (10/s) for --storm-seconds → cases.
+device_alarm_disposal diagram), everything through Mosquitto and `python -m devices --processes N`
+(batches of 500 / 50 ms, receive maximum 1,000, acks after commit):
+1. service — `ingest_messages` called in-process with batches of 500 (no MQTT): the ceiling of
+   one process;
+2. throughput — N readings published at once, drained by 1 and by --sidecars processes:
+   N / (last stored − first published), with the CPU seconds each kind of process used;
+3. sustained — --rate readings/s offered for --seconds to --sidecars processes: stored rate,
+   largest backlog (published − stored, sampled every 0.5 s) and the lag once publishing ends;
+   meanwhile one over-threshold reading of a fresh device per second: publish → its disposal
+   inbox task (p50/p95/p99); the same latency idle;
+4. storm — one device over threshold on every reading (10/s) for --storm-seconds → cases.
+
+Devices publish from their own hardware, so the load generator must not eat the two cores the
+system under test has: bench/mqtt_load.py writes pre-encoded QoS 1 packets (≈0.3 µs of CPU per
+reading). Its CPU is reported beside the rest.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import sys
 import tempfile
 import threading
@@ -33,12 +34,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import paho.mqtt.client as mqtt  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-
+from bench import cpu_usage  # noqa: E402
+from bench.device_site import (  # noqa: E402
+    build_site,
+    count_tagged,
+    inbox_task_for,
+    last_reading_id,
+    over_threshold,
+    readings,
+)
+from bench.mqtt_load import RawPublisher, encode  # noqa: E402
+from bench.sidecar_pool import SidecarPool  # noqa: E402
 from tests.support.services import MosquittoBroker, running_mosquitto, running_postgres  # noqa: E402
 
 BATCH = 500
+POLL_S = 0.05
 
 
 def unlimited_queue(broker: MosquittoBroker) -> None:
@@ -56,323 +66,159 @@ def unlimited_queue(broker: MosquittoBroker) -> None:
     broker.restart()
 
 
-def publish_process(host: str, port: int, messages: list[tuple[str, bytes]], rate: float,
-                    started: mp.Event, go: mp.Event | None = None) -> None:
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.max_inflight_messages_set(1000)
-    client.max_queued_messages_set(0)
-    client.connect(host, port)
-    client.loop_start()
-    started.set()
-    if go is not None:
-        go.wait(60)
-    begin = time.monotonic()
-    info = None
-    for i, (topic, body) in enumerate(messages):
-        info = client.publish(topic, body, qos=1)
-        if rate:
-            delay = begin + (i + 1) / rate - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-    if info is not None:
-        info.wait_for_publish(120)
-    client.disconnect()
-    client.loop_stop()
-
-
-def build_site(url: str, folder: Path):
-    from app.extensions import db
-    from app.models import Device, Project
-    from app.services import demo
-    from app.services.deployments import deploy
-    from tests.integration.alarms.conftest import disposal_bundle
-    from tests.support.apps import build_app, create_schema
-
-    app = build_app(url, folder)
-    create_schema(app)
-    with app.app_context():
-        demo.seed(app.config["DEMO_PASSWORD"])
-        deploy(disposal_bundle())
-        project = db.session.scalar(select(Project).where(Project.code == "JS-2026-001"))
-        for i in range(400):  # latency samples need a device without an open alarm each
-            db.session.add(Device(code=f"BENCH-TC-{i:03d}", device_type="tower_crane",
-                                  name=f"压测塔吊{i}", project_id=project.id))
-        db.session.commit()
-    return app
-
-
-def readings(count: int, devices: list, *, excursion: float = 0.0, seed: int = 7) -> list[tuple[str, bytes]]:
-    import random
-
-    from app.services import device_simulator as sim
-    from app.services.device_thresholds import catalogue
-    rng, cat = random.Random(seed), catalogue()
-    out = []
-    for i in range(count):
-        topic, doc = sim.reading(devices[i % len(devices)], cat, excursion_probability=excursion, rng=rng)
-        out.append((topic, json.dumps(doc).encode()))
-    return out
-
-
 def bench_service(app, n: int) -> float:
-    from app.services import device_simulator as sim
     from app.services.device_ingest import ingest_messages
     from devices.messages import RawMessage
+    raw = [RawMessage(t, b).to_dict() for t, b in readings(app, n, seed=1, tag="service")]
     with app.app_context():
-        devices = [d for d in sim.demo_devices() if not d.code.startswith("BENCH")]
-        raw = [RawMessage(t, b).to_dict() for t, b in readings(n, devices, seed=1)]
         start = time.perf_counter()
         for i in range(0, n, BATCH):
             ingest_messages(raw[i:i + BATCH])
         return n / (time.perf_counter() - start)
 
 
-class SidecarRunner:
-    def __init__(self, app, broker: MosquittoBroker, client_id: str) -> None:
-        from app.services.device_ingest import ingest_messages
-        from devices.__main__ import build_handler
-        from devices.settings import SidecarConfig
-        from devices.sidecar import Sidecar
-        config = SidecarConfig.from_url(broker.url, client_id=client_id, batch_size=BATCH,
-                                        batch_interval_ms=50, receive_maximum=1000)
-        self.sidecar = Sidecar(config, build_handler(app, ingest_messages))
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.sidecar.run, args=(self.stop,), daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.sidecar.subscribed.wait(30)
-        return self.sidecar
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join(30)
+def wait_stored(app, tag: str, n: int, base_id: int, begin: float, limit_s: float = 900) -> float:
+    """Poll max(id) until ``n`` more rows exist, then confirm with an exact count of the tag."""
+    while True:
+        if last_reading_id(app) - base_id >= n and count_tagged(app, tag) >= n:
+            return time.monotonic()
+        if time.monotonic() - begin > limit_s:
+            raise RuntimeError(f"only {count_tagged(app, tag)} of {n} {tag} readings after {limit_s} s")
+        time.sleep(POLL_S)
 
 
-def count_readings(app) -> int:
-    from app.extensions import db
-    from app.models import DeviceReading
-    with app.app_context():
-        n = db.session.scalar(select(func.count()).select_from(DeviceReading))
-        db.session.remove()
-    return n
+def cpu_per_reading(before: dict, n: int) -> dict[str, float]:
+    """µs of CPU per reading, per kind of process."""
+    return {kind: round(seconds * 1e6 / n, 1) for kind, seconds in
+            sorted(cpu_usage.used_since(before).items(), key=lambda kv: -kv[1]) if kind != "other"}
 
 
-def start_publisher(broker, messages, rate: float = 0.0, go: mp.Event | None = None) -> mp.Process:
-    started = mp.Event()
-    proc = mp.Process(target=publish_process, args=(broker.host, broker.port, messages, rate, started, go))
-    proc.start()
-    started.wait(30)
-    return proc
+def bench_throughput(app, broker, n: int, processes: int, work: Path) -> dict:
+    tag = f"burst{processes}"
+    packets = encode(readings(app, n, seed=10 + processes, tag=tag))
+    base_id = last_reading_id(app)
+    with SidecarPool(app, broker, processes, f"burst{processes}", work):
+        publisher = RawPublisher(broker.host, broker.port, f"bench-burst-{processes}")
+        cpu_before = cpu_usage.snapshot()
+        begin = time.monotonic()
+        publisher.send(packets)
+        end = wait_stored(app, tag, n, base_id, begin)
+        cpu = cpu_per_reading(cpu_before, n)
+        publisher.close()
+    return {"readings_per_s": round(n / (end - begin)), "cpu_us_per_reading": cpu}
 
 
-def start_publishers(broker, messages, count: int) -> tuple[list[mp.Process], mp.Event]:
-    """`count` connected publisher processes, each with an interleaved share of `messages`;
-    they start sending when the returned event is set."""
-    go = mp.Event()
-    return [start_publisher(broker, messages[i::count], go=go) for i in range(count)], go
+class LatencyProbe:
+    """One over-threshold reading of a fresh device every ``interval`` s → seconds to its inbox task."""
 
+    def __init__(self, app, broker, first_device: int, samples: int, interval: float = 1.0) -> None:
+        self.app, self.samples, self.interval = app, samples, interval
+        self.first_device = first_device
+        self.publisher = RawPublisher(broker.host, broker.port, f"bench-probe-{first_device}")
+        self.seconds: list[float] = []
 
-def sidecar_process(url: str, folder: str, broker_url: str, client_id: str, group: str | None,
-                    noop: bool, ready, stop, handled) -> None:
-    """One sidecar in its own interpreter (spawned): the deployment's scale-out unit."""
-    sys.path.insert(0, str(ROOT))
-    from app.services.device_ingest import ingest_messages
-    from devices.__main__ import build_handler
-    from devices.settings import SidecarConfig
-    from devices.sidecar import Sidecar
-    from tests.support.apps import build_app
-    app = build_app(url, Path(folder))
-    # Session expiry 0: the broker forgets these sessions (and their $share membership) on
-    # disconnect; a kept session would have Mosquitto queue a share of every later message
-    # for a sidecar that never comes back, loading the broker during the later runs.
-    config = SidecarConfig.from_url(broker_url, client_id=client_id, shared_group=group,
-                                    batch_size=BATCH, batch_interval_ms=50, receive_maximum=1000,
-                                    session_expiry_s=0)
-
-    def count_only(batch) -> None:
-        with handled.get_lock():
-            handled.value += len(batch)
-
-    handler = build_handler(app, ingest_messages)
-    sidecar = Sidecar(config, count_only if noop else lambda b: (handler(b), count_only(b)))
-    stop_flag = threading.Event()
-    thread = threading.Thread(target=sidecar.run, args=(stop_flag,), daemon=True)
-    thread.start()
-    sidecar.subscribed.wait(30)
-    ready.set()
-    stop.wait()
-    stop_flag.set()
-    thread.join(30)
-
-
-class SidecarProcesses:
-    """`count` sidecar processes on one `$share/bench-<tag>/…` group (or one plain subscription)."""
-
-    def __init__(self, url: str, folder: Path, broker, count: int, tag: str, noop: bool = False):
-        ctx = mp.get_context("spawn")
-        self.stop, self.handled = ctx.Event(), ctx.Value("q", 0)
-        # A group of its own per run: kept sessions of earlier runs' sidecars stay members of
-        # their group, and Mosquitto would queue a share of the messages for them.
-        group = f"bench-{tag}" if count > 1 else None
-        self.ready = [ctx.Event() for _ in range(count)]
-        self.procs = [ctx.Process(target=sidecar_process, args=(
-            url, str(folder), broker.url, f"bench-{tag}-{i}", group, noop, self.ready[i], self.stop,
-            self.handled)) for i in range(count)]
-
-    def __enter__(self):
-        for proc in self.procs:
-            proc.start()
-        for ready in self.ready:
-            if not ready.wait(90):
-                raise RuntimeError("a sidecar process did not subscribe in 90 s")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for proc in self.procs:
-            proc.join(60)
-
-
-def wait_until(done, n: int, begin: float) -> float:
-    while done() < n:
-        if time.monotonic() - begin > 600:
-            raise RuntimeError("run did not finish in 10 minutes")
-        time.sleep(0.05)
-    return time.monotonic() - begin
-
-
-def bench_sustained(app, broker, n: int, publishers: int = 1, sidecars: int = 0,
-                    url: str = "", folder: Path | None = None, noop: bool = False) -> tuple[float, float]:
-    """End to end: publishers → Mosquitto → sidecar(s) → stored rows. `sidecars=0` is the
-    in-process sidecar thread of the original benchmark; `noop` sidecars only count messages
-    (the MQTT part alone)."""
-    from app.services import device_simulator as sim
-    with app.app_context():
-        devices = [d for d in sim.demo_devices() if not d.code.startswith("BENCH")]
-        messages = readings(n, devices, seed=2 + publishers * 10 + sidecars)
-    before = count_readings(app)
-    if sidecars == 0:
-        with SidecarRunner(app, broker, "bench-sustained"):
-            procs, go = start_publishers(broker, messages, publishers)
-            begin = time.monotonic()
-            go.set()
-            elapsed = wait_until(lambda: count_readings(app) - before, n, begin)
-    else:
-        with SidecarProcesses(url, folder, broker, sidecars, f"s{publishers}{int(noop)}", noop) as side:
-            procs, go = start_publishers(broker, messages, publishers)
-            begin = time.monotonic()
-            go.set()
-            elapsed = wait_until(lambda: side.handled.value, n, begin)
-    for proc in procs:
-        proc.join(60)
-    return n / elapsed, elapsed
-
-
-def bench_publish_only(broker, n: int, publishers: int) -> float:
-    """Publishers alone (nobody subscribed): QoS 1 messages acknowledged by the broker per second."""
-    messages = [(f"bench/void/{i % 50}", b'{"x": 1}' * 20) for i in range(n)]
-    procs, go = start_publishers(broker, messages, publishers)
-    begin = time.monotonic()
-    go.set()
-    for proc in procs:
-        proc.join(600)
-    return n / (time.monotonic() - begin)
-
-
-def bench_latency(app, broker, samples: int, background_rate: float, offset: int) -> list[float]:
-    from app.extensions import db
-    from app.models import DeviceAlarm, InboxTask
-    from app.services import device_simulator as sim
-    with app.app_context():
-        devices = [d for d in sim.demo_devices() if not d.code.startswith("BENCH")]
-        noise = readings(int(background_rate * 60) or 1, devices, seed=3)
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.connect(broker.host, broker.port)
-    client.loop_start()
-    out = []
-    background = start_publisher(broker, noise, background_rate) if background_rate else None
-    with SidecarRunner(app, broker, f"bench-latency-{offset}"), app.app_context():
-        for i in range(samples):
-            code = f"BENCH-TC-{offset + i:03d}"
-            doc = {"data_id": f"lat-{offset}-{i}", "project_code": "JS-2026-001", "device_code": code,
-                   "device_type": "tower_crane", "collected_at": sim.local_iso(__import__("datetime").datetime.now(__import__("datetime").UTC)),
-                   "metrics": {"load_pct": 105}}
+    def run(self, stop: threading.Event | None = None) -> list[float]:
+        for i in range(self.samples):
+            if stop is not None and stop.is_set():
+                break
+            tick = time.monotonic()
+            data_id = f"probe-{self.first_device + i}"
+            topic, body = over_threshold(f"BENCH-TC-{self.first_device + i:03d}", data_id)
             start = time.monotonic()
-            client.publish(f"sitecase/JS-2026-001/tower_crane/{code}/data", json.dumps(doc), qos=1)
-            while True:
-                db.session.remove()
-                found = db.session.scalar(select(InboxTask.id).join(
-                    DeviceAlarm, DeviceAlarm.instance_id == InboxTask.instance_id).where(
-                    DeviceAlarm.first_data_id == doc["data_id"]))
-                if found:
-                    out.append(time.monotonic() - start)
-                    break
-                if time.monotonic() - start > 30:
-                    raise RuntimeError(f"no inbox task for {code} after 30 s")
-                time.sleep(0.005)
-            time.sleep(0.1)
-    if background:
-        background.terminate()
-        background.join(10)
-    client.disconnect()
-    client.loop_stop()
-    return out
+            self.publisher.send(encode([(topic, body)]))
+            while not inbox_task_for(self.app, data_id):
+                if time.monotonic() - start > 60:
+                    raise RuntimeError(f"no inbox task for {data_id} after 60 s")
+                time.sleep(0.02)
+            self.seconds.append(time.monotonic() - start)
+            time.sleep(max(0.0, self.interval - (time.monotonic() - tick)))
+        self.publisher.close()
+        return self.seconds
 
 
-def bench_storm(app, broker, seconds: float, rate: float = 10.0) -> dict:
+def bench_sustained(app, broker, rate: float, seconds: float, processes: int, samples: int,
+                    work: Path) -> dict:
+    n = int(rate * seconds)
+    packets = encode(readings(app, n, seed=99, tag="sustained"))
+    base_id = last_reading_id(app)
+    backlog: list[int] = []
+    with SidecarPool(app, broker, processes, "sustained", work):
+        publisher = RawPublisher(broker.host, broker.port, "bench-sustained")
+        probe = LatencyProbe(app, broker, 200, samples)
+        sent = threading.Thread(target=publisher.send, args=(packets, rate))
+        probing = threading.Thread(target=probe.run)
+        cpu_before = cpu_usage.snapshot()
+        begin = time.monotonic()
+        sent.start()
+        probing.start()
+        while sent.is_alive():
+            elapsed = time.monotonic() - begin
+            backlog.append(max(0, min(n, int(elapsed * rate)) - (last_reading_id(app) - base_id)))
+            time.sleep(0.5)
+        published = time.monotonic()
+        end = wait_stored(app, "sustained", n, base_id, begin)
+        probing.join()
+        cpu = cpu_per_reading(cpu_before, n)
+        publisher.close()
+    return {"offered_per_s": rate, "readings": n, "stored_per_s": round(n / (end - begin)),
+            "max_backlog": max(backlog or [0]), "lag_after_last_publish_s": round(end - published, 2),
+            "cpu_us_per_reading": cpu, "alarm_to_inbox_ms": percentiles(probe.seconds)}
+
+
+def bench_idle_latency(app, broker, samples: int, processes: int, work: Path) -> dict:
+    with SidecarPool(app, broker, processes, "idle", work):
+        return percentiles(LatencyProbe(app, broker, 0, samples, interval=0.2).run())
+
+
+def bench_storm(app, broker, seconds: float, processes: int, work: Path, rate: float = 10.0) -> dict:
+    from sqlalchemy import func, select
+
     from app.extensions import db
     from app.models import DeviceAlarm, ProcessInstance
-    from app.services import device_simulator as sim
-    storm_device = sim.SimDevice("BENCH-TC-399", "tower_crane", "JS-2026-001")
+    device = "BENCH-TC-399"
     n = int(seconds * rate)
-    import datetime as dt
-    messages = []
-    for i in range(n):
-        doc = {"data_id": f"storm-{i}", "project_code": "JS-2026-001", "device_code": storm_device.code,
-               "device_type": "tower_crane", "collected_at": sim.local_iso(dt.datetime.now(dt.UTC)),
-               "metrics": {"load_pct": 101 + i % 9}}
-        messages.append((f"sitecase/JS-2026-001/tower_crane/{storm_device.code}/data", json.dumps(doc).encode()))
-    with SidecarRunner(app, broker, "bench-storm"), app.app_context():
-        proc = start_publisher(broker, messages, rate)
-        proc.join(seconds + 60)
+    with SidecarPool(app, broker, processes, "storm", work):
+        publisher = RawPublisher(broker.host, broker.port, "bench-storm")
+        for i in range(n):
+            publisher.send(encode([over_threshold(device, f"storm-{i}", 101 + i % 9)]))
+            time.sleep(1 / rate)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            db.session.remove()
-            alarm = db.session.scalar(select(DeviceAlarm).join(DeviceAlarm.device).where(
-                DeviceAlarm.device.has(code=storm_device.code)))
-            if alarm is not None and alarm.count == n:
-                break
-            time.sleep(0.2)
-        cases = db.session.scalar(select(func.count()).select_from(ProcessInstance).where(
-            ProcessInstance.business_key.contains(storm_device.code)))
-        return {"readings": n, "alarm_count": alarm.count if alarm else 0, "cases": cases}
+        with app.app_context():
+            while True:
+                db.session.remove()
+                alarm = db.session.scalar(select(DeviceAlarm).where(DeviceAlarm.device.has(code=device)))
+                if (alarm is not None and alarm.count == n) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            cases = db.session.scalar(select(func.count()).select_from(ProcessInstance).where(
+                ProcessInstance.business_key.contains(device)))
+        publisher.close()
+    return {"readings": n, "alarm_count": alarm.count if alarm else 0, "cases": cases}
 
 
-def pct(values: list[float], p: float) -> float:
+def percentiles(values: list[float]) -> dict[str, int]:
+    if not values:
+        return {}
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+    def at(p: float) -> int:
+        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000)
+    return {"n": len(values), "p50": at(50), "p95": at(95), "p99": at(99), "max": round(ordered[-1] * 1000)}
 
 
 def run_backend(name: str, url: str, folder: Path, broker, args) -> dict:
     app = build_site(url, folder)
-    result = {"backend": name}
-    result["service_rps"] = bench_service(app, min(args.readings, 20000))
-    result["sustained_rps"], result["sustained_s"] = bench_sustained(app, broker, args.readings)
-    if args.sidecars:
-        label = f"{args.publishers}pub_{args.sidecars}sidecars"
-        result[f"sustained_{label}_rps"], _ = bench_sustained(
-            app, broker, args.readings, args.publishers, args.sidecars, url, folder / "side")
-        result[f"mqtt_only_{label}_rps"], _ = bench_sustained(
-            app, broker, args.readings, args.publishers, args.sidecars, url, folder / "side", noop=True)
-        result[f"publish_only_{args.publishers}pub_rps"] = bench_publish_only(broker, args.readings,
-                                                                              args.publishers)
-    idle = bench_latency(app, broker, args.latency_samples, 0, 0)
-    loaded = bench_latency(app, broker, args.latency_samples, 1000, 200)
-    for label, values in (("idle", idle), ("loaded", loaded)):
-        result[f"latency_{label}"] = {p: round(pct(values, p)) for p in (50, 95, 99)}
-        result[f"latency_{label}"]["max"] = round(max(values) * 1000)
-    result["storm"] = bench_storm(app, broker, args.storm_seconds)
+    work = folder / "logs"
+    result: dict = {"backend": name, "service_readings_per_s": round(bench_service(app, 20000))}
+    for processes in sorted({1, args.sidecars}):
+        result[f"throughput_{processes}_sidecars"] = bench_throughput(app, broker, args.readings,
+                                                                      processes, work)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    result["sustained"] = bench_sustained(app, broker, args.rate, args.seconds, args.sidecars,
+                                          args.latency_samples, work)
+    result["alarm_to_inbox_idle_ms"] = bench_idle_latency(app, broker, args.latency_samples,
+                                                          args.sidecars, work)
+    result["storm"] = bench_storm(app, broker, args.storm_seconds, args.sidecars, work)
     with app.app_context():
         from app.extensions import db
         db.engine.dispose()
@@ -381,27 +227,24 @@ def run_backend(name: str, url: str, folder: Path, broker, args) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readings", type=int, default=30000)
+    parser.add_argument("--readings", type=int, default=60000, help="readings per throughput run")
+    parser.add_argument("--rate", type=float, default=5000, help="offered readings/s, sustained run")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the sustained run")
+    parser.add_argument("--sidecars", type=int, default=2, help="sidecar processes (--processes)")
     parser.add_argument("--latency-samples", type=int, default=60)
     parser.add_argument("--storm-seconds", type=float, default=60)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--publishers", type=int, default=3,
-                        help="publisher processes for the scale-out runs (default 3)")
-    parser.add_argument("--sidecars", type=int, default=2,
-                        help="sidecar processes on one $share group for the scale-out runs "
-                             "(default 2; 0 skips the scale-out runs)")
     args = parser.parse_args()
-    results = []
     with running_mosquitto() as broker, tempfile.TemporaryDirectory() as tmp:
         unlimited_queue(broker)
         for name in args.backends.split(","):
             folder = Path(tmp) / name
             if name == "sqlite":
-                results.append(run_backend(name, f"sqlite:///{folder}.sqlite", folder, broker, args))
+                result = run_backend(name, f"sqlite:///{folder}.sqlite", folder, broker, args)
             else:
                 with running_postgres() as pg_url:
-                    results.append(run_backend(name, pg_url, folder, broker, args))
-            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+                    result = run_backend(name, pg_url, folder, broker, args)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 
 
