@@ -92,11 +92,27 @@ def load_from_dir(name: str, folder: Path = FORMS_DIR) -> FormDef | None:
     return FormDef(name=schema_file, schema=json.loads(path.read_text(encoding="utf-8")), ui=ui)
 
 
-def file_fields(schema: dict[str, Any]) -> list[str]:
-    """Top-level fields holding attachment ids (`"format": "attachment"` or an array of them)."""
-    names = []
+def attachment_refs(schema: dict[str, Any], data: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(field path, value) of every attachment reference in ``data``, at any depth.
+
+    A field is a reference when its schema says ``"format": "attachment"`` or it is an array of
+    such items; objects and arrays of objects (e.g. the photos inside each problem item of a
+    rectification order) are walked. Paths use the names of ``validate_submission``
+    (``problems.0.photos``), so the error lands on the same field.
+    """
+    if not isinstance(data, dict):
+        return []
+    refs: list[tuple[str, Any]] = []
     for key, prop in (schema.get("properties") or {}).items():
-        items = prop.get("items") or {}
+        if key not in data or not isinstance(prop, dict):
+            continue
+        value, where = data[key], f"{path}{key}"
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
         if prop.get("format") == "attachment" or items.get("format") == "attachment":
-            names.append(key)
-    return names
+            refs.append((where, value))
+        elif prop.get("properties"):
+            refs += attachment_refs(prop, value, f"{where}.")
+        elif items.get("properties") and isinstance(value, list):
+            for index, element in enumerate(value):
+                refs += attachment_refs(items, element, f"{where}.{index}.")
+    return refs

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
-from app.formdefs import file_fields, validate_submission
+from app.formdefs import attachment_refs, validate_submission
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessInstance, User
 from app.services import case_runtime as rt
 from app.services import clock, incidents, start_rules
@@ -207,9 +207,9 @@ def _validate(row: InboxTask, data: Any) -> None:
         return
     form = rt.task_form(row.instance.definition, row.form_name)
     fields = validate_submission(form.schema, data)
-    for name in file_fields(form.schema):
-        if name in data and name not in fields and not _own_attachments(row, data[name]):
-            fields[name] = ["附件不存在或不属于本案件。"]
+    for where, value in attachment_refs(form.schema, data):
+        if where not in fields and not _own_attachments(row, value):
+            fields[where] = ["附件不存在或不属于本案件。"]
     if fields:
         raise ValidationError("表单填写有误。", code="form_invalid", fields=fields)
 

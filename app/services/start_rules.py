@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
@@ -56,9 +56,20 @@ def _labels(statuses: frozenset[str]) -> str:
     return "、".join(STATUS_LABELS[s] for s in STATUS_LABELS if s in statuses)
 
 
-def _visible_work(actor: Actor, work_id: int | None) -> HazardousWork:
-    work = db.session.scalar(select(HazardousWork).where(
-        HazardousWork.id == work_id, HazardousWork.project_id.in_(scoping.visible_project_ids(actor))))
+def _visible_work(actor: Actor, work_id: int | None, *, lock: bool = False) -> HazardousWork:
+    stmt = select(HazardousWork).where(
+        HazardousWork.id == work_id, HazardousWork.project_id.in_(scoping.visible_project_ids(actor)))
+    if lock:
+        # Serialise simultaneous starts on one work until the first commits, so the second sees
+        # its open case. PostgreSQL: FOR UPDATE on the row. SQLite has no row locks and pysqlite
+        # only opens the transaction at the first write, so a no-op UPDATE takes the database's
+        # write lock before anything is read.
+        if db.session.get_bind().dialect.name == "sqlite":
+            table = HazardousWork.__table__
+            db.session.connection().execute(update(table).where(table.c.id == work_id)
+                                            .values(id=table.c.id))
+        stmt = stmt.with_for_update(of=HazardousWork)
+    work = db.session.scalar(stmt)
     if work is None:
         raise NotFoundError("没有找到该危大工程。", code="hazardous_work_not_found")
     return work
@@ -80,7 +91,7 @@ def check_can_start(actor: Actor, process_key: str, subject_type: str | None, su
             raise ValidationError("请选择危大工程。", code="work_required",
                                   fields={"subject_id": ["须指定危大工程。"]})
         return
-    work = _visible_work(actor, subject_id)
+    work = _visible_work(actor, subject_id, lock=rule is not None and rule.single)
     if project_code is not None and work.project.code != project_code:
         raise ValidationError("危大工程不属于该项目。", code="work_project_mismatch",
                               fields={"project_code": ["危大工程不属于该项目。"]})

@@ -19,7 +19,10 @@ COMPILE_WITH_FILE = {
     "required": ["plan_name", "plan_file"],
     "properties": {"plan_name": {"type": "string"},
                    "plan_file": {"type": "integer", "format": "attachment"},
-                   "drawings": {"type": "array", "items": {"type": "integer", "format": "attachment"}}},
+                   "drawings": {"type": "array", "items": {"type": "integer", "format": "attachment"}},
+                   "problems": {"type": "array", "items": {"type": "object", "properties": {
+                       "text": {"type": "string"},
+                       "photos": {"type": "array", "items": {"type": "integer", "format": "attachment"}}}}}},
 }
 
 
@@ -47,8 +50,15 @@ def test_attachment_fields_accept_only_files_of_the_same_case(app, deploy):
             cases.complete_task(pm, row.id, bad)
         assert info.value.code == "form_invalid"
         assert set(info.value.fields) == ({"plan_file"} if "drawings" not in bad else {"drawings"})
+    # Photos inside problem items (arrays of objects) are checked too, field by field.
+    nested = {"plan_name": "p", "plan_file": own_file,
+              "problems": [{"text": "ok", "photos": [own_file]}, {"text": "x", "photos": [foreign_file]}]}
+    with pytest.raises(ValidationError) as info:
+        cases.complete_task(pm, row.id, nested)
+    assert info.value.fields == {"problems.1.photos": ["附件不存在或不属于本案件。"]}
     result = cases.complete_task(pm, row.id, {"plan_name": "p", "plan_file": own_file,
-                                              "drawings": [own_file]})
+                                              "drawings": [own_file],
+                                              "problems": [{"text": "ok", "photos": [own_file]}]})
     assert result.status == "running" and len(result.new_task_ids) == 1
 
 

@@ -64,3 +64,24 @@ def test_one_open_plan_review_per_work(hz_sqlite):
         start("contractor_pm", "hazardous_plan_review", w)
     assert info.value.code == "case_already_open"
     start("contractor_pm", "hazardous_plan_review", work(code="WD-02"))  # another work is fine
+
+
+def test_two_simultaneous_plan_reviews_on_one_work_open_one_case(hz):
+    """Both pass the "no open case" check unless the work row is locked: one must lose."""
+    from flask import current_app
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import ProcessInstance
+    from tests.support.concurrency import in_threads
+
+    work_id = work().id
+    starts = [lambda: start("contractor_pm", "hazardous_plan_review", db.session.get(type(work()), work_id))
+              for _ in range(2)]
+    results = in_threads(current_app._get_current_object(), *starts)
+    started = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if not isinstance(r, int)]
+    assert len(started) == 1, results
+    assert isinstance(refused[0], ConflictError) and refused[0].code == "case_already_open", refused
+    assert db.session.scalar(select(func.count()).select_from(ProcessInstance).where(
+        ProcessInstance.process_key == "hazardous_plan_review", ProcessInstance.subject_id == work_id)) == 1
