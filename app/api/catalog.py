@@ -7,8 +7,14 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
-from app.schemas.catalog import DeviceSchema, HazardousWorkSchema, ProjectSchema
-from app.services import devices, hazardous_works, projects
+from app.schemas.catalog import (
+    DeviceOperatorSchema,
+    DeviceSchema,
+    DeviceUpdateSchema,
+    HazardousWorkSchema,
+    ProjectSchema,
+)
+from app.services import device_registry, devices, hazardous_works, projects
 
 
 @bp.get("/projects")
@@ -81,3 +87,47 @@ def register_device(code: str):
     data = DeviceSchema().load(request.get_json(silent=True) or {})
     device_id, token = devices.register_device(api_actor(), code, data)
     return ok({"id": device_id, "token": token}, status=201)
+
+
+@bp.patch("/devices/<int:device_id>")
+@doc(body=DeviceUpdateSchema, response=DeviceSchema)
+def update_device(device_id: int):
+    """Rename, link to a hazardous work, deactivate or reactivate a device (PM or officials)."""
+    data = DeviceUpdateSchema().load(request.get_json(silent=True) or {})
+    return ok(DeviceSchema().dump(device_registry.update_device(api_actor(), device_id, data)))
+
+
+@bp.post("/devices/<int:device_id>/token")
+def reset_device_token(device_id: int):
+    """A new HTTP token for the device; the old one stops working. Shown once."""
+    return ok({"id": device_id, "token": device_registry.reset_device_token(api_actor(), device_id)},
+              status=201)
+
+
+@bp.get("/devices/<int:device_id>/operators")
+@doc(response=DeviceOperatorSchema, many=True)
+def list_device_operators(device_id: int):
+    """特种作业人员 of a device."""
+    return ok(DeviceOperatorSchema(many=True).dump(device_registry.list_operators(api_actor(), device_id)))
+
+
+@bp.post("/devices/<int:device_id>/operators")
+@doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema)
+def add_device_operator(device_id: int):
+    data = DeviceOperatorSchema().load(request.get_json(silent=True) or {})
+    operator = device_registry.add_operator(api_actor(), device_id, data)
+    return ok(DeviceOperatorSchema().dump(operator), status=201)
+
+
+@bp.patch("/devices/<int:device_id>/operators/<int:operator_id>")
+@doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema)
+def update_device_operator(device_id: int, operator_id: int):
+    data = DeviceOperatorSchema(partial=True).load(request.get_json(silent=True) or {})
+    operator = device_registry.update_operator(api_actor(), device_id, operator_id, data)
+    return ok(DeviceOperatorSchema().dump(operator))
+
+
+@bp.delete("/devices/<int:device_id>/operators/<int:operator_id>")
+def remove_device_operator(device_id: int, operator_id: int):
+    device_registry.remove_operator(api_actor(), device_id, operator_id)
+    return ok({"id": operator_id, "removed": True})

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers every table."""
 from app.models.announcement import Announcement
 from app.models.audit import AuditLog
-from app.models.device import DEVICE_TYPES, Device
+from app.models.device import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
@@ -32,7 +32,7 @@ __all__ = [
     "Notification",
     "EmergencyPlan", "PLAN_CATEGORIES",
     "LegalClause", "RectificationOrder", "UrgingAssignment",
-    "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device",
+    "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device", "DeviceOperator", "OPERATOR_TRADES",
     "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
     "PARTY_TYPES", "Project", "ProjectParticipant", "RoleGrant", "User", "WORK_STATUSES",
     "INSTANCE_STATUSES", "Attachment", "Incident", "InboxTask", "InstanceEvent", "MessageReceipt",

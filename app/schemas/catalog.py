@@ -1,7 +1,7 @@
 """Projects, participants, hazardous works, devices, org units, enterprises, audit entries."""
 from marshmallow import Schema, fields, validate
 
-from app.models import DEVICE_TYPES, ENTERPRISE_TYPES, PARTY_TYPES
+from app.models import DEVICE_TYPES, ENTERPRISE_TYPES, OPERATOR_TRADES, PARTY_TYPES
 
 
 class ParticipantSchema(Schema):
@@ -54,6 +54,28 @@ class DeviceSchema(Schema):
     project_code = fields.Str(attribute="project.code", dump_only=True)
     threshold_overrides = fields.Dict(load_default=dict)
     active = fields.Bool(dump_only=True)
+    hazardous_work_id = fields.Int(dump_only=True, allow_none=True)
+
+
+class DeviceUpdateSchema(Schema):
+    """PATCH /devices/<id>: the code and the type never change."""
+
+    name = fields.Str(validate=validate.Length(min=1, max=100))
+    hazardous_work_id = fields.Int(allow_none=True)
+    active = fields.Bool()
+
+
+class DeviceOperatorSchema(Schema):
+    """特种作业人员 of a device."""
+
+    id = fields.Int(dump_only=True)
+    device_id = fields.Int(dump_only=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=50))
+    trade = fields.Str(required=True, validate=validate.OneOf(list(OPERATOR_TRADES)))
+    trade_label = fields.Function(lambda o: OPERATOR_TRADES.get(o.trade, o.trade), dump_only=True)
+    certificate_no = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    certificate_valid_until = fields.Date(required=True)
+    phone = fields.Str(allow_none=True, validate=validate.Length(max=20))
 
 
 class OrgUnitSchema(Schema):

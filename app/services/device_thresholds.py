@@ -89,11 +89,16 @@ def _validated(device_type: str, *layers: dict | None) -> ThresholdSet:
                               fields={"overrides": [str(exc)]}) from exc
 
 
-def _require_editor(actor: Actor, project: Project) -> None:
-    """Officials with jurisdiction (visible_project already checked it) or the project's PM."""
+def may_edit(actor: Actor, project: Project) -> bool:
+    """Officials with jurisdiction (the caller checked the project is visible) or the project's PM:
+    they set thresholds and maintain the project's devices."""
     if actor.is_admin or (actor.roles & EDITOR_AUTHORITY_ROLES and actor.jurisdiction_paths):
-        return
-    if "contractor_pm" in actor.roles_on_project(project.id):
+        return True
+    return "contractor_pm" in actor.roles_on_project(project.id)
+
+
+def _require_editor(actor: Actor, project: Project) -> None:
+    if may_edit(actor, project):
         return
     raise PermissionDeniedError("只有辖区监管人员或本项目经理可以设置预警阈值。",
                                 code="threshold_edit_denied")

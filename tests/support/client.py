@@ -29,3 +29,9 @@ class ApiClient:
 
     def post(self, path: str, as_user: str | None = None, **kw):
         return self._call("post", path, as_user, **kw)
+
+    def patch(self, path: str, as_user: str | None = None, **kw):
+        return self._call("patch", path, as_user, **kw)
+
+    def delete(self, path: str, as_user: str | None = None, **kw):
+        return self._call("delete", path, as_user, **kw)
