@@ -104,8 +104,9 @@ def _require_editor(actor: Actor, project: Project) -> None:
                                 code="threshold_edit_denied")
 
 
-def set_device_thresholds(actor: Actor, device_id: int, patch: dict) -> dict[str, Any]:
-    """Change one device's overrides; returns its effective limits.
+def set_device_thresholds(actor: Actor, device_id: int, patch: dict, *, replace: bool = False) -> dict[str, Any]:
+    """Change one device's overrides (``replace``: the patch becomes the whole override set, as
+    the web form sends it); returns its effective limits.
 
     Raises NotFoundError(`device_not_found`), PermissionDeniedError(`threshold_edit_denied`),
     ValidationError(`threshold_invalid`).
@@ -116,7 +117,7 @@ def set_device_thresholds(actor: Actor, device_id: int, patch: dict) -> dict[str
         if device is None:
             raise NotFoundError("没有找到该设备。", code="device_not_found")
         _require_editor(actor, device.project)
-        merged = merge_overrides(device.threshold_overrides, patch)
+        merged = merge_overrides({} if replace else device.threshold_overrides, patch)
         project_layer = db.session.scalar(select(ProjectThreshold.overrides).where(
             ProjectThreshold.project_id == device.project_id,
             ProjectThreshold.device_type == device.device_type))

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Device, DeviceAlarm, DeviceReading
-from app.services import announcements, devices, inbox, projects, scoping
+from app.services import announcements, device_registry, device_thresholds, devices, inbox, projects, scoping
 from app.services.actors import Actor
+from app.services.orders import local_today
 from app.services.projects import Page
 
 
@@ -56,13 +57,11 @@ def device_page(actor: Actor, device_id: int) -> dict[str, Any]:
                                        .order_by(DeviceReading.collected_at.desc()).limit(20)))
     alarms = list(db.session.scalars(select(DeviceAlarm).where(DeviceAlarm.device_id == device.id)
                                      .order_by(DeviceAlarm.last_at.desc()).limit(20)))
-    return {"device": device, "readings": readings, "alarms": alarms, "thresholds": _thresholds(device)}
+    return {"device": device, "readings": readings, "alarms": alarms, "thresholds": device_thresholds_view(device),
+            "operators": device_registry.list_operators(actor, device.id),
+            "may_edit": device_thresholds.may_edit(actor, device.project), "today": local_today()}
 
 
-def _thresholds(device: Device) -> dict[str, dict[str, Any]]:
-    """Effective limits (deployment defaults < project < device) once issue 7's layering exists."""
-    try:
-        from app.services import device_thresholds
-    except ImportError:
-        return device.threshold_overrides or {}
+def device_thresholds_view(device: Device) -> dict[str, dict[str, Any]]:
+    """Effective limits of a device (deployment defaults < project < device)."""
     return device_thresholds.describe(device_thresholds.effective_sets([device])[device.id])

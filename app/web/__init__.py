@@ -22,6 +22,7 @@ from app.web import (  # noqa: E402,F401
     cases,
     common,
     designer,
+    device_registry,
     devices,
     emergency_plans,
     hazard,

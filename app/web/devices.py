@@ -1,29 +1,53 @@
 """Devices and their warnings/alarms (officials and enterprises, scoped like the API)."""
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
 from flask import render_template, request
 
-from app.models import DEVICE_TYPES
+from app.models import DEVICE_TYPES, OPERATOR_TRADES
+from app.services import alarm_queries, device_registry, site_views
 from app.services import devices as device_service
-from app.services import site_views
+from app.services.device_alarm_cases import LEVEL_LABELS
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
+
+CHINA = timezone(timedelta(hours=8))
 
 
 @bp.get("/devices")
 @page
 def devices():
     actor = web_actor()
-    project = request.args.get("project") or None
-    status = request.args.get("status") or None
+    args = {k: (request.args.get(k) or "").strip() or None
+            for k in ("project", "device_type", "level", "status", "since", "until")}
     number = paging_args().page
-    alarms = site_views.list_alarms(actor, project_code=project, status=status, limit=20, offset=(number - 1) * 20)
-    registry = device_service.list_devices(actor, project_code=project, limit=200)
+    flt = alarm_queries.AlarmFilter(project_code=args["project"], device_type=args["device_type"],
+                                    level=args["level"], status=args["status"],
+                                    since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
+    alarms = alarm_queries.list_alarms(actor, flt, limit=20, offset=(number - 1) * 20)
+    registry = device_service.list_devices(actor, project_code=args["project"], device_type=args["device_type"],
+                                           limit=200)
+    counts = device_registry.operator_counts([d.id for d in registry.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=registry.items, types=DEVICE_TYPES,
-                           paging=Paging(number, 20, alarms.total), project=project, status=status)
+                           operator_counts=counts, paging=Paging(number, 20, alarms.total), f=args,
+                           levels=LEVEL_LABELS)
+
+
+def _local_day(text: str | None, *, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD filter as the start (or end) of that day in China time; None if not a date."""
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if day is None:
+        return None
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=CHINA)
+    return moment.astimezone(UTC)
 
 
 @bp.get("/devices/<int:device_id>")
 @page
 def device(device_id: int):
-    return render_template("devices/show.html", v=site_views.device_page(web_actor(), device_id), types=DEVICE_TYPES)
+    return render_template("devices/show.html", v=site_views.device_page(web_actor(), device_id), types=DEVICE_TYPES,
+                           trades=OPERATOR_TRADES)
