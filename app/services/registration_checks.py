@@ -3,14 +3,13 @@
 Each check returns per-field problems ({"participants.0.credit_code": ["…"]}) and never raises:
 the submission use case turns them into a 422, the diagrams' check operators into an automatic
 return to the submitter (a rule may stop holding between submission and approval).
-Importing this module also teaches the form validator the `credit-code` format (GB 32100).
+The `credit-code` format (GB 32100) of the forms is checked by app.formdefs.FORMAT_CHECKER.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from jsonschema import FormatChecker
 from sqlalchemy import select
 
 from app.domain.credit_code import credit_code_problem
@@ -18,10 +17,6 @@ from app.extensions import db
 from app.models import ENTERPRISE_TYPES, Enterprise, Project, User
 
 Problems = dict[str, list[str]]
-
-# Forms name the field "format": "credit-code"; the validator builds FormatChecker() per call,
-# which copies the class-level checkers, so registering here covers every later validation.
-FormatChecker.checkers["credit-code"] = (lambda value: not isinstance(value, str) or credit_code_problem(value) is None, ())
 
 ENTERPRISE_FIELDS = ("enterprise_name", "credit_code", "enterprise_type", "legal_person", "registered_address",
                      "phone", "licence_no", "licence_files", "qualifications", "people")

@@ -16,3 +16,15 @@ def test_length_and_alphabet_are_checked():
     assert credit_code_problem("9135010") is not None
     assert credit_code_problem("91350100M000100Y4I") is not None  # I is not in the alphabet
     assert credit_code_problem("91ABCDEFM000100Y43") is not None  # region code must be digits
+
+
+def test_forms_check_the_credit_code_format_without_touching_jsonschemas_global_registry() -> None:
+    from jsonschema import FormatChecker
+
+    from app.domain.credit_code import make_credit_code
+    from app.formdefs import validate_submission
+
+    schema = {"type": "object", "properties": {"code": {"type": "string", "format": "credit-code"}}}
+    assert validate_submission(schema, {"code": make_credit_code("91410105MA9WEB001")}) == {}
+    assert set(validate_submission(schema, {"code": "91410105MA9WEB0010"})) == {"code"}
+    assert "credit-code" not in FormatChecker.checkers
