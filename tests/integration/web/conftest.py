@@ -19,11 +19,11 @@ def web_bundle() -> Bundle:
 
 
 @pytest.fixture
-def site(sqlite_app: Flask) -> Flask:
-    """SQLite app with the demo data and web_review deployed."""
-    demo.seed(sqlite_app.config["DEMO_PASSWORD"])
+def site(app: Flask) -> Flask:
+    """The app on SQLite and on PostgreSQL, with the demo data and web_review deployed."""
+    demo.seed(app.config["DEMO_PASSWORD"])
     deploy(web_bundle())
-    return sqlite_app
+    return app
 
 
 class Browser:
