@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
+from app.schemas.auth import AccountSchema, AccountUpdateSchema
 from app.schemas.catalog import (
     AuditEntrySchema,
     EnterpriseSchema,
@@ -14,7 +15,7 @@ from app.schemas.catalog import (
     RoleGrantRequestSchema,
     UserCreateSchema,
 )
-from app.services import audit_log, directory
+from app.services import accounts, audit_log, directory
 
 
 @bp.get("/org-units")
@@ -60,6 +61,40 @@ def grant_role(user_id: int):
     grant_id = directory.grant_role(api_actor(), user_id, data["role"], org_unit_id=data["org_unit_id"],
                                     project_code=data["project_code"])
     return ok({"id": grant_id}, status=201)
+
+
+@bp.get("/users/<int:user_id>")
+@doc(response=AccountSchema)
+def get_account(user_id: int):
+    """An account with its role grants and lock state (admins)."""
+    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+
+
+@bp.patch("/users/<int:user_id>")
+@doc(body=AccountUpdateSchema, response=AccountSchema)
+def update_account(user_id: int):
+    """Deactivate (tokens revoked, no login) or reactivate an account (admins)."""
+    data = AccountUpdateSchema().load(request.get_json(silent=True) or {})
+    accounts.set_active(api_actor(), user_id, data["active"])
+    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+def reset_password(user_id: int):
+    """A one-time password (shown once) that the user must change at his next login; unlocks."""
+    return ok({"id": user_id, "password": accounts.reset_password(api_actor(), user_id)}, status=201)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_account(user_id: int):
+    accounts.unlock(api_actor(), user_id)
+    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+
+
+@bp.delete("/users/<int:user_id>/roles/<int:grant_id>")
+def revoke_role(user_id: int, grant_id: int):
+    accounts.revoke_role(api_actor(), user_id, grant_id)
+    return ok({"id": grant_id, "revoked": True})
 
 
 @bp.get("/audit-log")

@@ -9,8 +9,8 @@ from app.api.envelope import ok
 from app.api.openapi import doc
 from app.errors import AuthenticationError
 from app.extensions import csrf
-from app.schemas.auth import ActorSchema, TokenRequestSchema
-from app.services import auth
+from app.schemas.auth import ActorSchema, PasswordChangeSchema, TokenRequestSchema
+from app.services import accounts, auth
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _ACTOR_KEY = "sitecase.actor"
@@ -48,7 +48,17 @@ def issue_token():
     actor = auth.authenticate(body["username"], body["password"], client_ip())
     issued = auth.issue_token(actor)
     return ok({"token": issued.token, "token_type": "Bearer",
-               "expires_at": issued.expires_at.isoformat()}, status=201)
+               "expires_at": issued.expires_at.isoformat()},
+              {"password_change_required": auth.password_change_required(actor)}, status=201)
+
+
+@bp.post("/auth/password")
+@doc(body=PasswordChangeSchema)
+def change_password():
+    """Change the caller's own password; every API token of the account is revoked (log in again)."""
+    body = PasswordChangeSchema().load(request.get_json(silent=True) or {})
+    accounts.change_own_password(api_actor(), body["current_password"], body["new_password"])
+    return ok({"changed": True})
 
 
 @bp.get("/me")

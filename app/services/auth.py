@@ -98,6 +98,12 @@ def actor_for_token(token: str, ip: str | None) -> Actor:
     return actor_for(row.user, ip)
 
 
+def password_change_required(actor: Actor) -> bool:
+    """Whether the actor must still replace a password somebody else chose for him."""
+    user = db.session.get(User, actor.user_id) if actor.user_id else None
+    return bool(user and user.password_change_required)
+
+
 def actor_for_user_id(user_id: int, ip: str | None) -> Actor | None:
     """Resolve a web session's user id (None when the user is gone or disabled)."""
     user = db.session.get(User, user_id)

@@ -76,7 +76,7 @@ def create_user(actor: Actor, data: dict, password: str) -> int:
     with transaction(actor):
         if db.session.scalar(select(User.id).where(User.username == data["username"])):
             raise ConflictError("用户名已存在。", code="username_taken")
-        user = User(password_hash=hash_password(password), **data)
+        user = User(password_hash=hash_password(password), password_change_required=True, **data)
         db.session.add(user)
         db.session.flush()
     return user.id

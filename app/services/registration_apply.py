@@ -8,8 +8,6 @@ only the argon2 hash, and the timeline records who got an account, not the passw
 """
 from __future__ import annotations
 
-import secrets
-import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,12 +28,11 @@ from app.models import (
     RoleGrant,
     User,
 )
-from app.services import clock
+from app.services import accounts, clock
 from app.services.passwords import hash_password
 from app.services.registration_checks import ENTERPRISE_FIELDS, enterprise_by_code
 
 _sink: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("registration_credentials", default=None)
-_ALPHABET = string.ascii_letters + string.digits
 
 
 @contextmanager
@@ -137,10 +134,10 @@ def _account(project: Project, enterprise: Enterprise, account: dict[str, Any]) 
     user = db.session.scalar(select(User).where(User.username == account["username"]))
     created = user is None
     if created:
-        password = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+        password = accounts.generate_password()
         user = User(username=account["username"], display_name=account["display_name"],
                     phone=account.get("account_phone") or None, enterprise_id=enterprise.id,
-                    password_hash=hash_password(password))
+                    password_hash=hash_password(password), password_change_required=True)
         db.session.add(user)
         db.session.flush()
         sink = _sink.get()
