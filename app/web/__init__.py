@@ -14,6 +14,7 @@ def _setup(state) -> None:
 
 
 from app.web import (  # noqa: E402,F401
+    account,
     admin,
     admin_directory,
     admin_forms,

@@ -87,10 +87,13 @@ def test_admin_creates_a_user_and_grants_a_project_role(browser, site):
     assert unknown.status_code == 422 and "没有找到该记录。" in unknown.get_data(as_text=True)
     no_unit = admin.post(grant, data={"role": "district_safety_officer"})
     assert no_unit.status_code == 422 and "监管角色必须指定单位。" in no_unit.get_data(as_text=True)
-    assert browser("web_pm").get("/projects/JS-2026-001").status_code == 404
+    web_pm = browser("web_pm")  # the admin chose the password: the user must replace it first
+    assert web_pm.get("/projects/JS-2026-001").headers["Location"].endswith("/account/password")
+    assert web_pm.post("/account/password", data={"current_password": password, "new_password": "Neu#Pass2027",
+                                                  "confirm_password": "Neu#Pass2027"}).status_code == 302
+    assert web_pm.get("/projects/JS-2026-001").status_code == 404
     assert admin.post(grant, data={"role": "contractor_pm", "project_code": "JS-2026-001"}).status_code == 302
-    browser.clients.pop("web_pm")
-    assert browser("web_pm").get("/projects/JS-2026-001").status_code == 200
+    assert web_pm.get("/projects/JS-2026-001").status_code == 200
     assert admin.post("/admin/users/999999/roles", data={"role": "auditor", "org_unit_id": "1"}).status_code == 404
     assert browser("district_safety").get("/admin/users/new").status_code == 403
     assert browser("district_safety").get(grant).status_code == 403
