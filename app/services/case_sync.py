@@ -7,6 +7,7 @@ The reads come first and the writes go out in one flush at the end (one round tr
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,16 @@ from sqlalchemy import delete, or_, select
 
 from app import engine
 from app.extensions import db
-from app.models import InboxTask, InstanceEvent, MessageSubscription, OrgUnit, ProcessInstance, Project, User
+from app.models import (
+    InboxTask,
+    InstanceEvent,
+    MessageSubscription,
+    OrgUnit,
+    OutboxMessage,
+    ProcessInstance,
+    Project,
+    User,
+)
 from app.services.actors import Actor
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
@@ -204,6 +214,25 @@ def _record_events(instance: ProcessInstance, actor: Actor, events: list[dict[st
             add_event(instance.id, actor, "started", now, data={**body, "data": action.get("data")})
         else:
             add_event(instance.id, actor, kind, now, task_name=event.get("element_id"), data=body)
+        if kind == "message_thrown":
+            _route_after_commit(instance, event)
+
+
+def _route_after_commit(instance: ProcessInstance, event: dict[str, Any]) -> None:
+    """A message thrown by this case goes to the case waiting for it (or starts one) after the
+    commit, through the outbox: never inside this case's transaction and lock, exactly once
+    per thrown event thanks to the idempotency key."""
+    correlation: dict[str, Any] = {}
+    for values in (event.get("correlations") or {}).values():
+        if isinstance(values, dict):
+            correlation.update(values)
+    payload = event.get("payload")
+    db.session.add(OutboxMessage(task_name="messages.route", payload=jsonable({
+        "name": event["name"], "correlation": correlation,
+        "payload": payload if isinstance(payload, dict) else {"value": payload},
+        "source_instance_id": instance.id,
+        # Fixed when the row is written: a relay that re-sends this row re-uses it.
+        "idempotency_key": f"thrown:{instance.id}:{uuid.uuid4().hex}"})))
 
 
 def _record_completion(instance: ProcessInstance, event: dict[str, Any], now: datetime,

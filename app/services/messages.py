@@ -5,6 +5,7 @@ concurrent duplicate blocks on the unique key and then returns the first outcome
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,15 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import engine
-from app.errors import NotFoundError
+from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
 from app.services import case_runtime as rt
-from app.services import incidents
-from app.services.actors import Actor
-from app.services.case_sync import canonical
+from app.services import clock, incidents
+from app.services.actors import SYSTEM, Actor
+from app.services.case_sync import add_event, canonical
 from app.services.deployments import definitions_by_message
 from app.services.scoping import visible_project
+from app.services.uow import transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,28 @@ def deliver_message(actor: Actor, name: str, correlation: dict[str, Any], payloa
         if stored is None:
             raise
         return stored
+
+
+def route_thrown(name: str, correlation: dict[str, Any], payload: dict[str, Any], source_instance_id: int,
+                 idempotency_key: str) -> MessageOutcome | None:
+    """Deliver a message that case ``source_instance_id`` threw (the outbox calls this after its
+    commit). A new case started by it belongs to the source's project unless the payload names
+    one. When nobody takes it, or the receiver fails, the source case's timeline says so."""
+    source = db.session.get(ProcessInstance, source_instance_id)
+    if source is None:
+        return None
+    if source.project is not None:
+        payload = {"project_code": source.project.code, **payload}
+    try:
+        return deliver_message(SYSTEM, name, correlation, payload, idempotency_key)
+    except DomainError as exc:
+        db.session.rollback()
+        log.warning("message %s thrown by case %s not delivered: %s (%s)", name, source_instance_id,
+                    exc.message, exc.code)
+        with transaction(SYSTEM):
+            add_event(source_instance_id, SYSTEM, "message_unrouted", clock.now(),
+                      data={"name": name, "correlation": correlation, "code": exc.code, "error": exc.message})
+        return None
 
 
 def _receipt(key: str) -> MessageOutcome | None:

@@ -79,3 +79,41 @@ def test_concurrent_duplicates_start_one_case(app, site):
     assert len({r.instance_id for r in results}) == 1
     db.session.expire_all()
     assert instances() == 1
+
+
+def test_messages_thrown_by_one_case_start_and_then_end_another(app, deploy):
+    """alarm_sender throws device_alarm (→ starts an alarm_messages case in its project), later
+    alarm_cleared (→ that case catches it and ends), then a message nobody waits for (→ noted on
+    the sender's timeline). Delivery goes through the outbox after each commit, exactly once."""
+    from app.models import InstanceEvent, MessageReceipt, OutboxMessage
+    from app.services import outbox
+
+    deploy("alarm_messages.bpmn")
+    deploy("alarm_sender.bpmn")
+    project = gen_project()
+    officer = as_actor(gen_user("district_safety_officer", org_unit=project.district))
+    pm = as_actor(gen_user("contractor_pm", project=project))
+    sender = cases.start_case(officer, "alarm_sender", project_code=project.code,
+                              data={"device_code": "TC-09", "alarm_type": "overload", "value": 131.5})
+    [receiver] = db.session.scalars(select(ProcessInstance.id).where(ProcessInstance.process_key == "alarm_messages"))
+    [row] = open_rows(receiver)
+    assert (row.task_name, row.project_id) == ("record_disposal", project.id)
+    cases.complete_task(pm, row.id, {"cause": "overload"})  # now waiting for alarm_cleared
+    assert db.session.get(ProcessInstance, receiver).status == "waiting"
+
+    [confirm] = open_rows(sender)
+    cases.complete_task(officer, confirm.id, {})
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, receiver).status == "completed"
+    assert db.session.get(ProcessInstance, sender).status == "completed"
+    unrouted = db.session.scalars(select(InstanceEvent.data).where(
+        InstanceEvent.instance_id == sender, InstanceEvent.kind == "message_unrouted")).all()
+    assert [(e["name"], e["code"]) for e in unrouted] == [("nobody_listens", "message_no_receiver")]
+    # Re-sending every outbox row (what the relay does after a crash) changes nothing.
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.task_name == "messages.route")))
+    assert len(ids) == 3
+    db.session.execute(OutboxMessage.__table__.update().where(OutboxMessage.id.in_(ids)).values(status="pending"))
+    db.session.commit()
+    outbox.send(ids)
+    assert instances() == 2
+    assert db.session.scalar(select(func.count()).select_from(MessageReceipt)) == 2
