@@ -27,7 +27,7 @@ from devices.settings import SidecarConfig
 from devices.sidecar import Sidecar
 from tests.support.services import MosquittoBroker
 
-from .conftest import ROOT, disposal_bundle, next_id, payload
+from .conftest import ROOT, disposal_bundle, payload
 
 TIMEOUT = 60.0
 
@@ -191,12 +191,10 @@ def test_broker_restart_is_survived(site, mqtt_broker):
             publish_docs(publish, first)
         wait_until(lambda: count(DeviceReading) == 100, "the first 100")
         mqtt_broker.restart()
-        assert sidecar.subscribed.wait(TIMEOUT) or True
         wait_until(lambda: sidecar.subscribed.is_set(), "resubscribed")
         with publisher(mqtt_broker) as publish:
             publish_docs(publish, second)
         wait_until(lambda: count(DeviceReading) == 200, "all 200")
-    assert next_id()  # ids stay unique across tests
 
 
 def _start_pool(app, broker: MosquittoBroker, log, *args: str, group: str = "e2e-pool") -> subprocess.Popen:
