@@ -12,6 +12,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from app.errors import DomainError, NotFoundError, PermissionDeniedError
 from app.models import OPERATOR_TRADES
 from app.services import device_registry, device_thresholds, devices, hazardous_works
+from app.services.device_alarm_cases import alarm_label
 from app.services.site_views import device_thresholds_view
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, filled, options, render_form
@@ -85,7 +86,8 @@ def device_thresholds_edit(device_id: int):
     values: dict[str, Any] = {}
     for metric, limit in view.items():
         unit = limit.get("unit") or ""
-        fields.append(Field(f"h-{metric}", f"{metric}（{unit}）" if unit else metric, kind="heading",
+        label = f"{alarm_label(metric)} {metric}"
+        fields.append(Field(f"h-{metric}", f"{label}（{unit}）" if unit else label, kind="heading",
                             hint=f"当前生效：预警 {limit.get('warning')} / 报警 {limit.get('alarm')}"))
         for level, label in (("warning", "预警值"), ("alarm", "报警值")):
             fields.append(Field(f"{metric}.{level}", label, kind="number", hint="留空则沿用项目或默认阈值"))

@@ -8,7 +8,7 @@ from flask import render_template, request
 from app.models import DEVICE_TYPES, OPERATOR_TRADES
 from app.services import alarm_queries, device_registry, site_views
 from app.services import devices as device_service
-from app.services.device_alarm_cases import LEVEL_LABELS
+from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 
@@ -50,4 +50,4 @@ def _local_day(text: str | None, *, end: bool = False) -> datetime | None:
 @page
 def device(device_id: int):
     return render_template("devices/show.html", v=site_views.device_page(web_actor(), device_id), types=DEVICE_TYPES,
-                           trades=OPERATOR_TRADES)
+                           trades=OPERATOR_TRADES, metric_label=alarm_label)
