@@ -1,4 +1,5 @@
-"""`flask devices simulate`: publish realistic readings of the registered devices over MQTT."""
+"""`flask devices simulate`: publish realistic readings of the registered devices over MQTT;
+`flask devices compliance`: the special-operator compliance sweep of cranes and hoists."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,7 +37,16 @@ def mqtt_publisher(config: SidecarConfig) -> tuple[mqtt.Client, Callable[[str, b
 def register_device_commands(app: Flask) -> None:
     @app.cli.group("devices")
     def devices_group() -> None:
-        """Site devices: simulated telemetry."""
+        """Site devices: simulated telemetry, the special-operator compliance sweep."""
+
+    @devices_group.command("compliance")
+    def compliance() -> None:
+        """Check cranes and hoists for unregistered operators and expired certificates now."""
+        from app.services.device_compliance import sweep
+
+        result = sweep()
+        click.echo(f"checked {result.checked} device(s): {result.alarms_opened} alarm(s) opened, "
+                   f"{result.alarms_repeated} repeated, {result.cases_started} case(s) started")
 
     @devices_group.command("simulate")
     @click.option("--rate", default=2.0, show_default=True, help="messages per second, in total")

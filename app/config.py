@@ -33,6 +33,8 @@ class Config:
     CELERY_BEAT_SCHEDULE = {
         "sweep-timers": {"task": "timers.sweep", "schedule": TIMER_SWEEP_SECONDS},
         "relay-outbox": {"task": "outbox.relay", "schedule": OUTBOX_RELAY_SECONDS},
+        # special operators of cranes and hoists: unregistered / expired certificates (daily)
+        "device-compliance": {"task": "devices.compliance", "schedule": 24 * 3600.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")

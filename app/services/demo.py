@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Department,
     Device,
+    DeviceOperator,
     Enterprise,
     Expert,
     HazardousCategory,
@@ -25,6 +27,7 @@ from app.services.categories import load_default_categories
 from app.services.demo_data import (
     DEMO_USERS,
     DEPARTMENTS,
+    DEVICE_OPERATORS,
     DEVICES,
     ENTERPRISES,
     EXPERTS,
@@ -145,11 +148,17 @@ def _works_and_devices(projects, counts: Counter) -> None:
             {"name": name, "category_id": category.id, "parameters": params, "scope": scope,
              "subcontractor": sub, "super_scale": super_scale.met, "super_scale_reason": super_scale.reason,
              "status": "registered"}, counts, "hazardous_works")
+    devices = {}
     for project_code, code, dtype, name, work_code in DEVICES:
         work = works.get((project_code, work_code))
-        _get_or_add(Device, {"code": code}, {"device_type": dtype, "name": name,
-                                             "project_id": projects[project_code].id,
-                                             "hazardous_work_id": work.id if work else None}, counts, "devices")
+        devices[code] = _get_or_add(Device, {"code": code}, {"device_type": dtype, "name": name,
+                                                             "project_id": projects[project_code].id,
+                                                             "hazardous_work_id": work.id if work else None},
+                                    counts, "devices")
+    for code, name, trade, certificate, valid_until in DEVICE_OPERATORS:
+        _get_or_add(DeviceOperator, {"device_id": devices[code].id, "certificate_no": certificate},
+                    {"name": name, "trade": trade, "certificate_valid_until": date.fromisoformat(valid_until)},
+                    counts, "device_operators")
 
 
 def seed(password: str) -> dict[str, int]:

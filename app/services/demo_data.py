@@ -127,3 +127,11 @@ DEVICES = [
     ("EQ-2026-001", "EQ001-YC-01", "dust", "安置房扬尘监测", None),
     ("EQ-2026-002", "EQ002-AI-01", "ai_camera", "站房AI摄像头", None),
 ]
+# 特种作业人员: (device, name, trade, certificate number, valid until). The cranes and the hoist of
+# JS-2026-001 have none registered yet and EQ001-TC-01's only driver has an expired certificate,
+# so the daily compliance sweep has something to report in the demo.
+DEVICE_OPERATORS = [
+    ("JS002-TC-01", "孙建明", "crane_driver_tower", "建(A)41010520180045", "2028-03-31"),
+    ("JS002-TC-01", "刘海涛", "signal_rigger", "建(B)41010520190112", "2027-09-30"),
+    ("EQ001-TC-01", "高振华", "crane_driver_tower", "建(A)41010720170233", "2025-06-30"),
+]

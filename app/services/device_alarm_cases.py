@@ -40,8 +40,12 @@ METRIC_LABELS = {
 }
 
 
+# Alarm types that are not a metric: the registry's compliance checks (device_compliance).
+OTHER_LABELS = {"operator_unregistered": "特种作业人员未登记", "certificate_expired": "特种作业人员证书过期"}
+
+
 def alarm_label(alarm_type: str) -> str:
-    return METRIC_LABELS.get(alarm_type, alarm_type)
+    return METRIC_LABELS.get(alarm_type) or OTHER_LABELS.get(alarm_type, alarm_type)
 
 
 def idempotency_key(alarm: DeviceAlarm) -> str:
