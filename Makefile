@@ -44,6 +44,7 @@ run: $(VENV)/.stamp-install assets
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi processes deploy
 	$(BIN)/flask --app wsgi demo seed
+	$(BIN)/flask --app wsgi devices compliance
 	exec $(BIN)/python -m app.runner --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.stamp-install-dev assets
