@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -111,6 +111,20 @@ def remove_operator(actor: Actor, device_id: int, operator_id: int) -> None:
 
 def certificate_expired(operator: DeviceOperator, today: date) -> bool:
     return operator.certificate_valid_until < today
+
+
+EXPIRY_NOTICE_DAYS = 30
+
+
+def expiring_certificates(actor: Actor, today: date, *, days: int = EXPIRY_NOTICE_DAYS,
+                          limit: int = 20) -> list[DeviceOperator]:
+    """Special operators of the actor's visible devices whose certificate ends within ``days``
+    (or has ended), soonest first — the workbench's reminder before the compliance sweep alarms."""
+    return list(db.session.scalars(
+        select(DeviceOperator).join(Device, Device.id == DeviceOperator.device_id)
+        .where(Device.project_id.in_(scoping.visible_project_ids(actor)), Device.active.is_(True),
+               DeviceOperator.certificate_valid_until <= today + timedelta(days=days))
+        .order_by(DeviceOperator.certificate_valid_until, DeviceOperator.id).limit(limit)))
 
 
 def _editable(actor: Actor, device_id: int) -> Device:

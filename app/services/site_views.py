@@ -1,7 +1,8 @@
 """Read models of the enterprise workbench and the alarm/device pages, scoped like the API."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,6 +22,8 @@ class Workbench:
     announcements: list
     alarms: list[DeviceAlarm]
     projects: Page
+    expiring: list = field(default_factory=list)  # special operators' certificates ending soon
+    today: date | None = None
 
 
 def list_alarms(actor: Actor, *, project_code: str | None = None, status: str | None = None,
@@ -47,7 +50,9 @@ def workbench(actor: Actor) -> Workbench:
         counts=inbox.counts(actor),
         announcements=announcements.list_announcements(actor, limit=5),
         alarms=list_alarms(actor, status="open", limit=8).items,
-        projects=projects.list_projects(actor, limit=20))
+        projects=projects.list_projects(actor, limit=20),
+        expiring=device_registry.expiring_certificates(actor, local_today(), limit=8),
+        today=local_today())
 
 
 def device_page(actor: Actor, device_id: int) -> dict[str, Any]:
