@@ -83,10 +83,6 @@ class Batcher:
         if not self._arrived.is_set():
             self._arrived.set()
 
-    @property
-    def queued(self) -> int:
-        return len(self._inbox)
-
     def run_once(self, idle_timeout_s: float = 0.5) -> None:
         """Handle one due retry, or collect and handle one new batch (waits ≤ idle timeout)."""
         due = self._due_retry()

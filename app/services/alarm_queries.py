@@ -11,13 +11,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.extensions import db
 from app.models import DEVICE_TYPES, Device, DeviceAlarm, DeviceReading, RejectedMessage
 from app.models.telemetry import ALARM_LEVELS, ALARM_STATUSES
 from app.services import scoping
 from app.services.actors import Actor
 from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
+from app.services.devices import get_device
 from app.services.permissions import require_any_role
 from app.services.projects import Page
 
@@ -91,10 +92,7 @@ def alarm_view(alarm: DeviceAlarm, device: Device) -> dict[str, Any]:
 
 def latest_readings(actor: Actor, device_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
     """The newest readings of a visible device. Raises NotFoundError(`device_not_found`)."""
-    device = db.session.scalar(select(Device).where(
-        Device.id == device_id, Device.project_id.in_(scoping.visible_project_ids(actor))))
-    if device is None:
-        raise NotFoundError("没有找到该设备。", code="device_not_found")
+    device = get_device(actor, device_id)
     rows = db.session.scalars(select(DeviceReading).where(DeviceReading.device_id == device.id)
                               .order_by(DeviceReading.collected_at.desc(), DeviceReading.id.desc())
                               .limit(limit))

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Protocol
-
-from flask import current_app
 
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Attachment
+from app.services import file_store
 from app.services.actors import Actor
 from app.services.task_views import workable_task
 from app.services.uow import transaction
@@ -84,13 +83,7 @@ def check_upload(upload: UploadedFile | None, allowed: frozenset[str] | None = N
 
 def store_file(data: bytes, digest: str) -> None:
     """Write `data` under FILES_DIR by its sha256 (the same content is written once)."""
-    folder = Path(current_app.config["FILES_DIR"]) / digest[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / digest
-    if not path.exists():  # content-addressed: the same file is written once
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    file_store.store(data, digest)
 
 
 def attach_to_task(actor: Actor, task_id: int, upload: UploadedFile | None) -> StoredAttachment:

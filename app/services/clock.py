@@ -17,8 +17,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
+# China's civil time (no daylight saving): calendar days, deadlines and filters are China days.
+LOCAL_OFFSET = timedelta(hours=8)
+LOCAL_TZ = timezone(LOCAL_OFFSET, "Asia/Shanghai")
 _lock = threading.Lock()
 _fixed: datetime | None = None
 
@@ -28,6 +31,26 @@ def now() -> datetime:
     with _lock:
         fixed = _fixed
     return fixed if fixed is not None else datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today's date in China."""
+    return local_date(now())
+
+
+def local_date(moment: datetime) -> date:
+    """The China calendar day of an aware moment."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def local_day_start(day: date) -> datetime:
+    """00:00 of a China calendar day, as UTC."""
+    return datetime.combine(day, time.min, LOCAL_TZ).astimezone(UTC)
+
+
+def local_day_end(day: date) -> datetime:
+    """The last microsecond of a China calendar day, as UTC."""
+    return datetime.combine(day, time.max, LOCAL_TZ).astimezone(UTC)
 
 
 def set_now(moment: datetime | None) -> None:

@@ -26,7 +26,6 @@ from app.services import clock, device_alarm_cases, device_alarm_records
 from app.services.actors import SYSTEM
 from app.services.device_alarm_records import AlarmEvent, Evaluation
 from app.services.device_ingest import IngestResult
-from app.services.orders import LOCAL_OFFSET
 from app.services.uow import transaction
 
 OPERATED_TYPES = ("tower_crane", "hoist")
@@ -44,7 +43,7 @@ class SweepResult:
 def sweep(now: datetime | None = None) -> SweepResult:
     """Check every active tower crane and hoist; open or count alarms; start their cases."""
     now = now or clock.now()
-    today = (now + LOCAL_OFFSET).date()  # China's calendar day
+    today = clock.local_date(now)
     out = SweepResult()
     with transaction(SYSTEM):
         devices = list(db.session.scalars(select(Device).where(
@@ -67,7 +66,7 @@ def _events(devices: list[Device], today: date, now: datetime) -> list[AlarmEven
         operators.setdefault(operator.device_id, []).append(operator)
     seen_today = {(a.device_id, a.alarm_type) for a in db.session.scalars(select(DeviceAlarm).where(
         DeviceAlarm.device_id.in_(ids), DeviceAlarm.status == "open",
-        DeviceAlarm.alarm_type.in_((UNREGISTERED, EXPIRED)))) if (a.last_at + LOCAL_OFFSET).date() == today}
+        DeviceAlarm.alarm_type.in_((UNREGISTERED, EXPIRED)))) if clock.local_date(a.last_at) == today}
     events = []
     for device in devices:
         problem = _problem(operators.get(device.id, []), today)

@@ -38,7 +38,7 @@ def update_device(actor: Actor, device_id: int, data: dict[str, Any]) -> Device:
     if unknown:
         raise ValidationError("设备编号和类型登记后不能修改。", fields={k: ["不能修改。"] for k in sorted(unknown)})
     with transaction(actor):
-        device = _editable(actor, device_id)
+        device = editable_device(actor, device_id)
         if "name" in data:
             name = (data["name"] or "").strip()
             if not name or len(name) > 100:
@@ -56,7 +56,7 @@ def update_device(actor: Actor, device_id: int, data: dict[str, Any]) -> Device:
 def reset_device_token(actor: Actor, device_id: int) -> str:
     """A new HTTP token for the device (the old one stops working); shown once, stored hashed."""
     with transaction(actor):
-        device = _editable(actor, device_id)
+        device = editable_device(actor, device_id)
         token = secrets.token_urlsafe(24)
         device.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
     return token
@@ -83,7 +83,7 @@ def add_operator(actor: Actor, device_id: int, data: dict[str, Any]) -> DeviceOp
     ConflictError(`operator_certificate_taken`) when the device has that certificate already."""
     values = _operator_values(data, partial=False)
     with transaction(actor):
-        device = _editable(actor, device_id)
+        device = editable_device(actor, device_id)
         _certificate_free(device.id, values["certificate_no"])
         operator = DeviceOperator(device_id=device.id, **values)
         db.session.add(operator)
@@ -94,7 +94,7 @@ def update_operator(actor: Actor, device_id: int, operator_id: int, data: dict[s
     """Change some of name, trade, certificate_no, certificate_valid_until, phone."""
     values = _operator_values(data, partial=True)
     with transaction(actor):
-        device = _editable(actor, device_id)
+        device = editable_device(actor, device_id)
         operator = _operator_of(device, operator_id)
         if values.get("certificate_no", operator.certificate_no) != operator.certificate_no:
             _certificate_free(device.id, values["certificate_no"])
@@ -105,7 +105,7 @@ def update_operator(actor: Actor, device_id: int, operator_id: int, data: dict[s
 
 def remove_operator(actor: Actor, device_id: int, operator_id: int) -> None:
     with transaction(actor):
-        device = _editable(actor, device_id)
+        device = editable_device(actor, device_id)
         db.session.delete(_operator_of(device, operator_id))
 
 
@@ -127,14 +127,18 @@ def expiring_certificates(actor: Actor, today: date, *, days: int = EXPIRY_NOTIC
         .order_by(DeviceOperator.certificate_valid_until, DeviceOperator.id).limit(limit)))
 
 
-def _editable(actor: Actor, device_id: int) -> Device:
-    device = db.session.scalar(select(Device).where(
-        Device.id == device_id, Device.project_id.in_(scoping.visible_project_ids(actor))))
-    if device is None:
-        raise NotFoundError("没有找到该设备。", code="device_not_found")
+def editable_device(actor: Actor, device_id: int) -> Device:
+    """A visible device the actor may maintain. Raises NotFoundError(`device_not_found`),
+    PermissionDeniedError(`device_edit_denied`)."""
+    device = get_device(actor, device_id)
     if not device_thresholds.may_edit(actor, device.project):
         raise PermissionDeniedError("只有辖区监管人员或本项目经理可以维护设备。", code="device_edit_denied")
     return device
+
+
+def get_operator(actor: Actor, device_id: int, operator_id: int) -> DeviceOperator:
+    """One special operator of a visible device. Raises NotFoundError."""
+    return _operator_of(get_device(actor, device_id), operator_id)
 
 
 def _operator_of(device: Device, operator_id: int) -> DeviceOperator:

@@ -12,11 +12,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import DEVICE_TYPES, Device, Project, ProjectThreshold
 from app.services import clock, scoping
 from app.services.actors import Actor
+from app.services.devices import get_device
 from app.services.uow import transaction
 from devices.thresholds import ThresholdCatalogue, ThresholdSet, load_catalogue
 
@@ -112,10 +113,7 @@ def set_device_thresholds(actor: Actor, device_id: int, patch: dict, *, replace:
     ValidationError(`threshold_invalid`).
     """
     with transaction(actor):
-        device = db.session.scalar(select(Device).where(
-            Device.id == device_id, Device.project_id.in_(scoping.visible_project_ids(actor))))
-        if device is None:
-            raise NotFoundError("没有找到该设备。", code="device_not_found")
+        device = get_device(actor, device_id)
         _require_editor(actor, device.project)
         merged = merge_overrides({} if replace else device.threshold_overrides, patch)
         project_layer = db.session.scalar(select(ProjectThreshold.overrides).where(

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.models import Incident, IssuedDocument, OutboxMessage, ProcessInstance, Project
 from app.notices import TEMPLATES, NoticeRenderError, missing_fields, render_pdf
-from app.services import audit, clock
+from app.services import audit, clock, file_store
 from app.services import notice_context as nc
 from app.services import notice_numbers as nn
 from app.services.actors import SYSTEM, Actor
@@ -116,14 +113,7 @@ def _render_once_per_snapshot(template: str, context: dict[str, Any]) -> bytes:
 def store_file(data: bytes) -> tuple[str, str]:
     """Write `data` once under FILES_DIR by its sha256; returns (digest, relative path)."""
     digest = hashlib.sha256(data).hexdigest()
-    relative = f"{digest[:2]}/{digest}"
-    path = Path(current_app.config["FILES_DIR"]) / relative
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{digest}.{secrets.token_hex(4)}.part")  # writers never share it
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return digest, relative
+    return digest, file_store.store(data, digest)  # the same store as uploads
 
 
 def _mark_rendered(document_id: int, digest: str, size: int, relative: str) -> str:

@@ -1,21 +1,15 @@
-"""Cases of a hazardous work: start one for a work, what the next actor sees, the work's case file."""
+"""Cases of a hazardous work: start one for a work, the work's case file."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from app import engine
 from app.extensions import db
-from app.models import Attachment, InboxTask, IssuedDocument, ProcessInstance
-from app.services import case_runtime, cases, hazardous_works, task_views
+from app.models import Attachment, IssuedDocument, ProcessInstance
+from app.services import cases, hazardous_works
 from app.services.actors import Actor
 from app.services.deployments import require_latest
-from app.services.start_rules import check_can_start
-
-# A clock before any timer could be due: reading a task's data must never fire timers.
-_READ_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def start_work_case(actor: Actor, process_key: str, work_id: int, data: dict[str, Any] | None = None) -> int:
@@ -24,33 +18,11 @@ def start_work_case(actor: Actor, process_key: str, work_id: int, data: dict[str
     Raises what `start_rules.check_can_start` raises (`hazardous_work_not_found`, `work_terminated`,
     `work_status_invalid`, `case_start_role`, `case_already_open`) and what `cases.start_case` raises.
     """
-    check_can_start(actor, process_key, "hazardous_work", work_id)
-    work = hazardous_works.get_work(actor, work_id)
+    work = hazardous_works.get_work(actor, work_id)  # start_case checks the start rules, under its lock
     title = f"{require_latest(process_key).title}：{work.name}"
     return cases.start_case(actor, process_key, project_code=work.project.code, subject_type="hazardous_work",
                             subject_id=work.id, data=data or {}, title=title[:200],
                             business_key=f"{work.project.code}/{work.code}")
-
-
-def task_context(actor: Actor, inbox_task_id: int) -> dict[str, Any]:
-    """The values of the read-only fields of an open task's form (e.g. the return reason the
-    previous reviewer wrote), taken from the task's data. Raises NotFoundError(`task_not_found`)."""
-    row = task_views.visible_task(actor, inbox_task_id)
-    if row.status != "open" or not row.form_name:
-        return {}
-    form = case_runtime.task_form(row.instance.definition, row.form_name)
-    shown = [name for name, prop in (form.schema.get("properties") or {}).items() if prop.get("readOnly")]
-    data = _ready_task_data(row)
-    return {name: data.get(name) for name in shown}
-
-
-def _ready_task_data(row: InboxTask) -> dict[str, Any]:
-    instance = row.instance
-    result = engine.fire_due_timers(instance.definition.spec_json, instance.state, host=None, now=_READ_CLOCK)
-    for task in result.ready_user_tasks:
-        if task["task_id"] == row.spiff_task_id:
-            return task["data"]
-    return {}
 
 
 def work_file(actor: Actor, work_id: int) -> dict[str, Any]:

@@ -23,7 +23,7 @@ Python callers use `open_order(actor, source, params)` inside their own transact
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -36,12 +36,6 @@ from app.models import Attachment, InstanceEvent, ProcessInstance, Project, Rect
 from app.models.orders import ORDER_TYPES
 from app.services import clock, deployments
 from app.services.actors import Actor
-
-LOCAL_OFFSET = timedelta(hours=8)  # China time, no daylight saving
-
-
-def local_today() -> date:
-    return (clock.now() + LOCAL_OFFSET).date()
 
 
 def start_child_case(actor: Actor, process_key: str, source: ProcessInstance | None,
@@ -92,7 +86,7 @@ def _order_data(actor: Actor, source: ProcessInstance, params: dict[str, Any]) -
         raise ValidationError(fields={"problems": ["至少需要一个整改问题。"]})
     days = int(params.get("deadline_days") or
                current_app.config.get("ORDER_DEFAULT_DEADLINE_DAYS", 7))
-    deadline = params.get("deadline") or (local_today() + timedelta(days=days)).isoformat()
+    deadline = params.get("deadline") or (clock.local_today() + timedelta(days=days)).isoformat()
     issue_now = params.get("issue_now", True) is not False and actor.user_id is not None
     return {
         "order_type": order_type, "deadline": str(deadline),

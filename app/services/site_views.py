@@ -9,9 +9,17 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Device, DeviceAlarm, DeviceReading
-from app.services import announcements, device_registry, device_thresholds, devices, inbox, projects, scoping
+from app.services import (
+    announcements,
+    clock,
+    device_registry,
+    device_thresholds,
+    devices,
+    inbox,
+    projects,
+    scoping,
+)
 from app.services.actors import Actor
-from app.services.orders import local_today
 from app.services.projects import Page
 
 
@@ -51,8 +59,8 @@ def workbench(actor: Actor) -> Workbench:
         announcements=announcements.list_announcements(actor, limit=5),
         alarms=list_alarms(actor, status="open", limit=8).items,
         projects=projects.list_projects(actor, limit=20),
-        expiring=device_registry.expiring_certificates(actor, local_today(), limit=8),
-        today=local_today())
+        expiring=device_registry.expiring_certificates(actor, clock.local_today(), limit=8),
+        today=clock.local_today())
 
 
 def device_page(actor: Actor, device_id: int) -> dict[str, Any]:
@@ -64,7 +72,7 @@ def device_page(actor: Actor, device_id: int) -> dict[str, Any]:
                                      .order_by(DeviceAlarm.last_at.desc()).limit(20)))
     return {"device": device, "readings": readings, "alarms": alarms, "thresholds": device_thresholds_view(device),
             "operators": device_registry.list_operators(actor, device.id),
-            "may_edit": device_thresholds.may_edit(actor, device.project), "today": local_today()}
+            "may_edit": device_thresholds.may_edit(actor, device.project), "today": clock.local_today()}
 
 
 def device_thresholds_view(device: Device) -> dict[str, dict[str, Any]]:

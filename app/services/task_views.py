@@ -1,12 +1,16 @@
 """What a user sees when he opens a task: the row, its form, the case context, comments, files."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import or_, select
 
+from app import engine
 from app.errors import NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.models import Attachment, InboxTask, Project, TaskComment
-from app.services import deployments, inbox, scoping
+from app.services import case_runtime, deployments, inbox, scoping
 from app.services.actors import Actor
 from app.services.uow import transaction
 
@@ -64,3 +68,30 @@ def add_comment(actor: Actor, task_id: int, body: str) -> int:
         db.session.add(comment)
         db.session.flush()
     return comment.id
+
+
+# A clock before any timer could be due: reading a task's data must never fire timers.
+_READ_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def readonly_values(actor: Actor, task_id: int) -> dict[str, Any]:
+    """The values of the read-only fields of an open task's form (e.g. the return reason the
+    previous reviewer wrote), taken from the task's data. Raises NotFoundError(`task_not_found`)."""
+    row = visible_task(actor, task_id)
+    if row.status != "open" or not row.form_name:
+        return {}
+    form = case_runtime.task_form(row.instance.definition, row.form_name)
+    shown = [name for name, prop in (form.schema.get("properties") or {}).items() if prop.get("readOnly")]
+    if not shown:
+        return {}
+    data = _ready_task_data(row)
+    return {name: data.get(name) for name in shown}
+
+
+def _ready_task_data(row: InboxTask) -> dict[str, Any]:
+    instance = row.instance
+    result = engine.fire_due_timers(instance.definition.spec_json, instance.state, host=None, now=_READ_CLOCK)
+    for task in result.ready_user_tasks:
+        if task["task_id"] == row.spiff_task_id:
+            return task["data"]
+    return {}

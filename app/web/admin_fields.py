@@ -75,7 +75,8 @@ def load(schema: type[Schema], raw: dict[str, Any]) -> tuple[dict[str, Any], Err
 # Service refusals that belong to one field (the services raise them without `fields`).
 CODE_FIELDS = {"username_taken": "username", "project_not_found": "project_code", "org_unit_code_taken": "code",
                "enterprise_exists": "credit_code", "project_code_taken": "code", "device_code_taken": "code",
-               "org_unit_too_deep": "parent_id"}
+               "org_unit_too_deep": "parent_id",
+               "operator_certificate_taken": "certificate_no"}
 
 
 def domain_errors(exc: DomainError) -> tuple[Errors, int]:

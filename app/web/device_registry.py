@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
-from app.errors import DomainError, NotFoundError, PermissionDeniedError
+from app.errors import DomainError
 from app.models import OPERATOR_TRADES
 from app.services import device_registry, device_thresholds, devices, hazardous_works
 from app.services.device_alarm_cases import alarm_label
@@ -29,19 +29,10 @@ def _back(device_id: int, anchor: str = "") -> str:
     return url_for("web.device", device_id=device_id) + (f"#{anchor}" if anchor else "")
 
 
-def _editable(device_id: int):
-    """The device, or the 404/403 page: the same check the services make before any change."""
-    actor = web_actor()
-    device = devices.get_device(actor, device_id)
-    if not device_thresholds.may_edit(actor, device.project):
-        raise PermissionDeniedError("只有辖区监管人员或本项目经理可以维护设备。", code="device_edit_denied")
-    return device
-
-
 @bp.route("/devices/<int:device_id>/edit", methods=["GET", "POST"])
 @page
 def device_edit(device_id: int):
-    device = _editable(device_id)
+    device = device_registry.editable_device(web_actor(), device_id)
     works = hazardous_works.list_works(web_actor(), device.project.code, limit=200).items
     fields = [Field("name", "设备名称", True, maxlength=100),
               Field("hazardous_work_id", "所属危大工程", False, "select", options((w.id, w.name) for w in works)),
@@ -80,7 +71,7 @@ def device_token_reset(device_id: int):
 @bp.route("/devices/<int:device_id>/thresholds", methods=["GET", "POST"])
 @page
 def device_thresholds_edit(device_id: int):
-    device = _editable(device_id)
+    device = device_registry.editable_device(web_actor(), device_id)
     view = device_thresholds_view(device)
     fields: list[Field] = []
     values: dict[str, Any] = {}
@@ -130,17 +121,15 @@ def _overrides_from(form, view: dict[str, Any]) -> tuple[dict[str, dict[str, flo
 @bp.route("/devices/<int:device_id>/operators/new", methods=["GET", "POST"])
 @page
 def device_operator_new(device_id: int):
-    device = _editable(device_id)
+    device = device_registry.editable_device(web_actor(), device_id)
     return _operator_form(device, None, f"新增特种作业人员（{device.name}）")
 
 
 @bp.route("/devices/<int:device_id>/operators/<int:operator_id>/edit", methods=["GET", "POST"])
 @page
 def device_operator_edit(device_id: int, operator_id: int):
-    device = _editable(device_id)
-    operator = next((o for o in device_registry.list_operators(web_actor(), device_id) if o.id == operator_id), None)
-    if operator is None:
-        raise NotFoundError("没有找到该特种作业人员。", code="operator_not_found")
+    device = device_registry.editable_device(web_actor(), device_id)
+    operator = device_registry.get_operator(web_actor(), device_id, operator_id)
     return _operator_form(device, operator, f"修改特种作业人员（{device.name}）")
 
 
@@ -160,8 +149,6 @@ def _operator_form(device, operator, title: str):
                 device_registry.update_operator(web_actor(), device.id, operator.id, data)
         except DomainError as exc:
             errors, status = domain_errors(exc)
-            if exc.code == "operator_certificate_taken":
-                errors = {"certificate_no": [exc.message]}
         else:
             flash("特种作业人员已保存。", "ok")
             return redirect(_back(device.id, "operators"))

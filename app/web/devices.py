@@ -1,18 +1,16 @@
 """Devices and their warnings/alarms (officials and enterprises, scoped like the API)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from flask import render_template, request
 
 from app.models import DEVICE_TYPES, OPERATOR_TRADES
-from app.services import alarm_queries, device_registry, site_views
+from app.services import alarm_queries, clock, device_registry, site_views
 from app.services import devices as device_service
 from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
-
-CHINA = timezone(timedelta(hours=8))
 
 
 @bp.get("/devices")
@@ -35,15 +33,14 @@ def devices():
 
 
 def _local_day(text: str | None, *, end: bool = False) -> datetime | None:
-    """A YYYY-MM-DD filter as the start (or end) of that day in China time; None if not a date."""
+    """A YYYY-MM-DD filter as the start (or end) of that China day; None if it is not a date."""
     try:
         day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
     if day is None:
         return None
-    moment = datetime.combine(day, time.max if end else time.min, tzinfo=CHINA)
-    return moment.astimezone(UTC)
+    return clock.local_day_end(day) if end else clock.local_day_start(day)
 
 
 @bp.get("/devices/<int:device_id>")

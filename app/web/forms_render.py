@@ -37,7 +37,7 @@ class Option:
 class Widget:
     """One field (or group of fields) of a rendered form."""
 
-    kind: str  # text textarea number integer date datetime select radio checkbox checkboxes file group rows
+    kind: str  # text textarea number integer date datetime select radio checkbox checkboxes file group rows readonly
     name: str
     label: str
     required: bool = False
@@ -148,6 +148,8 @@ def _widget(name: str, key: str, prop: dict, ui: dict, required: bool, value: An
         return _array_widget(prop, ui, value, errors, base)
     if is_attachment(prop):
         return _file_widget(ui, value, base, multiple=False)
+    if prop.get("readOnly"):  # shown from the task's data (e.g. the return reason), never posted
+        return Widget(kind="readonly", value=value, **base)
     kind = _scalar_kind(prop, ui)
     return Widget(kind=kind, value=_display(kind, value), options=_options(prop, ui, value)
                   if kind in ("radio", "select") else [], attrs=_attrs(prop, ui), **base)
@@ -264,6 +266,8 @@ def _parse_value(prop: dict, form: FormData, name: str) -> tuple[bool, Any]:
 def _parse_object(schema: dict, form: FormData, prefix: str = "") -> dict:
     out = {}
     for key, prop in (schema.get("properties") or {}).items():
+        if prop.get("readOnly"):
+            continue
         present, value = _parse_value(prop, form, prefix + key)
         if present:
             out[key] = value

@@ -1,13 +1,12 @@
 """待办/已办: the engine inbox with its filters and counts, claim, unclaim and reassign."""
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
-from app.services import cases
+from app.services import cases, clock
 from app.services import inbox as service
 from app.web import bp
 from app.web.common import PAGE_SIZE, Paging, page, paging_args, web_actor
@@ -21,8 +20,7 @@ def _filter(number: int) -> service.InboxFilter:
     due_before = None
     if args.get("due_before"):
         try:
-            day = datetime.fromisoformat(args["due_before"]).date()
-            due_before = datetime.combine(day, time.max, ZoneInfo("Asia/Shanghai"))
+            due_before = clock.local_day_end(datetime.fromisoformat(args["due_before"]).date())
         except ValueError:
             due_before = None
     return service.InboxFilter(

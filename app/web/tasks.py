@@ -15,6 +15,7 @@ from app.web.forms_render import build_form, parse_submission
 def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
     view = task_pages.task_page(web_actor(), task_id)
     form = view["form"]
+    values = {**task_views.readonly_values(web_actor(), task_id), **(values or {})}
     rendered = build_form(form["schema"], form["ui"], values, errors) if form else None
     return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered), status
 

@@ -46,8 +46,8 @@ def close_device_alarm(ctx: OperatorContext, params: dict, data: dict) -> dict:
 def request_device_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """The official decided to issue a rectification order for an overdue alarm.
 
-    Opens a `rectification_order` case through its contract (app.services.orders.open_order)
-    when that process is deployed; until then (HOOK) the decision is recorded on the alarm as
+    Opens a `rectification_order` case through its contract (app.services.orders.open_order).
+    When that process is not deployed, the decision is recorded on the alarm as
     `rectification_order_pending` and on the case timeline, so nothing is lost.
     """
     alarm = alarm_of_case(ctx, data)
@@ -67,10 +67,8 @@ def request_device_rectification_order(ctx: OperatorContext, params: dict, data:
 
 
 def _open_order(ctx: OperatorContext, order: dict[str, Any]) -> int | None:
-    try:
-        from app.services.orders import open_order
-    except ImportError:  # the rectification-order family is not installed
-        return None
+    from app.services.orders import open_order  # here: orders → case_runtime → operators → us
+
     try:
         return open_order(ctx.actor, ctx.instance, order)
     except NotFoundError as exc:

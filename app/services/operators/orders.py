@@ -74,7 +74,7 @@ def register_rectification_order(ctx: OperatorContext, params: dict, data: dict)
     return {"problems": problems, "files": files, "copy_attachments_from": None,
             "notice_problems": [notice_problem(p) for p in problems],
             "stop_type": ORDER_TYPES[row.order_type].removesuffix("整改"),
-            "resume_conditions": RESUME_CONDITIONS, "issued_on": orders.local_today().isoformat(),
+            "resume_conditions": RESUME_CONDITIONS, "issued_on": clock.local_today().isoformat(),
             "issuer_user_id": row.issuer_user_id, "issuer_name": row.issuer_name or "",
             "audit_seats": [row.issuer_user_id], "notice_template": NOTICE_BY_TYPE[row.order_type],
             "requirements": data.get("requirements") or "", "stop_scope": data.get("stop_scope") or ""}
@@ -125,7 +125,7 @@ def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dic
     unit = db.session.get(OrgUnit, project.district_id) if project else None
     issuer = db.session.get(User, row.issuer_user_id) if row and row.issuer_user_id else None
     days = int(current_app.config.get("URGING_DEFAULT_DAYS", 5))
-    today = orders.local_today()
+    today = clock.local_today()
     deadline = (today + timedelta(days=days)).isoformat()
     name = f"整改逾期未回复：{project.name if project else ctx.instance.title}"
     return {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HazardousWork, InboxTask, InstanceEvent, Project, User
-from app.services import attachments, cases, deployments, hazard_cases, inbox
+from app.services import attachments, cases, deployments, hazard_cases, inbox, task_views
 from app.services.actors import Actor, actor_for
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
@@ -85,7 +85,7 @@ def complete(username: str, instance_id: int, task_name: str, data: dict[str, An
 
 def context(username: str, instance_id: int, task_name: str) -> dict[str, Any]:
     """What the next actor sees in the read-only fields of his form."""
-    return hazard_cases.task_context(actor(username), my_task(username, instance_id, task_name).id)
+    return task_views.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
 
 
 def start(username: str, key: str, w: HazardousWork, data: dict | None = None) -> int:

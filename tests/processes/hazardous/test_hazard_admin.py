@@ -24,7 +24,7 @@ def test_category_table_edit_activate_deactivate(hz_sqlite):
     assert (jk.super_scale_rule, jk.division) == ("depth_m>=6", "地基与基础")
     new_id = hazard_admin.create_category(official, {"code": "QT-X", "name_zh": "其他工程", "name_en": "other",
                                                      "hazardous_rule": "always", "super_scale_rule": "never"})
-    assert new_id
+    assert {c.id: c.code for c in hazard_admin.list_categories(official)}[new_id] == "QT-X"
     with pytest.raises(ConflictError):
         hazard_admin.create_category(official, {"code": "QT-X", "name_zh": "重复", "name_en": "",
                                                 "hazardous_rule": "always", "super_scale_rule": "never"})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
 from app.models import Enterprise, InboxTask, InstanceEvent, User
-from app.services import deployments, hazard_cases, inbox, registrations
+from app.services import deployments, inbox, registrations, task_views
 from app.services.actors import Actor, actor_for
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def complete(username: str, instance_id: int, task_name: str, data: dict[str, An
 
 def context(username: str, instance_id: int, task_name: str) -> dict[str, Any]:
     """What the next actor sees in the read-only fields of his form."""
-    return hazard_cases.task_context(actor(username), my_task(username, instance_id, task_name).id)
+    return task_views.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
 
 
 def events(instance_id: int, kind: str) -> list[InstanceEvent]:

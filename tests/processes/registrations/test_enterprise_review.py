@@ -3,6 +3,7 @@ written with its change history."""
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 
 from app.errors import ConflictError, DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
@@ -139,3 +140,20 @@ def test_change_history_is_private_to_the_enterprise(reg):
     with pytest.raises(PermissionDeniedError):
         registrations.list_enterprise_changes(actor("contractor_pm"), enterprise(code_of("E1")).id)
     assert registrations.list_enterprise_changes(actor("contractor_pm")) == []
+
+
+def test_the_task_page_shows_the_return_reason_as_text(reg):
+    iid = registrations.start_enterprise_review(actor("contractor_pm"), "ZZ")
+    change = {**ENTERPRISE_FORM, "credit_code": code_of("E2"), "legal_person": "李新",
+              "change_reason": "法定代表人变更"}
+    complete("contractor_pm", iid, "fill_info", change)
+    complete("city_official", iid, "review_city", {"enterprise_decision": "return",
+                                                   "enterprise_return_reason": "缺法定代表人任命文件"})
+    row = my_task("contractor_pm", iid, "fill_info")
+    client = current_app.test_client()
+    assert client.post("/login", data={"username": "contractor_pm",
+                                       "password": current_app.config["DEMO_PASSWORD"]}).status_code == 302
+    html = client.get(f"/tasks/{row.id}").get_data(as_text=True)
+    shown = html.split('id="f-return_reason"')[1].split("</p>")[0]
+    assert "缺法定代表人任命文件" in shown
+    assert 'name="return_reason"' not in html  # shown, not an input that could be posted back

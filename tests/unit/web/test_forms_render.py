@@ -107,3 +107,14 @@ def test_hidden_fields_and_ui_order_with_star():
     schema = {"type": "object", "properties": {k: {"type": "string"} for k in "abcd"}}
     ui = {"ui:order": ["d", "*", "a"], "b": {"ui:widget": "hidden"}}
     assert [w.name for w in build_form(schema, ui).widgets] == ["d", "c", "a"]
+
+
+def test_read_only_fields_are_shown_as_text_and_never_posted():
+    schema = {"type": "object", "properties": {
+        "return_reason": {"type": "string", "title": "退回原因", "readOnly": True},
+        "opinion": {"type": "string", "title": "意见"}}}
+    form = build_form(schema, None, {"return_reason": "附件不全", "opinion": ""})
+    reason = _by_name(form.widgets, "return_reason")
+    assert (reason.kind, reason.value, reason.label) == ("readonly", "附件不全", "退回原因")
+    posted = parse_submission(schema, MultiDict({"return_reason": "forged", "opinion": "已补充"}))
+    assert posted == {"opinion": "已补充"}

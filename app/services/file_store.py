@@ -1,0 +1,23 @@
+"""The content-addressed file store under FILES_DIR: uploads and rendered PDFs, by sha256."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+
+def relative_path(digest: str) -> str:
+    return f"{digest[:2]}/{digest}"
+
+
+def store(data: bytes, digest: str) -> str:
+    """Write `data` once under FILES_DIR by its sha256; returns its path relative to FILES_DIR."""
+    relative = relative_path(digest)
+    path = Path(current_app.config["FILES_DIR"]) / relative
+    if not path.exists():  # content-addressed: the same content is written once
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{digest}.{secrets.token_hex(4)}.part")  # writers never share it
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return relative
