@@ -63,9 +63,11 @@ class Config:
     # Process defaults that a deployment may change (diagrams read them as start data).
     DEVICE_ALARM_DEADLINE_HOURS = int(os.environ.get("DEVICE_ALARM_DEADLINE_HOURS", 24))
     HAZARD_PANEL_MIN_SIZE = int(os.environ.get("HAZARD_PANEL_MIN_SIZE", 5))
-    # Login policy (issue: 5 failures lock the account for 15 minutes).
+    # Login policy: 5 failures of one username from one address block that address for 15
+    # minutes, each further failure doubles the wait up to a day (other addresses stay open).
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_LOCK_MAX_MINUTES = 24 * 60
     TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", 12))
     # argon2 cost; tests lower it so a seeded demo does not take seconds.
     ARGON2_TIME_COST = 3

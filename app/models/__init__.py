@@ -12,7 +12,7 @@ from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
-from app.models.user import ApiToken, RoleGrant, User
+from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
                                  INSTANCE_STATUSES,
                                  Attachment,
@@ -32,7 +32,7 @@ __all__ = [
     "Notification",
     "EmergencyPlan", "PLAN_CATEGORIES",
     "LegalClause", "RectificationOrder", "UrgingAssignment",
-    "AuditLog", "ApiToken", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device", "DeviceOperator", "OPERATOR_TRADES",
+    "AuditLog", "ApiToken", "LoginThrottle", "DEPARTMENT_KINDS", "DEVICE_TYPES", "Department", "Device", "DeviceOperator", "OPERATOR_TRADES",
     "ENTERPRISE_TYPES", "Enterprise", "Expert", "HazardousCategory", "HazardousWork", "OrgUnit",
     "PARTY_TYPES", "Project", "ProjectParticipant", "RoleGrant", "User", "WORK_STATUSES",
     "INSTANCE_STATUSES", "Attachment", "Incident", "InboxTask", "InstanceEvent", "MessageReceipt",

@@ -26,6 +26,10 @@ class User(db.Model):
     # user to choose his own before anything else.
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Raised by a password change, an admin reset and a deactivation: a web session carries the
+    # epoch it was opened under (get_id), so every older session ends at once.
+    auth_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # An account-wide lock (an administrator's): refuses logins and the account's tokens.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -45,7 +49,7 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.auth_epoch or 0}"
 
 
 class RoleGrant(db.Model):
@@ -77,3 +81,21 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins of one username from one source address, and the back-off they earned.
+
+    Keyed by the name as typed (known or not), so a throttled answer says nothing about whether
+    the account exists, and an attacker only ever blocks his own address.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("username", "ip", name="uq_login_throttle_username_ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,7 +3,8 @@
 A password chosen by somebody else (an admin's initial or reset password, the accounts a project
 registration creates) must be changed by its owner: ``password_change_required`` is set and the
 web sends the user to the change form first. Changing or resetting a password, and deactivating
-an account, revoke the account's API tokens. Every write is audited (the flush listener).
+an account, end every web session (the auth epoch moves on) and revoke every API token of the
+account at once; reactivating revives none of them. Every write is audited (the flush listener).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
 from app.models import ApiToken, RoleGrant, User
-from app.services import audit
+from app.services import audit, auth, lockout
 from app.services.actors import Actor
 from app.services.passwords import hash_password, verify_password
 from app.services.permissions import require_any_role
@@ -84,7 +85,7 @@ def reset_password(actor: Actor, user_id: int) -> str:
     with transaction(actor):
         user = _user(user_id)
         _set_password(user, password, change_required=True)
-        user.failed_logins, user.locked_until = 0, None
+        _unlock(user)
     return password
 
 
@@ -97,16 +98,16 @@ def set_active(actor: Actor, user_id: int, active: bool) -> User:
         user = _user(user_id)
         user.is_active = active
         if not active:
-            _revoke_tokens(user.id)
+            _end_sessions(user)
     return user
 
 
 def unlock(actor: Actor, user_id: int) -> User:
-    """End a lockout after repeated failed logins."""
+    """End a lock: the account-wide one and the back-off of every source address."""
     require_any_role(actor, "sys_admin")
     with transaction(actor):
         user = _user(user_id)
-        user.failed_logins, user.locked_until = 0, None
+        _unlock(user)
     return user
 
 
@@ -132,7 +133,8 @@ def account(actor: Actor, user_id: int) -> AccountView:
     require_any_role(actor, "sys_admin")
     user = _user(user_id)
     grants = list(db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id).order_by(RoleGrant.id)))
-    locked = bool(user.locked_until and user.locked_until > datetime.now(UTC))
+    now = datetime.now(UTC)
+    locked = auth.is_locked(user, now) or lockout.any_blocked(user.username, now)
     return AccountView(user, grants, locked)
 
 
@@ -146,9 +148,16 @@ def _user(user_id: int) -> User:
 def _set_password(user: User, password: str, *, change_required: bool) -> None:
     user.password_hash = hash_password(password)
     user.password_change_required = change_required
-    _revoke_tokens(user.id)
+    _end_sessions(user)
 
 
-def _revoke_tokens(user_id: int) -> None:
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))
+def _end_sessions(user: User) -> None:
+    """Every web session (older epoch) and every API token of the account stops working."""
+    user.auth_epoch = (user.auth_epoch or 0) + 1
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
                        .values(revoked=True))
+
+
+def _unlock(user: User) -> None:
+    user.failed_logins, user.locked_until = 0, None
+    lockout.forget_all(user.username)

@@ -13,14 +13,22 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import AuditLog, InstanceEvent, MessageReceipt, MessageSubscription, OutboxMessage
+from app.models import (
+    AuditLog,
+    InstanceEvent,
+    LoginThrottle,
+    MessageReceipt,
+    MessageSubscription,
+    OutboxMessage,
+)
 from app.services.actors import Actor
 from app.services.uow import current_actor
 
 # Columns never copied into the audit log: secrets, and workflow blobs (versioned elsewhere).
 SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources"}
-# Tables that are themselves a history (instance events) or plumbing (outbox, subscriptions).
-NOT_AUDITED = {AuditLog, InstanceEvent, OutboxMessage, MessageSubscription, MessageReceipt}
+# Tables that are themselves a history (instance events) or plumbing (outbox, subscriptions,
+# login throttles: every attempt is already recorded explicitly).
+NOT_AUDITED = {AuditLog, InstanceEvent, OutboxMessage, MessageSubscription, MessageReceipt, LoginThrottle}
 
 
 def _plain(value: Any) -> Any:

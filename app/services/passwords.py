@@ -1,6 +1,8 @@
 """argon2 password hashing with costs from configuration."""
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -20,3 +22,16 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_DUMMIES: dict[tuple[int, int], str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash of nobody's password at the configured cost: checking a login of an unknown user
+    against it takes as long as checking a real account, so the time tells nothing."""
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"])
+    if key not in _DUMMIES:
+        _DUMMIES[key] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMIES[key]

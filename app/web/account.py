@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app.errors import DomainError
-from app.services import accounts
+from app.services import accounts, auth
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, render_form
 from app.web.common import page, web_actor
@@ -46,6 +46,8 @@ def account_password():
             except DomainError as exc:
                 errors, status = domain_errors(exc)
             else:
+                # Every session of the account ended with the change; this one continues under it.
+                login_user(auth.session_user(current_user.id))
                 flash("密码已修改。", "ok")
                 return redirect(url_for("web.home"))
     return render_form("修改密码", PASSWORD_FIELDS, {}, errors, action=url_for("web.account_password"),

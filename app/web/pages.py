@@ -25,7 +25,7 @@ def login():
         actor = auth.authenticate(username, request.form.get("password", ""), request.remote_addr)
     except DomainError as exc:
         return render_template("login.html", error=exc.message, username=username), exc.status
-    login_user(auth.load_user(str(actor.user_id)))
+    login_user(auth.session_user(actor.user_id))
     return redirect(_next_url())
 
 

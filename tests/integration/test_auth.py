@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditLog, User
+from app.models import AuditLog, LoginThrottle
 from tests.support.apps import sqlite_app as make_sqlite_app
 from tests.support.factories import PASSWORD, gen_user
 
@@ -37,24 +37,23 @@ def test_wrong_password_and_unknown_user_look_the_same(app):
     assert a.get_json()["error"]["code"] == b.get_json()["error"]["code"] == "login_failed"
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(app):
+def test_five_failures_block_the_address_for_fifteen_minutes(app):
     gen_user(username="sun")
     client = app.test_client()
     codes = [_token(client, "sun", "bad").get_json()["error"]["code"] for _ in range(5)]
     assert codes == ["login_failed"] * 4 + ["account_locked"]
-    # even the right password is refused while locked
+    # even the right password is refused from this address while blocked
     r = _token(client, "sun", PASSWORD)
     assert r.status_code == 423 and r.get_json()["error"]["code"] == "account_locked"
-    user = db.session.scalar(select(User).where(User.username == "sun"))
-    db.session.refresh(user)
-    remaining = user.locked_until - datetime.now(UTC)
+    row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == "sun"))
+    remaining = row.blocked_until - datetime.now(UTC)
     assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
     actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.username == "sun")
                                       .where(AuditLog.action.like("%login%") | (AuditLog.action == "account_locked"))
                                       .order_by(AuditLog.id)))
     assert actions == ["login_failed"] * 5 + ["account_locked", "login_refused_locked"]
-    # once the lock has run out, the right password works again
-    user.locked_until = datetime.now(UTC) - timedelta(seconds=1)
+    # once the block has run out, the right password works again
+    row.blocked_until = datetime.now(UTC) - timedelta(seconds=1)
     db.session.commit()
     assert _token(client, "sun", PASSWORD).status_code == 201
 
