@@ -12,6 +12,10 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
 
+    from app import http_input
+
+    http_input.install(app)
+
     from app import models  # noqa: F401  (register tables)
     from app.extensions import csrf, db, login_manager, migrate
 

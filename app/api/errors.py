@@ -6,10 +6,12 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError as SchemaError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from app.api.envelope import error
 from app.errors import DomainError
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,21 @@ def _respond(code: str, message: str, status: int, fields: dict | None = None):
     return render_template("error.html", code=code, message=message, status=status), status
 
 
+CONSTRAINT_MESSAGES = {"reference_not_found": "引用的记录不存在。", "conflict": "记录已存在或与当前状态冲突。",
+                       "constraint_violated": "提交的数据不符合约束。"}
+
+
+def _constraint(exc: IntegrityError) -> tuple[str, int]:
+    """An unknown parent id is the caller's mistake (422); a duplicate is a conflict (409)."""
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    text = str(exc.orig).upper()
+    if sqlstate == "23503" or "FOREIGN KEY" in text:
+        return "reference_not_found", 422
+    if sqlstate == "23505" or "UNIQUE" in text:
+        return "conflict", 409
+    return "constraint_violated", 422
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -44,6 +61,23 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return _respond("csrf_failed", "页面已过期或缺少安全令牌，请刷新后重试。", 400)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(exc: IntegrityError):
+        db.session.rollback()
+        code, status = _constraint(exc)
+        return _respond(code, CONSTRAINT_MESSAGES[code], status)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(exc: Exception):
+        # A number or text the column cannot hold (an id beyond 64 bits, a string too long).
+        db.session.rollback()
+        return _respond("value_out_of_range", "提交的数值或文本超出允许范围。", 422)
+
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        return _respond("input_too_deep", "提交的数据嵌套过深。", 422)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from .clock import check_timer_value
 from .errors import SandboxViolation, ScriptTimeout
 from .inbox import CANDIDATE_USER_PROPERTY
-from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY, build_parser, parse_xml
+from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY, DoctypeRefusedError, build_parser, parse_xml
 from .sandbox import Sandbox, SandboxCompileError, compile_source
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -182,6 +182,9 @@ def validate_bundle(files: dict[str, bytes], *, known_roles: set[str], operators
     for file, data in sorted(files.items()):
         try:
             root = parse_xml(data)
+        except DoctypeRefusedError as exc:
+            problems.append(BundleProblem(file, None, None, exc.code, exc.message))
+            continue
         except etree.XMLSyntaxError as exc:
             problems.append(BundleProblem(file, None, exc.lineno, "bpmn_xsd_invalid", str(exc)))
             continue
@@ -192,6 +195,6 @@ def validate_bundle(files: dict[str, bytes], *, known_roles: set[str], operators
             problems.extend(_check_tasks(file, root, operators, form_exists))
             problems.extend(_check_scripts(file, root))
             problems.extend(_check_timers(file, root, now))
-    if not any(p.code == "bpmn_xsd_invalid" for p in problems):
+    if not any(p.code in ("bpmn_xsd_invalid", "xml_doctype_refused") for p in problems):
         problems.extend(_parser_problems(files, lines))
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.code))

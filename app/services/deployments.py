@@ -138,7 +138,7 @@ def _title(bpmn: bytes | None, key: str) -> str:
 
     if not bpmn:
         return key
-    root = etree.fromstring(bpmn)
+    root = etree.fromstring(bpmn, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for element in root.iter("{*}process"):
         if element.get("id") == key and element.get("name"):
             return element.get("name")
