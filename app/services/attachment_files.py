@@ -1,4 +1,7 @@
-"""Opening a stored attachment: whoever may see the case may download its files."""
+"""Opening a stored attachment: whoever may see the case may download its files.
+
+Every download is audited like a write (who, which file, when, from where).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +12,7 @@ from flask import current_app
 from app.errors import NotFoundError
 from app.extensions import db
 from app.models import Attachment, ProcessInstance
-from app.services import case_runtime
+from app.services import audit, case_runtime
 from app.services.actors import Actor
 
 
@@ -31,7 +34,9 @@ def open_attachment(actor: Actor, attachment_id: int) -> StoredFile:
     instance = db.session.get(ProcessInstance, attachment.instance_id) if attachment else None
     if instance is None or not case_runtime.can_see_instance(actor, instance):
         raise NotFoundError("没有找到该附件。", code="attachment_not_found")
-    return stored_file(attachment.sha256, attachment.filename, attachment.content_type)
+    stored = stored_file(attachment.sha256, attachment.filename, attachment.content_type)
+    audit.record_download(actor, Attachment.__tablename__, attachment.id, attachment.filename)
+    return stored
 
 
 def open_plan_file(actor: Actor, plan_id: int) -> StoredFile:
@@ -39,7 +44,9 @@ def open_plan_file(actor: Actor, plan_id: int) -> StoredFile:
     from app.services import emergency_plans
 
     plan = emergency_plans.get_plan(actor, plan_id)
-    return stored_file(plan.file_sha256, plan.filename, plan.content_type)
+    stored = stored_file(plan.file_sha256, plan.filename, plan.content_type)
+    audit.record_download(actor, "emergency_plan", plan.id, plan.filename)
+    return stored
 
 
 def stored_file(sha256: str, filename: str, content_type: str) -> StoredFile:

@@ -117,3 +117,12 @@ def record(actor: Actor, action: str, *, success: bool = True, entity_type: str 
     db.session.add(AuditLog(user_id=actor.user_id, username=actor.username, ip=actor.ip,
                             action=action, success=success, entity_type=entity_type,
                             entity_id=entity_id, after=after))
+
+
+def record_download(actor: Actor, entity_type: str, entity_id: int, filename: str) -> None:
+    """Audit a download like a write: who fetched which stored file, when, from where (committed)."""
+    from app.services.uow import transaction
+
+    with transaction(actor):
+        record(actor, "download", entity_type=entity_type, entity_id=str(entity_id),
+               after={"filename": filename})

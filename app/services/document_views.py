@@ -17,6 +17,7 @@ from app.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.models import IssuedDocument, OrgUnit, ProcessInstance, Project
 from app.notices import TEMPLATES
+from app.services import audit
 from app.services import case_runtime as rt
 from app.services import notice_numbers as nn
 from app.services.actors import Actor
@@ -86,7 +87,7 @@ def get_document(actor: Actor, document_id: int) -> dict[str, Any]:
 
 
 def document_pdf(actor: Actor, document_id: int) -> StoredPdf:
-    """The stored file of a rendered notice.
+    """The stored file of a rendered notice; the download is audited.
 
     Raises NotFoundError(`document_not_found`), ConflictError(`document_not_rendered`).
     """
@@ -96,7 +97,9 @@ def document_pdf(actor: Actor, document_id: int) -> StoredPdf:
     path = Path(current_app.config["FILES_DIR"]) / document.file_path
     if not path.is_file():
         raise NotFoundError("文书文件缺失。", code="document_file_missing")
-    return StoredPdf(path, f"{document.number}.pdf", document.sha256)
+    stored = StoredPdf(path, f"{document.number}.pdf", document.sha256)
+    audit.record_download(actor, IssuedDocument.__tablename__, document.id, stored.download_name)
+    return stored
 
 
 def _listing(stmt) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import HazardousWork, IssuedDocument, Project
+from app.models import AuditLog, HazardousWork, IssuedDocument, Project
 from app.services import demo
 from app.services.deployments import Bundle, bundle_from_dirs, deploy
 
@@ -116,6 +116,9 @@ def test_notices_are_pdf_links_on_work_case_task_and_project_pages(lifecycle_sit
     assert link in browser("contractor_pm").get("/projects/JS-2026-002").get_data(as_text=True)
     pdf = browser("district_safety").get(f"/api/v1/documents/{document.id}/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    audited = db.session.scalar(select(AuditLog).where(AuditLog.action == "download"))
+    assert (audited.username, audited.entity_type, audited.entity_id) == \
+        ("district_safety", "issued_document", str(document.id))
     assert browser("district_safety2").get(f"/works/{work.id}").status_code == 404
     assert browser("district_safety2").get(f"/api/v1/documents/{document.id}/pdf").status_code == 404
 
