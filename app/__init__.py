@@ -42,6 +42,10 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(web_bp)
     errors.register(app)
 
+    from app import http_headers
+
+    http_headers.register(app)
+
     from app.cli import register as register_cli
 
     register_cli(app)

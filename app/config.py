@@ -75,6 +75,10 @@ class Config:
     WTF_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Served over HTTPS (PUBLIC_BASE_URL https://…, or said explicitly): the session cookie is
+    # sent over HTTPS only, and the answers carry HSTS.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", PUBLIC_BASE_URL.startswith("https://"))
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     DEMO_PASSWORD = os.environ.get("SITECASE_DEMO_PASSWORD", "Demo@2026")
 
 
