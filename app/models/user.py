@@ -25,7 +25,6 @@ class User(db.Model):
     # Set when somebody else chose the password (an admin, a registration): the web asks the
     # user to choose his own before anything else.
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     # Raised by a password change, an admin reset and a deactivation: a web session carries the
     # epoch it was opened under (get_id), so every older session ends at once.
     auth_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -159,5 +159,5 @@ def _end_sessions(user: User) -> None:
 
 
 def _unlock(user: User) -> None:
-    user.failed_logins, user.locked_until = 0, None
+    user.locked_until = None
     lockout.forget_all(user.username)

@@ -70,9 +70,8 @@ def _check_login(user: User | None, username: str, password: str, attempt: Actor
     # Unknown names are checked against a dummy hash: same cost, same answer as a wrong password.
     matches = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not user.is_active or not matches:
+        # No write to the user row: a known name must cost what an unknown one does.
         audit.record(attempt, "login_failed", success=False)
-        if user is not None:
-            user.failed_logins += 1
         blocked = lockout.record_failure(username, attempt.ip, now)
         if not blocked:
             return LoginFailedError()
@@ -83,7 +82,6 @@ def _check_login(user: User | None, username: str, password: str, attempt: Actor
         audit.record(attempt, "login_refused_locked", success=False)
         return AccountLockedError(math.ceil((user.locked_until - now).total_seconds() / 60))
     lockout.forget_source(username, attempt.ip)
-    user.failed_logins = 0
     user.last_login_at = now
     actor = actor_for(user, attempt.ip)
     audit.record(actor, "login")

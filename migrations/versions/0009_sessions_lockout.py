@@ -1,4 +1,5 @@
 """sessions and lockout: user_account.auth_epoch, login_throttle per (username, source)
+replacing user_account.failed_logins
 
 Revision ID: 0009
 Revises: 009375426530 (0007)
@@ -16,6 +17,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("auth_epoch", sa.Integer(), server_default="0", nullable=False))
+        # failures are counted per (username, address) in login_throttle now
+        batch_op.drop_column("failed_logins")
     op.create_table(
         "login_throttle",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -33,3 +36,4 @@ def downgrade():
     op.drop_table("login_throttle")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.drop_column("auth_epoch")
+        batch_op.add_column(sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False))

@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
 from app.models import AuditLog
-from tests.support.factories import gen_district, gen_project, gen_user
+from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
 
 
 def _admin(app):
@@ -37,10 +37,10 @@ def test_each_write_is_audited_with_user_and_ip(app, api):
 
 def test_update_keeps_before_and_after(app, api):
     gen_user(username="lu")
-    api.client.post("/api/v1/auth/token", json={"username": "lu", "password": "wrong"})
+    api.client.post("/api/v1/auth/token", json={"username": "lu", "password": PASSWORD})
     row = db.session.scalar(select(AuditLog).where(AuditLog.entity_type == "user_account",
                                                    AuditLog.action == "update"))
-    assert row.before["failed_logins"] == 0 and row.after["failed_logins"] == 1
+    assert row.before["last_login_at"] is None and row.after["last_login_at"] is not None
     assert "password_hash" not in row.after
 
 
