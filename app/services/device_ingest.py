@@ -24,8 +24,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Device, DeviceReading, Project, RejectedMessage
-from app.services import bulk_rows, clock, device_alarm_cases, device_alarm_records, device_thresholds
+from app.models import Device, DeviceReading, Project
+from app.services import (
+    bulk_rows,
+    clock,
+    device_alarm_cases,
+    device_alarm_records,
+    device_rejections,
+    device_thresholds,
+)
 from app.services.actors import SYSTEM
 from app.services.uow import transaction
 from devices.payloads import DEVICE_TYPES, PayloadPolicy, Reading, Rejection, parse_raw_message, safe_text
@@ -118,7 +125,7 @@ def _store(parsed: list[Reading | Rejection], raw: Sequence[Mapping[str, object]
     fresh, duplicate_idx = _deduplicate(accepted)
     evaluation = device_alarm_records.evaluate(fresh, now)
     stored_ids = _insert_readings(fresh, evaluation.levels, now)
-    _insert_rejections(rejections, raw, now, source)
+    _insert_rejections(rejections, raw, now, source, only_device)
     touched = device_alarm_records.record(evaluation, stored_ids, now, result)
     for index, reading, device in accepted:
         if index in duplicate_idx or (device.id, reading.data_id) not in stored_ids:
@@ -198,14 +205,16 @@ def _insert_readings(fresh: list[tuple[Reading, Device]],
     return {(row["device_id"], row["data_id"]) for row in rows}
 
 
-def _insert_rejections(rejections: list[tuple[int, Rejection]],
-                       raw: Sequence[Mapping[str, object]], now: datetime, source: str) -> None:
+def _insert_rejections(rejections: list[tuple[int, Rejection]], raw: Sequence[Mapping[str, object]],
+                       now: datetime, source: str, only_device: str | None) -> None:
     if not rejections:
         return
-    bulk_rows.insert_rows(RejectedMessage.__table__, [
-        {"topic": rej.topic[:300], "reason_code": rej.reason_code, "detail": rej.detail[:500],
-         "raw": rej.raw, "source": source, "received_at": _received_at(raw[i], now)}
-        for i, rej in rejections])
+    # HTTP: the token says which device sent them; MQTT: the topic's claim is checked there.
+    sender = db.session.scalar(select(Device).where(Device.code == only_device)) if only_device else None
+    device_rejections.record_rejections([
+        {"topic": rej.topic, "reason_code": rej.reason_code, "detail": rej.detail, "raw": rej.raw,
+         "source": source, "received_at": _received_at(raw[i], now)} for i, rej in rejections],
+        device=sender)
 
 
 def _received_at(message: Mapping[str, object], now: datetime) -> datetime:
