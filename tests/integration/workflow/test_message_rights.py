@@ -12,7 +12,7 @@ from app.models import DeviceAlarm, ProcessInstance, RoleGrant
 from app.services import cases
 from app.services.actors import SYSTEM
 from app.services.messages import deliver_message
-from tests.support.factories import gen_device, gen_project, gen_user
+from tests.support.factories import PASSWORD, gen_device, gen_project, gen_user
 
 from .conftest import as_actor, open_rows
 
@@ -103,3 +103,16 @@ def test_a_users_idempotency_keys_are_his_own(two):
     instance_id = waiting_case(two)  # the system's receipt is "sys-1"
     assert refused(two["pm_b"], "alarm_cleared", {"x": 1}, {}, "sys-1") == "message_no_receiver"
     assert db.session.get(ProcessInstance, instance_id).status == "waiting"
+
+
+def test_post_messages_maps_the_refusals(two, api):
+    user = gen_user("contractor_pm", project=two["b"], username="pm_b_api")
+    api.token("pm_b_api", PASSWORD)
+    reserved = api.post("/api/v1/messages", "pm_b_api", json={
+        "name": "device_alarm", "correlation": {"device_code": "B-1", "alarm_type": "load"},
+        "payload": {"project_code": two["b"].code}})
+    assert reserved.status_code == 403 and reserved.get_json()["error"]["code"] == "message_reserved"
+    foreign = api.post("/api/v1/messages", "pm_b_api", json={
+        "name": "alarm_cleared", "correlation": {"x": 1}, "payload": {"project_code": two["a"].code}})
+    assert foreign.status_code == 404 and foreign.get_json()["error"]["code"] == "project_not_found"
+    assert user.id and count() == 0
