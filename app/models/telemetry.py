@@ -21,11 +21,16 @@ ALARM_STATUSES = ("open", "closed")
 
 class DeviceReading(db.Model):
     """One accepted message. ``data_id`` is unique per device: a redelivered message is never
-    stored twice, and one device's ids never shadow another's (devices pick their own ids)."""
+    stored twice, and one device's ids never shadow another's (devices pick their own ids).
+
+    The unique index leads with ``data_id`` so that the duplicate lookup of a batch
+    (``data_id = ANY(…) AND device_id IN …``) is an index scan: led by ``device_id``, PostgreSQL
+    scanned every reading of the batch's devices (EXPLAIN ANALYZE, 100,000 readings).
+    """
 
     __tablename__ = "device_reading"
     __table_args__ = (Index("ix_device_reading_device_collected", "device_id", "collected_at"),
-                      UniqueConstraint("device_id", "data_id", name="uq_device_reading_device_data_id"))
+                      UniqueConstraint("data_id", "device_id", name="uq_device_reading_device_data_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data_id: Mapped[str] = mapped_column(String(64))

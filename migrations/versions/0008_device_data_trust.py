@@ -17,9 +17,10 @@ depends_on = None
 
 def upgrade():
     # One project must not suppress another's readings by sending their data_ids first.
+    # data_id leads: the ingest duplicate lookup filters on it (see models/telemetry.py).
     with op.batch_alter_table('device_reading', schema=None) as batch_op:
         batch_op.drop_constraint('uq_device_reading_data_id', type_='unique')
-        batch_op.create_unique_constraint('uq_device_reading_device_data_id', ['device_id', 'data_id'])
+        batch_op.create_unique_constraint('uq_device_reading_device_data_id', ['data_id', 'device_id'])
 
     with op.batch_alter_table('rejected_message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('project_id', sa.Integer(), nullable=True))
