@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 
 from devices import checks
 from devices.checks import Reject
+from devices.ranges import out_of_range
 
 TOPIC_ROOT = "sitecase"
 KINDS = ("data", "alarm")
@@ -25,7 +26,7 @@ DEVICE_TYPES = frozenset({"tower_crane", "hoist", "unloading_platform", "deep_pi
 METRICLESS_TYPES = frozenset({"ai_camera"})
 REASON_CODES = ("not_json", "not_object", "missing_field", "wrong_type", "unknown_device_type",
                 "unknown_metric", "topic_mismatch", "future_timestamp", "naive_timestamp",
-                "payload_too_large", "bad_topic",
+                "payload_too_large", "bad_topic", "stale_timestamp", "out_of_range",
                 # only with a DeviceDirectory:
                 "unknown_device", "device_type_mismatch")
 RAW_TEXT_LIMIT = 512
@@ -66,18 +67,23 @@ class Rejection:
 
 @dataclass(frozen=True)
 class PayloadPolicy:
-    """Limits a deployment may tune. ``metrics_by_type=None`` means: the thresholds CSV."""
+    """Limits a deployment may tune. ``units_by_type=None`` means: the thresholds CSV.
+
+    ``max_age``: a device may send buffered readings after an outage, but not a 1970 clock.
+    """
 
     max_bytes: int = 16 * 1024
     max_future: timedelta = timedelta(minutes=5)
-    metrics_by_type: Mapping[str, frozenset[str]] | None = None
+    max_age: timedelta = timedelta(days=30)
+    units_by_type: Mapping[str, Mapping[str, str]] | None = None
     directory: DeviceDirectory | None = None
 
-    def metrics_for(self, device_type: str) -> frozenset[str]:
-        if self.metrics_by_type is not None:
-            return self.metrics_by_type.get(device_type, frozenset())
+    def units_for(self, device_type: str) -> Mapping[str, str]:
+        """{metric: unit} of the metrics a device of this type may report."""
+        if self.units_by_type is not None:
+            return self.units_by_type.get(device_type, {})
         from devices.thresholds import load_catalogue  # lazy: only when the CSV is needed
-        return load_catalogue().metrics_for(device_type)
+        return load_catalogue().units_for(device_type)
 
 
 DEFAULT_POLICY = PayloadPolicy()
@@ -136,10 +142,12 @@ def _parse(topic: str, raw: bytes, now: datetime, policy: PayloadPolicy) -> Read
         raise Reject("unknown_device_type", f"device_type {reading.device_type!r} is not one of "
                      f"{sorted(DEVICE_TYPES)}")
     _check_topic_matches(reading, project, topic_type, device)
-    _check_time(reading.collected_at, now, policy.max_future)
-    unknown = sorted(set(reading.metrics) - policy.metrics_for(reading.device_type))
+    _check_time(reading.collected_at, now, policy.max_future, policy.max_age)
+    units = policy.units_for(reading.device_type)
+    unknown = sorted(set(reading.metrics) - set(units))
     if unknown:
         raise Reject("unknown_metric", f"{reading.device_type} has no metric(s) {unknown}")
+    _check_ranges(reading, units)
     if policy.directory is not None:
         _check_directory(reading, policy.directory)
     return reading
@@ -166,12 +174,24 @@ def _check_topic_matches(reading: Reading, project: str, device_type: str, devic
         raise Reject("topic_mismatch", "; ".join(mismatches))
 
 
-def _check_time(collected_at: datetime, now: datetime, max_future: timedelta) -> None:
+def _check_time(collected_at: datetime, now: datetime, max_future: timedelta,
+                max_age: timedelta) -> None:
     if collected_at.utcoffset() is None:
         raise Reject("naive_timestamp", "collected_at must carry a UTC offset, e.g. +08:00")
+    # Aware subtraction works at year 1 and 9999, where converting to UTC would overflow.
     if collected_at - now > max_future:
         raise Reject("future_timestamp", f"collected_at {collected_at.isoformat()} is more than "
                      f"{max_future} ahead of {now.isoformat()}")
+    if now - collected_at > max_age:
+        raise Reject("stale_timestamp", f"collected_at {collected_at.isoformat()} is more than "
+                     f"{max_age.days} days before {now.isoformat()}")
+
+
+def _check_ranges(reading: Reading, units: Mapping[str, str]) -> None:
+    for metric, value in reading.metrics.items():
+        problem = out_of_range(value, units.get(metric))
+        if problem:
+            raise Reject("out_of_range", f"metrics.{metric}: {problem}")
 
 
 def _check_directory(reading: Reading, directory: DeviceDirectory) -> None:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from devices.ranges import out_of_range
 from devices.rules import Direction, Excursion, RateRule, worst
 
 DEFAULT_CSV = Path(__file__).resolve().parent.parent / "app" / "data" / "alarm-thresholds.csv"
@@ -52,7 +53,12 @@ class Limit:
         unknown = set(override) - {"warning", "alarm"}
         if unknown:
             raise ValueError(f"{self.metric}: unknown override keys {sorted(unknown)}")
-        merged = replace(self, **{k: _number_or_none(v, self.metric) for k, v in override.items()})
+        values = {k: _number_or_none(v, self.metric) for k, v in override.items()}
+        for level, value in values.items():
+            problem = None if value is None else out_of_range(value, self.unit)
+            if problem:  # NaN would never compare, 1e308 never be reached: the alarm silently off
+                raise ValueError(f"{self.metric}: {level} {problem}")
+        merged = replace(self, **values)
         if merged.warning is not None and merged.alarm is not None and \
                 self.direction.reached(merged.warning, merged.alarm) and merged.warning != merged.alarm:
             # e.g. a project setting warning 12 / alarm 10 on a higher-is-worse metric: warning
@@ -105,9 +111,10 @@ class ThresholdCatalogue:
 
     by_type: Mapping[str, Mapping[str, Limit]]
 
-    def metrics_for(self, device_type: str) -> frozenset[str]:
-        """Metric names a device of this type may report (empty for unknown/camera types)."""
-        return frozenset(self.by_type.get(device_type, {}))
+    def units_for(self, device_type: str) -> dict[str, str]:
+        """{metric: unit} of the metrics a device of this type may report (empty for unknown
+        and camera types)."""
+        return {m: lim.unit for m, lim in self.by_type.get(device_type, {}).items()}
 
     def for_device(self, device_type: str, *layers: Overrides | None) -> ThresholdSet:
         """Layer overrides (deployment, then project, then device) over the CSV defaults.
@@ -157,5 +164,5 @@ def _number_or_none(value: object, metric: str) -> float | None:
         raise ValueError(f"{metric}: threshold must be a number, not {value!r}")
     try:
         return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{metric}: threshold must be a number, not {value!r}") from None

@@ -1,4 +1,4 @@
-"""Device data over HTTP, alarm lists, latest readings, threshold overrides, rejection counters."""
+"""Device data over HTTP, alarm lists, latest readings, threshold overrides, rejected messages."""
 from __future__ import annotations
 
 from flask import request
@@ -13,9 +13,11 @@ from app.schemas.telemetry import (
     AlarmSchema,
     DeviceDataOutcomeSchema,
     ReadingSchema,
+    RejectionQuerySchema,
+    RejectionSchema,
     ThresholdPatchSchema,
 )
-from app.services import alarm_queries, device_http, device_thresholds
+from app.services import alarm_queries, device_http, device_rejections, device_thresholds
 
 
 @bp.post("/device-data")
@@ -23,8 +25,7 @@ from app.services import alarm_queries, device_http, device_thresholds
 @doc(response=DeviceDataOutcomeSchema, many=True, public=True)
 def device_data():
     """Telemetry or an alarm from a device that speaks HTTP (Authorization: Device <token>)."""
-    result = device_http.ingest_http(request.headers.get("Authorization"),
-                                     request.get_json(silent=True))
+    result = device_http.ingest_http(request.headers.get("Authorization"), request.get_data())
     meta = {k: getattr(result, k) for k in ("received", "stored", "duplicates", "rejected",
                                             "alarms_opened", "alarms_repeated", "cases_started")}
     return ok(DeviceDataOutcomeSchema(many=True).dump(result.messages), meta, status=202)
@@ -70,6 +71,12 @@ def patch_project_thresholds(code: str, device_type: str):
 
 
 @bp.get("/device-rejections")
-def device_rejections():
-    """Rejected device messages counted per reason code (officials)."""
-    return ok(alarm_queries.rejection_counts(api_actor()))
+@doc(query=RejectionQuerySchema, response=RejectionSchema, many=True)
+def list_device_rejections():
+    """Rejected device messages, newest first (officials in jurisdiction, the project's PM)."""
+    args = RejectionQuerySchema().load(request.args)
+    limit, offset = paging()
+    page = device_rejections.list_rejections(api_actor(), device_rejections.RejectionFilter(
+        project_code=args.get("project"), reason=args.get("reason"), since=args.get("since"),
+        until=args.get("until")), limit=limit, offset=offset)
+    return ok(RejectionSchema(many=True).dump(page.items), {"total": page.total})

@@ -20,13 +20,20 @@ ALARM_STATUSES = ("open", "closed")
 
 
 class DeviceReading(db.Model):
-    """One accepted message. ``data_id`` is unique: a redelivered message is never stored twice."""
+    """One accepted message. ``data_id`` is unique per device: a redelivered message is never
+    stored twice, and one device's ids never shadow another's (devices pick their own ids).
+
+    The unique index leads with ``data_id`` so that the duplicate lookup of a batch
+    (``data_id = ANY(…) AND device_id IN …``) is an index scan: led by ``device_id``, PostgreSQL
+    scanned every reading of the batch's devices (EXPLAIN ANALYZE, 100,000 readings).
+    """
 
     __tablename__ = "device_reading"
-    __table_args__ = (Index("ix_device_reading_device_collected", "device_id", "collected_at"),)
+    __table_args__ = (Index("ix_device_reading_device_collected", "device_id", "collected_at"),
+                      UniqueConstraint("data_id", "device_id", name="uq_device_reading_device_data_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    data_id: Mapped[str] = mapped_column(String(64), unique=True)
+    data_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
     kind: Mapped[str] = mapped_column(String(8), default="data")
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -78,12 +85,19 @@ class DeviceAlarm(db.Model):
 
 
 class RejectedMessage(db.Model):
-    """A message that failed validation, with its stable reason code (never silently dropped)."""
+    """A message that failed validation, with its stable reason code (never silently dropped).
+
+    ``project_id``/``device_id`` name the registered device the message claimed to come from
+    (by its topic, or the HTTP token), when there is one: its project's people may see it.
+    """
 
     __tablename__ = "rejected_message"
-    __table_args__ = (Index("ix_rejected_message_reason_received", "reason_code", "received_at"),)
+    __table_args__ = (Index("ix_rejected_message_reason_received", "reason_code", "received_at"),
+                      Index("ix_rejected_message_project_received", "project_id", "received_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id", ondelete="SET NULL"))
     topic: Mapped[str] = mapped_column(String(300))
     reason_code: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(500))

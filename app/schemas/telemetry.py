@@ -67,3 +67,27 @@ class DeviceDataOutcomeSchema(Schema):
     data_id = fields.Str(allow_none=True)
     reason_code = fields.Str(allow_none=True)
     detail = fields.Str(allow_none=True)
+
+
+class RejectionQuerySchema(Schema):
+    project = fields.Str()
+    reason = fields.Str()
+    since = fields.AwareDateTime(default_timezone=None)
+    until = fields.AwareDateTime(default_timezone=None)
+    limit = fields.Int()
+    offset = fields.Int()
+
+
+class RejectionSchema(Schema):
+    """A device message that was refused: when, from which device and topic, why, and what."""
+    id = fields.Int()
+    received_at = fields.DateTime()
+    source = fields.Str()
+    topic = fields.Str()
+    project_code = fields.Str(allow_none=True)
+    device_id = fields.Int(allow_none=True)
+    device_code = fields.Str(allow_none=True)
+    reason_code = fields.Str()
+    reason_label = fields.Str()
+    detail = fields.Str()
+    payload_excerpt = fields.Str()

@@ -83,7 +83,8 @@ class MessageSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
     correlation = fields.Dict(load_default=dict)
     payload = fields.Dict(load_default=dict)
-    idempotency_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=200))
+    # 160: the service prefixes a user's keys with his id (receipt keys hold 200).
+    idempotency_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=160))
 
 
 class IncidentSchema(Schema):

@@ -1,4 +1,4 @@
-"""Read side of device telemetry: alarm lists, a device's latest readings, rejection counters.
+"""Read side of device telemetry: alarm lists and a device's latest readings.
 
 Scoped like projects: officials see their jurisdiction (the city sees every district),
 enterprise users the projects they work on; anything else is 404 or simply absent.
@@ -13,17 +13,13 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.models import DEVICE_TYPES, Device, DeviceAlarm, DeviceReading, RejectedMessage
+from app.models import DEVICE_TYPES, Device, DeviceAlarm, DeviceReading
 from app.models.telemetry import ALARM_LEVELS, ALARM_STATUSES
 from app.services import scoping
 from app.services.actors import Actor
 from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
 from app.services.devices import get_device
-from app.services.permissions import require_any_role
 from app.services.projects import Page
-
-OFFICIAL_ROLES = ("city_official", "district_safety_officer", "district_quality_officer",
-                  "district_leader", "urging_clerk", "auditor")
 
 
 @dataclass(frozen=True)
@@ -99,15 +95,3 @@ def latest_readings(actor: Actor, device_id: int, *, limit: int = 50) -> list[di
     return [{"data_id": r.data_id, "kind": r.kind, "collected_at": r.collected_at,
              "received_at": r.received_at, "metrics": r.metrics, "level": r.level,
              "alarm_type": r.alarm_type} for r in rows]
-
-
-def rejection_counts(actor: Actor, *, since: datetime | None = None) -> dict[str, int]:
-    """Rejected messages per reason code (officials and admins: rejections carry no project).
-
-    Raises PermissionDeniedError(`role_required`).
-    """
-    require_any_role(actor, *OFFICIAL_ROLES)
-    stmt = select(RejectedMessage.reason_code, func.count()).group_by(RejectedMessage.reason_code)
-    if since:
-        stmt = stmt.where(RejectedMessage.received_at >= since)
-    return {code: n for code, n in db.session.execute(stmt.order_by(RejectedMessage.reason_code))}

@@ -36,18 +36,25 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     _copy(connection.connection.driver_connection, table, list(rows[0]), rows)
 
 
-def existing_values(column: Column, values: Iterable[str]) -> set[str]:
-    """The subset of ``values`` present in ``column`` (a string column)."""
-    wanted = list(dict.fromkeys(values))
+def existing_pairs(group: Column, column: Column, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """The subset of ``(group, value)`` pairs present in the table of ``column``, a string column
+    unique per ``group`` (a device's data_ids): looked up by value (chunks of IN_CHUNK, or one
+    array on PostgreSQL), narrowed to the groups asked for, then matched as pairs."""
+    wanted = set(pairs)
     if not wanted:
         return set()
+    groups = sorted({g for g, _ in wanted})
+    values = list(dict.fromkeys(v for _, v in wanted))
+    found: set[tuple[int, str]] = set()
     if db.session.connection().dialect.name == "postgresql":
-        ids = bindparam("values", wanted, type_=ARRAY(column.type))
-        return set(db.session.scalars(select(column).where(column == any_(ids))))
-    found: set[str] = set()
-    for start in range(0, len(wanted), IN_CHUNK):
-        found.update(db.session.scalars(select(column).where(column.in_(wanted[start:start + IN_CHUNK]))))
-    return found
+        ids = bindparam("values", values, type_=ARRAY(column.type))
+        found.update(db.session.execute(select(group, column).where(column == any_(ids),
+                                                                    group.in_(groups))))
+    else:
+        for start in range(0, len(values), IN_CHUNK):
+            found.update(db.session.execute(select(group, column).where(
+                column.in_(values[start:start + IN_CHUNK]), group.in_(groups))))
+    return {(g, v) for g, v in found} & wanted
 
 
 def _with_python_defaults(table: Table, rows: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:

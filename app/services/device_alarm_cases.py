@@ -1,7 +1,7 @@
 """From a new DeviceAlarm to a `device_alarm_disposal` case, exactly once.
 
 Only the FIRST alarm of a device and alarm type is sent to the engine (message `device_alarm`,
-correlated by device code + alarm type, idempotency key from the first data_id); repeats stay in
+correlated by device code + alarm type, idempotency key from the device and its first data_id); repeats stay in
 the ingest service and only refresh the case's data summary. Alarms whose case could not be
 started yet (crash between commit and start, process not deployed) stay pending on their row
 (`instance_id` NULL) and are retried by later batches, at most once a minute each.
@@ -49,7 +49,9 @@ def alarm_label(alarm_type: str) -> str:
 
 
 def idempotency_key(alarm: DeviceAlarm) -> str:
-    return f"device_alarm:{alarm.first_data_id}:{alarm.alarm_type}"[:200]
+    # data_ids are only unique per device: without the device two devices' alarms would share
+    # a receipt, and the second would be reported as the first one's case.
+    return f"device_alarm:{alarm.device_id}:{alarm.first_data_id}:{alarm.alarm_type}"[:200]
 
 
 def start_pending_cases(now: datetime) -> int:

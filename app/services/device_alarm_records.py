@@ -42,7 +42,8 @@ class AlarmEvent:
 
 @dataclass
 class Evaluation:
-    levels: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # data_id → level, type
+    # (device id, data_id) → level, alarm type
+    levels: dict[tuple[int, str], tuple[str, str | None]] = field(default_factory=dict)
     events: list[AlarmEvent] = field(default_factory=list)
     clears: list[tuple[int, str, datetime, str]] = field(default_factory=list)
 
@@ -69,7 +70,7 @@ def evaluate(fresh: list[tuple[Reading, Device]], now: datetime) -> Evaluation:
 
 def _device_alarm(out: Evaluation, reading: Reading, device: Device) -> None:
     value = next(iter(reading.metrics.values()), None)
-    out.levels[reading.data_id] = (reading.level or "alarm", reading.alarm_type)
+    out.levels[(device.id, reading.data_id)] = (reading.level or "alarm", reading.alarm_type)
     out.events.append(AlarmEvent(device, reading.alarm_type or "device_alarm", "device",
                                  reading.level or "alarm", value, None, None, reading.message,
                                  reading.collected_at, reading.data_id))
@@ -92,7 +93,7 @@ def _threshold_events(out: Evaluation, reading: Reading, device: Device, tset: T
         out.clears.append((device.id, metric, reading.collected_at, reading.data_id))
         if level == "none":
             level, alarm_type = "clear", metric
-    out.levels[reading.data_id] = (level, alarm_type)
+    out.levels[(device.id, reading.data_id)] = (level, alarm_type)
 
 
 def _in_excursion(devices: dict[int, Device]) -> dict[int, set[str]]:
@@ -127,13 +128,14 @@ def _remember(history: dict[str, list[float]], metrics: dict, tset: ThresholdSet
             history[metric] = [*history[metric], float(metrics[metric])][-max(keep, 1):]
 
 
-def record(evaluation: Evaluation, stored: set[str], now: datetime, result) -> set[int]:
-    """Open or update DeviceAlarm rows for the stored readings' events; stamp clearings.
+def record(evaluation: Evaluation, stored: set[tuple[int, str]], now: datetime, result) -> set[int]:
+    """Open or update DeviceAlarm rows for the events of the stored readings (``stored``: their
+    (device id, data_id)s); stamp clearings.
 
     Returns the ids of live cases whose alarm was repeated (their summaries need a refresh).
     """
-    events = [e for e in evaluation.events if e.data_id in stored]
-    clears = [c for c in evaluation.clears if c[3] in stored]
+    events = [e for e in evaluation.events if (e.device.id, e.data_id) in stored]
+    clears = [c for c in evaluation.clears if (c[0], c[3]) in stored]
     if not events and not clears:
         return set()
     device_ids = {e.device.id for e in events} | {c[0] for c in clears}

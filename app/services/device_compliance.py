@@ -51,7 +51,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         out.checked = len(devices)
         events = _events(devices, today, now)
         result = IngestResult()
-        touched = device_alarm_records.record(Evaluation(events=events), {e.data_id for e in events},
+        touched = device_alarm_records.record(Evaluation(events=events), {(e.device.id, e.data_id) for e in events},
                                               now, result)
         out.alarms_opened, out.alarms_repeated = result.alarms_opened, result.alarms_repeated
     out.cases_started = device_alarm_cases.start_pending_cases(now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +18,11 @@ from sqlalchemy import select
 from app.errors import AuthenticationError, ValidationError
 from app.extensions import db
 from app.models import Device
-from app.services import clock
+from app.services import clock, device_rejections
+from app.services.actors import SYSTEM
 from app.services.device_ingest import IngestResult, ingest_messages
+from app.services.uow import transaction
+from devices.payloads import safe_text
 
 MAX_MESSAGES = 500
 
@@ -41,29 +45,72 @@ def authenticate_device(header: str | None) -> Device:
     return device
 
 
-def _topic(doc: Any, device: Device) -> str:
-    """The MQTT topic this payload would have been published on (payload checks compare it)."""
+def _topic(doc: Any, device: Device | None) -> str:
+    """The MQTT topic this payload would have been published on (payload checks compare it).
+    Without an authenticated device it is only what the body claims (for the rejection log)."""
     if not isinstance(doc, dict):
+        if device is None:
+            return "sitecase/-/-/-/data"
         return f"sitecase/{device.project.code}/{device.device_type}/{device.code}/data"
     kind = "alarm" if "alarm_type" in doc else "data"
     parts = [str(doc.get(k) or "") for k in ("project_code", "device_type", "device_code")]
     return "sitecase/" + "/".join(p.replace("/", "_") or "-" for p in parts) + f"/{kind}"
 
 
-def ingest_http(header: str | None, body: Any) -> IngestResult:
+def ingest_http(header: str | None, body: bytes) -> IngestResult:
     """Authenticate the device, then ingest its message(s) like MQTT ones.
 
-    Raises DeviceTokenError (401), ValidationError (body neither an object nor a list of them,
-    or more than MAX_MESSAGES). Invalid messages are not errors: they come back rejected.
+    ``body`` is the raw request body: a JSON object or a list of them. A body that is not JSON
+    is one message rejected as not_json, like on MQTT. Refused requests are recorded as
+    rejections too. Raises DeviceTokenError (401), ValidationError (an empty list, or more than
+    MAX_MESSAGES). Invalid messages are not errors: they come back rejected.
     """
-    device = authenticate_device(header)
-    docs = body if isinstance(body, list) else [body]
-    if body is None or not docs or len(docs) > MAX_MESSAGES:
+    received = clock.now()
+    docs = _documents(body)
+    try:
+        device = authenticate_device(header)
+    except DeviceTokenError:
+        _refused(None, docs, body, received, "device_token_invalid", "token missing, malformed or unknown")
+        raise
+    if not docs or len(docs) > MAX_MESSAGES:
+        _refused(device, docs, body, received, "bad_body",
+                 f"{len(docs)} messages; send one, or a list of 1 to {MAX_MESSAGES}")
         raise ValidationError(fields={"_body": [f"请提交一个或至多 {MAX_MESSAGES} 个数据对象。"]})
-    received = clock.now().isoformat()
-    raw = [{"topic": _topic(doc, device), "payload": json.dumps(doc, ensure_ascii=False),
-            "payload_encoding": "utf-8", "qos": 1, "retain": False, "dup": False,
-            "received_at": received} for doc in docs]
+    raw = [{"topic": _topic(doc, device), "payload_encoding": "utf-8", "qos": 1, "retain": False,
+            "dup": False, "received_at": received.isoformat(),
+            "payload": doc.text if isinstance(doc, _NotJson) else json.dumps(doc, ensure_ascii=False)}
+           for doc in docs]
     code = device.code
     db.session.commit()  # end the read; ingestion runs its own transactions
     return ingest_messages(raw, source="http", only_device=code)
+
+
+class _NotJson:
+    """A body that does not parse: handed on as its text so the parser rejects it (not_json)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _documents(body: bytes) -> list[Any]:
+    try:
+        doc = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return [_NotJson(body.decode("utf-8", "replace"))]
+    return doc if isinstance(doc, list) else [doc]
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _refused(device: Device | None, docs: list[Any], body: bytes, received: datetime,
+             reason: str, detail: str) -> None:
+    """Record a request refused before ingestion, in its own transaction."""
+    db.session.rollback()
+    topic = _topic(docs[0] if docs else None, device)
+    with transaction(SYSTEM):
+        device = db.session.get(Device, device.id) if device is not None else None
+        device_rejections.record_rejections([{
+            "topic": topic, "reason_code": reason, "detail": detail, "raw": safe_text(body),
+            "source": "http", "received_at": received}], device=device)

@@ -1,7 +1,8 @@
 """Device ingestion: the ONE function the MQTT sidecar (and POST /device-data) calls.
 
 ``ingest_messages(raw_messages)`` takes the dicts of ``devices.messages.RawMessage.to_dict``:
-parse and validate (devices.payloads), check the registry, drop duplicate ``data_id``s, store
+parse and validate (devices.payloads), check the registry, drop duplicate ``data_id``s (per
+device), store
 readings and rejections with bulk inserts, evaluate thresholds, record alarms — one
 transaction per batch — then hand each NEW alarm to the engine (device_alarm_cases).
 A batch delivered again after a crash is fully idempotent: every reading is a duplicate and
@@ -23,8 +24,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Device, DeviceReading, Project, RejectedMessage
-from app.services import bulk_rows, clock, device_alarm_cases, device_alarm_records, device_thresholds
+from app.models import Device, DeviceReading, Project
+from app.services import (
+    bulk_rows,
+    clock,
+    device_alarm_cases,
+    device_alarm_records,
+    device_rejections,
+    device_thresholds,
+)
 from app.services.actors import SYSTEM
 from app.services.uow import transaction
 from devices.payloads import DEVICE_TYPES, PayloadPolicy, Reading, Rejection, parse_raw_message, safe_text
@@ -93,8 +101,7 @@ def _policy() -> PayloadPolicy:
     """Payload rules whose metric names come from the deployment's thresholds CSV."""
     cat = device_thresholds.catalogue()  # cached per CSV path, so its id is stable
     if id(cat) not in _POLICIES:
-        _POLICIES[id(cat)] = PayloadPolicy(metrics_by_type={t: cat.metrics_for(t)
-                                                            for t in DEVICE_TYPES})
+        _POLICIES[id(cat)] = PayloadPolicy(units_by_type={t: cat.units_for(t) for t in DEVICE_TYPES})
     return _POLICIES[id(cat)]
 
 
@@ -118,10 +125,10 @@ def _store(parsed: list[Reading | Rejection], raw: Sequence[Mapping[str, object]
     fresh, duplicate_idx = _deduplicate(accepted)
     evaluation = device_alarm_records.evaluate(fresh, now)
     stored_ids = _insert_readings(fresh, evaluation.levels, now)
-    _insert_rejections(rejections, raw, now, source)
+    _insert_rejections(rejections, raw, now, source, only_device)
     touched = device_alarm_records.record(evaluation, stored_ids, now, result)
-    for index, reading, _device in accepted:
-        if index in duplicate_idx or reading.data_id not in stored_ids:
+    for index, reading, device in accepted:
+        if index in duplicate_idx or (device.id, reading.data_id) not in stored_ids:
             result.duplicates += 1
             result.messages.append(MessageResult(index, "duplicate", reading.data_id))
         else:
@@ -169,39 +176,45 @@ def _registry_check(reading: Reading, devices: dict[str, tuple[Device, str]],
 
 def _deduplicate(accepted: list[tuple[int, Reading, Device]]
                  ) -> tuple[list[tuple[Reading, Device]], set[int]]:
-    """Drop data_ids seen earlier in the batch or already stored (the unique index backs this)."""
-    stored = bulk_rows.existing_values(DeviceReading.data_id, (r.data_id for _, r, _ in accepted))
-    fresh, duplicates, seen = [], set(), set(stored)
+    """Drop (device, data_id)s seen earlier in the batch or already stored (the unique index
+    backs this). Ids are the device's own: another device's reading with the same id is fresh."""
+    seen = bulk_rows.existing_pairs(DeviceReading.device_id, DeviceReading.data_id,
+                                    ((d.id, r.data_id) for _, r, d in accepted))
+    fresh, duplicates = [], set()
     for index, reading, device in accepted:
-        if reading.data_id in seen:
+        key = (device.id, reading.data_id)
+        if key in seen:
             duplicates.add(index)
             continue
-        seen.add(reading.data_id)
+        seen.add(key)
         fresh.append((reading, device))
     return fresh, duplicates
 
 
-def _insert_readings(fresh: list[tuple[Reading, Device]], levels: dict[str, tuple[str, str | None]],
-                     now: datetime) -> set[str]:
-    """Bulk insert; returns the data_ids stored. A concurrent sidecar that stored one of them
-    first makes this raise IntegrityError: ingest_messages retries and then sees duplicates."""
+def _insert_readings(fresh: list[tuple[Reading, Device]],
+                     levels: dict[tuple[int, str], tuple[str, str | None]],
+                     now: datetime) -> set[tuple[int, str]]:
+    """Bulk insert; returns the (device id, data_id)s stored. A concurrent sidecar that stored one
+    of them first makes this raise IntegrityError: ingest_messages retries and sees duplicates."""
     if not fresh:
         return set()
     rows = [{"data_id": r.data_id, "device_id": d.id, "kind": r.kind, "collected_at": r.collected_at,
-             "received_at": now, "metrics": dict(r.metrics), "level": levels[r.data_id][0],
-             "alarm_type": levels[r.data_id][1]} for r, d in fresh]
+             "received_at": now, "metrics": dict(r.metrics), "level": levels[(d.id, r.data_id)][0],
+             "alarm_type": levels[(d.id, r.data_id)][1]} for r, d in fresh]
     bulk_rows.insert_rows(DeviceReading.__table__, rows)
-    return {row["data_id"] for row in rows}
+    return {(row["device_id"], row["data_id"]) for row in rows}
 
 
-def _insert_rejections(rejections: list[tuple[int, Rejection]],
-                       raw: Sequence[Mapping[str, object]], now: datetime, source: str) -> None:
+def _insert_rejections(rejections: list[tuple[int, Rejection]], raw: Sequence[Mapping[str, object]],
+                       now: datetime, source: str, only_device: str | None) -> None:
     if not rejections:
         return
-    bulk_rows.insert_rows(RejectedMessage.__table__, [
-        {"topic": rej.topic[:300], "reason_code": rej.reason_code, "detail": rej.detail[:500],
-         "raw": rej.raw, "source": source, "received_at": _received_at(raw[i], now)}
-        for i, rej in rejections])
+    # HTTP: the token says which device sent them; MQTT: the topic's claim is checked there.
+    sender = db.session.scalar(select(Device).where(Device.code == only_device)) if only_device else None
+    device_rejections.record_rejections([
+        {"topic": rej.topic, "reason_code": rej.reason_code, "detail": rej.detail, "raw": rej.raw,
+         "source": source, "received_at": _received_at(raw[i], now)} for i, rej in rejections],
+        device=sender)
 
 
 def _received_at(message: Mapping[str, object], now: datetime) -> datetime:

@@ -35,8 +35,9 @@ def catalogue() -> ThresholdCatalogue:
 def effective_sets(devices: Iterable[Device]) -> dict[int, ThresholdSet]:
     """The layered ThresholdSet of each device (one query for the project layers).
 
-    A stored layer that no longer validates (e.g. the CSV lost a metric) is ignored for that
-    device rather than stopping ingestion; the PATCH endpoints never store such a layer.
+    Stored entries that no longer validate on their own (e.g. the CSV lost a metric, or a value
+    stored before the physical ranges) are ignored rather than stopping ingestion; layers that
+    only clash with each other fall back to the defaults. The PATCH endpoints never store either.
     """
     devices = list(devices)
     project_ids = {d.project_id for d in devices}
@@ -46,10 +47,10 @@ def effective_sets(devices: Iterable[Device]) -> dict[int, ThresholdSet]:
     cat = catalogue()
     out: dict[int, ThresholdSet] = {}
     for device in devices:
-        project_layer = layers.get((device.project_id, device.device_type))
+        project_layer = sound_layer(device.device_type, layers.get((device.project_id, device.device_type)))
         try:
             out[device.id] = cat.for_device(device.device_type, project_layer,
-                                            device.threshold_overrides or None)
+                                            sound_layer(device.device_type, device.threshold_overrides))
         except ValueError:
             out[device.id] = cat.for_device(device.device_type)
     return out
@@ -64,30 +65,63 @@ def describe(tset: ThresholdSet) -> dict[str, dict[str, Any]]:
             for m, lim in tset.limits.items()}
 
 
+def sound_layer(device_type: str, layer: Any) -> dict:
+    """The entries of a stored layer that validate on their own (bad ones are ignored, so a value
+    stored under older rules never blocks later changes)."""
+    if not isinstance(layer, dict):
+        return {}
+    cat = catalogue()
+    out = {}
+    for metric, levels in layer.items():
+        try:
+            cat.for_device(device_type, {metric: levels})
+        except (ValueError, TypeError, AttributeError):
+            continue
+        out[metric] = dict(levels)
+    return out
+
+
 def merge_overrides(current: dict | None, patch: dict) -> dict:
     """Apply a PATCH: ``{metric: {...}}`` replaces given keys, ``{metric: None}`` drops the metric.
 
-    Raises ValidationError when the patch is not an object of objects.
+    Levels are numbers (stored as floats) or null. Raises ValidationError(`threshold_invalid`)
+    when the patch is not an object of such objects.
     """
     if not isinstance(patch, dict):
-        raise ValidationError(fields={"overrides": ["必须是对象。"]})
+        raise _invalid("overrides", "必须是对象。")
     merged = {k: dict(v) for k, v in (current or {}).items()}
     for metric, levels in patch.items():
         if levels is None:
             merged.pop(metric, None)
         elif isinstance(levels, dict):
-            merged[metric] = {**merged.get(metric, {}), **levels}
+            merged[metric] = {**merged.get(metric, {}), **{k: _level_value(metric, k, v)
+                                                            for k, v in levels.items()}}
         else:
-            raise ValidationError(fields={f"overrides.{metric}": ["必须是对象或 null。"]})
+            raise _invalid(f"overrides.{metric}", "必须是对象或 null。")
     return merged
 
 
-def _validated(device_type: str, *layers: dict | None) -> ThresholdSet:
+def _level_value(metric: str, level: str, value: Any) -> float | None:
+    # bool is an int and "90" converts, but neither is a threshold a person typed as a number.
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _invalid(f"overrides.{metric}.{level}", "必须是数字或 null。")
+    try:
+        return float(value)
+    except OverflowError:
+        raise _invalid(f"overrides.{metric}.{level}", "数值超出范围。") from None
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError("阈值设置无效。", code="threshold_invalid", fields={field: [message]})
+
+
+def _validated(device_type: str, *layers: dict | None, field: str = "overrides") -> ThresholdSet:
     try:
         return catalogue().for_device(device_type, *layers)
     except ValueError as exc:
-        raise ValidationError("阈值设置无效。", code="threshold_invalid",
-                              fields={"overrides": [str(exc)]}) from exc
+        raise _invalid(field, str(exc)) from exc
 
 
 def may_edit(actor: Actor, project: Project) -> bool:
@@ -115,10 +149,11 @@ def set_device_thresholds(actor: Actor, device_id: int, patch: dict, *, replace:
     with transaction(actor):
         device = get_device(actor, device_id)
         _require_editor(actor, device.project)
-        merged = merge_overrides({} if replace else device.threshold_overrides, patch)
-        project_layer = db.session.scalar(select(ProjectThreshold.overrides).where(
+        current = {} if replace else sound_layer(device.device_type, device.threshold_overrides)
+        merged = merge_overrides(current, patch)
+        project_layer = sound_layer(device.device_type, db.session.scalar(select(ProjectThreshold.overrides).where(
             ProjectThreshold.project_id == device.project_id,
-            ProjectThreshold.device_type == device.device_type))
+            ProjectThreshold.device_type == device.device_type)))
         effective = _validated(device.device_type, project_layer, merged)
         device.threshold_overrides = merged
         return {"device_id": device.id, "overrides": merged, "effective": describe(effective)}
@@ -136,11 +171,12 @@ def set_project_thresholds(actor: Actor, project_code: str, device_type: str,
         _require_editor(actor, project)
         row = db.session.scalar(select(ProjectThreshold).where(
             ProjectThreshold.project_id == project.id, ProjectThreshold.device_type == device_type))
-        merged = merge_overrides(row.overrides if row else None, patch)
+        merged = merge_overrides(sound_layer(device_type, row.overrides if row else None), patch)
         effective = _validated(device_type, merged)
         for device in db.session.scalars(select(Device).where(
                 Device.project_id == project.id, Device.device_type == device_type)):
-            _validated(device_type, merged, device.threshold_overrides or None)
+            _validated(device_type, merged, sound_layer(device_type, device.threshold_overrides),
+                       field=f"devices.{device.code}")
         if row is None:
             row = ProjectThreshold(project_id=project.id, device_type=device_type)
             db.session.add(row)

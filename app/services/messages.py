@@ -17,11 +17,10 @@ from app.errors import DomainError, NotFoundError
 from app.extensions import db
 from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
 from app.services import case_runtime as rt
-from app.services import clock, incidents
+from app.services import clock, incidents, message_rights
 from app.services.actors import SYSTEM, Actor
 from app.services.case_sync import add_event, canonical
 from app.services.deployments import definitions_by_message
-from app.services.scoping import visible_project
 from app.services.uow import transaction
 
 log = logging.getLogger(__name__)
@@ -37,11 +36,17 @@ class MessageOutcome:
 def deliver_message(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any],
                     idempotency_key: str | None = None) -> MessageOutcome:
     """Hand message `name` to the case waiting for it with exactly this correlation, else start
-    the newest process whose message start is `name` (project from payload["project_code"]).
+    the newest process whose message start is `name` (project from payload["project_code"], or
+    the device/alarm it names). A user's message has his rights only (see message_rights); his
+    idempotency keys are his own, so nobody learns another sender's outcome by guessing keys.
 
-    Raises NotFoundError(`message_no_receiver`, `project_not_found`), CaseFailedError when the
-    receiving case fails (incident), CaseStartFailedError when a start fails.
+    Raises NotFoundError(`message_no_receiver`, `project_not_found`, `device_not_found`,
+    `alarm_not_found`), PermissionDeniedError(`message_reserved`, `case_start_denied`,
+    `case_start_role`…), ValidationError(`message_scope_mismatch`, `work_required`),
+    CaseFailedError when the receiving case fails (incident), CaseStartFailedError when a start fails.
     """
+    if idempotency_key and actor.user_id is not None:
+        idempotency_key = f"user:{actor.user_id}:{idempotency_key}"
     if idempotency_key and (stored := _receipt(idempotency_key)) is not None:
         return stored
     try:
@@ -90,20 +95,23 @@ def _deliver(actor: Actor, name: str, correlation: dict[str, Any], payload: dict
         receipt = MessageReceipt(idempotency_key=key, message_name=name, outcome="delivered")
         db.session.add(receipt)
         db.session.flush()  # a concurrent duplicate waits here, then fails on the unique key
-    instance = _subscriber(name, correlation)
+    project = message_rights.message_project(actor, name, correlation, payload)
+    instance = _subscriber(actor, name, correlation, project)
     if instance is not None:
         rt.perform(instance, actor, {"action": "message", "name": name,
                                      "correlation": correlation, "payload": payload})
         outcome = MessageOutcome(instance.id, "delivered")
     else:
-        outcome = MessageOutcome(_start(actor, name, correlation, payload), "started")
+        outcome = MessageOutcome(_start(actor, name, correlation, payload, project), "started")
     if receipt is not None:
         receipt.instance_id, receipt.outcome = outcome.instance_id, outcome.outcome
     return outcome
 
 
-def _subscriber(name: str, correlation: dict[str, Any]) -> ProcessInstance | None:
-    """The oldest case subscribed to (name, correlation), locked and re-checked."""
+def _subscriber(actor: Actor, name: str, correlation: dict[str, Any],
+                project: Project | None) -> ProcessInstance | None:
+    """The oldest case subscribed to (name, correlation) that this message may reach, locked
+    and re-checked."""
     key = canonical(correlation)
     ids = db.session.scalars(select(MessageSubscription.instance_id).join(ProcessInstance).where(
         MessageSubscription.message_name == name, MessageSubscription.correlation_key == key,
@@ -113,32 +121,20 @@ def _subscriber(name: str, correlation: dict[str, Any]) -> ProcessInstance | Non
         still = db.session.scalar(select(MessageSubscription.id).where(
             MessageSubscription.instance_id == instance_id,
             MessageSubscription.message_name == name, MessageSubscription.correlation_key == key))
-        if instance is not None and still is not None:
+        if instance is not None and still is not None and message_rights.may_reach(actor, instance, project):
             rt.require_active(instance)
             return instance
     return None
 
 
-def _start(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any]) -> int:
+def _start(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[str, Any],
+           project: Project | None) -> int:
     definition = definitions_by_message(name)
     if definition is None:
         raise NotFoundError(f"没有流程接收消息 {name}。", code="message_no_receiver")
-    project = _project(actor, payload.get("project_code"))
+    message_rights.check_can_start(actor, definition.key, project)
     return rt.start_instance(
         actor, definition, project, lambda spec, host, now: engine.start_by_message(
             spec, name, correlation, payload, host=host, now=now),
         {"action": "start", "data": {"message": name, "correlation": correlation,
                                      "payload": payload}}, business_key=canonical(correlation)[:100])
-
-
-def _project(actor: Actor, code: str | None) -> Project | None:
-    """Trusted senders (the system actor: device sidecar, Celery) name any project; users only
-    projects they can see."""
-    if not code:
-        return None
-    if actor.user_id is not None:
-        return visible_project(actor, code=code)
-    project = db.session.scalar(select(Project).where(Project.code == code))
-    if project is None:
-        raise NotFoundError("没有找到该工程项目。", code="project_not_found")
-    return project

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import render_template, request
 
 from app.models import DEVICE_TYPES, OPERATOR_TRADES
-from app.services import alarm_queries, clock, device_registry, site_views
+from app.services import alarm_queries, clock, device_registry, device_rejections, site_views
 from app.services import devices as device_service
 from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
@@ -29,7 +29,20 @@ def devices():
     counts = device_registry.operator_counts([d.id for d in registry.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=registry.items, types=DEVICE_TYPES,
                            operator_counts=counts, paging=Paging(number, 20, alarms.total), f=args,
-                           levels=LEVEL_LABELS)
+                           levels=LEVEL_LABELS, show_rejections=device_rejections.may_list(actor))
+
+
+@bp.get("/devices/rejections")
+@page
+def device_rejections_page():
+    args = {k: (request.args.get(k) or "").strip() or None for k in ("project", "reason", "since", "until")}
+    number = paging_args().page
+    flt = device_rejections.RejectionFilter(
+        project_code=args["project"], reason=args["reason"] if args["reason"] in device_rejections.REASONS else None,
+        since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
+    found = device_rejections.list_rejections(web_actor(), flt, limit=20, offset=(number - 1) * 20)
+    return render_template("devices/rejections.html", rows=found.items, reasons=device_rejections.REASONS,
+                           paging=Paging(number, 20, found.total), f=args)
 
 
 def _local_day(text: str | None, *, end: bool = False) -> datetime | None:

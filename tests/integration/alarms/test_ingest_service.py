@@ -65,6 +65,21 @@ def test_redelivered_batch_is_idempotent(deployed):
     assert [m.outcome for m in inside.messages] == ["stored", "duplicate"]
 
 
+def test_data_ids_are_per_device_so_one_project_cannot_suppress_another(deployed):
+    first = ingest_messages([raw(payload("EQ001-TC-01", {"load_pct": 104}, project="EQ-2026-001",
+                                         data_id="shared-1"))])
+    ours = ingest_messages([crane(105, data_id="shared-1"), crane(106, data_id="shared-1")])
+    assert [m.outcome for m in first.messages] == ["stored"]
+    assert [m.outcome for m in ours.messages] == ["stored", "duplicate"]
+    assert count(DeviceReading) == 2
+    # Each device's alarm got its own case in its own project, not the other's receipt.
+    alarms = list(db.session.scalars(select(DeviceAlarm).order_by(DeviceAlarm.id)))
+    cases = [db.session.get(ProcessInstance, a.instance_id) for a in alarms]
+    assert len({c.id for c in cases}) == 2
+    assert [c.project_id for c in cases] == [a.project_id for a in alarms]
+    assert alarms[0].project_id != alarms[1].project_id
+
+
 def test_rejections_are_stored_with_reasons(deployed):
     batch = [
         raw("not json", topic="sitecase/JS-2026-001/tower_crane/JS001-TC-01/data"),

@@ -64,11 +64,28 @@ def test_a_duplicate_key_raises_integrity_error_and_stores_nothing_of_the_batch(
     assert db.session.scalars(select(DeviceReading.data_id)).all() == ["a"]
 
 
-def test_existing_values_finds_the_stored_subset_across_chunks(app):
-    device = gen_device(gen_project())
+def test_existing_pairs_finds_the_stored_subset_across_chunks_per_device(app):
+    project = gen_project()
+    device, other = gen_device(project), gen_device(project)
     bulk_rows.insert_rows(DeviceReading.__table__, [reading(device.id, f"s-{i}") for i in range(0, 1200, 3)])
+    bulk_rows.insert_rows(DeviceReading.__table__, [reading(other.id, "s-1")])
     db.session.commit()
-    asked = [f"s-{i}" for i in range(1200)] + ["s-0", "other"]
-    assert bulk_rows.existing_values(DeviceReading.data_id, asked) == {f"s-{i}" for i in range(0, 1200, 3)}
-    assert bulk_rows.existing_values(DeviceReading.data_id, []) == set()
+    asked = [(device.id, f"s-{i}") for i in range(1200)] + [(device.id, "s-0"), (device.id, "other")]
+    assert bulk_rows.existing_pairs(DeviceReading.device_id, DeviceReading.data_id, asked) == \
+        {(device.id, f"s-{i}") for i in range(0, 1200, 3)}  # "s-1" is the other device's id
+    assert bulk_rows.existing_pairs(DeviceReading.device_id, DeviceReading.data_id,
+                                    [(other.id, "s-1"), (other.id, "s-3")]) == {(other.id, "s-1")}
+    assert bulk_rows.existing_pairs(DeviceReading.device_id, DeviceReading.data_id, []) == set()
     bulk_rows.insert_rows(DeviceReading.__table__, [])  # nothing to do, no error
+
+
+def test_the_same_data_id_may_be_stored_for_two_devices_but_not_twice_for_one(app):
+    project = gen_project()
+    device, other = gen_device(project), gen_device(project)
+    bulk_rows.insert_rows(DeviceReading.__table__, [reading(device.id, "a"), reading(other.id, "a")])
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        bulk_rows.insert_rows(DeviceReading.__table__, [reading(other.id, "a")])
+    db.session.rollback()
+    assert sorted(db.session.execute(select(DeviceReading.device_id, DeviceReading.data_id)).all()) == \
+        sorted([(device.id, "a"), (other.id, "a")])

@@ -150,6 +150,41 @@ def test_future_timestamp_is_configurable() -> None:
                       Reading)
 
 
+@pytest.mark.parametrize("metrics", [
+    {"load_pct": 1e308},                 # a parseable float no crane can carry
+    {"load_pct": 1001},
+    {"wind_speed": -3},
+    {"collision_distance_m": -0.5},
+    {"tilt_permille": 10 ** 30},
+])
+def test_readings_outside_the_physical_range(metrics: dict) -> None:
+    result = parse(*gen_message(metrics=metrics))
+    assert rejected(result) == "out_of_range" and next(iter(metrics)) in result.detail
+
+
+def test_readings_at_the_edges_of_the_physical_range_are_accepted() -> None:
+    reading = parse(*gen_message(metrics={"load_pct": 1000, "wind_speed": 0, "tilt_permille": -1000}))
+    assert isinstance(reading, Reading)
+
+
+@pytest.mark.parametrize("collected_at", [
+    "1970-01-01T00:00:00Z", "0001-01-01T00:00:00+08:00", (NOW - timedelta(days=31)).isoformat()])
+def test_stale_timestamps(collected_at: str) -> None:
+    assert rejected(parse(*gen_message(collected_at=collected_at))) == "stale_timestamp"
+
+
+def test_far_future_timestamp_does_not_overflow() -> None:
+    far = "9999-12-31T23:59:59-08:00"  # converting it to UTC would overflow
+    assert rejected(parse(*gen_message(collected_at=far))) == "future_timestamp"
+
+
+def test_max_age_is_configurable() -> None:
+    old = (NOW - timedelta(days=29)).isoformat()
+    assert isinstance(parse(*gen_message(collected_at=old)), Reading)
+    assert rejected(parse(*gen_message(collected_at=old), max_age=timedelta(days=7))) == \
+        "stale_timestamp"
+
+
 def test_payload_too_large() -> None:
     topic, raw = gen_message(message="x")
     assert rejected(parse(topic, raw + b" " * 20_000)) == "payload_too_large"

@@ -99,6 +99,11 @@ def test_override_on_a_lower_is_worse_metric_keeps_its_direction() -> None:
     ({"load_pct": {"warning": 120, "alarm": 100}}, "beyond alarm"),
     ({"collision_distance_m": {"warning": 1}}, "beyond alarm"),
     ({"load_pct": {"alarm": "high"}}, "number"),
+    ({"load_pct": {"alarm": 10 ** 400}}, "number"),
+    ({"load_pct": {"alarm": float("nan")}}, "not finite"),
+    ({"load_pct": {"alarm": float("inf")}}, "not finite"),
+    ({"load_pct": {"alarm": 1e308}}, "physical range"),
+    ({"wind_speed": {"warning": -20, "alarm": -10}}, "physical range"),
 ])
 def test_bad_overrides_are_refused(override: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
