@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "009375426530"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
