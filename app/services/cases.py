@@ -23,6 +23,7 @@ from app.services import clock, incidents, review_duties, start_rules
 from app.services.actors import Actor, actor_for
 from app.services.case_sync import add_event
 from app.services.deployments import require_latest
+from app.services.form_checks import case_form_problems
 from app.services.scoping import visible_project
 from app.services.uow import transaction
 
@@ -221,6 +222,8 @@ def _validate(row: InboxTask, data: Any) -> dict[str, Any]:
         for where, value in attachment_refs(form.schema, data):
             if where not in fields and not _own_attachments(row, value):
                 fields[where] = ["附件不存在或不属于本案件。"]
+        if not fields:  # rules beyond the schema, on a well-shaped submission only
+            fields = case_form_problems(row.instance, form.schema, data)
     if fields:
         raise ValidationError("表单填写有误。", code="form_invalid", fields=fields)
     return data

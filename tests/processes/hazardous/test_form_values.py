@@ -1,7 +1,12 @@
 """Read-only form fields: shown through the API task detail as on the task page, never taken
-back from a submission"""
+back from a submission; dates a form orders (x-notBefore) are checked."""
 from __future__ import annotations
 
+import pytest
+
+from app.errors import ValidationError
+
+from .plan_steps import COMPILE
 from .support import complete, events, my_task, set_status, start, work
 from .test_termination import APPLY, apply, review
 
@@ -31,3 +36,12 @@ def test_a_read_only_field_sent_back_is_not_written_into_the_case(hz):
     [done] = events(iid, "task_completed")
     assert "return_reason" not in done.data and done.data["termination_description"]
 
+
+def test_a_plan_that_ends_before_it_starts_is_refused_on_the_end_field(hz):
+    iid = start("contractor_pm", "hazardous_plan_review", work())
+    with pytest.raises(ValidationError) as refused:
+        complete("contractor_pm", iid, "compile_plan", {**COMPILE, "planned_end": "2026-03-09"},
+                 files={"plan_file": 1})
+    assert refused.value.code == "form_invalid" and set(refused.value.fields) == {"planned_end"}
+    complete("contractor_pm", iid, "compile_plan", {**COMPILE, "planned_end": "2026-03-10"},
+             files={"plan_file": 1})  # the same day is fine

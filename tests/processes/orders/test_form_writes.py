@@ -46,3 +46,12 @@ def test_a_reply_cannot_set_a_variable_its_form_does_not_declare(family, field):
     with pytest.raises(ValidationError) as refused:
         cases.complete_task(pm, task(pm, order, "reply").id, _reply_data(order, **{field: "x"}))
     assert set(refused.value.fields) == {field}
+
+
+def test_an_order_whose_deadline_is_already_past_is_refused_on_the_deadline(family):
+    order = start_order()
+    with pytest.raises(ValidationError) as refused:
+        issue(order, deadline="2026-03-01")  # the clock stands at 2026-03-02
+    assert refused.value.code == "form_invalid" and set(refused.value.fields) == {"deadline"}
+    issue(order, deadline="2026-03-02")
+    assert order_of(order).status == "issued"
