@@ -16,8 +16,8 @@ from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.formdefs import attachment_refs, validate_submission
-from app.formdefs.writes import form_writes
-from app.models import Attachment, InboxTask, InstanceEvent, ProcessInstance, User
+from app.formdefs.writes import RESERVED, form_writes, is_reserved
+from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, ProcessInstance, User
 from app.services import case_runtime as rt
 from app.services import clock, incidents, review_duties, start_rules
 from app.services.actors import Actor, actor_for
@@ -60,7 +60,9 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
                title: str | None = None) -> int:
     """Start the newest version of `process_key` and run it until it waits; returns its id.
 
-    Raises NotFoundError (`process_not_deployed`, `project_not_found` for an invisible project),
+    Start data may not set variables that bind people, subjects or scope (ValidationError
+    `form_invalid` naming them). Raises NotFoundError (`process_not_deployed`, `project_not_found`
+    for an invisible project),
     PermissionDeniedError(`case_start_denied`) for expert-only actors or a project-less start by
     a non-official, CaseStartFailedError when the engine fails before the first wait.
     """
@@ -69,6 +71,7 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
     data = dict(data or {})
     with transaction(actor):
         definition = require_latest(process_key)
+        _refuse_binding_data(definition, data)
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
@@ -79,6 +82,19 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
                 spec, data, host=host, now=now),
             {"action": "start", "data": data}, subject_type=subject_type, subject_id=subject_id,
             business_key=business_key, title=title, scope_path=scope)
+
+
+def _binding_variables(definition: ProcessDefinition) -> set[str]:
+    return {name for task in definition.user_tasks or [] for name in task.get("binds") or []}
+
+
+def _refuse_binding_data(definition: ProcessDefinition, data: dict[str, Any]) -> None:
+    """A user's start data may not bind people, subjects or scope either (the issuer whose name
+    a notice prints, the auditor…): the services that open cases set those themselves."""
+    reserved = sorted(k for k in data if is_reserved(k, _binding_variables(definition)))
+    if reserved:
+        raise ValidationError("表单填写有误。", code="form_invalid",
+                              fields={k: [RESERVED] for k in reserved})
 
 
 def _visible_row(actor: Actor, inbox_task_id: int) -> InboxTask:
@@ -214,8 +230,7 @@ def _validate(row: InboxTask, data: Any) -> dict[str, Any]:
         raise ValidationError(code="form_invalid", fields={"_form": ["提交的数据必须是 JSON 对象。"]})
     definition = row.instance.definition
     form = rt.task_form(definition, row.form_name) if row.form_name else None
-    binding = {name for task in definition.user_tasks or [] for name in task.get("binds") or []}
-    data, fields = form_writes(form.schema if form else None, data, binding)
+    data, fields = form_writes(form.schema if form else None, data, _binding_variables(definition))
     if form is not None:
         for where, messages in validate_submission(form.schema, data).items():
             fields.setdefault(where, messages)
