@@ -35,7 +35,7 @@ def task_counts():
 
 @bp.get("/tasks/<int:task_id>")
 def get_task(task_id: int):
-    view = task_views.task_detail(api_actor(), task_id)
+    view = task_views.task_detail(api_actor(), task_id, with_values=True)
     return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
 
 

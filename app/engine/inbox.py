@@ -19,13 +19,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from .clock import ClockCycleTimer, duration_from
-from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY
+from .parsing import CANDIDATE_USER_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
 
 DUE_PROPERTY = "dueIn"          # sandboxed expression giving an ISO duration, e.g. "P3D"
 PRIORITY_PROPERTY = "priority"
-# Names a task-data variable holding the id of the one user the task is bound to (the service
-# layer checks the id; anything else leaves the task to the lane's role).
-CANDIDATE_USER_PROPERTY = "candidateUserVariable"
 
 
 def timer_due(task: Any) -> datetime | None:

@@ -10,6 +10,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
@@ -19,6 +20,11 @@ from .specs import upgrade_spec
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
+# Names a task-data variable holding the id of the one user the task is bound to.
+CANDIDATE_USER_PROPERTY = "candidateUserVariable"
+# Separation of duties: the id of the user task whose completer(s) must not work this one
+# (documented in processes/EXTENSIONS.md).
+REVIEWS_PROPERTY = "reviews"
 
 
 @dataclass(frozen=True)
@@ -84,20 +90,35 @@ def _properties(task_spec: Any) -> dict[str, str]:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
 
 
+def _seat_variables(spec: Any) -> dict[str, list[str]]:
+    """Per multi-instance user task: the variables holding its seats (collection and item)."""
+    seats: dict[str, list[str]] = {}
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, MultiInstanceTask):
+            names = [getattr(task_spec, attr).bpmn_id for attr in ("data_input", "input_item")
+                     if getattr(task_spec, attr, None) is not None]
+            seats[task_spec.bpmn_id] = names
+    return seats
+
+
 def describe_specs(specs: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """User tasks (with form names) and lane roles of the given specs."""
+    """User tasks (with form names, the variables binding their candidates and the task they
+    review) and lane roles of the given specs."""
     user_tasks: dict[str, dict[str, Any]] = {}
     lanes: set[str] = set()
     for spec in specs:
+        seats = _seat_variables(spec)
         for task_spec in spec.task_specs.values():
             if getattr(task_spec, "lane", None):
                 lanes.add(task_spec.lane)
             if isinstance(task_spec, UserTask) and task_spec.bpmn_id not in user_tasks:
                 props = _properties(task_spec)
+                binds = seats.get(task_spec.bpmn_id, []) + [props.get(CANDIDATE_USER_PROPERTY)]
                 user_tasks[task_spec.bpmn_id] = {
                     "process_id": spec.name, "element_id": task_spec.bpmn_id,
                     "title": task_spec.bpmn_name, "lane": task_spec.lane,
                     "form": props.get(FORM_PROPERTY), "ui_form": props.get(UI_FORM_PROPERTY),
+                    "binds": sorted({b for b in binds if b}), "reviews": props.get(REVIEWS_PROPERTY),
                 }
     return sorted(user_tasks.values(), key=lambda t: t["element_id"]), sorted(lanes)
 

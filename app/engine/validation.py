@@ -21,8 +21,15 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from .clock import check_timer_value
 from .errors import SandboxViolation, ScriptTimeout
-from .inbox import CANDIDATE_USER_PROPERTY
-from .parsing import FORM_PROPERTY, UI_FORM_PROPERTY, DoctypeRefusedError, build_parser, parse_xml
+from .parsing import (
+    CANDIDATE_USER_PROPERTY,
+    FORM_PROPERTY,
+    REVIEWS_PROPERTY,
+    UI_FORM_PROPERTY,
+    DoctypeRefusedError,
+    build_parser,
+    parse_xml,
+)
 from .sandbox import Sandbox, SandboxCompileError, compile_source
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -103,11 +110,23 @@ def _check_variable_name(file: str, prop: Any) -> Iterator[BundleProblem]:
                        f"{prop.get('name')} {value!r} must name a task-data variable")
 
 
+def _check_reviews(file: str, task: Any, prop: Any) -> Iterator[BundleProblem]:
+    """`reviews` names another user task of the same process (whose completer is excluded)."""
+    value = (prop.get("value") or "").strip()
+    process = next((p for p in task.iterancestors() if etree.QName(p).localname == "process"), task)
+    others = {t.get("id") for t in process.xpath(".//bpmn:userTask", namespaces=NS)} - {task.get("id")}
+    if value not in others:
+        yield _problem(file, prop, "property_invalid",
+                       f"{REVIEWS_PROPERTY} {value!r} must name another user task of this process")
+
+
 def _check_tasks(file: str, root: Any, operators: set[str],
                  form_exists: Callable[[str], bool]) -> Iterator[BundleProblem]:
     in_lane = {ref.text for ref in root.xpath(".//bpmn:flowNodeRef", namespaces=NS)}
     for task in root.xpath(".//bpmn:userTask", namespaces=NS):
         props = _properties(task)
+        if REVIEWS_PROPERTY in props:
+            yield from _check_reviews(file, task, props[REVIEWS_PROPERTY])
         if FORM_PROPERTY not in props:
             yield _problem(file, task, "form_missing", f"user task names no {FORM_PROPERTY}")
         for name in (FORM_PROPERTY, UI_FORM_PROPERTY):

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from app.domain.credit_code import credit_code_problem
+from app.formdefs.writes import reserved_declarations
 
 FORMS_DIR = Path(__file__).resolve().parent.parent.parent / "forms"
 SCHEMA_SUFFIX = ".schema.json"
@@ -60,6 +61,9 @@ def schema_problem(schema: Any) -> str | None:
         return f"JSON Schema 无效：{exc.message}"
     if schema.get("type", "object") != "object":
         return "表单的根类型必须是 object。"
+    reserved = reserved_declarations(schema)
+    if reserved:
+        return f"字段 {', '.join(reserved)} 由流程写入（绑定办理人、对象或范围），表单不能声明。"
     return None
 
 

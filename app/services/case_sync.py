@@ -25,6 +25,7 @@ from app.models import (
     Project,
     User,
 )
+from app.services import review_duties
 from app.services.actors import Actor
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
@@ -54,7 +55,8 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
                  now: datetime, action: dict[str, Any]) -> list[int]:
     """Store the run on the (locked) instance; returns the ids of new inbox rows.
 
-    A completion (`action["action"] == "complete"`) also closes its inbox row.
+    A completion (`action["action"] == "complete"`) also closes its inbox row. A new review
+    that only its authors could work stops the case on an incident (review_duties).
     """
     ended = result.status in ENDED
     ready = [] if ended else result.ready_user_tasks
@@ -74,6 +76,10 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
         new_rows = _sync_inbox(instance, rows, ready, context, now)
         _record_events(instance, actor, result.events, now, action)
         _record_binding_fallbacks(instance, actor, ready, new_rows, now)
+    db.session.flush()
+    open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
+    for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
+        review_duties.open_conflict_incident(instance, actor, conflict, now)
     db.session.flush()
     return [r.id for r in new_rows]
 

@@ -16,12 +16,14 @@ from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.formdefs import attachment_refs, validate_submission
-from app.models import Attachment, InboxTask, InstanceEvent, ProcessInstance, User
+from app.formdefs.writes import RESERVED, form_writes, is_reserved
+from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, ProcessInstance, User
 from app.services import case_runtime as rt
-from app.services import clock, incidents, start_rules
+from app.services import clock, incidents, review_duties, start_rules
 from app.services.actors import Actor, actor_for
 from app.services.case_sync import add_event
 from app.services.deployments import require_latest
+from app.services.form_checks import case_form_problems
 from app.services.scoping import visible_project
 from app.services.uow import transaction
 
@@ -58,7 +60,9 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
                title: str | None = None) -> int:
     """Start the newest version of `process_key` and run it until it waits; returns its id.
 
-    Raises NotFoundError (`process_not_deployed`, `project_not_found` for an invisible project),
+    Start data may not set variables that bind people, subjects or scope (ValidationError
+    `form_invalid` naming them). Raises NotFoundError (`process_not_deployed`, `project_not_found`
+    for an invisible project),
     PermissionDeniedError(`case_start_denied`) for expert-only actors or a project-less start by
     a non-official, CaseStartFailedError when the engine fails before the first wait.
     """
@@ -67,6 +71,7 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
     data = dict(data or {})
     with transaction(actor):
         definition = require_latest(process_key)
+        _refuse_binding_data(definition, data)
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
@@ -77,6 +82,19 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
                 spec, data, host=host, now=now),
             {"action": "start", "data": data}, subject_type=subject_type, subject_id=subject_id,
             business_key=business_key, title=title, scope_path=scope)
+
+
+def _binding_variables(definition: ProcessDefinition) -> set[str]:
+    return {name for task in definition.user_tasks or [] for name in task.get("binds") or []}
+
+
+def _refuse_binding_data(definition: ProcessDefinition, data: dict[str, Any]) -> None:
+    """A user's start data may not bind people, subjects or scope either (the issuer whose name
+    a notice prints, the auditor…): the services that open cases set those themselves."""
+    reserved = sorted(k for k in data if is_reserved(k, _binding_variables(definition)))
+    if reserved:
+        raise ValidationError("表单填写有误。", code="form_invalid",
+                              fields={k: [RESERVED] for k in reserved})
 
 
 def _visible_row(actor: Actor, inbox_task_id: int) -> InboxTask:
@@ -91,6 +109,7 @@ def _workable_row(actor: Actor, inbox_task_id: int) -> InboxTask:
     if not rt.is_candidate(actor, row):
         raise PermissionDeniedError("您不是该待办的办理人。", code="task_not_candidate")
     _check_open(actor, row)
+    review_duties.check_not_author(actor.user_id, row)
     return row
 
 
@@ -163,6 +182,7 @@ def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
         if not rt.is_candidate(actor_for(user), row, ignore_assignee=True):
             raise ValidationError("该用户不是此待办的办理人。", code="assignee_not_candidate",
                                   fields={"user_id": ["该用户不是此待办的办理人。"]})
+        review_duties.check_not_author(user.id, row, "user_id")
         row.assignee_id, row.claimed_at = user.id, clock.now()
         add_event(row.instance_id, actor, "task_assigned", clock.now(), inbox_task_id=row.id,
                   task_name=row.task_name, title=row.title,
@@ -172,6 +192,8 @@ def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
 def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> CompletionResult:
     """Validate the submission against the task's form, then complete it and run on.
 
+    Only the fields the task's form declares are written (readOnly ones are dropped); fields it
+    does not declare and variables binding people, subjects or scope are refused.
     Raises NotFoundError(`task_not_found`), PermissionDeniedError(`task_not_candidate`),
     ValidationError(`form_invalid`, per-field messages), ConflictError(`task_not_open`,
     `task_claimed_by_other`, `task_not_ready`, `instance_busy`) and CaseFailedError(`case_error`)
@@ -185,12 +207,13 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Com
         if not rt.is_candidate(actor, row):
             raise PermissionDeniedError("您不是该待办的办理人。", code="task_not_candidate")
         _check_open(actor, row)
+        review_duties.check_not_author(actor.user_id, row)
         start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
-        _validate(row, data)
+        written = _validate(row, data)
         rt.require_active(instance)
         new_ids = rt.perform(instance, actor, {
             "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,
-            "data": data, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip})
+            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip})
         return CompletionResult(instance.id, instance.status, new_ids)
 
     def before_retry() -> None:  # a sibling's answer moved the instance: retry if still ours
@@ -200,18 +223,25 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Com
         return rt.run_in_transaction(actor, step, before_retry=before_retry)
 
 
-def _validate(row: InboxTask, data: Any) -> None:
+def _validate(row: InboxTask, data: Any) -> dict[str, Any]:
+    """The part of `data` the task may write into the case; raises ValidationError(`form_invalid`)
+    naming each undeclared, reserved or invalid field (see app/formdefs/writes.py)."""
     if not isinstance(data, dict):
         raise ValidationError(code="form_invalid", fields={"_form": ["提交的数据必须是 JSON 对象。"]})
-    if not row.form_name:
-        return
-    form = rt.task_form(row.instance.definition, row.form_name)
-    fields = validate_submission(form.schema, data)
-    for where, value in attachment_refs(form.schema, data):
-        if where not in fields and not _own_attachments(row, value):
-            fields[where] = ["附件不存在或不属于本案件。"]
+    definition = row.instance.definition
+    form = rt.task_form(definition, row.form_name) if row.form_name else None
+    data, fields = form_writes(form.schema if form else None, data, _binding_variables(definition))
+    if form is not None:
+        for where, messages in validate_submission(form.schema, data).items():
+            fields.setdefault(where, messages)
+        for where, value in attachment_refs(form.schema, data):
+            if where not in fields and not _own_attachments(row, value):
+                fields[where] = ["附件不存在或不属于本案件。"]
+        if not fields:  # rules beyond the schema, on a well-shaped submission only
+            fields = case_form_problems(row.instance, form.schema, data)
     if fields:
         raise ValidationError("表单填写有误。", code="form_invalid", fields=fields)
+    return data
 
 
 def _own_attachments(row: InboxTask, value: Any) -> bool:

@@ -2,6 +2,7 @@
 checked and an urging item half signed for — walked through the real diagrams."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import InboxTask, LegalClause, User
-from app.services import cases, clauses, deployments
+from app.services import cases, clauses, clock, deployments
 from app.services.actors import Actor, actor_for
 
 FAMILY = ("rectification_order", "supervision_urging", "clue_assignment", "site_check",
@@ -46,11 +47,16 @@ def _deploy() -> None:
         {n: b for n, b in base.forms.items() if n.split(".")[0].startswith(FAMILY)}))
 
 
+def _days_ahead(days: int) -> str:
+    """A deadline the forms accept whenever the demo is loaded (deadlines may not be past)."""
+    return (clock.local_today() + timedelta(days=days)).isoformat()
+
+
 def _open_order() -> None:
     order = cases.start_case(_actor("district_safety"), "rectification_order",
                              project_code="JS-2026-001", title="金水湾住宅小区 限期整改")
     _do("district_safety", order, "issue_order", {
-        "order_type": "deadline", "deadline": "2026-12-31", "requirements": "立即整改，整改完成后书面回复。",
+        "order_type": "deadline", "deadline": _days_ahead(30), "requirements": "立即整改，整改完成后书面回复。",
         "problems": [{"description": "12层楼梯口临边未设防护栏杆", "location": "3#楼12层",
                       "clauses": ["JGJ59-3.13"]},
                      {"description": "塔吊力矩限制器失效", "location": "1#塔吊", "clauses": ["JGJ59-3.16"]}]})
@@ -72,8 +78,8 @@ def _urging() -> None:
         "start_date": "2026-06-01", "end_date": "2026-12-31", "reporting_method": "system",
         "warning_days": 3, "follow_up_person": "许静", "urgency": "urgent"})
     _do("urging_clerk", urging, "decompose", {"tasks": [
-        {"name": "金水区排查", "deadline": "2026-12-31", "lead_unit": "ZZ-JS", "order": 1},
-        {"name": "二七区排查", "deadline": "2026-12-31", "lead_unit": "ZZ-EQ", "order": 2}]})
+        {"name": "金水区排查", "deadline": _days_ahead(30), "lead_unit": "ZZ-JS", "order": 1},
+        {"name": "二七区排查", "deadline": _days_ahead(30), "lead_unit": "ZZ-EQ", "order": 2}]})
     _do("district_safety", urging, "sign_for", {"signed": True, "handler": "马晓东"})
 
 

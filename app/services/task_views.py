@@ -35,11 +35,16 @@ def workable_task(actor: Actor, task_id: int) -> InboxTask:
     return row
 
 
-def task_detail(actor: Actor, task_id: int) -> dict:
-    """The task with its form as deployed with the case's version, and the case context."""
+def task_detail(actor: Actor, task_id: int, *, with_values: bool = False) -> dict:
+    """The task with its form as deployed with the case's version, and the case context;
+    `with_values` adds the values of the form's read-only fields (`form.values`, as the task
+    page shows them). Raises NotFoundError(`task_not_found`)."""
     row = visible_task(actor, task_id)
     instance = row.instance
     form = deployments.form_of(instance.definition, row.form_name)
+    shown = {"schema": form.schema, "ui": form.ui} if form else None
+    if shown is not None and with_values:
+        shown["values"] = _readonly_values_of(row)
     project = db.session.get(Project, row.project_id) if row.project_id else None
     comments = db.session.scalars(select(TaskComment).where(TaskComment.instance_id == instance.id)
                                   .order_by(TaskComment.id))
@@ -47,7 +52,7 @@ def task_detail(actor: Actor, task_id: int) -> dict:
                                .order_by(Attachment.id))
     return {
         "task": row,
-        "form": {"schema": form.schema, "ui": form.ui} if form else None,
+        "form": shown,
         "case": {"id": instance.id, "process_key": instance.process_key, "version": instance.definition.version,
                  "title": instance.title, "status": instance.status, "data": instance.data_summary,
                  "project": {"code": project.code, "name": project.name} if project else None,
@@ -77,7 +82,10 @@ _READ_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
 def readonly_values(actor: Actor, task_id: int) -> dict[str, Any]:
     """The values of the read-only fields of an open task's form (e.g. the return reason the
     previous reviewer wrote), taken from the task's data. Raises NotFoundError(`task_not_found`)."""
-    row = visible_task(actor, task_id)
+    return _readonly_values_of(visible_task(actor, task_id))
+
+
+def _readonly_values_of(row: InboxTask) -> dict[str, Any]:
     if row.status != "open" or not row.form_name:
         return {}
     form = case_runtime.task_form(row.instance.definition, row.form_name)

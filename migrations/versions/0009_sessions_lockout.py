@@ -2,7 +2,7 @@
 replacing user_account.failed_logins
 
 Revision ID: 0009
-Revises: 009375426530 (0007)
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op

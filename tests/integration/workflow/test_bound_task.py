@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import PermissionDeniedError
+from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import InboxTask, InstanceEvent
-from app.services import cases, inbox
+from app.services import cases, inbox, orders
 from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
 
 from .conftest import as_actor, open_rows
@@ -26,10 +26,19 @@ def site(app, api, deploy):
 
 
 def start(site, reviewer) -> tuple[int, InboxTask]:
-    instance_id = cases.start_case(as_actor(site["chief_a"]), "bound_review",
-                                   project_code=site["project"].code, data={"reviewer_id": reviewer})
+    """Binding variables come from the service that opens the case (never a user's start data)."""
+    instance_id = orders.start_child_case(as_actor(site["chief_a"]), "bound_review", None, site["project"],
+                                          {"reviewer_id": reviewer}, title="bound")
+    db.session.commit()
     [row] = open_rows(instance_id)
     return instance_id, row
+
+
+def test_a_users_start_data_cannot_bind_the_reviewer(site):
+    with pytest.raises(ValidationError) as refused:
+        cases.start_case(as_actor(site["chief_a"]), "bound_review", project_code=site["project"].code,
+                         data={"reviewer_id": site["chief_a"].id})
+    assert refused.value.code == "form_invalid" and set(refused.value.fields) == {"reviewer_id"}
 
 
 def visible_to(user, instance_id: int) -> bool:

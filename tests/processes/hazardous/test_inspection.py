@@ -90,7 +90,7 @@ def test_many_patrols_at_once_and_form_and_role_refusals(hz_sqlite):
     assert set(info.value.fields) == {"patrol_problems", "rectify_deadline"}
     with pytest.raises(ValidationError) as info:
         cases.complete_task(actor("supervisor"), row.id, {**PATROL, "patrol_result": "maybe", "super_scale": False})
-    assert set(info.value.fields) == {"patrol_result", "_form"}  # an unknown field is refused too
+    assert set(info.value.fields) == {"patrol_result", "super_scale"}  # an unknown field is refused by name
     with pytest.raises(PermissionDeniedError) as info:
         cases.complete_task(actor("contractor_pm"), row.id, {**PATROL, "patrol_result": "no_problem"})
     assert info.value.code == "task_not_candidate"

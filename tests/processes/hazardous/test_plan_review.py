@@ -222,7 +222,7 @@ def test_refusals_wrong_role_wrong_project_invalid_forms(hz_sqlite):
         cases.complete_task(actor("contractor_pm"), row.id, {"plan_name": "方案", "planned_start": "2026-02-30",
                                                              "plan_file": [], "super_scale": False})
     assert info.value.code == "form_invalid"
-    assert set(info.value.fields) == {"planned_start", "planned_end", "compile_date", "plan_file", "_form"}
+    assert set(info.value.fields) == {"planned_start", "planned_end", "compile_date", "plan_file", "super_scale"}
     with pytest.raises(ValidationError) as info:  # an attachment of another case is not accepted
         other = start("contractor_pm", "hazardous_plan_review", work(code="WD-02"))
         foreign = upload("contractor_pm", my_task("contractor_pm", other, "compile_plan").id)
