@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, time
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 from RestrictedPython import RestrictingNodeTransformer
@@ -151,10 +152,15 @@ def format_value(value: Any, conversion: int, spec: str) -> str:
     return text
 
 
+def _bounded(values: Any, room: int) -> Any:
+    """`values` itself if it has a length, else at most `room + 1` of its items as a list."""
+    return values if hasattr(values, "__len__") else list(islice(values, max(room, 0) + 1))
+
+
 def starred(value: Any) -> Any:
     """`*value` inside a list/tuple/set display: `[*x, *x]` doubles x in one C call."""
-    if hasattr(value, "__len__"):
-        _check_length(len(value), "unpacking")
+    value = _bounded(value, MAX_ITEMS)
+    _check_length(len(value), "unpacking")
     return value
 
 
@@ -199,7 +205,7 @@ def inplace(op: Callable[[Any, Any], Any], name: str | None, left: Any, right: A
     if name == "Mult":
         _check_product(left, right)
     elif name == "Add" and isinstance(left, _SEQUENCES):
-        right = right if hasattr(right, "__len__") else list(right)
+        right = _bounded(right, MAX_ITEMS - len(left))
         _check_length(len(left) + len(right), "concatenation")
     elif name == "Mod" and isinstance(left, (str, bytes)):
         _check_percent(left, right)
@@ -232,9 +238,13 @@ def _guard_method(obj: Any, name: str, method: Callable[..., Any]) -> Callable[.
         return replace
     if name == "join":
         def join(parts: Iterable[Any]) -> Any:
-            parts = list(parts)
-            _check_length(sum(len(p) for p in parts if hasattr(p, "__len__"))
-                          + len(obj) * len(parts), "join()")
+            parts = parts if isinstance(parts, (list, tuple)) else list(parts)
+            total = len(obj) * max(len(parts) - 1, 0)
+            _check_length(total, "join()")
+            for part in parts:
+                total += len(part) if hasattr(part, "__len__") else 0
+                if total > MAX_ITEMS:
+                    raise _refuse(f"join() of more than {MAX_ITEMS} items")
             return method(parts)
         return join
     if name == "as_integer_ratio":
@@ -246,7 +256,7 @@ def _guard_method(obj: Any, name: str, method: Callable[..., Any]) -> Callable[.
 
 def _extend(obj: Any, method: Callable[..., Any]) -> Callable[..., Any]:
     def extend(values: Iterable[Any]) -> None:
-        values = values if hasattr(values, "__len__") else list(values)
+        values = _bounded(values, MAX_ITEMS - len(obj))
         _check_length(len(obj) + len(values), "extend()")
         method(values)
     return extend
@@ -311,23 +321,36 @@ def write_guard(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 # --- data written back --------------------------------------------------------------------
 
-def check_data_size(value: Any, what: str = "task data") -> None:
+def check_data_size(value: Any, what: str = "task data", *, stored: bool = False) -> None:
     """Refuse `value` if serializing it would exceed MAX_DATA_UNITS or nest deeper than
-    MAX_DATA_DEPTH; stops counting as soon as the budget is spent."""
-    units, stack = 0, [(value, 0)]
+    MAX_DATA_DEPTH (stops as soon as the budget is spent: the cost of the check is bounded
+    too); if it is to be `stored`, also a NUL character anywhere in it."""
+    units, stack = 0, [iter((value,))]
     while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DATA_DEPTH:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+            continue
+        if len(stack) > MAX_DATA_DEPTH:
             raise SandboxViolation(f"{what} is nested deeper than {MAX_DATA_DEPTH} levels")
         units += 1
-        if isinstance(item, (str, bytes, bytearray)):
+        if isinstance(item, str):
+            units += len(item)
+            if stored and "\x00" in item:  # PostgreSQL's text and JSON columns refuse it
+                raise SandboxViolation(f"{what} holds a NUL character")
+        elif isinstance(item, (bytes, bytearray)):
             units += len(item)
         elif isinstance(item, dict):
-            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+            units += len(item)
+            stack.append(chain.from_iterable(item.items()))
         elif isinstance(item, (list, tuple, set, frozenset)):
-            stack.extend((part, depth + 1) for part in item)
-        if units > MAX_DATA_UNITS or len(stack) > MAX_DATA_UNITS:
+            units += len(item)
+            stack.append(iter(item))
+        if units > MAX_DATA_UNITS:
             raise SandboxViolation(f"{what} is larger than {MAX_DATA_UNITS} characters and items")
+
+
+_END = object()
 
 
 # --- compile-time rewriting ---------------------------------------------------------------

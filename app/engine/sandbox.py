@@ -34,6 +34,7 @@ from .helpers import make_helpers
 SCRIPT_FILENAME = "<bpmn-script>"
 EXPRESSION_FILENAME = "<bpmn-expression>"
 MAX_RANGE = 100_000
+MAX_SOURCE = 100_000  # characters of one script or expression
 
 # Names that read the real clock; scripts must use the run's now()/today() helpers instead.
 _CLOCK_ATTRIBUTES = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
@@ -133,9 +134,20 @@ _LINE_RE = re.compile(r"Line (\d+)")
 def compile_source(source: str, mode: str = "eval") -> CodeType:
     """Compile under the restricted policy; `mode` is 'eval' (expressions) or 'exec' (scripts).
 
-    Raises SandboxCompileError with code `<script|condition>_syntax` or `script_unsafe`.
+    Raises SandboxCompileError with code `<script|condition>_syntax` or `script_unsafe` (also
+    for sources too long or too deeply nested to compile: the parser would recurse or run out of
+    memory).
     """
     kind = "script" if mode == "exec" else "condition"
+    if len(source) > MAX_SOURCE:
+        raise SandboxCompileError("script_unsafe", f"longer than {MAX_SOURCE} characters")
+    try:
+        return _compile(source, mode, kind)
+    except (RecursionError, MemoryError):
+        raise SandboxCompileError("script_unsafe", "nested too deeply to compile") from None
+
+
+def _compile(source: str, mode: str, kind: str) -> CodeType:
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
@@ -159,16 +171,11 @@ def compile_source(source: str, mode: str = "eval") -> CodeType:
 
 
 class Sandbox:
-    """Evaluates expressions and executes scripts for one engine run (one clock, one deadline).
-
-    A script may catch the sandbox's own errors with a bare `except:`; the tracer remembers
-    the first one and the run fails with it anyway.
-    """
+    """Evaluates expressions and executes scripts for one engine run (one clock, one deadline)."""
 
     def __init__(self, now: datetime, deadline: float | None = None):
         self.helpers = make_helpers(now)
         self.deadline = deadline
-        self.tripped: BaseException | None = None
 
     def _globals(self, context: dict[str, Any]) -> dict[str, Any]:
         scope: dict[str, Any] = {"__builtins__": SAFE_BUILTINS, **_GUARDS, **self.helpers}
@@ -181,16 +188,20 @@ class Sandbox:
 
     @contextmanager
     def _traced(self) -> Iterator[None]:
-        """Raise ScriptTimeout inside sandboxed frames once the deadline has passed; re-raise
-        after the run a sandbox error that the script swallowed."""
-        deadline = self.deadline if self.deadline is not None else float("inf")
-        self.tripped = None
+        """Raise ScriptTimeout inside sandboxed frames once the deadline has passed, and bound
+        what guarded operations allocate.
+
+        CPython switches tracing off for the thread once a trace function has raised, so the
+        compiler refuses every way to swallow ScriptTimeout (see limits.GuardingTransformer).
+        """
+        if self.deadline is None:
+            with limits.allocation_budget():
+                yield
+            return
+        deadline = self.deadline
         sandbox_files = (SCRIPT_FILENAME, EXPRESSION_FILENAME)
 
         def local_trace(frame: Any, event: str, arg: Any) -> Any:
-            if event == "exception" and self.tripped is None \
-                    and issubclass(arg[0], (SandboxViolation, ScriptTimeout)):
-                self.tripped = arg[1]
             if time.monotonic() > deadline:
                 raise ScriptTimeout("the run exceeded its time budget (endless loop in a script?)")
             return local_trace
@@ -207,8 +218,6 @@ class Sandbox:
                 yield
         finally:
             sys.settrace(previous)
-        if self.tripped is not None:
-            raise self.tripped.with_traceback(None)
 
     def evaluate(self, expression: str, context: dict[str, Any]) -> Any:
         """The value of `expression`; raises SandboxViolation if it is too large to keep."""
@@ -216,7 +225,7 @@ class Sandbox:
         self.check_deadline()
         with self._traced():
             value = eval(code, self._globals(context))  # noqa: S307 - restricted bytecode
-        limits.check_data_size(value, "the expression's value")
+        limits.check_data_size(value, "the expression's value", stored=True)
         return value
 
     def execute(self, script: str, context: dict[str, Any],
@@ -232,6 +241,6 @@ class Sandbox:
             exec(code, scope)  # noqa: S102 - restricted bytecode
         result = {k: v for k, v in scope.items()
                   if k not in injected and not callable(v) and not isinstance(v, ModuleType)}
-        limits.check_data_size(result)
+        limits.check_data_size(result, stored=True)
         context.clear()
         context.update(result)
