@@ -13,6 +13,11 @@ data only:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "fixtures" / "bpmn" / "hostile_probe.bpmn.template"
+HARMLESS = {"script": "checked = True", "condition": "False", "timer": '"PT1H"'}
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,18 @@ CORPUS = [
             "try:\n    x = 'a' * 10 ** 10\nexcept Exception:\n    x = 1", "unsafe"),
     _script("own_error_with_nul", "raise ValueError('a\\x00b')", "error"),
 ]
+
+
+def placed(entry: Hostile, place: str) -> str:
+    """The entry's source as the code of `place` (script, condition or timer)."""
+    return f"value = ({entry.source})" if place == "script" and entry.kind == "expression" \
+        else entry.source
+
+
+def hostile_bundle(place: str, source: str) -> dict[str, bytes]:
+    """The hostile_probe diagram with `source` at `place` and harmless code elsewhere."""
+    code = {**HARMLESS, place: source}
+    text = TEMPLATE.read_text()
+    for name, value in code.items():
+        text = text.replace("{" + name + "}", escape(value))
+    return {"hostile_probe.bpmn": text.encode()}

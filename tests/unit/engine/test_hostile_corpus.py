@@ -6,16 +6,13 @@ expressions, which validation evaluates, within the same limits.
 """
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 import pytest
 
 from app.engine import EngineError, compile_process, complete_task, start, validate_bundle
 
-from .conftest import FIXTURES, ROLES, T0, form_exists
-from .hostile_corpus import CORPUS, Hostile
+from .conftest import ROLES, T0, form_exists
+from .hostile_corpus import CORPUS, HARMLESS, hostile_bundle, placed
 
-HARMLESS = {"script": "checked = True", "condition": "False", "timer": '"PT1H"'}
 ELEMENT = {"script": "probe_script", "condition": "probe_gateway", "timer": "probe_timer"}
 # Where validation reports a refused entry (a condition belongs to its sequence flow).
 PROBLEM_ELEMENT = {"script": "probe_script", "condition": "f_condition", "timer": "timer_probe"}
@@ -25,20 +22,6 @@ ERROR_CODES = {"script": "script_error", "condition": "expression_error",
                "timer": "expression_error"}
 
 
-def hostile_bundle(place: str, source: str) -> dict[str, bytes]:
-    code = dict(HARMLESS)
-    code[place] = source
-    text = (FIXTURES / "hostile_probe.bpmn.template").read_text()
-    for name, value in code.items():
-        text = text.replace("{" + name + "}", escape(value))
-    return {"hostile_probe.bpmn": text.encode()}
-
-
-def _placed(entry: Hostile, place: str) -> str:
-    return f"value = ({entry.source})" if place == "script" and entry.kind == "expression" \
-        else entry.source
-
-
 RUNS = [pytest.param(entry, place, id=f"{place}-{entry.id}") for entry in CORPUS
         for place in ("script", "condition", "timer")
         if entry.kind == "expression" or place == "script"]
@@ -46,7 +29,7 @@ RUNS = [pytest.param(entry, place, id=f"{place}-{entry.id}") for entry in CORPUS
 
 @pytest.mark.parametrize(("entry", "place"), RUNS)
 def test_hostile_code_ends_the_step_with_an_engine_error(entry, place, host):
-    spec = compile_process("hostile_probe", hostile_bundle(place, _placed(entry, place))).spec_json
+    spec = compile_process("hostile_probe", hostile_bundle(place, placed(entry, place))).spec_json
     waiting = start(spec, {}, host=host, now=T0)
     with pytest.raises(EngineError) as info:
         complete_task(spec, waiting.state, waiting.ready_user_tasks[0]["task_id"], {},
@@ -69,7 +52,7 @@ VALIDATED = [pytest.param(entry, place, id=f"{place}-{entry.id}") for entry in C
 
 @pytest.mark.parametrize(("entry", "place"), VALIDATED)
 def test_validation_refuses_hostile_code(entry, place):
-    problems = _problems(place, _placed(entry, place))
+    problems = _problems(place, placed(entry, place))
     assert [(p.element_id, p.code) for p in problems] == [
         (PROBLEM_ELEMENT[place], "timer_invalid" if place == "timer" else "script_unsafe")]
     if place == "timer" and entry.expect in ("unsafe", "timeout"):
