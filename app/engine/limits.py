@@ -325,8 +325,16 @@ def check_data_size(value: Any, what: str = "task data", *, stored: bool = False
     """Refuse `value` if serializing it would exceed MAX_DATA_UNITS or nest deeper than
     MAX_DATA_DEPTH (stops as soon as the budget is spent: the cost of the check is bounded
     too); if it is to be `stored`, also a NUL character anywhere in it."""
+    if data_units(value, MAX_DATA_UNITS, what=what, stored=stored) > MAX_DATA_UNITS:
+        raise SandboxViolation(f"{what} is larger than {MAX_DATA_UNITS} characters and items")
+
+
+def data_units(value: Any, limit: int, *, what: str = "task data", stored: bool = False) -> int:
+    """Characters + items in `value`, counting shared parts each time; stops past `limit`.
+
+    Raises SandboxViolation past MAX_DATA_DEPTH, or for a NUL character if `stored`."""
     units, stack = 0, [iter((value,))]
-    while stack:
+    while stack and units <= limit:
         item = next(stack[-1], _END)
         if item is _END:
             stack.pop()
@@ -346,8 +354,7 @@ def check_data_size(value: Any, what: str = "task data", *, stored: bool = False
         elif isinstance(item, (list, tuple, set, frozenset)):
             units += len(item)
             stack.append(iter(item))
-        if units > MAX_DATA_UNITS:
-            raise SandboxViolation(f"{what} is larger than {MAX_DATA_UNITS} characters and items")
+    return units
 
 
 _END = object()
