@@ -325,6 +325,10 @@ def check_data_size(value: Any, what: str = "task data", *, stored: bool = False
     """Refuse `value` if serializing it would exceed MAX_DATA_UNITS or nest deeper than
     MAX_DATA_DEPTH (stops as soon as the budget is spent: the cost of the check is bounded
     too); if it is to be `stored`, also a NUL character anywhere in it."""
+    if value is None or isinstance(value, _SCALARS):  # the common cases, on the hot path
+        return
+    if isinstance(value, str) and len(value) < MAX_DATA_UNITS and not (stored and "\x00" in value):
+        return
     if data_units(value, MAX_DATA_UNITS, what=what, stored=stored) > MAX_DATA_UNITS:
         raise SandboxViolation(f"{what} is larger than {MAX_DATA_UNITS} characters and items")
 
@@ -358,6 +362,7 @@ def data_units(value: Any, limit: int, *, what: str = "task data", stored: bool 
 
 
 _END = object()
+_SCALARS = (int, float, Decimal, date, time)
 
 
 # --- compile-time rewriting ---------------------------------------------------------------
