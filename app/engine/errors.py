@@ -11,7 +11,8 @@ class EngineError(DomainError):
     status = 500
 
     def __init__(self, code: str, message: str, element_id: str | None = None):
-        super().__init__(message, code=code)
+        # The text ends up in PostgreSQL text columns, which refuse NUL (a script's own error).
+        super().__init__(message.replace("\x00", "\\x00"), code=code)
         self.element_id = element_id
 
     def __str__(self) -> str:
@@ -25,3 +26,9 @@ class SandboxViolation(BaseException):
 
 class ScriptTimeout(BaseException):
     """The run exceeded its time budget. BaseException for the same reason as SandboxViolation."""
+
+
+# The only BaseExceptions that leave an engine run: the process is being stopped (Celery's warm
+# shutdown, gunicorn's worker exit, Ctrl-C). Everything else becomes an EngineError, hence an
+# incident of the case, so no script, expression or operator can stop a worker.
+INTERPRETER_EXIT = (KeyboardInterrupt, SystemExit)

@@ -45,11 +45,18 @@ def add_hours(value: Any, hours: int | float) -> datetime:
     return _as_datetime(value) + timedelta(hours=hours)
 
 
+MAX_WORKING_DAYS = 36_500  # the loop below runs outside the sandbox's line tracer
+
+
 def add_working_days(value: Any, days: int) -> date:
-    """Add Monday-Friday days (statutory holidays are not known to the engine)."""
+    """Add Monday-Friday days (statutory holidays are not known to the engine).
+
+    Raises ValueError beyond MAX_WORKING_DAYS (about 140 years)."""
     current = _as_date(value)
     step = 1 if days >= 0 else -1
     remaining = abs(int(days))
+    if remaining > MAX_WORKING_DAYS:
+        raise ValueError(f"add_working_days() of more than {MAX_WORKING_DAYS} days")
     while remaining:
         current += timedelta(days=step)
         if current.weekday() < 5:

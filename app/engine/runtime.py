@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from app.errors import ConflictError, NotFoundError
 
 from . import inbox
-from .errors import EngineError, SandboxViolation, ScriptTimeout
+from .errors import INTERPRETER_EXIT, EngineError, SandboxViolation, ScriptTimeout
 from .scripting import Host, RestrictedScriptEngine
 from .serialization import dump_state, load_specs, load_workflow
 
@@ -52,7 +52,7 @@ def _engine_errors() -> Iterator[None]:
     """Let EngineError/domain errors through; give everything else a code and the real text."""
     try:
         yield
-    except (EngineError, ConflictError, NotFoundError):
+    except (EngineError, ConflictError, NotFoundError, *INTERPRETER_EXIT):
         raise
     except ScriptTimeout as exc:
         raise EngineError("time_budget_exceeded", str(exc)) from exc
@@ -63,7 +63,7 @@ def _engine_errors() -> Iterator[None]:
         cause = exc.__cause__ or getattr(exc, "exception", None)
         text = f"{exc}" + (f" ({type(cause).__name__}: {cause})" if cause else "")
         raise EngineError("workflow_error", text, getattr(spec, "bpmn_id", None)) from exc
-    except Exception as exc:
+    except BaseException as exc:  # any other BaseException too (see INTERPRETER_EXIT)
         raise EngineError("engine_error", f"{type(exc).__name__}: {exc}") from exc
 
 

@@ -27,12 +27,14 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
+from . import limits
 from .errors import SandboxViolation, ScriptTimeout
 from .helpers import make_helpers
 
 SCRIPT_FILENAME = "<bpmn-script>"
 EXPRESSION_FILENAME = "<bpmn-expression>"
 MAX_RANGE = 100_000
+MAX_SOURCE = 100_000  # characters of one script or expression
 
 # Names that read the real clock; scripts must use the run's now()/today() helpers instead.
 _CLOCK_ATTRIBUTES = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
@@ -58,10 +60,12 @@ def _safe_range(*args: int) -> range:
 def _guarded_getattr(obj: Any, name: str) -> Any:
     if isinstance(obj, ModuleType):
         raise SandboxViolation(f"attribute access on modules is not allowed ({name!r})")
+    if name == "mro" and isinstance(obj, type):  # `except Exception.mro()[1]:` catches all
+        raise SandboxViolation("mro() is not allowed")
     if name in _CLOCK_ATTRIBUTES and isinstance(obj, (date, type)):
         raise SandboxViolation(f"{name}() reads the real clock; use the now()/today() helpers")
     try:
-        return safer_getattr(obj, name)
+        return limits.guard_attribute(obj, name, safer_getattr(obj, name))
     except NotImplementedError as exc:  # str.format and string.Formatter escapes
         raise SandboxViolation(str(exc)) from None
     except AttributeError as exc:
@@ -74,18 +78,22 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=":
             "//=": operator.ifloordiv, "%=": operator.imod, "|=": operator.ior, "&=": operator.iand}
 
 
+_INPLACE_NAMES = {"+=": "Add", "*=": "Mult", "%=": "Mod"}
+
+
 def _inplacevar(op: str, left: Any, right: Any) -> Any:
     if op not in _INPLACE:
         raise SandboxViolation(f"operator {op} is not allowed")
-    return _INPLACE[op](left, right)
+    return limits.inplace(_INPLACE[op], _INPLACE_NAMES.get(op), left, right)
 
 
 SAFE_BUILTINS: dict[str, Any] = {
     "None": None, "True": True, "False": False,
-    "len": len, "min": min, "max": max, "sorted": sorted, "str": str, "int": int, "float": float,
-    "round": round, "any": any, "all": all, "dict": dict, "list": list, "tuple": tuple, "set": set,
-    "bool": bool, "abs": abs, "sum": sum, "enumerate": enumerate, "zip": zip, "range": _safe_range,
-    "isinstance": isinstance, "reversed": reversed,
+    "len": len, "min": min, "max": max, "sorted": sorted, "str": limits.safe_str,
+    "int": limits.safe_int, "float": float, "round": limits.safe_round, "any": any, "all": all,
+    "dict": dict, "list": list, "tuple": tuple, "set": set, "bool": bool, "abs": abs,
+    "sum": limits.safe_sum, "enumerate": enumerate, "zip": zip, "range": _safe_range,
+    "isinstance": limits.safe_isinstance, "reversed": reversed,
     "Exception": Exception, "ValueError": ValueError, "KeyError": KeyError, "TypeError": TypeError,
 }
 
@@ -111,9 +119,12 @@ _GUARDS: dict[str, Any] = {
     "_getiter_": iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
+    "_write_": limits.write_guard(full_write_guard),
     "_inplacevar_": _inplacevar,
     "_apply_": lambda func, *args, **kwargs: func(*args, **kwargs),
+    "_binop_": limits.binop,
+    "_format_": limits.format_value,
+    "_starred_": limits.starred,
 }
 
 _LINE_RE = re.compile(r"Line (\d+)")
@@ -123,9 +134,20 @@ _LINE_RE = re.compile(r"Line (\d+)")
 def compile_source(source: str, mode: str = "eval") -> CodeType:
     """Compile under the restricted policy; `mode` is 'eval' (expressions) or 'exec' (scripts).
 
-    Raises SandboxCompileError with code `<script|condition>_syntax` or `script_unsafe`.
+    Raises SandboxCompileError with code `<script|condition>_syntax` or `script_unsafe` (also
+    for sources too long or too deeply nested to compile: the parser would recurse or run out of
+    memory).
     """
     kind = "script" if mode == "exec" else "condition"
+    if len(source) > MAX_SOURCE:
+        raise SandboxCompileError("script_unsafe", f"longer than {MAX_SOURCE} characters")
+    try:
+        return _compile(source, mode, kind)
+    except (RecursionError, MemoryError):
+        raise SandboxCompileError("script_unsafe", "nested too deeply to compile") from None
+
+
+def _compile(source: str, mode: str, kind: str) -> CodeType:
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
@@ -134,42 +156,18 @@ def compile_source(source: str, mode: str = "eval") -> CodeType:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise SandboxCompileError("script_unsafe", f"{node.id} is not allowed", node.lineno)
+        if isinstance(node, ast.Attribute) and node.attr == "mro":
+            raise SandboxCompileError("script_unsafe", "mro is not allowed", node.lineno)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise SandboxCompileError("script_unsafe", "import is not allowed", node.lineno)
     filename = SCRIPT_FILENAME if mode == "exec" else EXPRESSION_FILENAME
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
-    result = compiler(source, filename=filename)
+    result = compiler(source, filename=filename, policy=limits.GuardingTransformer)
     if result.errors:
         match = _LINE_RE.search(result.errors[0])
         raise SandboxCompileError("script_unsafe", "; ".join(result.errors),
                                   int(match.group(1)) if match else None)
     return result.code
-
-
-@contextmanager
-def deadline_trace(deadline: float | None) -> Iterator[None]:
-    """Raise ScriptTimeout inside sandboxed frames once `deadline` (time.monotonic) has passed."""
-    if deadline is None:
-        yield
-        return
-    sandbox_files = (SCRIPT_FILENAME, EXPRESSION_FILENAME)
-
-    def local_trace(frame: Any, event: str, arg: Any) -> Any:
-        if time.monotonic() > deadline:
-            raise ScriptTimeout("the run exceeded its time budget (endless loop in a script?)")
-        return local_trace
-
-    def global_trace(frame: Any, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename in sandbox_files:
-            return local_trace(frame, event, arg)
-        return None
-
-    previous = sys.gettrace()
-    sys.settrace(global_trace)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
 
 
 class Sandbox:
@@ -188,22 +186,61 @@ class Sandbox:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise ScriptTimeout("the run exceeded its time budget")
 
+    @contextmanager
+    def _traced(self) -> Iterator[None]:
+        """Raise ScriptTimeout inside sandboxed frames once the deadline has passed, and bound
+        what guarded operations allocate.
+
+        CPython switches tracing off for the thread once a trace function has raised, so the
+        compiler refuses every way to swallow ScriptTimeout (see limits.GuardingTransformer).
+        """
+        if self.deadline is None:
+            with limits.allocation_budget():
+                yield
+            return
+        deadline = self.deadline
+        sandbox_files = (SCRIPT_FILENAME, EXPRESSION_FILENAME)
+
+        def local_trace(frame: Any, event: str, arg: Any) -> Any:
+            if time.monotonic() > deadline:
+                raise ScriptTimeout("the run exceeded its time budget (endless loop in a script?)")
+            return local_trace
+
+        def global_trace(frame: Any, event: str, arg: Any) -> Any:
+            if frame.f_code.co_filename in sandbox_files:
+                return local_trace(frame, event, arg)
+            return None
+
+        previous = sys.gettrace()
+        sys.settrace(global_trace)
+        try:
+            with limits.allocation_budget():
+                yield
+        finally:
+            sys.settrace(previous)
+
     def evaluate(self, expression: str, context: dict[str, Any]) -> Any:
+        """The value of `expression`; raises SandboxViolation if it is too large to keep."""
         code = compile_source(expression.strip(), "eval")
         self.check_deadline()
-        with deadline_trace(self.deadline):
-            return eval(code, self._globals(context))  # noqa: S307 - restricted bytecode
+        with self._traced():
+            value = eval(code, self._globals(context))  # noqa: S307 - restricted bytecode
+        limits.check_data_size(value, "the expression's value", stored=True)
+        return value
 
     def execute(self, script: str, context: dict[str, Any],
                 external: dict[str, Any] | None = None) -> None:
-        """Run a script; its top-level variables replace the task data in `context`."""
+        """Run a script; its top-level variables replace the task data in `context`.
+
+        Raises SandboxViolation if the data it leaves is too large to keep."""
         code = compile_source(script, "exec")
         self.check_deadline()
         scope = self._globals({**(external or {}), **context})
         injected = set(scope) - set(context)
-        with deadline_trace(self.deadline):
+        with self._traced():
             exec(code, scope)  # noqa: S102 - restricted bytecode
         result = {k: v for k, v in scope.items()
                   if k not in injected and not callable(v) and not isinstance(v, ModuleType)}
+        limits.check_data_size(result, stored=True)
         context.clear()
         context.update(result)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .errors import EngineError, SandboxViolation, ScriptTimeout
+from .errors import INTERPRETER_EXIT, EngineError, SandboxViolation, ScriptTimeout
 from .sandbox import Sandbox, SandboxCompileError
 
 
@@ -80,14 +80,18 @@ class RestrictedScriptEngine(PythonScriptEngine):
                  external_context: dict[str, Any] | None = None) -> Any:
         try:
             return self.sandbox.evaluate(expression, {**(external_context or {}), **task.data})
-        except (Exception, ScriptTimeout, SandboxViolation) as exc:
+        except INTERPRETER_EXIT:
+            raise
+        except BaseException as exc:
             raise translate(exc, task, "expression", expression) from exc
 
     def execute(self, task: Any, script: str,
                 external_context: dict[str, Any] | None = None) -> bool:
         try:
             self.sandbox.execute(script, task.data, external_context)
-        except (Exception, ScriptTimeout, SandboxViolation) as exc:
+        except INTERPRETER_EXIT:
+            raise
+        except BaseException as exc:
             raise translate(exc, task, "script", script) from exc
         return True
 
@@ -103,9 +107,9 @@ class RestrictedScriptEngine(PythonScriptEngine):
         self.sandbox.check_deadline()
         try:
             result = self.host.call_operator(name, params, dict(task.data))
-        except EngineError:
+        except (EngineError, *INTERPRETER_EXIT):
             raise
-        except Exception as exc:
+        except BaseException as exc:
             raise EngineError("operator_failed", f"operator {name!r} failed: "
                               f"{type(exc).__name__}: {exc}", _element_id(task)) from exc
         if result is not None and not isinstance(result, dict):

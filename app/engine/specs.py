@@ -18,6 +18,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, ServiceTask
 
 from .clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
+from .errors import EngineError
+from .limits import data_units
+
+MAX_PARALLEL_INSTANCES = 1_000
+MAX_COPIED_UNITS = 10_000_000  # instances x (characters + items of the task data)
 
 
 class OperatorServiceTask(ServiceTask):
@@ -41,7 +46,27 @@ class OperatorServiceTask(ServiceTask):
 
 
 class OrderedParallelMultiInstanceTask(ParallelMultiInstanceTask):
-    """Parallel multi-instance whose list output follows the input order, not completion order."""
+    """Parallel multi-instance whose list output follows the input order, not completion order.
+
+    All instances are created in one engine step, each with a deep copy of the task data, so
+    the line tracer's deadline never sees them: the count, and the count times the size of the
+    data, are checked first (a script's `experts = list(range(20000))` took minutes and GBs).
+    """
+
+    def create_children(self, my_task: Any) -> None:
+        if self.data_input is not None:
+            items = self.data_input.get(my_task)
+            count = len(items) if hasattr(items, "__len__") else MAX_PARALLEL_INSTANCES + 1
+        else:
+            count = my_task.workflow.script_engine.evaluate(my_task, self.cardinality)
+        if isinstance(count, int) and count > 0 and (
+                count > MAX_PARALLEL_INSTANCES
+                or count * data_units(my_task.data, MAX_COPIED_UNITS // count) > MAX_COPIED_UNITS):
+            raise EngineError("multi_instance_too_large",
+                              f"{count} parallel instances of {self.bpmn_id} (at most "
+                              f"{MAX_PARALLEL_INSTANCES}, and {MAX_COPIED_UNITS} copied data units)",
+                              self.bpmn_id)
+        super().create_children(my_task)
 
     def merge_child(self, workflow: Any, child: Any) -> None:
         super().merge_child(workflow, child)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import keyword
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from .clock import check_timer_value
-from .errors import SandboxViolation, ScriptTimeout
+from .errors import INTERPRETER_EXIT, SandboxViolation, ScriptTimeout
 from .parsing import (
     CANDIDATE_USER_PROPERTY,
     FORM_PROPERTY,
@@ -38,6 +39,9 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 # Unquoted ISO values are parsed as Python names/numbers: the classic "P3D" trap.
 _BARE_ISO = re.compile(r"^\s*(R\d*/)?(P[0-9TWYMDHS.,]+|\d{4}-\d{2}-\d{2}\S*)\s*$", re.I)
 _EXPRESSION_PROPERTIES = ("dueIn",)
+# Timer expressions are evaluated here, inside a web request: the same sandbox limits as a run,
+# and a deadline of their own so that a designer's upload never holds the server.
+EXPRESSION_TIME_BUDGET = 0.5
 _BPMN_TAG = "{" + NS["bpmn"] + "}"
 
 
@@ -82,20 +86,30 @@ def _check_scripts(file: str, root: Any) -> Iterator[BundleProblem]:
 
 
 def _check_timers(file: str, root: Any, now: datetime) -> Iterator[BundleProblem]:
-    sandbox = Sandbox(now)
     for node in root.xpath(".//bpmn:timerEventDefinition/*", namespaces=NS):
         kind, text = etree.QName(node).localname, (node.text or "").strip()
         if _BARE_ISO.match(text):
             yield _problem(file, node, "timer_invalid", f"{kind} {text!r} must be quoted: '\"{text}\"'")
             continue
+        sandbox = Sandbox(now, time.monotonic() + EXPRESSION_TIME_BUDGET)
         try:
             check_timer_value(kind, sandbox.evaluate(text, {}), now)
         except NameError:
             pass  # reads process variables: checked when the timer arms
         except SandboxCompileError as exc:
             yield _problem(file, node, "timer_invalid", f"{kind} {text!r}: {exc.message}")
-        except (Exception, SandboxViolation, ScriptTimeout) as exc:
-            yield _problem(file, node, "timer_invalid", f"{kind} {text!r}: {type(exc).__name__}: {exc}")
+        except INTERPRETER_EXIT:
+            raise
+        except BaseException as exc:
+            yield _problem(file, node, "timer_invalid", f"{kind} {text[:80]!r}: {_describe(exc)}")
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ScriptTimeout):
+        return f"time_budget_exceeded: {exc}"
+    if isinstance(exc, SandboxViolation):
+        return f"script_unsafe: {exc}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _properties(task: Any) -> dict[str, Any]:

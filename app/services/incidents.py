@@ -75,6 +75,14 @@ def record_incident(failure: rt.StepFailed, actor: Actor) -> int:
     return rt.run_in_transaction(actor, step)
 
 
+def record_failure(instance_id: int, action: dict[str, Any], exc: Exception, actor: Actor) -> int:
+    """Open an incident (code `step_failed`) for a step that failed outside the engine, e.g.
+    the database refused what an operator wrote; returns its id."""
+    db.session.rollback()
+    error = engine.EngineError("step_failed", f"{type(exc).__name__}: {exc}"[:2000])
+    return record_incident(rt.StepFailed(error, instance_id, action), actor)
+
+
 def open_incident_of(instance_id: int) -> int | None:
     return db.session.scalar(select(Incident.id).where(
         Incident.instance_id == instance_id, Incident.status == "open").order_by(Incident.id))

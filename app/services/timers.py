@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.errors import ConflictError
 from app.extensions import db
 from app.models import ProcessInstance
 from app.services import case_runtime as rt
@@ -33,7 +34,9 @@ def due_instance_ids(now: datetime) -> list[int]:
 def fire_due_timers(now: datetime | None = None) -> int:
     """Fire every due timer; returns how many instances this sweep advanced.
 
-    A failing instance gets an incident (action `timers`) and the sweep goes on.
+    A failing instance gets an incident (action `timers`), which takes it out of the sweep until
+    the incident is retried, and the sweep goes on. That holds for any failure of the step, not
+    only the engine's: otherwise the same instance, always due first, would fail every sweep.
     """
     now = now or clock.now()
     woken = 0
@@ -43,6 +46,12 @@ def fire_due_timers(now: datetime | None = None) -> int:
                 woken += rt.run_in_transaction(SYSTEM, lambda i=instance_id: _wake(i, now))
         except incidents.CaseFailedError as exc:
             log.warning("timer step of instance %s failed: incident %s", instance_id, exc.incident_id)
+            woken += 1
+        except ConflictError as exc:  # lost every race: another worker has it, next sweep retries
+            log.info("timer step of instance %s skipped: %s", instance_id, exc.code)
+        except Exception as exc:
+            incident_id = incidents.record_failure(instance_id, {"action": "timers"}, exc, SYSTEM)
+            log.exception("timer step of instance %s failed: incident %s", instance_id, incident_id)
             woken += 1
     return woken
 

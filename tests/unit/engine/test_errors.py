@@ -1,6 +1,8 @@
 """Error end event caught by a boundary event; failures reported with their real text."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.engine import EngineError, OperatorRegistry, compile_process, complete_task, start
@@ -73,3 +75,28 @@ def test_unknown_task_id_is_not_found(host, clock):
         complete_task(spec, result.state, "00000000-0000-0000-0000-000000000000", {},
                       host=host, now=clock.now)
     assert info.value.code == "task_not_found"
+
+
+@pytest.mark.parametrize("raised", [asyncio.CancelledError("gateway call cancelled"),
+                                    GeneratorExit("closed"), BaseExceptionGroup("two", [
+                                        KeyboardInterrupt()])])
+def test_an_operator_raising_a_base_exception_is_an_engine_error(raised, clock):
+    def broken(params, data):
+        raise raised
+    spec = compiled("expert_panel").spec_json
+    with pytest.raises(EngineError) as info:
+        start(spec, {"panel_size": 5, "excluded_enterprises": []},
+              host=OperatorRegistry({"draw_experts": broken}), now=clock.now)
+    assert (info.value.code, info.value.element_id) == ("operator_failed", "draw")
+    assert type(raised).__name__ in info.value.message
+
+
+@pytest.mark.parametrize("raised", [SystemExit(3), KeyboardInterrupt()])
+def test_the_interpreter_exit_is_not_turned_into_an_incident(raised, clock):
+    """A worker being shut down is not a failure of the case it happened to be running."""
+    def stopping(params, data):
+        raise raised
+    spec = compiled("expert_panel").spec_json
+    with pytest.raises(type(raised)):
+        start(spec, {"panel_size": 5, "excluded_enterprises": []},
+              host=OperatorRegistry({"draw_experts": stopping}), now=clock.now)

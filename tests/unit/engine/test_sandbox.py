@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -129,3 +130,19 @@ def test_unsafe_script_in_a_diagram_is_an_engine_error(clock, host):
                       host=host, now=clock.now)
     assert info.value.code == "script_unsafe"
     assert info.value.element_id == "probe"
+
+
+def test_guarded_operations_keep_their_meaning(sandbox):
+    data = {"names": ["甲", "乙"], "amount": Decimal("12.5"), "rows": [[1], [2]]}
+    sandbox.execute(
+        "label = '、'.join(names) + ' / ' + f'{amount:.2f}' + ' / ' + '%05d' % 42\n"
+        "padded = str(7).zfill(3).rjust(5, '*')\nbig = 2 ** 64 * 3 << 2\n"
+        "flat = [*rows[0], *rows[1]]\nflat.extend(x for x in range(3))\nflat[len(flat):] = [9]\n"
+        "text = 'ab' * 3\ntext += 'c'\nkinds = [isinstance(text, str), isinstance(big, (int, str))]\n"
+        "rounded = round(2.675, 2)\ntotal = sum([1, 2, 3])\nwhole = int(amount)\n"
+        "day = today().strftime('%Y年%m月%d日')", data)
+    assert data["label"] == "甲、乙 / 12.50 / 00042"
+    assert data["padded"] == "**007" and data["big"] == 2 ** 64 * 3 << 2
+    assert data["flat"] == [1, 2, 0, 1, 2, 9] and data["text"] == "abababc"
+    assert data["kinds"] == [True, True] and data["total"] == 6 and data["whole"] == 12
+    assert data["rounded"] == round(2.675, 2) and data["day"] == "2024年03月01日"
