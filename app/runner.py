@@ -183,7 +183,8 @@ def mqtt_ready(port: int) -> bool:
     from app.services.health import mqtt_connack
 
     try:
-        return mqtt_connack("127.0.0.1", port)
+        return mqtt_connack("127.0.0.1", port, username=Config.MQTT_SERVICE_USERNAME,
+                            password=Config.MQTT_SERVICE_PASSWORD)
     except OSError:
         return False
 

@@ -17,6 +17,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from app.runner import Backoff, Child, Supervisor, port_open
+from app.services.health import mqtt_connack
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,14 +60,19 @@ def test_a_signal_stops_children_in_reverse_order(capsys: pytest.CaptureFixture[
     assert first.proc.returncode is not None and second.proc.returncode is not None
 
 
-def test_embedded_broker_delivers_qos1_and_stops_cleanly() -> None:
+def test_embedded_broker_delivers_qos1_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()
+    env = dict(os.environ, SITECASE_INSTANCE_DIR=str(tmp_path), MQTT_SERVICE_USERNAME="svc",
+               MQTT_SERVICE_PASSWORD="svc-secret")
     broker = subprocess.Popen([PYTHON, "-m", "devices.broker", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, start_new_session=True)
+                              env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(lambda: port_open("127.0.0.1", port), 30, broker)
+        _wait_for(lambda: port_open("127.0.0.1", port), 60, broker)
+        assert not mqtt_connack("127.0.0.1", port)  # no credentials, no entry
+        assert mqtt_connack("127.0.0.1", port, username="svc", password="svc-secret")
         received: queue.Queue = queue.Queue()
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+        client.username_pw_set("svc", "svc-secret")
         client.on_message = lambda _c, _u, msg: received.put((msg.topic, msg.payload, msg.qos))
         client.connect("127.0.0.1", port)
         client.loop_start()
