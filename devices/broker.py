@@ -108,24 +108,26 @@ def _requeue_unacked(flow: Callable[..., Awaitable[None]]) -> Callable[..., Awai
     """Wrap amqtt's QoS 1 flow so a PUBLISH to a persistent session that got no PUBACK in time
     goes back on the session's queue instead of being dropped.
 
-    amqtt 0.12 forgets such a message after 5 s. That happens when a broadcast races a sidecar's
-    reconnect (the PUBLISH leaves before the client is ready) or its death, and the message is
-    then lost although the broker acknowledged it to the device. Queued again, it is delivered by
-    the sweep below or at the next connect: at worst a duplicate, which ingestion drops by data_id.
+    amqtt 0.12 forgets an unacknowledged message when its connection dies (the flow is
+    cancelled) or after 5 s without PUBACK — measured: the one or two readings in flight to a
+    sidecar killed with SIGKILL were lost although the broker had acknowledged them to the
+    device. Queued again, they are delivered at the next connect or by the sweep below: at worst
+    a duplicate, which ingestion drops by data_id.
     """
 
     @functools.wraps(flow)
     async def qos1_flow(self: BrokerProtocolHandler, app_message: Any) -> None:
         try:
             await flow(self, app_message)
-        except TimeoutError:
+        except (TimeoutError, asyncio.CancelledError):
             session = self.session
             if app_message.direction != OUTGOING or session is None or session.clean_session:
                 raise
             log.warning("no PUBACK from %s for a message on %s: queued for redelivery",
                         session.client_id, app_message.topic)
-            await session.retained_messages.put(RetainedApplicationMessage(
+            session.retained_messages.put_nowait(RetainedApplicationMessage(
                 None, app_message.topic, app_message.data, app_message.qos))
+            raise
 
     return qos1_flow
 
