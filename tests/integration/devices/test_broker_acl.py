@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import hashlib
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -146,3 +148,38 @@ def test_qos1_messages_published_while_the_sidecar_is_away_are_queued_for_it(app
         got = [back.messages.get(timeout=TIMEOUT)[1] for _ in payloads]
         assert sorted(got) == sorted(payloads)
         back.close()
+
+
+NEVER_ACKS = """
+import sys, paho.mqtt.client as mqtt
+port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="sidecar-k", protocol=mqtt.MQTTv311,
+                clean_session=False, manual_ack=True)
+c.username_pw_set(user, password)
+c.on_connect = lambda cl, *_: cl.subscribe("sitecase/+/+/+/data", qos=1)
+c.on_subscribe = lambda *_: print("subscribed", flush=True)
+c.on_message = lambda _c, _u, m: print("got", m.payload.decode(), flush=True)  # never acked
+c.connect("127.0.0.1", port)
+c.loop_forever()
+"""
+
+
+def test_a_message_in_flight_to_a_killed_sidecar_is_delivered_after_its_restart(app) -> None:
+    device = device_with_token("tok-k", code="DUST-K")
+    db.session.commit()
+    with embedded_broker(app) as port:
+        child = subprocess.Popen([sys.executable, "-c", NEVER_ACKS, str(port), *SERVICE],
+                                 stdout=subprocess.PIPE, text=True)
+        try:
+            assert child.stdout.readline().strip() == "subscribed"
+            publisher = Client(port, "DUST-K", "tok-k")
+            publisher.publish(topic(device), b"in-flight")
+            assert child.stdout.readline().strip() == "got in-flight"  # delivered, never acked
+            child.kill()  # SIGKILL: amqtt cancelled the unacknowledged delivery and forgot it
+        finally:
+            child.kill()
+            child.wait()
+        back = Client(port, *SERVICE, client_id="sidecar-k", clean_session=False)
+        assert back.messages.get(timeout=TIMEOUT) == (topic(device), b"in-flight")
+        back.close()
+        publisher.close()
