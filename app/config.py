@@ -1,8 +1,11 @@
 """The only module that reads os.environ. Every setting has an embedded default."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SITECASE_INSTANCE_DIR", ROOT / "instance"))
@@ -44,6 +47,15 @@ class Config:
     # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.
     MQTT_EMBEDDED = _bool("MQTT_EMBEDDED", not os.environ.get("MQTT_URL"))
     MQTT_PROTOCOL = os.environ.get("MQTT_PROTOCOL", "3.1.1" if MQTT_EMBEDDED else "5")
+    # The sidecar's own account: the only MQTT client that may subscribe to every device topic.
+    # The embedded broker checks it; the default password derives from SECRET_KEY so that every
+    # process of one deployment (and `flask devices simulate`) agrees on it without a file.
+    MQTT_SERVICE_USERNAME = os.environ.get("MQTT_SERVICE_USERNAME", "sitecase-sidecar")
+    MQTT_SERVICE_PASSWORD = os.environ.get("MQTT_SERVICE_PASSWORD") or hmac.new(
+        SECRET_KEY.encode(), b"sitecase mqtt service account", hashlib.sha256).hexdigest()
+    if MQTT_EMBEDDED and not urlsplit(MQTT_URL).username:
+        MQTT_URL = MQTT_URL.replace("://", f"://{quote(MQTT_SERVICE_USERNAME, safe='')}:"
+                                           f"{quote(MQTT_SERVICE_PASSWORD, safe='')}@", 1)
     # amqtt has no $share/ subscriptions; the embedded setup runs exactly one sidecar anyway.
     MQTT_SHARED_GROUP = os.environ.get("MQTT_SHARED_GROUP", "" if MQTT_EMBEDDED else "sitecase")
     # Each sidecar needs its own stable id: the broker keeps its session and queued messages under it.

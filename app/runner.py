@@ -5,6 +5,11 @@ installed, and stopping must go in reverse start order so nothing outlives what 
 Each child gets its own session (a terminal Ctrl-C reaches only us; we stop the children in
 order) and, where util-linux's setpriv exists, a parent-death signal so a killed runner does
 not leave orphans holding the ports.
+
+A child that dies is restarted, not mourned: one crash must not take the web pages, the worker
+and the device stream down with it. The delay doubles with each death in a row (RESTART_MIN_S up
+to RESTART_MAX_S) so a child that cannot start is retried without a tight loop, and falls back
+to the minimum once the child has stayed up for STABLE_S.
 """
 from __future__ import annotations
 
@@ -28,6 +33,9 @@ from app.config import ROOT, Config
 STARTUP_TIMEOUT = 180.0  # importing the app takes a while on a busy two-core machine
 STOP_TIMEOUT = 20.0
 POLL_SECONDS = 0.25
+RESTART_MIN_S = 1.0
+RESTART_MAX_S = 30.0
+STABLE_S = 60.0
 
 
 @dataclass
@@ -38,10 +46,25 @@ class Child:
     argv: list[str]
     ready: Callable[[], bool] | None = None
     proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+    deaths_in_a_row: int = 0
+    restart_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Restart delays: ``min_s`` doubling per death in a row up to ``max_s``; reset after ``stable_s`` up."""
+
+    min_s: float = RESTART_MIN_S
+    max_s: float = RESTART_MAX_S
+    stable_s: float = STABLE_S
+
+    def delay(self, deaths_in_a_row: int) -> float:
+        return min(self.max_s, self.min_s * 2 ** max(0, deaths_in_a_row - 1))
 
 
 class ChildFailed(RuntimeError):
-    """A child exited on its own or never became ready."""
+    """A child never became ready."""
 
 
 class StopRequested(Exception):
@@ -51,13 +74,14 @@ class StopRequested(Exception):
 class Supervisor:
     """Starts children in order, watches them, and stops them in reverse order."""
 
-    def __init__(self, children: list[Child], env: dict[str, str]) -> None:
-        self.children, self.env = children, env
+    def __init__(self, children: list[Child], env: dict[str, str], backoff: Backoff = Backoff()) -> None:
+        self.children, self.env, self.backoff = children, env, backoff
         self.started: list[Child] = []
         self.stop_signal: int | None = None
+        self.restarts = 0
 
     def run(self, on_ready: Callable[[], None]) -> int:
-        """Return 0 after a requested stop, 1 when a child failed."""
+        """Return 0 after a requested stop, 1 when a child never became ready."""
         previous = {signum: signal.signal(signum, self._request_stop)
                     for signum in (signal.SIGINT, signal.SIGTERM)}
         try:
@@ -89,16 +113,35 @@ class Supervisor:
             argv = ["setpriv", "--pdeathsig", "TERM", "--", *argv]
         child.proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
                                       start_new_session=True)
-        self.started.append(child)
+        child.started_at, child.restart_at = time.monotonic(), None
+        if child not in self.started:
+            self.started.append(child)
         say(f"started {child.name} (pid {child.proc.pid})")
 
     def _check(self) -> None:
         if self.stop_signal is not None:
             raise StopRequested
+        now = time.monotonic()
         for child in self.started:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self.restarts += 1
+                    self._start(child)
+                continue
             code = child.proc.poll()
             if code is not None:
-                raise ChildFailed(f"{child.name} (pid {child.proc.pid}) exited with code {code}")
+                self._schedule_restart(child, code, now)
+
+    def _schedule_restart(self, child: Child, code: int, now: float) -> None:
+        if now - child.started_at >= self.backoff.stable_s:
+            child.deaths_in_a_row = 0
+        child.deaths_in_a_row += 1
+        delay = self.backoff.delay(child.deaths_in_a_row)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.proc.pid, signal.SIGKILL)  # whatever the dead child left behind
+        say(f"{child.name} (pid {child.proc.pid}) exited with code {code}; restarting in "
+            f"{delay:.1f}s (death {child.deaths_in_a_row} in a row)")
+        child.restart_at = now + delay
 
     def _wait_ready(self, child: Child) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -140,7 +183,8 @@ def mqtt_ready(port: int) -> bool:
     from app.services.health import mqtt_connack
 
     try:
-        return mqtt_connack("127.0.0.1", port)
+        return mqtt_connack("127.0.0.1", port, username=Config.MQTT_SERVICE_USERNAME,
+                            password=Config.MQTT_SERVICE_PASSWORD)
     except OSError:
         return False
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from flask import current_app
 from sqlalchemy import text
@@ -34,26 +34,48 @@ def _broker() -> dict:
         return {"ok": False, "transport": "redis", "error": type(exc).__name__}
 
 
-def mqtt_connack(host: str, port: int, timeout: float = 1.0) -> bool:
-    """Send an MQTT 3.1.1 CONNECT and expect an accepting CONNACK: a real protocol probe."""
-    client_id = b"sitecase-health"
-    variable = b"\x00\x04MQTT\x04\x02\x00\x05"
-    payload = len(client_id).to_bytes(2, "big") + client_id
-    body = variable + payload
+def mqtt_connack(host: str, port: int, timeout: float = 1.0, *, username: str | None = None,
+                 password: str | None = None) -> bool:
+    """Send an MQTT 3.1.1 CONNECT (with credentials if given) and expect an accepting CONNACK:
+    a real protocol probe, which a broker that requires credentials only accepts with them."""
+    flags, payload = 0x02, _mqtt_string(b"sitecase-health")
+    if username:
+        flags |= 0x80
+        payload += _mqtt_string(username.encode())
+        if password is not None:
+            flags |= 0x40
+            payload += _mqtt_string(password.encode())
+    body = b"\x00\x04MQTT\x04" + bytes([flags]) + b"\x00\x05" + payload
     with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.sendall(bytes([0x10, len(body)]) + body)
+        sock.sendall(b"\x10" + _remaining_length(len(body)) + body)
         reply = sock.recv(4)
         sock.sendall(b"\xe0\x00")  # DISCONNECT
     return reply[:2] == b"\x20\x02" and reply[3:4] == b"\x00"
 
 
+def _mqtt_string(value: bytes) -> bytes:
+    return len(value).to_bytes(2, "big") + value
+
+
+def _remaining_length(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        n, digit = divmod(n, 128)
+        out.append(digit | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
 def _mqtt() -> dict:
     url = urlparse(current_app.config["MQTT_URL"])
+    broker = f"{url.hostname}:{url.port or 1883}"
     try:
-        return {"ok": mqtt_connack(url.hostname or "127.0.0.1", url.port or 1883),
-                "broker": f"{url.hostname}:{url.port or 1883}"}
+        ok = mqtt_connack(url.hostname or "127.0.0.1", url.port or 1883,
+                          username=unquote(url.username) if url.username else None,
+                          password=unquote(url.password) if url.password is not None else None)
+        return {"ok": ok, "broker": broker}
     except OSError as exc:
-        return {"ok": False, "broker": f"{url.hostname}:{url.port or 1883}", "error": type(exc).__name__}
+        return {"ok": False, "broker": broker, "error": type(exc).__name__}
 
 
 def check() -> dict:

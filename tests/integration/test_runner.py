@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -14,7 +16,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
-from app.runner import Child, Supervisor, port_open
+from app.runner import Backoff, Child, Supervisor, port_open
+from app.services.health import mqtt_connack
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,12 +25,30 @@ PYTHON = sys.executable
 SLEEPER = [PYTHON, "-c", "import time; time.sleep(120)"]
 
 
-def test_a_dying_child_stops_the_rest_with_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dying_child_is_restarted_with_backoff_and_the_rest_keep_running(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    starts = tmp_path / "starts"
     sleeper = Child("sleeper", SLEEPER)
-    crasher = Child("crasher", [PYTHON, "-c", "import sys, time; time.sleep(0.5); sys.exit(3)"])
-    assert Supervisor([sleeper, crasher], dict(os.environ)).run(lambda: None) == 1
+    crasher = Child("crasher", [PYTHON, "-c", f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(3)"])
+    supervisor = Supervisor([sleeper, crasher], dict(os.environ), Backoff(min_s=0.1, max_s=0.4))
+    sleeper_pid: list[int] = []
+
+    def stop_later() -> None:
+        sleeper_pid.append(sleeper.proc.pid)
+        threading.Timer(2.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+
+    assert supervisor.run(stop_later) == 0
+    err = capsys.readouterr().err
+    delays = [float(d) for d in re.findall(r"crasher \(pid \d+\) exited with code 3; restarting in ([\d.]+)s", err)]
+    assert delays[:4] == [0.1, 0.2, 0.4, 0.4], err  # doubling, capped: never a tight loop
+    assert starts.read_text().count("x") == supervisor.restarts + 1
+    assert sleeper.proc.pid == sleeper_pid[0] and "stopping sleeper" in err  # never restarted
     assert sleeper.proc.returncode is not None
-    assert "crasher" in capsys.readouterr().err
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    backoff = Backoff(min_s=1, max_s=30)
+    assert [backoff.delay(n) for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
 
 
 def test_a_signal_stops_children_in_reverse_order(capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,14 +60,19 @@ def test_a_signal_stops_children_in_reverse_order(capsys: pytest.CaptureFixture[
     assert first.proc.returncode is not None and second.proc.returncode is not None
 
 
-def test_embedded_broker_delivers_qos1_and_stops_cleanly() -> None:
+def test_embedded_broker_delivers_qos1_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()
+    env = dict(os.environ, SITECASE_INSTANCE_DIR=str(tmp_path), MQTT_SERVICE_USERNAME="svc",
+               MQTT_SERVICE_PASSWORD="svc-secret")
     broker = subprocess.Popen([PYTHON, "-m", "devices.broker", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, start_new_session=True)
+                              env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(lambda: port_open("127.0.0.1", port), 30, broker)
+        _wait_for(lambda: port_open("127.0.0.1", port), 60, broker)
+        assert not mqtt_connack("127.0.0.1", port)  # no credentials, no entry
+        assert mqtt_connack("127.0.0.1", port, username="svc", password="svc-secret")
         received: queue.Queue = queue.Queue()
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+        client.username_pw_set("svc", "svc-secret")
         client.on_message = lambda _c, _u, msg: received.put((msg.topic, msg.payload, msg.qos))
         client.connect("127.0.0.1", port)
         client.loop_start()

@@ -225,18 +225,22 @@ def test_embedded_amqtt_broker_with_mqtt_311(tmp_path: Path) -> None:
     from tests.support.services import free_port
 
     port = free_port()
+    # logins required: the sidecar and this publisher use the service account
+    env = dict(os.environ, SITECASE_INSTANCE_DIR=str(tmp_path), MQTT_SERVICE_USERNAME="svc",
+               MQTT_SERVICE_PASSWORD="svc-pw")
     with open(tmp_path / "broker.log", "wb") as out:
         broker = subprocess.Popen([sys.executable, "-m", "devices.broker", "--port", str(port)],
-                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     try:
         wait_until(lambda: _log_mentions(tmp_path / "broker.log", "listening", 1), what="amqtt")
-        config = SidecarConfig.from_app_config({"MQTT_URL": f"mqtt://127.0.0.1:{port}",
+        config = SidecarConfig.from_app_config({"MQTT_URL": f"mqtt://svc:svc-pw@127.0.0.1:{port}",
                                                 "MQTT_SHARED_GROUP": "sitecase",
                                                 "MQTT_EMBEDDED": True, "MQTT_CLIENT_ID": "it-amqtt"})
         collector, ids = Collector(), [f"e-{i}" for i in range(30)]
         with running_sidecar(config, collector):
             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+            client.username_pw_set("svc", "svc-pw")
             client.connect("127.0.0.1", port)
             client.loop_start()
             try:
