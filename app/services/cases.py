@@ -60,13 +60,15 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
 
     Raises NotFoundError (`process_not_deployed`, `project_not_found` for an invisible project),
     PermissionDeniedError(`case_start_denied`) for expert-only actors or a project-less start by
-    a non-official, CaseStartFailedError when the engine fails before the first wait.
+    a non-official, (`case_start_role`) for an enterprise user starting a process that starts in
+    an official's lane, CaseStartFailedError when the engine fails before the first wait.
     """
     if not actor.roles or actor.roles <= {"expert"}:
         raise PermissionDeniedError("没有发起流程的权限。", code="case_start_denied")
     data = dict(data or {})
     with transaction(actor):
         definition = require_latest(process_key)
+        start_rules.check_start_lane(actor, definition)
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")

@@ -108,7 +108,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/process-definitions": _(OFFICIALS),
     "POST /api/v1/process-definitions": _(DESIGNERS),
     "POST /api/v1/process-definitions/validate": _(DESIGNERS),
-    "POST /api/v1/process-instances": _(ALL - {"expert01"}, body_first=True),
+    "POST /api/v1/process-instances": _(OFFICIALS, body={"process_key": Fixed("rectification_order"),
+                                                          "project_code": "project"}),
     "GET /api/v1/process-instances/<int:instance_id>": _(ALL),
     "POST /api/v1/process-instances/<int:instance_id>/cancel": _(OFFICIALS, body_first=True),
     "GET /api/v1/process-instances/<int:instance_id>/documents": _(ALL),
@@ -185,7 +186,7 @@ MATRIX: dict[str, Entry] = {
     "GET /designer/<key>/edit": _(DESIGNERS),
     "GET /designer/<key>/forms/<name>": _(DESIGNERS, params={"name": Fixed("rectification_order_issue.schema.json")}),
     "POST /designer/deploy": _(DESIGNERS),
-    "POST /designer/forms/preview": _(ALL),
+    "POST /designer/forms/preview": _(DESIGNERS),
     "POST /designer/validate": _(DESIGNERS),
     "GET /designer/incidents": _(OFFICIALS),
     "POST /designer/incidents/<int:incident_id>/retry": _(OFFICIALS),
@@ -209,9 +210,8 @@ MATRIX: dict[str, Entry] = {
     "GET /projects/<code>/works/new": _(frozenset({"owner_rep"}) | PMS),
     "POST /projects/<code>/works/new": _(frozenset({"owner_rep"}) | PMS),
     "GET /start": _(ALL),
-    # FINDING: any user with a role on the project may start any process that has no start rule
-    # (here a rectification order, an official's act); see the report.
-    "POST /start": _(ALL - {"expert01"},
+    # A rectification order starts in an official's lane: enterprise users are refused.
+    "POST /start": _(OFFICIALS,
                      body={"process_key": Fixed("rectification_order"), "project_code": "project"}),
     "GET /tasks/<int:task_id>": _(ALL),
     "POST /tasks/<int:task_id>": _(CANDIDATES),
