@@ -25,7 +25,7 @@ def list_org_units():
 
 
 @bp.post("/org-units")
-@doc(body=OrgUnitSchema)
+@doc(body=OrgUnitSchema, status=201)
 def create_org_unit():
     data = OrgUnitSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_org_unit(api_actor(), **data)}, status=201)
@@ -40,14 +40,14 @@ def list_enterprises():
 
 
 @bp.post("/enterprises")
-@doc(body=EnterpriseSchema)
+@doc(body=EnterpriseSchema, status=201)
 def create_enterprise():
     data = EnterpriseSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_enterprise(api_actor(), data)}, status=201)
 
 
 @bp.post("/users")
-@doc(body=UserCreateSchema)
+@doc(body=UserCreateSchema, status=201)
 def create_user():
     data = UserCreateSchema().load(request.get_json(silent=True) or {})
     password = data.pop("password")
@@ -55,7 +55,7 @@ def create_user():
 
 
 @bp.post("/users/<int:user_id>/roles")
-@doc(body=RoleGrantRequestSchema)
+@doc(body=RoleGrantRequestSchema, status=201)
 def grant_role(user_id: int):
     data = RoleGrantRequestSchema().load(request.get_json(silent=True) or {})
     grant_id = directory.grant_role(api_actor(), user_id, data["role"], org_unit_id=data["org_unit_id"],
@@ -80,6 +80,7 @@ def update_account(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password-reset")
+@doc(status=201)
 def reset_password(user_id: int):
     """A one-time password (shown once) that the user must change at his next login; unlocks."""
     return ok({"id": user_id, "password": accounts.reset_password(api_actor(), user_id)}, status=201)

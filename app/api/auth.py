@@ -42,7 +42,7 @@ def api_actor():
 
 @bp.post("/auth/token")
 @csrf.exempt
-@doc(body=TokenRequestSchema, public=True)
+@doc(body=TokenRequestSchema, public=True, status=201)
 def issue_token():
     body = TokenRequestSchema().load(request.get_json(silent=True) or {})
     actor = auth.authenticate(body["username"], body["password"], client_ip())

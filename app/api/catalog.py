@@ -26,7 +26,7 @@ def list_projects():
 
 
 @bp.post("/projects")
-@doc(body=ProjectSchema)
+@doc(body=ProjectSchema, status=201)
 def create_project():
     data = ProjectSchema().load(request.get_json(silent=True) or {})
     project_id = projects.create_project(api_actor(), data)
@@ -48,7 +48,7 @@ def list_works(code: str):
 
 
 @bp.post("/projects/<code>/hazardous-works")
-@doc(body=HazardousWorkSchema)
+@doc(body=HazardousWorkSchema, status=201)
 def register_work(code: str):
     data = HazardousWorkSchema().load(request.get_json(silent=True) or {})
     work_id = hazardous_works.register_work(api_actor(), code, data)
@@ -82,7 +82,7 @@ def get_device(device_id: int):
 
 
 @bp.post("/projects/<code>/devices")
-@doc(body=DeviceSchema)
+@doc(body=DeviceSchema, status=201)
 def register_device(code: str):
     data = DeviceSchema().load(request.get_json(silent=True) or {})
     device_id, token = devices.register_device(api_actor(), code, data)
@@ -98,6 +98,7 @@ def update_device(device_id: int):
 
 
 @bp.post("/devices/<int:device_id>/token")
+@doc(status=201)
 def reset_device_token(device_id: int):
     """A new HTTP token for the device; the old one stops working. Shown once."""
     return ok({"id": device_id, "token": device_registry.reset_device_token(api_actor(), device_id)},
@@ -112,7 +113,7 @@ def list_device_operators(device_id: int):
 
 
 @bp.post("/devices/<int:device_id>/operators")
-@doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema)
+@doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema, status=201)
 def add_device_operator(device_id: int):
     data = DeviceOperatorSchema().load(request.get_json(silent=True) or {})
     operator = device_registry.add_operator(api_actor(), device_id, data)

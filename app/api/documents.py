@@ -19,6 +19,7 @@ def get_document(document_id: int):
 
 
 @bp.get("/documents/<int:document_id>/pdf")
+@doc(file="application/pdf")
 def get_document_pdf(document_id: int):
     """The stored PDF of a rendered notice (application/pdf)."""
     stored = document_views.document_pdf(api_actor(), document_id)
@@ -29,7 +30,7 @@ def get_document_pdf(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/render")
-@doc(response=DocumentSchema)
+@doc(response=DocumentSchema, status=202)
 def retry_document_render(document_id: int):
     """Queue the render of a failed notice again (officials managing its case)."""
     return ok(DocumentSchema().dump(documents.retry_render(api_actor(), document_id)), status=202)

@@ -20,7 +20,7 @@ def list_emergency_plans(work_id: int):
 
 
 @bp.post("/hazardous-works/<int:work_id>/emergency-plans")
-@doc(body=EmergencyPlanInputSchema, response=EmergencyPlanSchema)
+@doc(body=EmergencyPlanInputSchema, upload=("file",), status=201)
 def add_emergency_plan(work_id: int):
     """Add an emergency plan with its file (multipart/form-data; the project's contractor PM)."""
     data = EmergencyPlanInputSchema().load(request.form.to_dict())

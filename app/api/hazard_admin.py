@@ -24,7 +24,7 @@ def list_categories():
 
 
 @bp.post("/hazardous-categories")
-@doc(body=CategorySchema)
+@doc(body=CategorySchema, status=201)
 def create_category():
     data = CategorySchema().load(request.get_json(silent=True) or {})
     return ok({"id": hazard_admin.create_category(api_actor(), data)}, status=201)
@@ -59,7 +59,7 @@ def search_experts():
 
 
 @bp.post("/experts")
-@doc(body=ExpertSchema)
+@doc(body=ExpertSchema, status=201)
 def add_expert():
     data = ExpertSchema().load(request.get_json(silent=True) or {})
     return ok({"id": hazard_admin.add_expert(api_actor(), data)}, status=201)

@@ -19,14 +19,14 @@ from app.services import registrations
 
 
 @bp.post("/registrations/enterprise")
-@doc(body=EnterpriseReviewStartSchema)
+@doc(body=EnterpriseReviewStartSchema, status=201)
 def start_enterprise_review():
     data = EnterpriseReviewStartSchema().load(request.get_json(silent=True) or {})
     return ok({"instance_id": registrations.start_enterprise_review(api_actor(), data["org_code"])}, status=201)
 
 
 @bp.post("/registrations/projects")
-@doc(body=ProjectRegistrationStartSchema)
+@doc(body=ProjectRegistrationStartSchema, status=201)
 def start_project_registration():
     data = ProjectRegistrationStartSchema().load(request.get_json(silent=True) or {})
     return ok({"instance_id": registrations.start_project_registration(api_actor(), data["district_code"])},

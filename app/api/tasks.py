@@ -8,6 +8,7 @@ from flask import request
 from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
+from app.api.openapi import doc
 from app.schemas.workflow import (
     AssignTaskSchema,
     CommentSchema,
@@ -19,6 +20,7 @@ from app.services import attachments, cases, inbox, task_views
 
 
 @bp.get("/tasks")
+@doc(query=InboxQuerySchema, response=InboxTaskSchema, many=True)
 def list_tasks():
     q = InboxQuerySchema().load(request.args.to_dict())
     f = inbox.InboxFilter(scope=q["scope"], process_key=q["process"], project_code=q["project"],
@@ -52,6 +54,7 @@ def unclaim(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/assign")
+@doc(body=AssignTaskSchema)
 def assign(task_id: int):
     body = AssignTaskSchema().load(request.get_json(silent=True) or {})
     cases.assign_task(api_actor(), task_id, body["user_id"])
@@ -59,6 +62,7 @@ def assign(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/complete")
+@doc(body=CompleteTaskSchema)
 def complete(task_id: int):
     body = CompleteTaskSchema().load(request.get_json(silent=True) or {})
     result = cases.complete_task(api_actor(), task_id, body["data"])
@@ -66,12 +70,14 @@ def complete(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/comments")
+@doc(body=CommentSchema, status=201)
 def comment(task_id: int):
     body = CommentSchema().load(request.get_json(silent=True) or {})
     return ok({"id": task_views.add_comment(api_actor(), task_id, body["body"])}, status=201)
 
 
 @bp.post("/tasks/<int:task_id>/attachments")
+@doc(upload=("file",), status=201)
 def attach(task_id: int):
     upload = request.files.get("file")
     stored = attachments.attach_to_task(api_actor(), task_id, upload)

@@ -22,7 +22,7 @@ from app.services import alarm_queries, device_http, device_rejections, device_t
 
 @bp.post("/device-data")
 @csrf.exempt
-@doc(response=DeviceDataOutcomeSchema, many=True, public=True)
+@doc(response=DeviceDataOutcomeSchema, many=True, public=True, status=202)
 def device_data():
     """Telemetry or an alarm from a device that speaks HTTP (Authorization: Device <token>)."""
     result = device_http.ingest_http(request.headers.get("Authorization"), request.get_data())

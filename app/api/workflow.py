@@ -8,6 +8,7 @@ from flask import request
 from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
+from app.api.openapi import doc
 from app.schemas.workflow import (
     CancelSchema,
     DefinitionSchema,
@@ -23,22 +24,26 @@ def _plain(value):
 
 
 @bp.get("/process-definitions")
+@doc(response=DefinitionSchema, many=True)
 def list_definitions():
     return ok(DefinitionSchema(many=True).dump(designer.list_definitions(api_actor())))
 
 
 @bp.post("/process-definitions")
+@doc(upload=("files",), status=201)
 def upload_definitions():
     outcomes = designer.deploy_upload(api_actor(), request.files.getlist("files"))
     return ok([_plain(o) for o in outcomes], status=201)
 
 
 @bp.post("/process-definitions/validate")
+@doc(upload=("files",))
 def validate_definitions():
     return ok(designer.validate_upload(api_actor(), request.files.getlist("files")))
 
 
 @bp.post("/process-instances")
+@doc(body=StartCaseSchema, status=201)
 def start_case():
     body = StartCaseSchema().load(request.get_json(silent=True) or {})
     key = body.pop("process_key")
@@ -54,6 +59,7 @@ def get_case(instance_id: int):
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
+@doc(body=CancelSchema)
 def cancel_case(instance_id: int):
     body = CancelSchema().load(request.get_json(silent=True) or {})
     cases.cancel_case(api_actor(), instance_id, body["reason"])
@@ -61,6 +67,7 @@ def cancel_case(instance_id: int):
 
 
 @bp.post("/messages")
+@doc(body=MessageSchema, status=(200, 201))
 def deliver_message():
     body = MessageSchema().load(request.get_json(silent=True) or {})
     outcome = messages.deliver_message(api_actor(), body["name"], body["correlation"], body["payload"],
@@ -69,6 +76,7 @@ def deliver_message():
 
 
 @bp.get("/incidents")
+@doc(response=IncidentSchema, many=True)
 def list_incidents():
     rows = incidents.list_incidents(api_actor(), status=request.args.get("status", "open"))
     return ok(IncidentSchema(many=True).dump(rows))

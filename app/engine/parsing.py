@@ -150,3 +150,20 @@ def compile_process(key: str, files: dict[str, bytes], *,
         user_tasks=user_tasks, lanes=lanes, message_starts=message_start_names(spec),
         called_processes=sorted(subprocess_specs),
     )
+
+
+BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+
+
+def start_lanes(bpmn: bytes, key: str) -> list[str]:
+    """Lane names (role codes) holding the start events of process `key` that a person starts
+    (message starts left out): whose step the first one is."""
+    root = parse_xml(bpmn)
+    lanes: dict[str, str] = {}
+    for process in root.xpath("//bpmn:process[@id=$key]", namespaces=BPMN_NS, key=key):
+        for lane in process.xpath(".//bpmn:lane", namespaces=BPMN_NS):
+            for ref in lane.xpath("bpmn:flowNodeRef", namespaces=BPMN_NS):
+                lanes[(ref.text or "").strip()] = lane.get("name")
+        starts = process.xpath("bpmn:startEvent[not(bpmn:messageEventDefinition)]/@id", namespaces=BPMN_NS)
+        return sorted({lanes[s] for s in starts if lanes.get(s)})
+    return []

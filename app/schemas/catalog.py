@@ -8,8 +8,8 @@ class ParticipantSchema(Schema):
     enterprise_id = fields.Int(required=True)
     enterprise_name = fields.Str(attribute="enterprise.name", dump_only=True)
     party_type = fields.Str(required=True, validate=validate.OneOf(PARTY_TYPES))
-    responsible_person = fields.Str(validate=validate.Length(max=50))
-    responsible_phone = fields.Str(validate=validate.Length(max=32))
+    responsible_person = fields.Str(validate=validate.Length(max=50), allow_none=True)
+    responsible_phone = fields.Str(validate=validate.Length(max=32), allow_none=True)
 
 
 class ProjectSchema(Schema):
@@ -18,12 +18,12 @@ class ProjectSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     district_id = fields.Int(required=True)
     district_name = fields.Str(attribute="district.name", dump_only=True)
-    address = fields.Str(validate=validate.Length(max=255))
-    permit_no = fields.Str(validate=validate.Length(max=64))
-    supervision_no = fields.Str(validate=validate.Length(max=64))
+    address = fields.Str(validate=validate.Length(max=255), allow_none=True)
+    permit_no = fields.Str(validate=validate.Length(max=64), allow_none=True)
+    supervision_no = fields.Str(validate=validate.Length(max=64), allow_none=True)
     status = fields.Str(dump_only=True)
-    planned_start = fields.Date()
-    planned_end = fields.Date()
+    planned_start = fields.Date(allow_none=True)
+    planned_end = fields.Date(allow_none=True)
     participants = fields.List(fields.Nested(ParticipantSchema), load_default=list)
 
 
@@ -37,12 +37,12 @@ class HazardousWorkSchema(Schema):
                                dump_only=True)
     parameters = fields.Dict(keys=fields.Str(), load_default=dict)
     super_scale = fields.Bool(dump_only=True)
-    super_scale_reason = fields.Str(dump_only=True)
-    scope = fields.Str(validate=validate.Length(max=2000))
-    planned_start = fields.Date()
-    planned_end = fields.Date()
-    subcontractor = fields.Str(validate=validate.Length(max=200))
-    unit_works = fields.Str(validate=validate.Length(max=255))
+    super_scale_reason = fields.Str(dump_only=True, allow_none=True)
+    scope = fields.Str(validate=validate.Length(max=2000), allow_none=True)
+    planned_start = fields.Date(allow_none=True)
+    planned_end = fields.Date(allow_none=True)
+    subcontractor = fields.Str(validate=validate.Length(max=200), allow_none=True)
+    unit_works = fields.Str(validate=validate.Length(max=255), allow_none=True)
     status = fields.Str(dump_only=True)
 
 
@@ -91,9 +91,9 @@ class EnterpriseSchema(Schema):
     credit_code = fields.Str(required=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     type = fields.Str(required=True, validate=validate.OneOf(list(ENTERPRISE_TYPES)))
-    legal_person = fields.Str(validate=validate.Length(max=50))
-    address = fields.Str(validate=validate.Length(max=255))
-    phone = fields.Str(validate=validate.Length(max=32))
+    legal_person = fields.Str(validate=validate.Length(max=50), allow_none=True)
+    address = fields.Str(validate=validate.Length(max=255), allow_none=True)
+    phone = fields.Str(validate=validate.Length(max=32), allow_none=True)
 
 
 class UserCreateSchema(Schema):

@@ -64,18 +64,20 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
     `form_invalid` naming them). Raises NotFoundError (`process_not_deployed`, `project_not_found`
     for an invisible project),
     PermissionDeniedError(`case_start_denied`) for expert-only actors or a project-less start by
-    a non-official, CaseStartFailedError when the engine fails before the first wait.
+    a non-official, (`case_start_role`) for an enterprise user starting a process that starts in
+    an official's lane, CaseStartFailedError when the engine fails before the first wait.
     """
     if not actor.roles or actor.roles <= {"expert"}:
         raise PermissionDeniedError("没有发起流程的权限。", code="case_start_denied")
     data = dict(data or {})
     with transaction(actor):
         definition = require_latest(process_key)
-        _refuse_binding_data(definition, data)
+        start_rules.check_start_lane(actor, definition)
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
         start_rules.check_can_start(actor, process_key, subject_type, subject_id, project_code=project_code)
+        _refuse_binding_data(definition, data)
         scope = None if project else (actor.jurisdiction_paths or (None,))[0]
         return rt.start_instance(
             actor, definition, project, lambda spec, host, now: engine.start(

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from app.engine.parsing import start_lanes
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
-from app.models import HazardousWork, ProcessInstance
-from app.services import scoping
+from app.models import HazardousWork, ProcessDefinition, ProcessInstance
+from app.roles import AUTHORITY_ROLES
+from app.services import definition_cache, scoping
 from app.services.actors import Actor
 
 STATUS_LABELS = {"registered": "已登记", "plan_approved": "方案已通过", "in_progress": "施工中",
@@ -73,6 +75,20 @@ def _visible_work(actor: Actor, work_id: int | None, *, lock: bool = False) -> H
     if work is None:
         raise NotFoundError("没有找到该危大工程。", code="hazardous_work_not_found")
     return work
+
+
+def check_start_lane(actor: Actor, definition: ProcessDefinition) -> None:
+    """A process whose start event lies in an official's lane (an order, a clue, an urging item,
+    an inspection) is an act of the authority: only officials with jurisdiction (and admins) may
+    start it, never a project's enterprise users.
+
+    Raises PermissionDeniedError(`case_start_role`).
+    """
+    if actor.is_admin or actor.jurisdiction_paths:
+        return
+    bpmn = definition_cache.sources(definition).get(f"{definition.key}.bpmn")
+    if bpmn and AUTHORITY_ROLES.intersection(start_lanes(bpmn.encode(), definition.key)):
+        raise PermissionDeniedError("该流程由监管部门发起。", code="case_start_role")
 
 
 def check_can_start(actor: Actor, process_key: str, subject_type: str | None, subject_id: int | None,

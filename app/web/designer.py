@@ -11,6 +11,7 @@ from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
 from app.services import case_files, incidents
 from app.services import designer as service
+from app.services.permissions import require_any_role
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form
@@ -56,7 +57,8 @@ def form_editor(key: str, name: str):
 @bp.post("/designer/forms/preview")
 @page
 def form_preview():
-    """Live preview: a JSON schema (+ ui) in, the rendered form fragment out."""
+    """Live preview: a JSON schema (+ ui) in, the rendered form fragment out (process designers)."""
+    require_any_role(web_actor(), "process_designer")
     body = request.get_json(silent=True) or {}
     try:
         schema = json.loads(body.get("schema") or "{}")

@@ -1,0 +1,228 @@
+"""The authorisation matrix as data: for every endpoint of the URL map (method + rule), who may use it.
+
+Adding a route? Add its line to MATRIX: `"METHOD /rule": Entry(WHO, …)` with WHO the demo users
+allowed to use it on an object of their own district (see USERS in world.py), `params` when a URL
+parameter is not one of cells.PARAM_KINDS, `body` when an empty body cannot reach the decision,
+and `public=True` when no login is needed (then nobody is refused for scope). The test
+then checks, for each demo user and anonymous:
+  allowed user, object of his district          -> anything but 401/403/404 (or a login redirect);
+  allowed user, object of the other district    -> 403/404 (pages: also a redirect with an error);
+  user without the right                        -> 403/404 (idem);
+  anonymous                                     -> 401 (API) or a redirect to /login (pages).
+`body_first=True` marks an endpoint that validates the body before it checks who asks (a finding
+of this matrix, see the report): its refusals may still be 422 until that is fixed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.integration.authz.cells import Fixed
+from tests.integration.authz.world import USERS
+
+ALL = frozenset(USERS)
+OFFICIALS = frozenset({"admin", "city_official", "urging_clerk", "designer", "auditor", "district_safety",
+                       "district_quality", "district_leader", "district_safety2"})
+ENTERPRISE = frozenset({"owner_rep", "contractor_pm", "tech_lead", "safety_officer", "chief_supervisor",
+                        "supervisor", "contractor_pm2"})
+ADMIN = frozenset({"admin"})
+DESIGNERS = frozenset({"admin", "designer"})
+# Safety and quality stations (and above) keep the reference data: clauses, experts, categories,
+# enterprises and projects.
+STATIONS = frozenset({"admin", "city_official", "district_safety", "district_quality", "district_safety2"})
+DEVICE_KEEPERS = frozenset({"admin", "city_official", "district_safety", "district_quality", "district_leader",
+                            "district_safety2", "contractor_pm", "contractor_pm2"})
+PMS = frozenset({"contractor_pm", "contractor_pm2"})
+# The open reply task of the world's rectification orders: its candidates are the district's PM.
+CANDIDATES = frozenset({"admin"}) | PMS
+ANNOUNCERS = frozenset({"admin", "city_official", "district_safety", "district_quality", "district_leader",
+                        "district_safety2"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Entry:
+    allowed: frozenset[str]
+    params: dict[str, str | Fixed] = field(default_factory=dict)
+    body: dict[str, str | Fixed] = field(default_factory=dict)  # resolved like params
+    public: bool = False
+    body_first: bool = False
+
+
+def _(allowed: frozenset[str], **kw) -> Entry:
+    return Entry(allowed, **kw)
+
+
+CATEGORY = {"code": "category"}
+MATRIX: dict[str, Entry] = {
+    # --- API -------------------------------------------------------------------------------------
+    "POST /api/v1/auth/token": _(ALL, public=True),
+    "POST /api/v1/auth/password": _(ALL),
+    "GET /api/v1/me": _(ALL),
+    "GET /api/v1/openapi.json": _(ALL, public=True),
+    "POST /api/v1/device-data": _(ALL, public=True),  # a device token, not a user, authorises it
+    "GET /api/v1/device-rejections": _(OFFICIALS - {"designer"}),
+    "GET /api/v1/alarms": _(ALL),
+    "GET /api/v1/attachments/<int:attachment_id>": _(ALL),
+    "GET /api/v1/audit-log": _(frozenset({"admin", "auditor"})),
+    "GET /api/v1/clauses": _(ALL),
+    "POST /api/v1/clauses": _(STATIONS, body_first=True),
+    "PATCH /api/v1/clauses/<int:clause_id>": _(STATIONS),
+    "GET /api/v1/clues": _(OFFICIALS),
+    "GET /api/v1/devices": _(ALL),
+    "GET /api/v1/devices/<int:device_id>": _(ALL),
+    "PATCH /api/v1/devices/<int:device_id>": _(DEVICE_KEEPERS),
+    "GET /api/v1/devices/<int:device_id>/operators": _(ALL),
+    "POST /api/v1/devices/<int:device_id>/operators": _(DEVICE_KEEPERS, body_first=True),
+    "PATCH /api/v1/devices/<int:device_id>/operators/<int:operator_id>": _(DEVICE_KEEPERS),
+    "DELETE /api/v1/devices/<int:device_id>/operators/<int:operator_id>": _(DEVICE_KEEPERS),
+    "GET /api/v1/devices/<int:device_id>/readings": _(ALL),
+    "PATCH /api/v1/devices/<int:device_id>/thresholds": _(DEVICE_KEEPERS, body_first=True),
+    "POST /api/v1/devices/<int:device_id>/token": _(DEVICE_KEEPERS),
+    "GET /api/v1/documents/<int:document_id>": _(ALL),
+    "GET /api/v1/documents/<int:document_id>/pdf": _(ALL),
+    "POST /api/v1/documents/<int:document_id>/render": _(OFFICIALS),
+    "POST /api/v1/documents/preview": _(OFFICIALS, body_first=True),
+    "GET /api/v1/emergency-plans/<int:plan_id>": _(ALL),
+    "GET /api/v1/emergency-plans/<int:plan_id>/file": _(ALL),
+    "GET /api/v1/enterprises": _(ALL),
+    "POST /api/v1/enterprises": _(STATIONS, body_first=True),
+    "GET /api/v1/experts": _(STATIONS),
+    "POST /api/v1/experts": _(STATIONS, body_first=True),
+    "PATCH /api/v1/experts/<int:expert_id>": _(STATIONS),
+    "PUT /api/v1/experts/<int:expert_id>/active": _(STATIONS, body_first=True),
+    "GET /api/v1/hazardous-categories": _(STATIONS),
+    "POST /api/v1/hazardous-categories": _(STATIONS, body_first=True),
+    "PATCH /api/v1/hazardous-categories/<code>": _(STATIONS, params=CATEGORY),
+    "PUT /api/v1/hazardous-categories/<code>/active": _(STATIONS, params=CATEGORY, body_first=True),
+    "GET /api/v1/hazardous-works/<int:work_id>": _(ALL),
+    "GET /api/v1/hazardous-works/<int:work_id>/emergency-plans": _(ALL),
+    "POST /api/v1/hazardous-works/<int:work_id>/emergency-plans": _(PMS, body_first=True),
+    "GET /api/v1/hazardous-works/stats": _(ALL),
+    "GET /api/v1/incidents": _(OFFICIALS),
+    "POST /api/v1/incidents/<int:incident_id>/retry": _(OFFICIALS),
+    "POST /api/v1/messages": _(OFFICIALS, body_first=True),
+    "GET /api/v1/notifications": _(ALL),
+    "POST /api/v1/notifications/<int:notification_id>/read": _(ALL),
+    "GET /api/v1/org-units": _(ALL),
+    "POST /api/v1/org-units": _(ADMIN, body_first=True),
+    "GET /api/v1/process-definitions": _(OFFICIALS),
+    "POST /api/v1/process-definitions": _(DESIGNERS),
+    "POST /api/v1/process-definitions/validate": _(DESIGNERS),
+    "POST /api/v1/process-instances": _(OFFICIALS, body={"process_key": Fixed("rectification_order"),
+                                                          "project_code": "project"}),
+    "GET /api/v1/process-instances/<int:instance_id>": _(ALL),
+    "POST /api/v1/process-instances/<int:instance_id>/cancel": _(OFFICIALS, body_first=True),
+    "GET /api/v1/process-instances/<int:instance_id>/documents": _(ALL),
+    "GET /api/v1/projects": _(ALL),
+    "POST /api/v1/projects": _(STATIONS, body_first=True),
+    "GET /api/v1/projects/<code>": _(ALL),
+    "POST /api/v1/projects/<code>/devices": _(DEVICE_KEEPERS, body_first=True),
+    "GET /api/v1/projects/<code>/documents": _(ALL),
+    "GET /api/v1/projects/<code>/hazardous-works": _(ALL),
+    "POST /api/v1/projects/<code>/hazardous-works": _(frozenset({"owner_rep"}) | PMS, body_first=True),
+    "PATCH /api/v1/projects/<code>/thresholds/<device_type>": _(DEVICE_KEEPERS, body_first=True),
+    "POST /api/v1/registrations/enterprise": _(ENTERPRISE, body_first=True),
+    "GET /api/v1/registrations/enterprise-changes": _(ALL - {"expert01"}),
+    "POST /api/v1/registrations/projects": _(frozenset({"admin", "owner_rep"}), body_first=True),
+    "POST /api/v1/registrations/tasks/<int:task_id>/complete": _(NOBODY, body_first=True),
+    "GET /api/v1/tasks": _(ALL),
+    "GET /api/v1/tasks/<int:task_id>": _(ALL),
+    "GET /api/v1/tasks/counts": _(ALL),
+    "POST /api/v1/tasks/<int:task_id>/assign": _(OFFICIALS, body_first=True),
+    "POST /api/v1/tasks/<int:task_id>/attachments": _(CANDIDATES, body_first=True),
+    "POST /api/v1/tasks/<int:task_id>/claim": _(CANDIDATES),
+    "POST /api/v1/tasks/<int:task_id>/comments": _(ALL, body_first=True),
+    "POST /api/v1/tasks/<int:task_id>/complete": _(CANDIDATES),
+    # Officials with jurisdiction manage the task (an unclaimed task: nothing to give back for a PM).
+    "POST /api/v1/tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "GET /api/v1/urging/stats": _(OFFICIALS),
+    "POST /api/v1/users": _(ADMIN, body_first=True),
+    "GET /api/v1/users/<int:user_id>": _(ADMIN),
+    "PATCH /api/v1/users/<int:user_id>": _(ADMIN, body_first=True),
+    "POST /api/v1/users/<int:user_id>/password-reset": _(ADMIN),
+    "POST /api/v1/users/<int:user_id>/roles": _(ADMIN, body_first=True),
+    "DELETE /api/v1/users/<int:user_id>/roles/<int:grant_id>": _(ADMIN),
+    "POST /api/v1/users/<int:user_id>/unlock": _(ADMIN),
+    # --- pages -----------------------------------------------------------------------------------
+    "GET /": _(ALL, public=True),
+    "GET /login": _(ALL, public=True),
+    "POST /login": _(ALL, public=True),
+    "POST /logout": _(ALL, public=True),
+    "GET /healthz": _(ALL, public=True),
+    "GET /verify": _(ALL, public=True),
+    "GET /verify/<code>": _(ALL, public=True, params={"code": "verify_code"}),
+    "GET /assets/<path:filename>": _(ALL, public=True, params={"filename": Fixed("site.css")}),
+    "GET /static/<path:filename>": _(NOBODY, public=True, params={"filename": Fixed("site.css")}),
+    "GET /account/password": _(ALL),
+    "POST /account/password": _(ALL),
+    "GET /admin": _(ALL),
+    "GET /admin/<section>": _(ADMIN, params={"section": Fixed("users")}),
+    "GET /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
+    "POST /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
+    "GET /admin/enterprises/new": _(STATIONS),
+    "POST /admin/enterprises/new": _(STATIONS),
+    "GET /admin/org-units/new": _(ADMIN),
+    "POST /admin/org-units/new": _(ADMIN),
+    "GET /admin/projects/new": _(STATIONS),
+    "POST /admin/projects/new": _(STATIONS),
+    "GET /admin/projects/<code>/devices/new": _(OFFICIALS | PMS),
+    "POST /admin/projects/<code>/devices/new": _(OFFICIALS | PMS, body_first=True),
+    "GET /admin/users/new": _(ADMIN),
+    "POST /admin/users/new": _(ADMIN),
+    "GET /admin/users/<int:user_id>": _(ADMIN),
+    "POST /admin/users/<int:user_id>/<action>": _(ADMIN, params={"action": Fixed("unlock")}),
+    "GET /admin/users/<int:user_id>/roles": _(ADMIN),
+    "POST /admin/users/<int:user_id>/roles": _(ADMIN),
+    "GET /announcements": _(ALL),
+    "POST /announcements": _(ANNOUNCERS),
+    "GET /announcements/<int:announcement_id>": _(ALL),
+    "GET /cases/<int:instance_id>": _(ALL),
+    "POST /cases/<int:instance_id>/cancel": _(OFFICIALS, body_first=True),
+    "GET /clauses": _(ALL),
+    "POST /clauses": _(STATIONS),
+    "GET /clues": _(OFFICIALS),
+    "GET /designer": _(OFFICIALS),
+    "GET /designer/<key>": _(OFFICIALS - {"urging_clerk", "auditor"}),
+    "GET /designer/<key>/edit": _(DESIGNERS),
+    "GET /designer/<key>/forms/<name>": _(DESIGNERS, params={"name": Fixed("rectification_order_issue.schema.json")}),
+    "POST /designer/deploy": _(DESIGNERS),
+    "POST /designer/forms/preview": _(DESIGNERS),
+    "POST /designer/validate": _(DESIGNERS),
+    "GET /designer/incidents": _(OFFICIALS),
+    "POST /designer/incidents/<int:incident_id>/retry": _(OFFICIALS),
+    "GET /devices": _(ALL),
+    "GET /devices/<int:device_id>": _(ALL),
+    "GET /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),
+    "GET /devices/<int:device_id>/operators/new": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/operators/new": _(DEVICE_KEEPERS),
+    "GET /devices/<int:device_id>/operators/<int:operator_id>/edit": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/operators/<int:operator_id>/edit": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/operators/<int:operator_id>/delete": _(DEVICE_KEEPERS),
+    "GET /devices/<int:device_id>/thresholds": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/thresholds": _(DEVICE_KEEPERS),
+    "POST /devices/<int:device_id>/token": _(DEVICE_KEEPERS),
+    "GET /inbox": _(ALL),
+    "GET /notifications": _(ALL),
+    "POST /notifications/<int:notification_id>/read": _(ALL),
+    "GET /projects": _(ALL),
+    "GET /projects/<code>": _(ALL),
+    "GET /projects/<code>/works/new": _(frozenset({"owner_rep"}) | PMS),
+    "POST /projects/<code>/works/new": _(frozenset({"owner_rep"}) | PMS),
+    "GET /start": _(ALL),
+    # A rectification order starts in an official's lane: enterprise users are refused.
+    "POST /start": _(OFFICIALS,
+                     body={"process_key": Fixed("rectification_order"), "project_code": "project"}),
+    "GET /tasks/<int:task_id>": _(ALL),
+    "POST /tasks/<int:task_id>": _(CANDIDATES),
+    "POST /tasks/<int:task_id>/assign": _(OFFICIALS, body_first=True),
+    "POST /tasks/<int:task_id>/attachments": _(CANDIDATES, body_first=True),
+    "POST /tasks/<int:task_id>/claim": _(CANDIDATES),
+    "POST /tasks/<int:task_id>/comments": _(ALL, body_first=True),
+    "POST /tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "GET /urging/stats": _(OFFICIALS),
+    "GET /workbench": _(ALL),
+    "GET /works/<int:work_id>": _(ALL),
+    "POST /works/<int:work_id>/plans": _(PMS, body_first=True),
+    "POST /works/<int:work_id>/start": _(ALL),
+}
