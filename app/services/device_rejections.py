@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_, select
 
-from app.errors import ValidationError
+from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Device, OrgUnit, Project, RejectedMessage
 from app.services import bulk_rows, scoping
@@ -105,9 +105,12 @@ def _claimed(topics: Iterable[str]) -> dict[str, tuple[int | None, int | None]]:
 def list_rejections(actor: Actor, flt: RejectionFilter, *, limit: int = 50, offset: int = 0) -> Page:
     """Rejected messages the actor may see, newest first; items are plain dicts.
 
-    Raises ValidationError (unknown reason), NotFoundError(`project_not_found`) for a project
-    filter naming a project the actor cannot see.
+    Raises PermissionDeniedError(`rejections_denied`) for an actor who may see none
+    (see may_list), ValidationError (unknown reason), NotFoundError(`project_not_found`) for a
+    project filter naming a project the actor cannot see.
     """
+    if not may_list(actor):
+        raise PermissionDeniedError("没有查看设备拒收记录的权限。", code="rejections_denied")
     if flt.reason and flt.reason not in REASONS:
         raise ValidationError(fields={"reason": ["原因无效。"]})
     stmt = (select(RejectedMessage, Project.code, Device.code)

@@ -37,6 +37,8 @@ CANDIDATES = frozenset({"admin"}) | PMS
 ANNOUNCERS = frozenset({"admin", "city_official", "district_safety", "district_quality", "district_leader",
                         "district_safety2"})
 NOBODY: frozenset[str] = frozenset()
+# Rejected device messages: officials in jurisdiction and the PM of the project.
+REJECTION_READERS = (OFFICIALS - {"designer"}) | PMS
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/me": _(ALL),
     "GET /api/v1/openapi.json": _(ALL, public=True),
     "POST /api/v1/device-data": _(ALL, public=True),  # a device token, not a user, authorises it
-    "GET /api/v1/device-rejections": _(OFFICIALS - {"designer"}),
+    "GET /api/v1/device-rejections": _(REJECTION_READERS),
     "GET /api/v1/alarms": _(ALL),
     "GET /api/v1/attachments/<int:attachment_id>": _(ALL),
     "GET /api/v1/audit-log": _(frozenset({"admin", "auditor"})),
@@ -191,6 +193,7 @@ MATRIX: dict[str, Entry] = {
     "GET /designer/incidents": _(OFFICIALS),
     "POST /designer/incidents/<int:incident_id>/retry": _(OFFICIALS),
     "GET /devices": _(ALL),
+    "GET /devices/rejections": _(REJECTION_READERS),
     "GET /devices/<int:device_id>": _(ALL),
     "GET /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),
     "POST /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),
