@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.envelope import error
 from app.errors import DomainError
-from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):
-        db.session.rollback()
         code, status = _constraint(exc)
         return _respond(code, CONSTRAINT_MESSAGES[code], status)
 
@@ -72,7 +70,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def out_of_range(exc: Exception):
         # A number or text the column cannot hold (an id beyond 64 bits, a string too long).
-        db.session.rollback()
         return _respond("value_out_of_range", "提交的数值或文本超出允许范围。", 422)
 
     @app.errorhandler(RecursionError)
