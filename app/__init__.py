@@ -26,8 +26,11 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     login_manager.login_view = "web.login"
     login_manager.login_message = "请先登录。"
 
-    from app.services import audit  # noqa: F401  (attach the audit listener)
-    from app.services.auth import load_user
+    from app.infra import audit_trail  # noqa: F401  (attach the audit listener)
+    from app.services import load_operators
+
+    load_operators()
+    from app.services.access.login import load_user
 
     login_manager.user_loader(load_user)
 

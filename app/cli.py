@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from app.services import demo as demo_service
-from app.services.uow import transaction
+from app.infra.uow import transaction
+from app.services.demo import seed as demo_service
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
         return fn
 
     def bundle(processes_dir: Path | None, forms_dir: Path | None):
-        from app.services import deployments
+        from app.services.workflow import deployments
 
         root = Path(current_app.root_path).parent
         return deployments.bundle_from_dirs(processes_dir or root / "processes", forms_dir or root / "forms")
@@ -52,7 +52,7 @@ def register(app: Flask) -> None:
     @with_dirs
     def validate(processes_dir: Path | None, forms_dir: Path | None) -> None:
         """Check every diagram and form; print file:line element code message; exit 1 on problems."""
-        from app.services import deployments
+        from app.services.workflow import deployments
 
         problems = deployments.validate(bundle(processes_dir, forms_dir))
         for p in problems:
@@ -65,7 +65,7 @@ def register(app: Flask) -> None:
     @with_dirs
     def deploy(processes_dir: Path | None, forms_dir: Path | None) -> None:
         """Deploy a new version of each process whose files changed."""
-        from app.services import deployments
+        from app.services.workflow import deployments
 
         try:
             outcomes = deployments.deploy(bundle(processes_dir, forms_dir))
@@ -83,7 +83,7 @@ def register(app: Flask) -> None:
     @reference.command("load")
     def load() -> None:
         """Load hazardous-work categories that are not there yet."""
-        from app.services.categories import load_default_categories
+        from app.services.hazard.categories import load_default_categories
 
         with transaction():
             added = load_default_categories()

@@ -42,7 +42,7 @@ def register_device_commands(app: Flask) -> None:
     @devices_group.command("compliance")
     def compliance() -> None:
         """Check cranes and hoists for unregistered operators and expired certificates now."""
-        from app.services.device_compliance import sweep
+        from app.services.monitoring.compliance import sweep
 
         result = sweep()
         click.echo(f"checked {result.checked} device(s): {result.alarms_opened} alarm(s) opened, "
@@ -58,8 +58,8 @@ def register_device_commands(app: Flask) -> None:
     def simulate(rate: float, duration: float, excursion: float, project: str | None,
                  seed: int | None) -> None:
         """Publish readings of the registered (demo) devices to MQTT_URL with occasional alarms."""
-        from app.services import device_simulator as sim
-        from app.services.device_thresholds import catalogue
+        from app.services.monitoring import simulator as sim
+        from app.services.monitoring.thresholds import catalogue
 
         devices = sim.demo_devices(project)
         if not devices:

@@ -180,7 +180,7 @@ def port_open(host: str, port: int) -> bool:
 
 def mqtt_ready(port: int) -> bool:
     """A real CONNECT/CONNACK: a bare TCP probe makes amqtt log an error for every attempt."""
-    from app.services.health import mqtt_connack
+    from app.infra.health import mqtt_connack
 
     try:
         return mqtt_connack("127.0.0.1", port, username=Config.MQTT_SERVICE_USERNAME,

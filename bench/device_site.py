@@ -15,8 +15,8 @@ LATENCY_DEVICES = 400  # BENCH-TC-000 … 399: a device without an open alarm pe
 def build_site(url: str, folder: Path):
     from app.extensions import db
     from app.models import Device, Project
-    from app.services import demo
-    from app.services.deployments import deploy
+    from app.services.demo import seed as demo
+    from app.services.workflow.deployments import deploy
     from tests.integration.alarms.conftest import disposal_bundle
     from tests.support.apps import build_app, create_schema
 
@@ -35,8 +35,8 @@ def build_site(url: str, folder: Path):
 
 def readings(app, count: int, *, seed: int, tag: str) -> list[tuple[str, bytes]]:
     """``count`` realistic readings of the demo devices (no excursions), unique data_ids."""
-    from app.services import device_simulator as sim
-    from app.services.device_thresholds import catalogue
+    from app.services.monitoring import simulator as sim
+    from app.services.monitoring.thresholds import catalogue
     with app.app_context():
         devices = [d for d in sim.demo_devices() if not d.code.startswith("BENCH")]
         rng, cat = random.Random(seed), catalogue()
@@ -49,7 +49,7 @@ def readings(app, count: int, *, seed: int, tag: str) -> list[tuple[str, bytes]]
 
 
 def over_threshold(device_code: str, data_id: str, load_pct: float = 105) -> tuple[str, bytes]:
-    from app.services import device_simulator as sim
+    from app.services.monitoring import simulator as sim
     doc = {"data_id": data_id, "project_code": PROJECT, "device_code": device_code,
            "device_type": "tower_crane", "collected_at": sim.local_iso(datetime.now(UTC)),
            "metrics": {"load_pct": load_pct}}

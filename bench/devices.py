@@ -67,7 +67,7 @@ def unlimited_queue(broker: MosquittoBroker) -> None:
 
 
 def bench_service(app, n: int) -> float:
-    from app.services.device_ingest import ingest_messages
+    from app.services.ingestion.ingest import ingest_messages
     from devices.messages import RawMessage
     raw = [RawMessage(t, b).to_dict() for t, b in readings(app, n, seed=1, tag="service")]
     with app.app_context():

@@ -53,7 +53,7 @@ def bench_engine_alone(n: int) -> float:
 
 
 def _service_world(app):
-    from app.services import deployments
+    from app.services.workflow import deployments
     from tests.support.factories import gen_project, gen_user
 
     files, forms = bundle_files()
@@ -67,8 +67,8 @@ def bench_service(app, n: int) -> float:
 
     from app.extensions import db
     from app.models import InboxTask
-    from app.services import cases
-    from app.services.actors import actor_for
+    from app.services.access.actors import actor_for
+    from app.services.workflow import cases
 
     with app.app_context():
         project, user = _service_world(app)
@@ -90,7 +90,7 @@ def seed_inbox(app, n_open: int, n_done: int) -> dict[str, object]:
     Returns the actors: the contractor, a district officer (one district) and a city-level officer
     (all 10 districts, i.e. jurisdiction over every project of the city)."""
     from app.extensions import db
-    from app.services.actors import actor_for
+    from app.services.access.actors import actor_for
     from tests.support.factories import gen_instance, gen_org_unit, gen_project, gen_user
 
     with app.app_context():
@@ -134,7 +134,7 @@ def _percentiles(times: list[float]) -> tuple[float, float]:
 
 def bench_inbox(app, actors: dict[str, object], runs: int) -> list[tuple[str, str, float, float, int]]:
     """p50/p95 of list_tasks (page of 50 + total) and of counts() per actor."""
-    from app.services.inbox import InboxFilter, counts, list_tasks
+    from app.services.workflow.inbox_queries import InboxFilter, counts, list_tasks
 
     out = []
     with app.app_context():

@@ -24,7 +24,7 @@ from app import create_app  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import User  # noqa: E402
-from app.services.passwords import hash_password  # noqa: E402
+from app.services.access.passwords import hash_password  # noqa: E402
 
 _address = count(1)
 

@@ -28,8 +28,8 @@ TARGET_BYTES = 300 * 1024
 
 
 def _cases() -> dict[str, tuple[str, dict]]:
-    from app.notices import sample_context
-    from app.notices.samples import many_problems
+    from app.rendering import sample_context
+    from app.rendering.samples import many_problems
 
     one_page = sample_context("rectification_notice")
     long = sample_context("rectification_notice") | {"problems": many_problems(40)}
@@ -46,7 +46,7 @@ def _pages(pdf: bytes) -> int:
 def cold(case: str) -> dict:
     """Runs in a fresh interpreter: import time and first render time."""
     started = time.perf_counter()
-    from app.notices import render_pdf
+    from app.rendering import render_pdf
 
     imported = time.perf_counter()
     template, context = _cases()[case]
@@ -56,8 +56,8 @@ def cold(case: str) -> dict:
 
 
 def warm(case: str, runs: int) -> dict:
-    from app.notices import render_pdf
-    from app.notices.render import html_to_pdf, render_html
+    from app.rendering import render_pdf
+    from app.rendering.render import html_to_pdf, render_html
 
     template, context = _cases()[case]
     pdf = render_pdf(template, context)  # warm-up

@@ -1,7 +1,7 @@
 """``python -m devices``: run the MQTT sidecar feeding the app's device-ingest service.
 
 The app is imported lazily so ``devices`` stays importable (and testable) without it. The one
-entry point into the app is ``app.services.device_ingest.ingest_messages`` (DESIGN.md: devices/
+entry point into the app is ``app.services.ingestion.ingest.ingest_messages`` (DESIGN.md: devices/
 reaches the app only through one service function). If it is missing we stop with a clear
 message instead of pretending to ingest.
 """
@@ -22,7 +22,7 @@ from devices.messages import RawMessage
 from devices.settings import SidecarConfig
 from devices.sidecar import run_sidecar
 
-INGEST_SERVICE = "app.services.device_ingest"
+INGEST_SERVICE = "app.services.ingestion.ingest"
 INGEST_FUNCTION = "ingest_messages"
 log = logging.getLogger("devices")
 

@@ -5,7 +5,7 @@ system broker. It speaks MQTT 3.1.1 only and has no ``$share/`` subscriptions; a
 MQTT_URL at Mosquitto or EMQX (README: the same credentials and ACL for them).
 
 Clients must log in (devices/broker_acl.py): devices with their code and token, checked by the
-app's one service function ``app.services.device_credentials.mqtt_device_topics``; the sidecar
+app's one service function ``app.services.monitoring.credentials.mqtt_device_topics``; the sidecar
 with the service account. Sessions and the QoS 1 messages queued for an offline persistent
 session live in this process's memory: they survive a restart of the sidecar, not of the broker.
 """
@@ -28,7 +28,7 @@ from amqtt.session import OUTGOING
 
 from devices.broker_acl import Authority
 
-CREDENTIALS_SERVICE = "app.services.device_credentials"
+CREDENTIALS_SERVICE = "app.services.monitoring.credentials"
 CREDENTIALS_FUNCTION = "mqtt_device_topics"
 SWEEP_S = 0.5
 log = logging.getLogger("devices.broker")

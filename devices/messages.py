@@ -1,6 +1,6 @@
 """RawMessage: one MQTT delivery as the sidecar hands it on, and its dict form for the app.
 
-The dict form is the input contract of ``app.services.device_ingest.ingest_messages``. It is
+The dict form is the input contract of ``app.services.ingestion.ingest.ingest_messages``. It is
 JSON-serialisable on purpose, so the same batch could be sent to a Celery task by name later.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 @dataclass(frozen=True)
 class RawMessage:
-    """What arrived, unparsed: validation belongs to the ingest service (devices.payloads)."""
+    """What arrived, unparsed: validation belongs to the ingest service (app.services.ingestion.payloads)."""
 
     topic: str
     payload: bytes
@@ -26,7 +26,7 @@ class RawMessage:
 
         ``payload`` is the UTF-8 text of the MQTT payload (``payload_encoding`` "utf-8"), or its
         base64 when the bytes are not UTF-8 ("base64") — never silently repaired, so the
-        service can still reject it as not_json. ``devices.payloads.parse_raw_message`` reads it.
+        service can still reject it as not_json. ``app.services.ingestion.payloads.parse_raw_message`` reads it.
         """
         try:
             payload, encoding = self.payload.decode("utf-8"), "utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.services import demo
+from app.services.demo import seed
 from tests.support.apps import build_app, create_schema, migrated_sqlite_template, truncate_all
 from tests.support.apps import sqlite_app as make_sqlite_app
 from tests.support.client import ApiClient
@@ -56,7 +56,7 @@ def sqlite_app(sqlite_template, tmp_path):
 @pytest.fixture
 def demo_data(app):
     """The demo data set loaded into `app`."""
-    demo.seed(app.config["DEMO_PASSWORD"])
+    seed.seed(app.config["DEMO_PASSWORD"])
     return app
 
 

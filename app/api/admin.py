@@ -15,7 +15,7 @@ from app.schemas.catalog import (
     RoleGrantRequestSchema,
     UserCreateSchema,
 )
-from app.services import accounts, audit_log, directory
+from app.services.access import account_care, audit_reading, directory
 
 
 @bp.get("/org-units")
@@ -67,7 +67,7 @@ def grant_role(user_id: int):
 @doc(response=AccountSchema)
 def get_account(user_id: int):
     """An account with its role grants and lock state (admins)."""
-    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+    return ok(AccountSchema().dump(account_care.account(api_actor(), user_id)))
 
 
 @bp.patch("/users/<int:user_id>")
@@ -75,26 +75,26 @@ def get_account(user_id: int):
 def update_account(user_id: int):
     """Deactivate (tokens revoked, no login) or reactivate an account (admins)."""
     data = AccountUpdateSchema().load(request.get_json(silent=True) or {})
-    accounts.set_active(api_actor(), user_id, data["active"])
-    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+    account_care.set_active(api_actor(), user_id, data["active"])
+    return ok(AccountSchema().dump(account_care.account(api_actor(), user_id)))
 
 
 @bp.post("/users/<int:user_id>/password-reset")
 @doc(status=201)
 def reset_password(user_id: int):
     """A one-time password (shown once) that the user must change at his next login; unlocks."""
-    return ok({"id": user_id, "password": accounts.reset_password(api_actor(), user_id)}, status=201)
+    return ok({"id": user_id, "password": account_care.reset_password(api_actor(), user_id)}, status=201)
 
 
 @bp.post("/users/<int:user_id>/unlock")
 def unlock_account(user_id: int):
-    accounts.unlock(api_actor(), user_id)
-    return ok(AccountSchema().dump(accounts.account(api_actor(), user_id)))
+    account_care.unlock(api_actor(), user_id)
+    return ok(AccountSchema().dump(account_care.account(api_actor(), user_id)))
 
 
 @bp.delete("/users/<int:user_id>/roles/<int:grant_id>")
 def revoke_role(user_id: int, grant_id: int):
-    accounts.revoke_role(api_actor(), user_id, grant_id)
+    account_care.revoke_role(api_actor(), user_id, grant_id)
     return ok({"id": grant_id, "revoked": True})
 
 
@@ -102,7 +102,7 @@ def revoke_role(user_id: int, grant_id: int):
 @doc(response=AuditEntrySchema, many=True)
 def list_audit():
     limit, offset = paging()
-    page = audit_log.list_entries(api_actor(), action=request.args.get("action"),
+    page = audit_reading.list_entries(api_actor(), action=request.args.get("action"),
                                   username=request.args.get("username"),
                                   entity_type=request.args.get("entity_type"), limit=limit, offset=offset)
     return ok(AuditEntrySchema(many=True).dump(page.items), {"total": page.total})

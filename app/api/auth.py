@@ -10,7 +10,7 @@ from app.api.openapi import doc
 from app.errors import AuthenticationError
 from app.extensions import csrf
 from app.schemas.auth import ActorSchema, PasswordChangeSchema, TokenRequestSchema
-from app.services import accounts, auth
+from app.services.access import account_care, login
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _ACTOR_KEY = "sitecase.actor"
@@ -29,11 +29,11 @@ def api_actor():
     header = request.headers.get("Authorization", "")
     actor = None
     if header.startswith("Bearer "):
-        actor = auth.actor_for_token(header[7:].strip(), client_ip())
+        actor = login.actor_for_token(header[7:].strip(), client_ip())
     elif current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             csrf.protect()
-        actor = auth.actor_for_user_id(current_user.id, client_ip())
+        actor = login.actor_for_user_id(current_user.id, client_ip())
     if actor is None:
         raise AuthenticationError()
     request.environ[_ACTOR_KEY] = actor
@@ -45,11 +45,11 @@ def api_actor():
 @doc(body=TokenRequestSchema, public=True, status=201)
 def issue_token():
     body = TokenRequestSchema().load(request.get_json(silent=True) or {})
-    actor = auth.authenticate(body["username"], body["password"], client_ip())
-    issued = auth.issue_token(actor)
+    actor = login.authenticate(body["username"], body["password"], client_ip())
+    issued = login.issue_token(actor)
     return ok({"token": issued.token, "token_type": "Bearer",
                "expires_at": issued.expires_at.isoformat()},
-              {"password_change_required": auth.password_change_required(actor)}, status=201)
+              {"password_change_required": login.password_change_required(actor)}, status=201)
 
 
 @bp.post("/auth/password")
@@ -57,7 +57,7 @@ def issue_token():
 def change_password():
     """Change the caller's own password; every API token of the account is revoked (log in again)."""
     body = PasswordChangeSchema().load(request.get_json(silent=True) or {})
-    accounts.change_own_password(api_actor(), body["current_password"], body["new_password"])
+    account_care.change_own_password(api_actor(), body["current_password"], body["new_password"])
     return ok({"changed": True})
 
 

@@ -14,7 +14,9 @@ from app.schemas.catalog import (
     HazardousWorkSchema,
     ProjectSchema,
 )
-from app.services import device_registry, devices, hazardous_works, projects
+from app.services.access import projects
+from app.services.hazard import works
+from app.services.monitoring import device_list, registry
 
 
 @bp.get("/projects")
@@ -43,7 +45,7 @@ def get_project(code: str):
 @doc(response=HazardousWorkSchema, many=True)
 def list_works(code: str):
     limit, offset = paging()
-    page = hazardous_works.list_works(api_actor(), code, limit=limit, offset=offset)
+    page = works.list_works(api_actor(), code, limit=limit, offset=offset)
     return ok(HazardousWorkSchema(many=True).dump(page.items), {"total": page.total})
 
 
@@ -51,26 +53,26 @@ def list_works(code: str):
 @doc(body=HazardousWorkSchema, status=201)
 def register_work(code: str):
     data = HazardousWorkSchema().load(request.get_json(silent=True) or {})
-    work_id = hazardous_works.register_work(api_actor(), code, data)
+    work_id = works.register_work(api_actor(), code, data)
     return ok({"id": work_id}, status=201)
 
 
 @bp.get("/hazardous-works/<int:work_id>")
 @doc(response=HazardousWorkSchema)
 def get_work(work_id: int):
-    return ok(HazardousWorkSchema().dump(hazardous_works.get_work(api_actor(), work_id)))
+    return ok(HazardousWorkSchema().dump(works.get_work(api_actor(), work_id)))
 
 
 @bp.get("/hazardous-works/stats")
 def work_stats():
-    return ok(hazardous_works.count_by_district(api_actor()))
+    return ok(works.count_by_district(api_actor()))
 
 
 @bp.get("/devices")
 @doc(response=DeviceSchema, many=True)
 def list_devices():
     limit, offset = paging()
-    page = devices.list_devices(api_actor(), project_code=request.args.get("project"),
+    page = device_list.list_devices(api_actor(), project_code=request.args.get("project"),
                                 device_type=request.args.get("type"), limit=limit, offset=offset)
     return ok(DeviceSchema(many=True).dump(page.items), {"total": page.total})
 
@@ -78,14 +80,14 @@ def list_devices():
 @bp.get("/devices/<int:device_id>")
 @doc(response=DeviceSchema)
 def get_device(device_id: int):
-    return ok(DeviceSchema().dump(devices.get_device(api_actor(), device_id)))
+    return ok(DeviceSchema().dump(device_list.get_device(api_actor(), device_id)))
 
 
 @bp.post("/projects/<code>/devices")
 @doc(body=DeviceSchema, status=201)
 def register_device(code: str):
     data = DeviceSchema().load(request.get_json(silent=True) or {})
-    device_id, token = devices.register_device(api_actor(), code, data)
+    device_id, token = device_list.register_device(api_actor(), code, data)
     return ok({"id": device_id, "token": token}, status=201)
 
 
@@ -94,14 +96,14 @@ def register_device(code: str):
 def update_device(device_id: int):
     """Rename, link to a hazardous work, deactivate or reactivate a device (PM or officials)."""
     data = DeviceUpdateSchema().load(request.get_json(silent=True) or {})
-    return ok(DeviceSchema().dump(device_registry.update_device(api_actor(), device_id, data)))
+    return ok(DeviceSchema().dump(registry.update_device(api_actor(), device_id, data)))
 
 
 @bp.post("/devices/<int:device_id>/token")
 @doc(status=201)
 def reset_device_token(device_id: int):
     """A new HTTP token for the device; the old one stops working. Shown once."""
-    return ok({"id": device_id, "token": device_registry.reset_device_token(api_actor(), device_id)},
+    return ok({"id": device_id, "token": registry.reset_device_token(api_actor(), device_id)},
               status=201)
 
 
@@ -109,14 +111,14 @@ def reset_device_token(device_id: int):
 @doc(response=DeviceOperatorSchema, many=True)
 def list_device_operators(device_id: int):
     """特种作业人员 of a device."""
-    return ok(DeviceOperatorSchema(many=True).dump(device_registry.list_operators(api_actor(), device_id)))
+    return ok(DeviceOperatorSchema(many=True).dump(registry.list_operators(api_actor(), device_id)))
 
 
 @bp.post("/devices/<int:device_id>/operators")
 @doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema, status=201)
 def add_device_operator(device_id: int):
     data = DeviceOperatorSchema().load(request.get_json(silent=True) or {})
-    operator = device_registry.add_operator(api_actor(), device_id, data)
+    operator = registry.add_operator(api_actor(), device_id, data)
     return ok(DeviceOperatorSchema().dump(operator), status=201)
 
 
@@ -124,11 +126,11 @@ def add_device_operator(device_id: int):
 @doc(body=DeviceOperatorSchema, response=DeviceOperatorSchema)
 def update_device_operator(device_id: int, operator_id: int):
     data = DeviceOperatorSchema(partial=True).load(request.get_json(silent=True) or {})
-    operator = device_registry.update_operator(api_actor(), device_id, operator_id, data)
+    operator = registry.update_operator(api_actor(), device_id, operator_id, data)
     return ok(DeviceOperatorSchema().dump(operator))
 
 
 @bp.delete("/devices/<int:device_id>/operators/<int:operator_id>")
 def remove_device_operator(device_id: int, operator_id: int):
-    device_registry.remove_operator(api_actor(), device_id, operator_id)
+    registry.remove_operator(api_actor(), device_id, operator_id)
     return ok({"id": operator_id, "removed": True})

@@ -8,21 +8,21 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.documents import DocumentSchema, PreviewRequestSchema, PreviewSchema
-from app.services import document_views, documents, notice_preview
+from app.services.notices import issuing, preview, reading
 
 
 @bp.get("/documents/<int:document_id>")
 @doc(response=DocumentSchema)
 def get_document(document_id: int):
     """Metadata of an issued notice (scoped like its case)."""
-    return ok(DocumentSchema().dump(document_views.get_document(api_actor(), document_id)))
+    return ok(DocumentSchema().dump(reading.get_document(api_actor(), document_id)))
 
 
 @bp.get("/documents/<int:document_id>/pdf")
 @doc(file="application/pdf")
 def get_document_pdf(document_id: int):
     """The stored PDF of a rendered notice (application/pdf)."""
-    stored = document_views.document_pdf(api_actor(), document_id)
+    stored = reading.document_pdf(api_actor(), document_id)
     response = send_file(stored.path, mimetype="application/pdf", download_name=stored.download_name,
                          etag=stored.sha256)
     response.headers["Cache-Control"] = "private, max-age=3600"  # scoped: no shared caches
@@ -33,14 +33,14 @@ def get_document_pdf(document_id: int):
 @doc(response=DocumentSchema, status=202)
 def retry_document_render(document_id: int):
     """Queue the render of a failed notice again (officials managing its case)."""
-    return ok(DocumentSchema().dump(documents.retry_render(api_actor(), document_id)), status=202)
+    return ok(DocumentSchema().dump(issuing.retry_render(api_actor(), document_id)), status=202)
 
 
 @bp.get("/process-instances/<int:instance_id>/documents")
 @doc(response=DocumentSchema, many=True)
 def list_case_documents(instance_id: int):
     """Notices issued in a case."""
-    rows = document_views.instance_documents(api_actor(), instance_id)
+    rows = reading.instance_documents(api_actor(), instance_id)
     return ok(DocumentSchema(many=True).dump(rows), {"total": len(rows)})
 
 
@@ -48,7 +48,7 @@ def list_case_documents(instance_id: int):
 @doc(response=DocumentSchema, many=True)
 def list_project_documents(code: str):
     """Notices issued for a project."""
-    rows = document_views.project_documents(api_actor(), code)
+    rows = reading.project_documents(api_actor(), code)
     return ok(DocumentSchema(many=True).dump(rows), {"total": len(rows)})
 
 
@@ -58,4 +58,4 @@ def preview_document():
     """HTML preview of a notice before it is issued (officials)."""
     body = PreviewRequestSchema().load(request.get_json(silent=True) or {})
     template = body.pop("template")
-    return ok(PreviewSchema().dump(notice_preview.preview_notice(api_actor(), template, **body)))
+    return ok(PreviewSchema().dump(preview.preview_notice(api_actor(), template, **body)))

@@ -8,7 +8,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.emergency_plans import EmergencyPlanInputSchema, EmergencyPlanSchema
-from app.services import emergency_plans
+from app.services.hazard import emergency_plans
 
 
 @bp.get("/hazardous-works/<int:work_id>/emergency-plans")

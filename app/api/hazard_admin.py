@@ -14,27 +14,27 @@ from app.schemas.hazard_admin import (
     ExpertSchema,
     ExpertUpdateSchema,
 )
-from app.services import hazard_admin
+from app.services.hazard import reference_data
 
 
 @bp.get("/hazardous-categories")
 @doc(response=CategorySchema, many=True)
 def list_categories():
-    return ok(CategorySchema(many=True).dump(hazard_admin.list_categories(api_actor())))
+    return ok(CategorySchema(many=True).dump(reference_data.list_categories(api_actor())))
 
 
 @bp.post("/hazardous-categories")
 @doc(body=CategorySchema, status=201)
 def create_category():
     data = CategorySchema().load(request.get_json(silent=True) or {})
-    return ok({"id": hazard_admin.create_category(api_actor(), data)}, status=201)
+    return ok({"id": reference_data.create_category(api_actor(), data)}, status=201)
 
 
 @bp.patch("/hazardous-categories/<code>")
 @doc(body=CategoryUpdateSchema)
 def update_category(code: str):
     data = CategoryUpdateSchema(partial=True).load(request.get_json(silent=True) or {})
-    hazard_admin.update_category(api_actor(), code, data)
+    reference_data.update_category(api_actor(), code, data)
     return ok({"code": code})
 
 
@@ -42,7 +42,7 @@ def update_category(code: str):
 @doc(body=ActiveSchema)
 def set_category_active(code: str):
     data = ActiveSchema().load(request.get_json(silent=True) or {})
-    hazard_admin.set_category_active(api_actor(), code, data["active"])
+    reference_data.set_category_active(api_actor(), code, data["active"])
     return ok({"code": code, "active": data["active"]})
 
 
@@ -51,7 +51,7 @@ def set_category_active(code: str):
 def search_experts():
     limit, offset = paging()
     active = request.args.get("active")
-    page = hazard_admin.search_experts(
+    page = reference_data.search_experts(
         api_actor(), q=request.args.get("q"), specialty=request.args.get("specialty"),
         employer=request.args.get("employer"), active=None if active is None else active == "true",
         limit=limit, offset=offset)
@@ -62,14 +62,14 @@ def search_experts():
 @doc(body=ExpertSchema, status=201)
 def add_expert():
     data = ExpertSchema().load(request.get_json(silent=True) or {})
-    return ok({"id": hazard_admin.add_expert(api_actor(), data)}, status=201)
+    return ok({"id": reference_data.add_expert(api_actor(), data)}, status=201)
 
 
 @bp.patch("/experts/<int:expert_id>")
 @doc(body=ExpertUpdateSchema)
 def update_expert(expert_id: int):
     data = ExpertUpdateSchema(partial=True).load(request.get_json(silent=True) or {})
-    hazard_admin.update_expert(api_actor(), expert_id, data)
+    reference_data.update_expert(api_actor(), expert_id, data)
     return ok({"id": expert_id})
 
 
@@ -77,5 +77,5 @@ def update_expert(expert_id: int):
 @doc(body=ActiveSchema)
 def set_expert_active(expert_id: int):
     data = ActiveSchema().load(request.get_json(silent=True) or {})
-    hazard_admin.set_expert_active(api_actor(), expert_id, data["active"])
+    reference_data.set_expert_active(api_actor(), expert_id, data["active"])
     return ok({"id": expert_id, "active": data["active"]})

@@ -1,7 +1,7 @@
 """GET /healthz: database, broker and MQTT status (no authentication, nothing confidential)."""
 from flask import Blueprint, jsonify
 
-from app.services import health
+from app.infra import health
 
 health_bp = Blueprint("health", __name__)
 

@@ -8,7 +8,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.notifications import NotificationQuerySchema, NotificationSchema
-from app.services import notifications
+from app.services.notifications import delivery
 
 
 @bp.get("/notifications")
@@ -16,7 +16,7 @@ from app.services import notifications
 def list_notifications():
     """My notifications, newest first; meta carries total and unread."""
     q = NotificationQuerySchema().load(request.args.to_dict())
-    page = notifications.list_notifications(api_actor(), unread_only=q["unread"], limit=q["limit"],
+    page = delivery.list_notifications(api_actor(), unread_only=q["unread"], limit=q["limit"],
                                             offset=q["offset"])
     return ok(NotificationSchema(many=True).dump(page.items), {"total": page.total, "unread": page.unread})
 
@@ -25,4 +25,4 @@ def list_notifications():
 @doc(response=NotificationSchema)
 def read_notification(notification_id: int):
     """Mark one of my notifications read."""
-    return ok(NotificationSchema().dump(notifications.mark_read(api_actor(), notification_id)))
+    return ok(NotificationSchema().dump(delivery.mark_read(api_actor(), notification_id)))

@@ -8,7 +8,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.orders import ClauseSchema, ClauseUpdateSchema, ClueRowSchema, UnitUrgingStatsSchema
-from app.services import clauses, clue_tracking, urging_stats
+from app.services.supervision import clauses, clue_tracking, urging_stats
 
 
 @bp.get("/clauses")

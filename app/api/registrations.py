@@ -15,21 +15,21 @@ from app.schemas.registrations import (
     RegistrationResultSchema,
     RegistrationSubmitSchema,
 )
-from app.services import registrations
+from app.services.registrations import applications
 
 
 @bp.post("/registrations/enterprise")
 @doc(body=EnterpriseReviewStartSchema, status=201)
 def start_enterprise_review():
     data = EnterpriseReviewStartSchema().load(request.get_json(silent=True) or {})
-    return ok({"instance_id": registrations.start_enterprise_review(api_actor(), data["org_code"])}, status=201)
+    return ok({"instance_id": applications.start_enterprise_review(api_actor(), data["org_code"])}, status=201)
 
 
 @bp.post("/registrations/projects")
 @doc(body=ProjectRegistrationStartSchema, status=201)
 def start_project_registration():
     data = ProjectRegistrationStartSchema().load(request.get_json(silent=True) or {})
-    return ok({"instance_id": registrations.start_project_registration(api_actor(), data["district_code"])},
+    return ok({"instance_id": applications.start_project_registration(api_actor(), data["district_code"])},
               status=201)
 
 
@@ -37,7 +37,7 @@ def start_project_registration():
 @doc(body=RegistrationSubmitSchema, response=RegistrationResultSchema)
 def complete_registration_task(task_id: int):
     data = RegistrationSubmitSchema().load(request.get_json(silent=True) or {})
-    result = registrations.complete_registration_task(api_actor(), task_id, data["data"])
+    result = applications.complete_registration_task(api_actor(), task_id, data["data"])
     return ok(RegistrationResultSchema().dump(result))
 
 
@@ -46,4 +46,4 @@ def complete_registration_task(task_id: int):
 def list_enterprise_changes():
     query = EnterpriseChangeQuerySchema().load(request.args)
     return ok(EnterpriseChangeSchema(many=True).dump(
-        registrations.list_enterprise_changes(api_actor(), query["enterprise_id"])))
+        applications.list_enterprise_changes(api_actor(), query["enterprise_id"])))

@@ -16,28 +16,29 @@ from app.schemas.workflow import (
     InboxQuerySchema,
     InboxTaskSchema,
 )
-from app.services import attachments, cases, inbox, task_views
+from app.services.casework import attachment_uploads, task_reads
+from app.services.workflow import cases, inbox_queries
 
 
 @bp.get("/tasks")
 @doc(query=InboxQuerySchema, response=InboxTaskSchema, many=True)
 def list_tasks():
     q = InboxQuerySchema().load(request.args.to_dict())
-    f = inbox.InboxFilter(scope=q["scope"], process_key=q["process"], project_code=q["project"],
+    f = inbox_queries.InboxFilter(scope=q["scope"], process_key=q["process"], project_code=q["project"],
                           overdue=q["overdue"], due_before=q["due_before"], sort=q["sort"],
                           limit=q["limit"], offset=q["offset"])
-    page = inbox.list_tasks(api_actor(), f)
+    page = inbox_queries.list_tasks(api_actor(), f)
     return ok(InboxTaskSchema(many=True).dump(page.items), {"total": page.total})
 
 
 @bp.get("/tasks/counts")
 def task_counts():
-    return ok(inbox.counts(api_actor()))
+    return ok(inbox_queries.counts(api_actor()))
 
 
 @bp.get("/tasks/<int:task_id>")
 def get_task(task_id: int):
-    view = task_views.task_detail(api_actor(), task_id, with_values=True)
+    view = task_reads.task_detail(api_actor(), task_id, with_values=True)
     return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
 
 
@@ -73,12 +74,12 @@ def complete(task_id: int):
 @doc(body=CommentSchema, status=201)
 def comment(task_id: int):
     body = CommentSchema().load(request.get_json(silent=True) or {})
-    return ok({"id": task_views.add_comment(api_actor(), task_id, body["body"])}, status=201)
+    return ok({"id": task_reads.add_comment(api_actor(), task_id, body["body"])}, status=201)
 
 
 @bp.post("/tasks/<int:task_id>/attachments")
 @doc(upload=("file",), status=201)
 def attach(task_id: int):
     upload = request.files.get("file")
-    stored = attachments.attach_to_task(api_actor(), task_id, upload)
+    stored = attachment_uploads.attach_to_task(api_actor(), task_id, upload)
     return ok(asdict(stored), status=201)

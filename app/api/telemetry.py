@@ -17,7 +17,8 @@ from app.schemas.telemetry import (
     RejectionSchema,
     ThresholdPatchSchema,
 )
-from app.services import alarm_queries, device_http, device_rejections, device_thresholds
+from app.services.ingestion import http_upload, rejections
+from app.services.monitoring import alarm_queries, thresholds
 
 
 @bp.post("/device-data")
@@ -25,7 +26,7 @@ from app.services import alarm_queries, device_http, device_rejections, device_t
 @doc(response=DeviceDataOutcomeSchema, many=True, public=True, status=202)
 def device_data():
     """Telemetry or an alarm from a device that speaks HTTP (Authorization: Device <token>)."""
-    result = device_http.ingest_http(request.headers.get("Authorization"), request.get_data())
+    result = http_upload.ingest_http(request.headers.get("Authorization"), request.get_data())
     meta = {k: getattr(result, k) for k in ("received", "stored", "duplicates", "rejected",
                                             "alarms_opened", "alarms_repeated", "cases_started")}
     return ok(DeviceDataOutcomeSchema(many=True).dump(result.messages), meta, status=202)
@@ -58,7 +59,7 @@ def device_readings(device_id: int):
 def patch_device_thresholds(device_id: int):
     """Change a device's threshold overrides (officials in jurisdiction or the project's PM)."""
     body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})
-    return ok(device_thresholds.set_device_thresholds(api_actor(), device_id, body["overrides"]))
+    return ok(thresholds.set_device_thresholds(api_actor(), device_id, body["overrides"]))
 
 
 @bp.patch("/projects/<code>/thresholds/<device_type>")
@@ -66,7 +67,7 @@ def patch_device_thresholds(device_id: int):
 def patch_project_thresholds(code: str, device_type: str):
     """Change a project's threshold overrides for one device type."""
     body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})
-    return ok(device_thresholds.set_project_thresholds(api_actor(), code, device_type,
+    return ok(thresholds.set_project_thresholds(api_actor(), code, device_type,
                                                        body["overrides"]))
 
 
@@ -76,7 +77,7 @@ def list_device_rejections():
     """Rejected device messages, newest first (officials in jurisdiction, the project's PM)."""
     args = RejectionQuerySchema().load(request.args)
     limit, offset = paging()
-    page = device_rejections.list_rejections(api_actor(), device_rejections.RejectionFilter(
+    page = rejections.list_rejections(api_actor(), rejections.RejectionFilter(
         project_code=args.get("project"), reason=args.get("reason"), since=args.get("since"),
         until=args.get("until")), limit=limit, offset=offset)
     return ok(RejectionSchema(many=True).dump(page.items), {"total": page.total})

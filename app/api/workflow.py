@@ -16,7 +16,7 @@ from app.schemas.workflow import (
     MessageSchema,
     StartCaseSchema,
 )
-from app.services import cases, designer, incidents, messages
+from app.services.workflow import cases, designer, incidents, messages
 
 
 def _plain(value):

@@ -1,7 +1,7 @@
 """Shapes of process definitions, instances, inbox tasks, messages and incidents."""
 from marshmallow import Schema, fields, validate
 
-from app.services.inbox import SCOPES, SORTS
+from app.services.workflow.inbox_queries import SCOPES, SORTS
 
 
 class DefinitionSchema(Schema):
@@ -47,7 +47,7 @@ class InboxTaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
 
     def _overdue(self, row):
-        from app.services.inbox import is_overdue
+        from app.services.workflow.inbox_queries import is_overdue
 
         return is_overdue(row)
 

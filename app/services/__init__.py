@@ -1,1 +1,25 @@
-"""Use cases: plain functions, one transaction each. They raise DomainError, never HTTP errors."""
+"""Use cases, one package per capability: plain functions, one transaction each. They raise
+DomainError, never HTTP errors. ARCHITECTURE.md names the packages and what each holds."""
+from __future__ import annotations
+
+import importlib
+
+# Each capability's service-task operators; importing a module registers its operators in
+# app.services.workflow.operator_registry.
+OPERATOR_MODULES = (
+    "app.services.workflow.binding_operators",
+    "app.services.hazard.operators",
+    "app.services.supervision.order_operators",
+    "app.services.supervision.inspection_operators",
+    "app.services.supervision.urging_operators",
+    "app.services.monitoring.alarm_operators",
+    "app.services.notices.operators",
+    "app.services.registrations.operators",
+    "app.services.notifications.operators",
+)
+
+
+def load_operators() -> None:
+    """Register every operator (idempotent: a module registers once, when first imported)."""
+    for name in OPERATOR_MODULES:
+        importlib.import_module(name)

@@ -4,6 +4,6 @@ from app.extensions import celery
 
 @celery.task(name="devices.compliance")
 def compliance() -> dict:
-    from app.services.device_compliance import sweep
+    from app.services.monitoring.compliance import sweep
 
     return vars(sweep())

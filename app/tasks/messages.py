@@ -10,7 +10,7 @@ from app.extensions import celery
 def route(name: str, correlation: dict[str, Any], payload: dict[str, Any], source_instance_id: int,
           idempotency_key: str) -> int | None:
     """Deliver to the waiting case or start one; returns the receiving case id (None if nobody)."""
-    from app.services.messages import route_thrown
+    from app.services.workflow.messages import route_thrown
 
     outcome = route_thrown(name, correlation, payload, source_instance_id, idempotency_key)
     return outcome.instance_id if outcome else None

@@ -10,7 +10,7 @@ from app.extensions import celery
 def send(instance_id: int, message: str = "", role: str | None = None, user: Any = None,
          outbox_id: int | None = None) -> int:
     """One row per recipient, once per outbox message; returns how many rows were new."""
-    from app.services.notifications import deliver_notification
+    from app.services.notifications.delivery import deliver_notification
 
     return deliver_notification(instance_id=instance_id, message=message, role=role, user=user,
                                 outbox_id=outbox_id)

@@ -4,6 +4,6 @@ from app.extensions import celery
 
 @celery.task(name="outbox.relay")
 def relay() -> int:
-    from app.services.outbox import relay_pending
+    from app.infra.outbox import relay_pending
 
     return relay_pending()

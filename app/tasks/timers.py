@@ -4,6 +4,6 @@ from app.extensions import celery
 
 @celery.task(name="timers.sweep")
 def sweep() -> int:
-    from app.services.timers import fire_due_timers
+    from app.services.workflow.timers import fire_due_timers
 
     return fire_due_timers()

@@ -1,6 +1,6 @@
 """The user's own account (change password), and the admin's page of one account.
 
-Thin: the rules are in app.services.accounts. A user whose password was chosen by somebody else
+Thin: the rules are in app.services.access.account_care. A user whose password was chosen by somebody else
 is sent to the change form before any other page.
 """
 from __future__ import annotations
@@ -11,13 +11,13 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user, login_user
 
 from app.errors import DomainError
-from app.services import accounts, auth
+from app.services.access import account_care, login
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, render_form
 from app.web.common import page, web_actor
 
 PASSWORD_FIELDS = [Field("current_password", "当前密码", True, "password"),
-                   Field("new_password", "新密码", True, "password", hint=accounts.POLICY),
+                   Field("new_password", "新密码", True, "password", hint=account_care.POLICY),
                    Field("confirm_password", "确认新密码", True, "password")]
 OPEN_WHILE_CHANGE_REQUIRED = {"web.account_password", "web.logout", "web.login", "web.static"}
 
@@ -42,12 +42,12 @@ def account_password():
             errors, status = {"confirm_password": ["两次输入的新密码不一致。"]}, 422
         else:
             try:
-                accounts.change_own_password(web_actor(), request.form.get("current_password", ""), new)
+                account_care.change_own_password(web_actor(), request.form.get("current_password", ""), new)
             except DomainError as exc:
                 errors, status = domain_errors(exc)
             else:
                 # Every session of the account ended with the change; this one continues under it.
-                login_user(auth.session_user(current_user.id))
+                login_user(login.session_user(current_user.id))
                 flash("密码已修改。", "ok")
                 return redirect(url_for("web.home"))
     return render_form("修改密码", PASSWORD_FIELDS, {}, errors, action=url_for("web.account_password"),
@@ -57,7 +57,7 @@ def account_password():
 @bp.get("/admin/users/<int:user_id>")
 @page
 def admin_user(user_id: int):
-    return render_template("admin/user.html", v=accounts.account(web_actor(), user_id))
+    return render_template("admin/user.html", v=account_care.account(web_actor(), user_id))
 
 
 @bp.post("/admin/users/<int:user_id>/<action>")
@@ -66,18 +66,18 @@ def admin_user_action(user_id: int, action: str):
     actor = web_actor()
     back = redirect(url_for("web.admin_user", user_id=user_id))
     if action == "password-reset":
-        password = accounts.reset_password(actor, user_id)
-        response = make_response(render_template("admin/user_password.html", v=accounts.account(actor, user_id),
+        password = account_care.reset_password(actor, user_id)
+        response = make_response(render_template("admin/user_password.html", v=account_care.account(actor, user_id),
                                                  password=password))
         response.headers["Cache-Control"] = "no-store"
         return response
     done: dict[str, Any] = {
-        "deactivate": lambda: accounts.set_active(actor, user_id, False),
-        "activate": lambda: accounts.set_active(actor, user_id, True),
-        "unlock": lambda: accounts.unlock(actor, user_id),
+        "deactivate": lambda: account_care.set_active(actor, user_id, False),
+        "activate": lambda: account_care.set_active(actor, user_id, True),
+        "unlock": lambda: account_care.unlock(actor, user_id),
     }
     if action.startswith("revoke-") and action[7:].isdigit():
-        accounts.revoke_role(actor, user_id, int(action[7:]))
+        account_care.revoke_role(actor, user_id, int(action[7:]))
         flash("角色已撤销。", "ok")
         return back
     if action not in done:

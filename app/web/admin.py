@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import abort, render_template, request
 
-from app.services import admin_views, audit_log, devices, directory, projects
-from app.services.actors import Actor
+from app.services.access import admin_lists, audit_reading, directory, projects
+from app.services.access.actors import Actor
+from app.services.monitoring import device_list
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 
@@ -17,7 +18,7 @@ SIZE = 50
 SECTIONS: dict[str, tuple[str, list[tuple[str, str]], Callable[[Actor, int], Any]]] = {
     "users": ("用户与角色", [("用户名", "username"), ("姓名", "display_name"), ("单位", "org_unit.name"),
                         ("企业", "enterprise.name"), ("角色", "grants"), ("启用", "is_active")],
-              lambda a, o: admin_views.list_users(a, q=request.args.get("q") or None, limit=SIZE, offset=o)),
+              lambda a, o: admin_lists.list_users(a, q=request.args.get("q") or None, limit=SIZE, offset=o)),
     "org-units": ("监管单位", [("编码", "code"), ("名称", "name"), ("层级", "level"), ("路径", "path")],
                   lambda a, o: directory.list_org_units(a)),
     "enterprises": ("企业", [("名称", "name"), ("统一社会信用代码", "credit_code"), ("类型", "type"),
@@ -26,16 +27,16 @@ SECTIONS: dict[str, tuple[str, list[tuple[str, str]], Callable[[Actor, int], Any
     "projects": ("工程项目", [("编号", "code"), ("名称", "name"), ("区县", "district.name"), ("状态", "status")],
                  lambda a, o: projects.list_projects(a, limit=SIZE, offset=o)),
     "devices": ("设备", [("编号", "code"), ("名称", "name"), ("类型", "device_type"), ("项目", "project.code")],
-                lambda a, o: devices.list_devices(a, limit=SIZE, offset=o)),
+                lambda a, o: device_list.list_devices(a, limit=SIZE, offset=o)),
     "categories": ("危大工程类别", [("编码", "code"), ("名称", "name_zh"), ("危大条件", "hazardous_rule"),
                                ("超规模条件", "super_scale_rule"), ("启用", "active")],
-                   lambda a, o: admin_views.list_categories(a)),
+                   lambda a, o: admin_lists.list_categories(a)),
     "experts": ("专家库", [("姓名", "name"), ("身份证号", "id_number_masked"), ("专业", "specialties"),
                         ("职称", "title"), ("单位", "employer_name")],
-                lambda a, o: admin_views.list_experts(a)),
+                lambda a, o: admin_lists.list_experts(a)),
     "audit": ("审计日志", [("时间", "at"), ("用户", "username"), ("操作", "action"), ("对象", "entity_type"),
                         ("编号", "entity_id"), ("IP", "ip"), ("成功", "success")],
-              lambda a, o: audit_log.list_entries(a, action=request.args.get("action") or None,
+              lambda a, o: audit_reading.list_entries(a, action=request.args.get("action") or None,
                                                   username=request.args.get("username") or None,
                                                   limit=SIZE, offset=o)),
 }

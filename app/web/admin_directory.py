@@ -10,8 +10,8 @@ from app.errors import DomainError
 from app.models import ENTERPRISE_TYPES
 from app.roles import ROLES
 from app.schemas.catalog import EnterpriseSchema, OrgUnitSchema, RoleGrantRequestSchema, UserCreateSchema
-from app.services import directory
-from app.services.permissions import require_any_role
+from app.services.access import directory
+from app.services.access.permissions import require_any_role
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, filled, load, options, render_form
 from app.web.common import page, web_actor

@@ -9,16 +9,16 @@ from marshmallow import ValidationError as SchemaError
 
 from app.errors import DomainError
 from app.schemas.hazard_admin import CategorySchema, ExpertSchema
-from app.services import hazard_admin
-from app.services.categories import SPECIALTY_BY_PREFIX
-from app.services.permissions import require_any_role
+from app.services.access.permissions import require_any_role
+from app.services.hazard import reference_data
+from app.services.hazard.categories import SPECIALTY_BY_PREFIX
 from app.web import bp
 from app.web.common import page, web_actor
 
 # kind → (title, schema, service function, the admin section it returns to)
 KINDS: dict[str, tuple[str, type, Any, str]] = {
-    "categories": ("新增危大工程类别", CategorySchema, hazard_admin.create_category, "categories"),
-    "experts": ("新增专家", ExpertSchema, hazard_admin.add_expert, "experts"),
+    "categories": ("新增危大工程类别", CategorySchema, reference_data.create_category, "categories"),
+    "experts": ("新增专家", ExpertSchema, reference_data.add_expert, "experts"),
 }
 TEXT_FIELDS = {
     "categories": ("code", "name_zh", "name_en", "division", "sub_item", "hazardous_rule", "super_scale_rule",
@@ -44,7 +44,7 @@ def _zh(messages: list | dict) -> list[str]:
 
 
 def _render(kind: str, values: Any, errors: dict, status: int = 200):
-    require_any_role(web_actor(), *hazard_admin.ADMIN_ROLES)  # a 403 page, not a form, for others
+    require_any_role(web_actor(), *reference_data.ADMIN_ROLES)  # a 403 page, not a form, for others
     return render_template("admin/new.html", kind=kind, title=KINDS[kind][0], values=values, errors=errors,
                            specialties=sorted(set(SPECIALTY_BY_PREFIX.values()))), status
 

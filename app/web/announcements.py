@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import ValidationError
-from app.services import announcements as service
+from app.services.notifications import announcements as service
 from app.web import bp
 from app.web.common import page, web_actor
 

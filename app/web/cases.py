@@ -4,8 +4,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
-from app.services import case_files, cases, document_views, work_pages
-from app.services import projects as project_service
+from app.services.access import projects as project_service
+from app.services.casework import case_files
+from app.services.hazard import work_pages
+from app.services.notices import reading
+from app.services.workflow import cases
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 
@@ -24,7 +27,7 @@ def projects():
 def project(code: str):
     actor = web_actor()
     file = case_files.project_case_file(actor, code)
-    return render_template("cases/file.html", file=file, documents=document_views.project_documents(actor, code),
+    return render_template("cases/file.html", file=file, documents=reading.project_documents(actor, code),
                            can_register=work_pages.can_register(actor, file.project))
 
 

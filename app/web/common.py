@@ -14,8 +14,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.roles import ROLES
-from app.services import auth, notifications
-from app.services.actors import Actor
+from app.services.access import login
+from app.services.access.actors import Actor
+from app.services.notifications import delivery
 from app.web import bp
 
 PAGE_SIZE = 20
@@ -26,7 +27,7 @@ def web_actor() -> Actor:
     # Cached on the request (not on `g`, which outlives a request when an app context is shared).
     actor = request.environ.get("sitecase.actor")
     if actor is None:
-        actor = auth.actor_for_user_id(current_user.id, request.remote_addr)
+        actor = login.actor_for_user_id(current_user.id, request.remote_addr)
         if actor is None:
             abort(401)
         request.environ["sitecase.actor"] = actor
@@ -114,7 +115,7 @@ def _unread(actor: Actor) -> int:
     count = request.environ.get("sitecase.unread")
     if count is None:
         try:
-            count = notifications.unread_count(actor)
+            count = delivery.unread_count(actor)
         except SQLAlchemyError:  # an error page after a failed statement still renders, without a count
             return 0
         request.environ["sitecase.unread"] = count

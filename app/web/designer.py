@@ -9,9 +9,10 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
-from app.services import case_files, incidents
-from app.services import designer as service
-from app.services.permissions import require_any_role
+from app.services.access.permissions import require_any_role
+from app.services.casework import case_files
+from app.services.workflow import designer as service
+from app.services.workflow import incidents
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form

@@ -1,6 +1,6 @@
 """Device registry pages: edit a device, reset its token, its thresholds and special operators.
 
-Thin: every rule (who may edit, what is valid) is in app.services.device_registry and
+Thin: every rule (who may edit, what is valid) is in app.services.monitoring.registry and
 device_thresholds; a 403/404 from them is the error page, a validation error goes to its field.
 """
 from __future__ import annotations
@@ -11,9 +11,10 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from app.errors import DomainError
 from app.models import OPERATOR_TRADES
-from app.services import device_registry, device_thresholds, devices, hazardous_works
-from app.services.device_alarm_cases import alarm_label
-from app.services.site_views import device_thresholds_view
+from app.services.hazard import works as hazardous_works
+from app.services.monitoring import device_list, registry, thresholds
+from app.services.monitoring.alarm_cases import alarm_label
+from app.services.monitoring.site_pages import device_thresholds_view
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, filled, options, render_form
 from app.web.common import page, web_actor
@@ -32,7 +33,7 @@ def _back(device_id: int, anchor: str = "") -> str:
 @bp.route("/devices/<int:device_id>/edit", methods=["GET", "POST"])
 @page
 def device_edit(device_id: int):
-    device = device_registry.editable_device(web_actor(), device_id)
+    device = registry.editable_device(web_actor(), device_id)
     works = hazardous_works.list_works(web_actor(), device.project.code, limit=200).items
     fields = [Field("name", "设备名称", True, maxlength=100),
               Field("hazardous_work_id", "所属危大工程", False, "select", options((w.id, w.name) for w in works)),
@@ -45,7 +46,7 @@ def device_edit(device_id: int):
         data = {"name": raw.get("name", ""), "active": raw.get("active") != "0",
                 "hazardous_work_id": int(raw["hazardous_work_id"]) if raw.get("hazardous_work_id", "").isdigit() else None}
         try:
-            device_registry.update_device(web_actor(), device_id, data)
+            registry.update_device(web_actor(), device_id, data)
         except DomainError as exc:
             errors, status = domain_errors(exc)
             return render_form(f"编辑设备 {device.code}", fields, values, errors, action=request.path,
@@ -60,8 +61,8 @@ def device_edit(device_id: int):
 @bp.post("/devices/<int:device_id>/token")
 @page
 def device_token_reset(device_id: int):
-    device = devices.get_device(web_actor(), device_id)
-    token = device_registry.reset_device_token(web_actor(), device_id)
+    device = device_list.get_device(web_actor(), device_id)
+    token = registry.reset_device_token(web_actor(), device_id)
     response = make_response(render_template("admin/device_token.html", project_code=device.project.code,
                                              device_id=device.id, device=device, token=token, reset=True))
     response.headers["Cache-Control"] = "no-store"
@@ -71,7 +72,7 @@ def device_token_reset(device_id: int):
 @bp.route("/devices/<int:device_id>/thresholds", methods=["GET", "POST"])
 @page
 def device_thresholds_edit(device_id: int):
-    device = device_registry.editable_device(web_actor(), device_id)
+    device = registry.editable_device(web_actor(), device_id)
     view = device_thresholds_view(device)
     fields: list[Field] = []
     values: dict[str, Any] = {}
@@ -91,7 +92,7 @@ def device_thresholds_edit(device_id: int):
         overrides, errors = _overrides_from(request.form, view)
         if not errors:
             try:
-                device_thresholds.set_device_thresholds(web_actor(), device_id, overrides, replace=True)
+                thresholds.set_device_thresholds(web_actor(), device_id, overrides, replace=True)
             except DomainError as exc:
                 errors, status = domain_errors(exc)
             else:
@@ -121,15 +122,15 @@ def _overrides_from(form, view: dict[str, Any]) -> tuple[dict[str, dict[str, flo
 @bp.route("/devices/<int:device_id>/operators/new", methods=["GET", "POST"])
 @page
 def device_operator_new(device_id: int):
-    device = device_registry.editable_device(web_actor(), device_id)
+    device = registry.editable_device(web_actor(), device_id)
     return _operator_form(device, None, f"新增特种作业人员（{device.name}）")
 
 
 @bp.route("/devices/<int:device_id>/operators/<int:operator_id>/edit", methods=["GET", "POST"])
 @page
 def device_operator_edit(device_id: int, operator_id: int):
-    device = device_registry.editable_device(web_actor(), device_id)
-    operator = device_registry.get_operator(web_actor(), device_id, operator_id)
+    device = registry.editable_device(web_actor(), device_id)
+    operator = registry.get_operator(web_actor(), device_id, operator_id)
     return _operator_form(device, operator, f"修改特种作业人员（{device.name}）")
 
 
@@ -144,9 +145,9 @@ def _operator_form(device, operator, title: str):
         data["phone"] = data["phone"] or None  # optional; emptied on purpose when editing
         try:
             if operator is None:
-                device_registry.add_operator(web_actor(), device.id, data)
+                registry.add_operator(web_actor(), device.id, data)
             else:
-                device_registry.update_operator(web_actor(), device.id, operator.id, data)
+                registry.update_operator(web_actor(), device.id, operator.id, data)
         except DomainError as exc:
             errors, status = domain_errors(exc)
         else:
@@ -159,6 +160,6 @@ def _operator_form(device, operator, title: str):
 @bp.post("/devices/<int:device_id>/operators/<int:operator_id>/delete")
 @page
 def device_operator_delete(device_id: int, operator_id: int):
-    device_registry.remove_operator(web_actor(), device_id, operator_id)
+    registry.remove_operator(web_actor(), device_id, operator_id)
     flash("特种作业人员已删除。", "ok")
     return redirect(_back(device_id, "operators"))

@@ -5,10 +5,13 @@ from datetime import date, datetime
 
 from flask import render_template, request
 
+from app.infra import wallclock
 from app.models import DEVICE_TYPES, OPERATOR_TRADES
-from app.services import alarm_queries, clock, device_registry, device_rejections, site_views
-from app.services import devices as device_service
-from app.services.device_alarm_cases import LEVEL_LABELS, alarm_label
+from app.services.ingestion import rejections
+from app.services.monitoring import alarm_queries, site_pages
+from app.services.monitoring import device_list as device_service
+from app.services.monitoring import registry as device_registry
+from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 
@@ -29,7 +32,7 @@ def devices():
     counts = device_registry.operator_counts([d.id for d in registry.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=registry.items, types=DEVICE_TYPES,
                            operator_counts=counts, paging=Paging(number, 20, alarms.total), f=args,
-                           levels=LEVEL_LABELS, show_rejections=device_rejections.may_list(actor))
+                           levels=LEVEL_LABELS, show_rejections=rejections.may_list(actor))
 
 
 @bp.get("/devices/rejections")
@@ -37,11 +40,11 @@ def devices():
 def device_rejections_page():
     args = {k: (request.args.get(k) or "").strip() or None for k in ("project", "reason", "since", "until")}
     number = paging_args().page
-    flt = device_rejections.RejectionFilter(
-        project_code=args["project"], reason=args["reason"] if args["reason"] in device_rejections.REASONS else None,
+    flt = rejections.RejectionFilter(
+        project_code=args["project"], reason=args["reason"] if args["reason"] in rejections.REASONS else None,
         since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
-    found = device_rejections.list_rejections(web_actor(), flt, limit=20, offset=(number - 1) * 20)
-    return render_template("devices/rejections.html", rows=found.items, reasons=device_rejections.REASONS,
+    found = rejections.list_rejections(web_actor(), flt, limit=20, offset=(number - 1) * 20)
+    return render_template("devices/rejections.html", rows=found.items, reasons=rejections.REASONS,
                            paging=Paging(number, 20, found.total), f=args)
 
 
@@ -53,11 +56,11 @@ def _local_day(text: str | None, *, end: bool = False) -> datetime | None:
         return None
     if day is None:
         return None
-    return clock.local_day_end(day) if end else clock.local_day_start(day)
+    return wallclock.local_day_end(day) if end else wallclock.local_day_start(day)
 
 
 @bp.get("/devices/<int:device_id>")
 @page
 def device(device_id: int):
-    return render_template("devices/show.html", v=site_views.device_page(web_actor(), device_id), types=DEVICE_TYPES,
+    return render_template("devices/show.html", v=site_pages.device_page(web_actor(), device_id), types=DEVICE_TYPES,
                            trades=OPERATOR_TRADES, metric_label=alarm_label)

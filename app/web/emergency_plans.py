@@ -6,7 +6,7 @@ from flask import flash, redirect, request, url_for
 
 from app.errors import DomainError
 from app.schemas.emergency_plans import EmergencyPlanInputSchema
-from app.services import emergency_plans
+from app.services.hazard import emergency_plans
 from app.web import bp
 from app.web.admin_fields import filled, load
 from app.web.common import page, web_actor

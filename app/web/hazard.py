@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.errors import DomainError
 from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
-from app.services import emergency_plans, hazardous_works, work_pages
+from app.services.hazard import emergency_plans, work_pages, works
 from app.web import bp
 from app.web.common import page, web_actor
 
@@ -68,7 +68,7 @@ def register_work(code: str):
     if errors:
         return _form(code, request.form, errors, 422)
     try:
-        work_id = hazardous_works.register_work(web_actor(), code, data)
+        work_id = works.register_work(web_actor(), code, data)
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
@@ -113,14 +113,14 @@ def start_work_process(work_id: int):
 
 @bp.app_template_filter("work_status")
 def _work_status(status: str | None) -> str:
-    from app.services.start_rules import STATUS_LABELS
+    from app.services.hazard.start_rules import STATUS_LABELS
 
     return STATUS_LABELS.get(status or "", status or "")
 
 
 @bp.app_template_filter("doc_title")
 def _doc_title(template: str | None) -> str:
-    from app.notices import TEMPLATES
+    from app.rendering import TEMPLATES
 
     spec = TEMPLATES.get(template or "")
     return spec.title if spec else (template or "")

@@ -6,8 +6,9 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
-from app.services import cases, clock
-from app.services import inbox as service
+from app.infra import wallclock
+from app.services.workflow import cases
+from app.services.workflow import inbox_queries as service
 from app.web import bp
 from app.web.common import PAGE_SIZE, Paging, page, paging_args, web_actor
 
@@ -20,7 +21,7 @@ def _filter(number: int) -> service.InboxFilter:
     due_before = None
     if args.get("due_before"):
         try:
-            due_before = clock.local_day_end(datetime.fromisoformat(args["due_before"]).date())
+            due_before = wallclock.local_day_end(datetime.fromisoformat(args["due_before"]).date())
         except ValueError:
             due_before = None
     return service.InboxFilter(

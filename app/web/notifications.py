@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.services import notifications as notification_service
+from app.services.notifications import delivery as notification_service
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 

@@ -5,7 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
 from app.errors import DomainError
-from app.services import auth
+from app.services.access import login as auth
 from app.web import bp
 from app.web.common import is_official, page, web_actor
 

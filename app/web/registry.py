@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
-from app.services import clauses, clue_tracking, urging_stats
+from app.services.supervision import clauses, clue_tracking, urging_stats
 from app.web import bp
 from app.web.common import page, web_actor
 

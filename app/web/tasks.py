@@ -6,16 +6,16 @@ from dataclasses import asdict
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
-from app.services import attachments, task_pages, task_submission, task_views
+from app.services.casework import attachment_uploads, form_submission, task_page, task_reads
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form, parse_submission
 
 
 def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
-    view = task_pages.task_page(web_actor(), task_id)
+    view = task_page.task_page(web_actor(), task_id)
     form = view["form"]
-    values = {**task_views.readonly_values(web_actor(), task_id), **(values or {})}
+    values = {**task_reads.readonly_values(web_actor(), task_id), **(values or {})}
     rendered = build_form(form["schema"], form["ui"], values, errors) if form else None
     return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered), status
 
@@ -29,11 +29,11 @@ def task(task_id: int):
 @bp.post("/tasks/<int:task_id>")
 @page
 def complete(task_id: int):
-    view = task_views.task_detail(web_actor(), task_id)
+    view = task_reads.task_detail(web_actor(), task_id)
     schema = (view["form"] or {}).get("schema") or {"type": "object"}
     data = parse_submission(schema, request.form)
     try:
-        submission = task_submission.submit(web_actor(), task_id, data)
+        submission = form_submission.submit(web_actor(), task_id, data)
     except ValidationError as exc:
         return _render(task_id, data, exc.fields or {"_form": [exc.message]}, 422)
     except DomainError as exc:
@@ -52,7 +52,7 @@ def complete(task_id: int):
 @page
 def upload(task_id: int):
     """XHR target of the file widgets: JSON in the API envelope (errors via the error handler)."""
-    stored = attachments.attach_to_task(web_actor(), task_id, request.files.get("file"))
+    stored = attachment_uploads.attach_to_task(web_actor(), task_id, request.files.get("file"))
     return jsonify({"data": asdict(stored)}), 201
 
 
@@ -63,6 +63,6 @@ def comment(task_id: int):
     if not body:
         flash("请填写意见内容。", "error")
     else:
-        task_views.add_comment(web_actor(), task_id, body)
+        task_reads.add_comment(web_actor(), task_id, body)
         flash("已添加意见。", "ok")
     return redirect(url_for("web.task", task_id=task_id) + "#comments")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from app.errors import NotFoundError
-from app.notices.environment import cn_date
-from app.services import document_views
-from app.services.notice_numbers import normalize_code
+from app.rendering.environment import cn_date
+from app.services.notices import reading
+from app.services.notices.numbers import normalize_code
 from app.web import bp
 
 
@@ -25,7 +25,7 @@ def verify_form():
 @bp.get("/verify/<code>")
 def verify(code: str):
     try:
-        facts = document_views.verification(code)
+        facts = reading.verification(code)
     except NotFoundError:
         return render_template("verify/unknown.html", code=code[:40]), 404
     return render_template("verify/show.html", doc=facts, issue_date=cn_date(facts["issue_date"]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from app.services import site_views
+from app.services.monitoring import site_pages
 from app.web import bp
 from app.web.common import page, web_actor
 
@@ -11,4 +11,4 @@ from app.web.common import page, web_actor
 @bp.get("/workbench")
 @page
 def workbench():
-    return render_template("workbench/index.html", wb=site_views.workbench(web_actor()))
+    return render_template("workbench/index.html", wb=site_pages.workbench(web_actor()))

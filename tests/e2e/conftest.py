@@ -15,9 +15,10 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models import User
-from app.services import cases, demo
-from app.services.actors import actor_for
-from app.services.deployments import Bundle, bundle_from_dirs, deploy
+from app.services.access.actors import actor_for
+from app.services.demo import seed
+from app.services.workflow import cases
+from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy
 from tests.integration.web.conftest import web_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ def _families() -> Bundle:
 def _prepare(app: Flask) -> None:
     with app.app_context():
         db.create_all()
-        demo.seed(app.config["DEMO_PASSWORD"])
+        seed.seed(app.config["DEMO_PASSWORD"])
         deploy(web_bundle())
         deploy(_families())
         pm = actor_for(db.session.scalar(select(User).where(User.username == "contractor_pm")))

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Device, DeviceAlarm, InboxTask
-from app.services.device_ingest import ingest_messages
+from app.services.ingestion.ingest import ingest_messages
 from devices.__main__ import build_handler
 from devices.settings import SidecarConfig
 from devices.sidecar import Sidecar

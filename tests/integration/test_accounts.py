@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, RoleGrant, User
-from app.services.accounts import generate_password, password_problem
+from app.services.access.account_care import generate_password, password_problem
 
 NEW = "Neu#Pass2027"
 

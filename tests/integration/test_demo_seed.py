@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models import Device, Expert, HazardousWork, Project, ProjectParticipant, RoleGrant, User
 from app.models.device import DEVICE_TYPES
 from app.roles import ROLES
-from app.services import demo
+from app.services.demo import seed
 
 USERNAMES = ["admin", "city_official", "district_safety", "district_quality", "district_leader", "urging_clerk",
              "designer", "auditor", "owner_rep", "contractor_pm", "tech_lead", "safety_officer",
@@ -19,7 +19,7 @@ def _counts():
 
 def test_seed_is_idempotent(demo_data):
     before = _counts()
-    assert demo.seed(demo_data.config["DEMO_PASSWORD"]) == {"categories": 0}
+    assert seed.seed(demo_data.config["DEMO_PASSWORD"]) == {"categories": 0}
     assert _counts() == before
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.services import deployments
-from app.services.operators import OPERATORS
+from app.services.workflow import deployments
+from app.services.workflow.operator_registry import OPERATORS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bpmn"
 

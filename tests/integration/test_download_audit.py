@@ -8,8 +8,8 @@ from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import AuditLog
-from app.services import attachments
-from app.services.actors import actor_for
+from app.services.access.actors import actor_for
+from app.services.casework import attachment_uploads
 from tests.integration.emergency_plans.test_emergency_plans import post_plan, site  # noqa: F401  (fixture)
 from tests.support.factories import PASSWORD, gen_inbox_task, gen_instance, gen_project, gen_user
 
@@ -28,7 +28,7 @@ def test_an_attachment_download_is_audited_and_a_refused_one_is_not(app, api):
     pm = gen_user("contractor_pm", project=project, username="pm")
     gen_user("contractor_pm", project=gen_project(), username="stranger")
     row = gen_inbox_task(gen_instance(project), "contractor_pm")
-    stored = attachments.attach_to_task(actor_for(pm), row.id, FileStorage(io.BytesIO(PNG), "photo.png"))
+    stored = attachment_uploads.attach_to_task(actor_for(pm), row.id, FileStorage(io.BytesIO(PNG), "photo.png"))
     api.token("pm", PASSWORD)
     api.token("stranger", PASSWORD)
     r = api.get(f"/api/v1/attachments/{stored.id}", "pm", environ_base={"REMOTE_ADDR": "192.0.2.9"})

@@ -1,7 +1,7 @@
 """GET /healthz reports database, broker and MQTT, probing a real broker."""
 from urllib.parse import urlparse
 
-from app.services.health import mqtt_connack
+from app.infra.health import mqtt_connack
 
 
 def test_healthz_with_a_real_mqtt_broker(sqlite_app, mqtt_url):

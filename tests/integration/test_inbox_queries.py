@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import User
-from app.services.actors import actor_for
-from app.services.inbox import InboxFilter, counts, list_tasks
+from app.services.access.actors import actor_for
+from app.services.workflow.inbox_queries import InboxFilter, counts, list_tasks
 from tests.support.factories import gen_inbox_task, gen_instance, gen_org_unit, gen_project, gen_user
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
+from app.infra.health import mqtt_connack
 from app.runner import Backoff, Child, Supervisor, port_open
-from app.services.health import mqtt_connack
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

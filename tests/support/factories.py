@@ -6,7 +6,7 @@ import itertools
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
 from app.models import Device, Enterprise, OrgUnit, Project, ProjectParticipant, RoleGrant, User
-from app.services.passwords import hash_password
+from app.services.access.passwords import hash_password
 
 _seq = itertools.count(1)
 PASSWORD = "Secret#2026"

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.infra import wallclock as service_clock
 from app.models import Device, InboxTask, User
-from app.services import clock as service_clock
-from app.services.actors import Actor, actor_for
-from app.services.deployments import Bundle, deploy
+from app.services.access.actors import Actor, actor_for
+from app.services.workflow.deployments import Bundle, deploy
 from devices.messages import RawMessage
 
 ROOT = Path(__file__).resolve().parents[3]

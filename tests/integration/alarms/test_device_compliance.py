@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceOperator, ProcessInstance
-from app.services import device_registry
-from app.services.device_alarm_cases import message_payload
-from app.services.device_compliance import sweep
+from app.services.monitoring import registry
+from app.services.monitoring.alarm_cases import message_payload
+from app.services.monitoring.compliance import sweep
 
 from .conftest import device, open_tasks, user
 
@@ -42,7 +42,7 @@ def test_the_same_day_changes_nothing_the_next_day_counts(deployed, clock):
     assert (again.alarms_opened, again.alarms_repeated, again.cases_started) == (0, 0, 0)
     # The PM registers a crane driver whose certificate is valid through today (the last valid day).
     pm = user("contractor_pm")
-    device_registry.add_operator(pm, device("JS001-TC-01").id, {
+    registry.add_operator(pm, device("JS001-TC-01").id, {
         "name": "王建国", "trade": "crane_driver_tower", "certificate_no": "A-1",
         "certificate_valid_until": date(2026, 5, 5)})
     clock.advance(days=1)

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import DeviceAlarm, InboxTask, InstanceEvent, ProcessInstance
-from app.services import cases
-from app.services.device_ingest import ingest_messages
-from app.services.timers import fire_due_timers
+from app.services.ingestion.ingest import ingest_messages
+from app.services.workflow import cases
+from app.services.workflow.timers import fire_due_timers
 
 from .conftest import crane, open_tasks, user
 

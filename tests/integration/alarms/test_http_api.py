@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
-from app.services.device_ingest import ingest_messages
+from app.services.ingestion.ingest import ingest_messages
 
 from .conftest import crane, device, payload, raw
 

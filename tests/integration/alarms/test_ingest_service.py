@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceReading, ProcessInstance, RejectedMessage
-from app.services.device_ingest import ingest_messages
+from app.services.ingestion.ingest import ingest_messages
 from tests.support.concurrency import in_threads
 
 from .conftest import PROCESS, crane, open_tasks, payload, raw
@@ -118,7 +118,7 @@ def test_device_raised_alarm_and_rate_rule(deployed):
 
 
 def test_alarm_waits_for_the_process_then_starts_its_case(demo_data, clock):
-    from app.services.deployments import deploy
+    from app.services.workflow.deployments import deploy
 
     from .conftest import disposal_bundle
     result = ingest_messages([crane(104)])

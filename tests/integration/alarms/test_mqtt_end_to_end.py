@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceReading, InboxTask, ProcessInstance, RejectedMessage
-from app.services import demo
-from app.services.deployments import deploy
-from app.services.device_ingest import ingest_messages
+from app.services.demo import seed
+from app.services.ingestion.ingest import ingest_messages
+from app.services.workflow.deployments import deploy
 from devices.__main__ import build_handler
 from devices.settings import SidecarConfig
 from devices.sidecar import Sidecar
@@ -40,7 +40,7 @@ def clock():
 
 @pytest.fixture
 def site(sqlite_app):
-    demo.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     deploy(disposal_bundle())
     db.session.remove()
     return sqlite_app

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import RejectedMessage
-from app.services.device_ingest import ingest_messages
+from app.services.ingestion.ingest import ingest_messages
 
 from .conftest import crane, device, payload, raw
 

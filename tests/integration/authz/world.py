@@ -19,6 +19,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
+from app.infra.uow import transaction
 from app.models import (
     Announcement,
     Device,
@@ -34,10 +35,12 @@ from app.models import (
     RoleGrant,
     User,
 )
-from app.services import cases, demo, deployments, documents, emergency_plans
-from app.services.actors import Actor, actor_for
-from app.services.attachments import attach_to_task
-from app.services.uow import transaction
+from app.services.access.actors import Actor, actor_for
+from app.services.casework.attachment_uploads import attach_to_task
+from app.services.demo import seed
+from app.services.hazard import emergency_plans
+from app.services.notices import issuing
+from app.services.workflow import cases, deployments
 from tests.support.apps import sqlite_app
 
 # One user per demo role; where the demo has two (one per district) both take part.
@@ -120,7 +123,7 @@ def _side_objects(world: World, side: str, official: str, pm: str, project_code:
                                  .order_by(IssuedDocument.id))
     if document is None:
         with transaction(_actor(official)):
-            document = documents.issue_notice(_actor(official), "rectification_notice", project=project)
+            document = issuing.issue_notice(_actor(official), "rectification_notice", project=project)
     with transaction():
         incident = Incident(instance_id=iid, code="script_error", message="授权矩阵", action={})
         notice = Announcement(title="公告", body="正文", org_path=project.district.path,
@@ -173,7 +176,7 @@ def build_world(template: Path, folder: Path) -> World:
     world = World(app, folder / "test.sqlite", folder / "snapshot.sqlite")
     with app.app_context():
         deployments.deploy(deployments.bundle_from_dirs())
-        demo.seed(app.config["DEMO_PASSWORD"])
+        seed.seed(app.config["DEMO_PASSWORD"])
         sides = {"js": _side_objects(world, "js", "district_safety", "contractor_pm", "JS-2026-001"),
                  "eq": _side_objects(world, "eq", "district_safety2", "contractor_pm2", "EQ-2026-001")}
         for kind in sides["js"]:

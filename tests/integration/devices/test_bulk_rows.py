@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.infra import bulk_rows
 from app.models import DeviceReading, RejectedMessage
-from app.services import bulk_rows
 from tests.support.factories import gen_device, gen_project
 
 CST = timezone(timedelta(hours=8))

@@ -12,12 +12,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import celery, db
+from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
-from app.services.actors import Actor, actor_for
-from app.services.deployments import Bundle
-from app.services.deployments import deploy as deploy_bundle
-from app.services.documents import issue_notice
-from app.services.uow import transaction
+from app.services.access.actors import Actor, actor_for
+from app.services.notices.issuing import issue_notice
+from app.services.workflow.deployments import Bundle
+from app.services.workflow.deployments import deploy as deploy_bundle
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -9,9 +9,12 @@ from sqlalchemy import select
 
 from app.errors import NotFoundError, PermissionDeniedError
 from app.extensions import db
+from app.infra import wallclock
 from app.models import Incident, InstanceEvent, IssuedDocument, ProcessInstance
-from app.services import cases, clock, document_views, documents, notice_preview
-from app.services.actors import actor_for
+from app.services.access.actors import actor_for
+from app.services.notices import issuing, reading
+from app.services.notices import preview as notice_preview
+from app.services.workflow import cases
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
 
 from .conftest import pdf_text, reload, squash, stored_path
@@ -47,7 +50,7 @@ def site(app, deploy_notice_case):
 
 
 def _issue_in_case(site) -> tuple[int, IssuedDocument]:
-    with clock.frozen(T0):
+    with wallclock.frozen(T0):
         instance_id = cases.start_case(site["official"], "notice_case", project_code=site["project"].code)
         [row] = cases.get_case(site["official"], instance_id).open_tasks
         cases.complete_task(site["official"], row["id"], FINDINGS)
@@ -71,9 +74,9 @@ def test_a_case_issues_a_numbered_notice_into_its_file(app, site):
                    "2026年3月9日", "2026年3月2日", "赵一鸣"] + \
             [p["description"] for p in FINDINGS["problems"]]:
         assert squash(needle) in text, needle
-    assert [d["number"] for d in document_views.instance_documents(site["pm"], instance_id)] == [document.number]
+    assert [d["number"] for d in reading.instance_documents(site["pm"], instance_id)] == [document.number]
     with pytest.raises(NotFoundError):
-        document_views.instance_documents(site["stranger"], instance_id)
+        reading.instance_documents(site["stranger"], instance_id)
 
 
 def test_a_failed_render_is_an_incident_that_does_not_block_the_case(app, site, tmp_path, monkeypatch):
@@ -94,15 +97,15 @@ def test_a_failed_render_is_an_incident_that_does_not_block_the_case(app, site, 
     assert db.session.get(ProcessInstance, instance_id).status == "completed"
 
     with pytest.raises(PermissionDeniedError) as denied:
-        documents.retry_render(site["pm"], document.id)
+        issuing.retry_render(site["pm"], document.id)
     assert denied.value.code == "document_retry_denied"
     with pytest.raises(NotFoundError):
-        documents.retry_render(site["far_official"], document.id)
-    assert documents.retry_render(site["official"], document.id)["status"] == "failed"  # cause not fixed
+        issuing.retry_render(site["far_official"], document.id)
+    assert issuing.retry_render(site["official"], document.id)["status"] == "failed"  # cause not fixed
     assert len(list(db.session.scalars(select(Incident).where(Incident.instance_id == instance_id)))) == 1
 
     monkeypatch.setitem(app.config, "FILES_DIR", tmp_path / "files")  # the fix
-    assert documents.retry_render(site["official"], document.id)["status"] == "rendered"
+    assert issuing.retry_render(site["official"], document.id)["status"] == "rendered"
     fixed = reload(document.id)
     assert fixed.error is None and fixed.sha256 and stored_path(app, fixed).is_file()
     assert db.session.get(Incident, incident.id).status == "resolved"
@@ -114,7 +117,7 @@ def test_a_render_error_of_the_template_itself_is_reported_verbatim(app, site):
     issued = reload(document.id)
     issued.status, issued.template = "failed", "withdrawn_template"  # e.g. a template removed since
     db.session.commit()
-    assert documents.retry_render(site["official"], document.id)["status"] == "failed"
+    assert issuing.retry_render(site["official"], document.id)["status"] == "failed"
     assert reload(document.id).error == "withdrawn_template: unknown notice template"
     incident = db.session.scalar(select(Incident).where(Incident.code == "notice_render_failed"))
     assert incident.message == "withdrawn_template: unknown notice template"

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IssuedDocument, NoticeCounter
-from app.notices import TEMPLATES
-from app.notices.environment import cn_date
-from app.notices.qr import MODULE_PX
-from app.services import demo
+from app.rendering import TEMPLATES
+from app.rendering.environment import cn_date
+from app.rendering.qr import MODULE_PX
+from app.services.demo import seed
 
 from .conftest import pdf_text, squash, stored_path
 
@@ -74,7 +74,7 @@ def test_resumption_notice_cites_the_stop_notice_by_its_real_number(demo_data):
 def test_seeding_again_issues_nothing_and_takes_no_number(demo_data):
     before = db.session.scalar(select(func.sum(NoticeCounter.last_value)))
     issued = db.session.scalar(select(func.count()).select_from(IssuedDocument))
-    demo.seed(demo_data.config["DEMO_PASSWORD"])
+    seed.seed(demo_data.config["DEMO_PASSWORD"])
     assert db.session.scalar(select(func.count()).select_from(IssuedDocument)) == issued
     assert db.session.scalar(select(func.sum(NoticeCounter.last_value))) == before == issued
 

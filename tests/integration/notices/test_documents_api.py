@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IssuedDocument, NoticeCounter
-from app.notices.environment import cn_date
+from app.rendering.environment import cn_date
 
 
 def _demo(template: str) -> IssuedDocument:

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.infra import wallclock
+from app.infra.uow import transaction
 from app.models import IssuedDocument, NoticeCounter, Project
-from app.services import clock
-from app.services.actors import actor_for
-from app.services.documents import issue_notice
-from app.services.uow import transaction
+from app.services.access.actors import actor_for
+from app.services.notices.issuing import issue_notice
 from tests.support.concurrency import in_threads
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
 
@@ -31,7 +31,7 @@ def _site(prefix: str):
 
 
 def test_sequences_per_unit_type_and_year_are_independent(app):
-    with clock.frozen(T0):
+    with wallclock.frozen(T0):
         _, project, official = _site("测建")
         _, other_project, other_official = _site("乙建")
         first = issue(official, "rectification_notice", project)
@@ -46,7 +46,7 @@ def test_sequences_per_unit_type_and_year_are_independent(app):
 
 def test_a_new_year_restarts_at_0001_in_china_time(app):
     _, project, official = _site("测建")
-    with clock.frozen(datetime(2026, 12, 31, 15, 59, tzinfo=UTC)) as c:  # 23:59 in Zhengzhou
+    with wallclock.frozen(datetime(2026, 12, 31, 15, 59, tzinfo=UTC)) as c:  # 23:59 in Zhengzhou
         late = issue(official, "urging_notice", project)
         c.set(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 00:00 on 1 January 2027
         early = issue(official, "urging_notice", project)
@@ -69,7 +69,7 @@ def test_the_number_format_is_configuration(app, monkeypatch):
     _, project, official = _site("测建")
     monkeypatch.setitem(app.config, "NOTICE_NUMBER_FORMAT", "{prefix}{type_code}字〔{year}〕{sequence:03d}号")
     monkeypatch.setitem(app.config, "NOTICE_NUMBER_FORMATS", {"督": "{prefix}督办〔{year}〕{sequence}号"})
-    with clock.frozen(T0):
+    with wallclock.frozen(T0):
         order = issue(official, "rectification_notice", project)
         urging = issue(official, "urging_notice", project)
     assert reload(order).number == "测建整字〔2026〕001号"
@@ -81,7 +81,7 @@ def test_an_org_unit_without_prefix_uses_its_name(app):
     district = gen_org_unit(gen_org_unit(province), name="新郑市住房和城乡建设局")
     project = gen_project(district)
     official = actor_for(gen_user("district_safety_officer", org_unit=district))
-    with clock.frozen(T0):
+    with wallclock.frozen(T0):
         number = reload(issue(official, "inspection_record", project)).number
     assert number == "新郑安检〔2026〕第0001号"
 

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import celery, db
+from app.infra import outbox
+from app.infra.uow import transaction
 from app.models import IssuedDocument, OutboxMessage
-from app.notices.samples import many_problems
-from app.services import outbox
-from app.services.actors import actor_for
-from app.services.documents import issue_notice, render_document
-from app.services.uow import transaction
+from app.rendering.samples import many_problems
+from app.services.access.actors import actor_for
+from app.services.notices.issuing import issue_notice, render_document
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
 
 from .conftest import issue, pdf_text, reload, squash, stored_path

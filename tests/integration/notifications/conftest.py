@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import clock as service_clock
+from app.infra import wallclock as service_clock
 from tests.processes.orders.support import T0, deploy_family
 
 

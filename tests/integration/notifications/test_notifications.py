@@ -6,8 +6,10 @@ from sqlalchemy import select, update
 
 from app.errors import NotFoundError
 from app.extensions import db
+from app.infra import outbox
 from app.models import Notification, OutboxMessage, ProcessInstance, RoleGrant, User
-from app.services import cases, notifications, outbox, timers
+from app.services.notifications import delivery
+from app.services.workflow import cases, timers
 from tests.processes.orders.support import actor, complete, upload, user_id
 
 PROJECT = "JS-2026-001"
@@ -63,13 +65,13 @@ def test_re_sending_the_message_adds_nothing(family, clock):
                        .values(status="pending"))
     db.session.commit()
     assert outbox.send([message.id]) == 1  # delivered again (at least once) ...
-    assert notifications.deliver_notification(**message.payload) == 0
+    assert delivery.deliver_notification(**message.payload) == 0
     assert len(rows_of(order)) == 1  # ... but still one row
 
 
 def test_authority_role_goes_by_jurisdiction(family, clock):
     order = overdue_order(clock)
-    written = notifications.deliver_notification(instance_id=order, role="district_safety_officer",
+    written = delivery.deliver_notification(instance_id=order, role="district_safety_officer",
                                                  message="请复核整改情况")
     assert written >= 1
     notified = {r.user_id for r in rows_of(order) if r.body == "请复核整改情况"}
@@ -80,15 +82,15 @@ def test_authority_role_goes_by_jurisdiction(family, clock):
 
 def test_named_user_wins_over_the_role_and_inactive_users_fall_back(family, clock):
     order = overdue_order(clock)
-    assert notifications.deliver_notification(instance_id=order, user="tech_lead",
+    assert delivery.deliver_notification(instance_id=order, user="tech_lead",
                                               role="contractor_pm", message="指定人") == 1
-    assert notifications.deliver_notification(instance_id=order, user=str(user_id("auditor")),
+    assert delivery.deliver_notification(instance_id=order, user=str(user_id("auditor")),
                                               message="按编号") == 1
     db.session.get(User, user_id("tech_lead")).is_active = False
     db.session.commit()
-    assert notifications.deliver_notification(instance_id=order, user="tech_lead",
+    assert delivery.deliver_notification(instance_id=order, user="tech_lead",
                                               role="contractor_pm", message="停用后") == 1
-    assert notifications.deliver_notification(instance_id=order, user="nobody", message="无人") == 0
+    assert delivery.deliver_notification(instance_id=order, user="nobody", message="无人") == 0
     by_body = {r.body: r.user_id for r in rows_of(order)}
     assert by_body["指定人"] == user_id("tech_lead") and by_body["按编号"] == user_id("auditor")
     assert by_body["停用后"] == user_id("contractor_pm") and "无人" not in by_body
@@ -117,9 +119,9 @@ def test_read_marks_and_scoping(family, clock, api):
     assert after["meta"]["unread"] == before["unread"] - 1
     assert row.id not in [n["id"] for n in after["data"]]
     assert api.post(f"/api/v1/notifications/{row.id}/read", "contractor_pm").status_code == 200
-    assert notifications.unread_count(actor("contractor_pm")) == after["meta"]["unread"]
+    assert delivery.unread_count(actor("contractor_pm")) == after["meta"]["unread"]
     with pytest.raises(NotFoundError) as missing:
-        notifications.mark_read(actor("district_safety"), row.id)
+        delivery.mark_read(actor("district_safety"), row.id)
     assert missing.value.code == "notification_not_found"
     bad = api.get("/api/v1/notifications?limit=0", "contractor_pm")
     assert bad.status_code == 422

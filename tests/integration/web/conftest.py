@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.services import demo
-from app.services.deployments import Bundle, deploy
+from app.services.demo import seed
+from app.services.workflow.deployments import Bundle, deploy
 
 WEB_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "web"
 
@@ -21,7 +21,7 @@ def web_bundle() -> Bundle:
 @pytest.fixture
 def site(app: Flask) -> Flask:
     """The app on SQLite and on PostgreSQL, with the demo data and web_review deployed."""
-    demo.seed(app.config["DEMO_PASSWORD"])
+    seed.seed(app.config["DEMO_PASSWORD"])
     deploy(web_bundle())
     return app
 

@@ -106,9 +106,9 @@ def test_members_read_others_are_refused(browser, site):
 def test_workbench_reminds_of_certificates_ending_within_30_days(browser, site):
     from datetime import timedelta
 
-    from app.services import clock
+    from app.infra import wallclock
 
-    today = clock.local_today()
+    today = wallclock.local_today()
     device_id = tc01().id
     for name, number, days in (("即将到期", "S-10", 10), ("已经过期", "S-0", -1), ("尚早", "S-100", 100)):
         db.session.add(DeviceOperator(device_id=device_id, name=name, trade="signal_rigger", certificate_no=number,

@@ -1,7 +1,7 @@
 """The rejected-device-data page: reasons in words, filters, scoped like the device pages."""
 from __future__ import annotations
 
-from app.services.device_ingest import ingest_messages
+from app.services.ingestion.ingest import ingest_messages
 from devices.messages import RawMessage
 
 JS_TOPIC = "sitecase/JS-2026-001/tower_crane/JS001-TC-01/data"

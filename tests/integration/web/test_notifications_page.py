@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Notification, User
-from app.services import demo
+from app.services.demo import seed
 
 
 def _notify(username: str, title: str, *, read: bool = False, instance_id: int | None = None) -> int:
-    from app.services import clock
+    from app.infra import wallclock
 
     user_id = db.session.scalar(select(User.id).where(User.username == username))
     row = Notification(user_id=user_id, title=title, body=f"{title}的内容", instance_id=instance_id,
-                       read_at=clock.now() if read else None)
+                       read_at=wallclock.now() if read else None)
     db.session.add(row)
     db.session.commit()
     return row.id
@@ -66,7 +66,7 @@ def test_mark_read_requires_csrf(sqlite_template, tmp_path):
 
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        demo.seed(app.config["DEMO_PASSWORD"])
+        seed.seed(app.config["DEMO_PASSWORD"])
         mine = _notify("contractor_pm", "带令牌才能标记")
         client = app.test_client()
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.services import cases
-from app.services.actors import actor_for
+from app.services.access.actors import actor_for
+from app.services.workflow import cases
 
 
 def _actor(username: str):

@@ -1,7 +1,7 @@
 """Approving a project registration on the web shows the new accounts' passwords once."""
 from __future__ import annotations
 
-from app.services import registrations
+from app.services.registrations import applications
 from tests.processes.registrations.support import (
     actor,
     complete,
@@ -13,7 +13,7 @@ from tests.processes.registrations.support import (
 
 def test_web_approval_shows_initial_passwords_once(site, browser):
     deploy_registrations()
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     complete("owner_rep", iid, "fill_registration", registration_form())
     task = my_task("district_safety", iid, "review_registration")
     client = browser("district_safety")

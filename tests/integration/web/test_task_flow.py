@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Device, HazardousWork, InboxTask, Project, User
-from app.services import cases
-from app.services.actors import actor_for
+from app.services.access.actors import actor_for
+from app.services.workflow import cases
 from tests.support.apps import sqlite_app as make_sqlite_app
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -128,8 +128,8 @@ def test_start_a_process_on_a_hazardous_work(browser, site):
 def test_csrf_is_required_on_every_form(sqlite_template, tmp_path):
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        from app.services import demo
-        demo.seed(app.config["DEMO_PASSWORD"])
+        from app.services.demo import seed
+        seed.seed(app.config["DEMO_PASSWORD"])
         client = app.test_client()
         login = {"username": "contractor_pm", "password": app.config["DEMO_PASSWORD"]}
         refused = client.post("/login", data=login)

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.infra import wallclock as service_clock
 from app.models import HazardousCategory, HazardousWork, InboxTask, RoleGrant
-from app.services import clock as service_clock
-from app.services.actors import Actor, actor_for
-from app.services.deployments import Bundle
-from app.services.deployments import deploy as deploy_bundle
-from app.services.operators import OPERATORS
+from app.services.access.actors import Actor, actor_for
+from app.services.workflow.deployments import Bundle
+from app.services.workflow.deployments import deploy as deploy_bundle
+from app.services.workflow.operator_registry import OPERATORS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bpmn"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China

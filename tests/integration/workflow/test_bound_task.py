@@ -7,7 +7,8 @@ import pytest
 from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import InboxTask, InstanceEvent
-from app.services import cases, inbox, orders
+from app.services.supervision import orders
+from app.services.workflow import cases, inbox_queries
 from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
 
 from .conftest import as_actor, open_rows
@@ -42,7 +43,7 @@ def test_a_users_start_data_cannot_bind_the_reviewer(site):
 
 
 def visible_to(user, instance_id: int) -> bool:
-    rows = inbox.list_tasks(as_actor(user), inbox.InboxFilter(limit=200)).items
+    rows = inbox_queries.list_tasks(as_actor(user), inbox_queries.InboxFilter(limit=200)).items
     return any(r.instance_id == instance_id for r in rows)
 
 

@@ -6,9 +6,9 @@ import pytest
 from app.errors import ConflictError
 from app.extensions import db
 from app.models import InboxTask, ProcessInstance
-from app.services import cases
-from app.services.actors import SYSTEM
-from app.services.timers import fire_due_timers
+from app.services.access.actors import SYSTEM
+from app.services.workflow import cases
+from app.services.workflow.timers import fire_due_timers
 from tests.support.concurrency import in_threads
 from tests.support.factories import gen_district, gen_project, gen_user
 

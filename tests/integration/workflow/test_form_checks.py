@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ValidationError
-from app.services import cases
+from app.services.workflow import cases
 from tests.support.factories import gen_device, gen_project, gen_user
 
 from .conftest import as_actor, gen_work, open_rows

@@ -7,9 +7,9 @@ import pytest
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.infra import wallclock as service_clock
 from app.models import Attachment
-from app.services import cases
-from app.services import clock as service_clock
+from app.services.workflow import cases
 from tests.support.factories import gen_project, gen_user
 
 from .conftest import T0, as_actor, gen_work, open_rows

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from app.errors import PermissionDeniedError
 from app.extensions import db
 from app.models import HazardousWork, InboxTask, Incident, OutboxMessage, ProcessInstance
-from app.services import cases, incidents
-from app.services.incidents import CaseFailedError
-from app.services.timers import fire_due_timers
+from app.services.workflow import cases, incidents
+from app.services.workflow.incidents import CaseFailedError
+from app.services.workflow.timers import fire_due_timers
 from tests.support.factories import gen_district, gen_project, gen_user
 
 from .conftest import as_actor, gen_work, open_rows

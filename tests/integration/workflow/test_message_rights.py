@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import DeviceAlarm, ProcessInstance, RoleGrant
-from app.services import cases
-from app.services.actors import SYSTEM
-from app.services.messages import deliver_message
+from app.services.access.actors import SYSTEM
+from app.services.workflow import cases
+from app.services.workflow.messages import deliver_message
 from tests.support.factories import PASSWORD, gen_device, gen_project, gen_user
 
 from .conftest import as_actor, open_rows

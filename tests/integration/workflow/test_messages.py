@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from app.errors import NotFoundError
 from app.extensions import db
 from app.models import MessageSubscription, ProcessInstance
-from app.services import cases
-from app.services.actors import SYSTEM
-from app.services.messages import deliver_message
+from app.services.access.actors import SYSTEM
+from app.services.workflow import cases
+from app.services.workflow.messages import deliver_message
 from tests.support.concurrency import in_threads
 from tests.support.factories import gen_project, gen_user
 
@@ -85,8 +85,8 @@ def test_messages_thrown_by_one_case_start_and_then_end_another(app, deploy):
     """alarm_sender throws device_alarm (→ starts an alarm_messages case in its project), later
     alarm_cleared (→ that case catches it and ends), then a message nobody waits for (→ noted on
     the sender's timeline). Delivery goes through the outbox after each commit, exactly once."""
+    from app.infra import outbox
     from app.models import InstanceEvent, MessageReceipt, OutboxMessage
-    from app.services import outbox
 
     deploy("alarm_messages.bpmn")
     deploy("alarm_sender.bpmn")

@@ -8,7 +8,7 @@ import pytest
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import HazardousWork, InboxTask, ProcessInstance
-from app.services import cases
+from app.services.workflow import cases
 from tests.support.factories import gen_district, gen_project, gen_user
 
 from .conftest import T0, as_actor, gen_work, open_rows

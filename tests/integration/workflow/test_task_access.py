@@ -6,8 +6,8 @@ import pytest
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import InboxTask, ProcessInstance
-from app.services import cases
-from app.services.case_runtime import is_candidate
+from app.services.workflow import cases
+from app.services.workflow.case_steps import is_candidate
 from tests.support.factories import gen_district, gen_project, gen_user
 
 from .conftest import as_actor, gen_work, open_rows

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.errors import ConflictError
 from app.extensions import db
 from app.models import InboxTask, OutboxMessage, ProcessInstance
-from app.services import cases
-from app.services.timers import fire_due_timers
+from app.services.workflow import cases
+from app.services.workflow.timers import fire_due_timers
 from tests.support.factories import gen_district, gen_project, gen_user
 
 from .conftest import T0, as_actor, open_rows

@@ -6,7 +6,7 @@ import pytest
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import ProcessInstance
-from app.services import cases
+from app.services.workflow import cases
 from tests.support.factories import gen_project, gen_user
 
 from .conftest import FIXTURES, as_actor, gen_work, open_rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import clock as service_clock
+from app.infra import wallclock as service_clock
 
 from .support import T0, deploy_hazardous
 
@@ -24,8 +24,8 @@ def hz(demo_data):
 @pytest.fixture
 def hz_sqlite(sqlite_app):
     """The same on SQLite only, for the long walks."""
-    from app.services import demo
+    from app.services.demo import seed
 
-    demo.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     deploy_hazardous()
     return sqlite_app

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HazardousWork, InboxTask, InstanceEvent, Project, User
-from app.services import attachments, cases, deployments, hazard_cases, inbox, task_views
-from app.services.actors import Actor, actor_for
+from app.services.access.actors import Actor, actor_for
+from app.services.casework import attachment_uploads, task_reads
+from app.services.hazard import work_cases
+from app.services.workflow import cases, deployments, inbox_queries
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
 PDF = b"%PDF-1.4\n% test file\n"
@@ -57,7 +59,7 @@ class Upload:
 def my_task(username: str, instance_id: int, task_name: str | None = None) -> InboxTask:
     """The one open task of this case in `username`'s inbox (as the inbox page lists it)."""
     db.session.expire_all()
-    page = inbox.list_tasks(actor(username), inbox.InboxFilter(limit=500))
+    page = inbox_queries.list_tasks(actor(username), inbox_queries.InboxFilter(limit=500))
     rows = [r for r in page.items if r.instance_id == instance_id and (task_name is None or r.task_name == task_name)]
     assert len(rows) == 1, f"{username} sees {[(r.task_name, r.instance_id) for r in page.items]}"
     return rows[0]
@@ -65,12 +67,12 @@ def my_task(username: str, instance_id: int, task_name: str | None = None) -> In
 
 def inbox_names(username: str, instance_id: int) -> list[str]:
     db.session.expire_all()
-    page = inbox.list_tasks(actor(username), inbox.InboxFilter(limit=500))
+    page = inbox_queries.list_tasks(actor(username), inbox_queries.InboxFilter(limit=500))
     return sorted(r.task_name for r in page.items if r.instance_id == instance_id)
 
 
 def upload(username: str, task_id: int, data: bytes = PDF, name: str = "file.pdf") -> int:
-    return attachments.attach_to_task(actor(username), task_id, Upload(name, data)).id
+    return attachment_uploads.attach_to_task(actor(username), task_id, Upload(name, data)).id
 
 
 def complete(username: str, instance_id: int, task_name: str, data: dict[str, Any],
@@ -85,11 +87,11 @@ def complete(username: str, instance_id: int, task_name: str, data: dict[str, An
 
 def context(username: str, instance_id: int, task_name: str) -> dict[str, Any]:
     """What the next actor sees in the read-only fields of his form."""
-    return task_views.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
+    return task_reads.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
 
 
 def start(username: str, key: str, w: HazardousWork, data: dict | None = None) -> int:
-    return hazard_cases.start_work_case(actor(username), key, w.id, data)
+    return work_cases.start_work_case(actor(username), key, w.id, data)
 
 
 def events(instance_id: int, kind: str) -> list[InstanceEvent]:

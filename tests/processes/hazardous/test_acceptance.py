@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ConflictError, NotFoundError
-from app.services import hazard_cases
+from app.services.hazard import work_cases
 
 from .support import actor, complete, context, inbox_names, set_status, start, status_of, work
 
@@ -44,14 +44,14 @@ def test_acceptance_returns_twice_then_is_filed_and_officials_read_the_file(hz):
     result = file_records(iid)
     assert result.status == "completed" and status_of(w) == "accepted"
     for official in ("district_safety", "city_official"):
-        case_file = hazard_cases.work_file(actor(official), w.id)
+        case_file = work_cases.work_file(actor(official), w.id)
         assert case_file["work"]["status"] == "accepted"
         [case] = case_file["cases"]
         assert case["process_key"] == "hazardous_acceptance" and case["status"] == "completed"
         assert len(case["attachments"]) == 3 * 1 + 2  # three reports, two filing files
         assert [e["task_name"] for e in case["history"] if e["kind"] == "task_completed"][-1] == "file_records"
     with pytest.raises(NotFoundError):
-        hazard_cases.work_file(actor("contractor_pm2"), w.id)
+        work_cases.work_file(actor("contractor_pm2"), w.id)
 
 
 def test_acceptance_before_the_plan_is_approved_is_refused(hz_sqlite):

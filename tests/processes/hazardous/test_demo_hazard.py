@@ -5,14 +5,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import WORK_STATUSES, HazardousWork, InboxTask, InstanceEvent, ProcessInstance
-from app.services import demo, hazard_cases
+from app.services.demo import seed
+from app.services.hazard import work_cases
 
 from .support import actor, inbox_names
 
 
 def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app):
     sqlite_app.config["DEMO_HAZARD_CASES"] = True
-    counts = demo.seed(sqlite_app.config["DEMO_PASSWORD"])
+    counts = seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     assert counts["hazard_demo_works"] == 6
     statuses = set(db.session.scalars(select(HazardousWork.status)))
     assert statuses == set(WORK_STATUSES)
@@ -24,7 +25,7 @@ def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app):
     moved = db.session.scalars(select(InstanceEvent).join(ProcessInstance).where(
         InstanceEvent.kind == "work_status", ProcessInstance.subject_id == works["WD-13"].id))
     assert [e.data["to"] for e in moved] == ["plan_approved", "in_progress", "suspended"]
-    panel = hazard_cases.work_file(actor("district_safety"), works["WD-11"].id)["cases"][0]
+    panel = work_cases.work_file(actor("district_safety"), works["WD-11"].id)["cases"][0]
     assert "expert_argumentation_report" in [d["template"] for d in panel["documents"]]
     assert any(e["kind"] == "expert_draw" for e in panel["history"])
     open_rows = {(r.task_name) for r in db.session.scalars(select(InboxTask).where(InboxTask.status == "open"))}
@@ -34,7 +35,7 @@ def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app):
     assert inbox_names("tech_lead", next(iter(
         r.instance_id for r in db.session.scalars(select(InboxTask).where(
             InboxTask.status == "open", InboxTask.subject_id == works["WD-16"].id))))) == ["tech_review"]
-    assert demo.seed(sqlite_app.config["DEMO_PASSWORD"]).get("hazard_demo_works") is None  # idempotent
+    assert seed.seed(sqlite_app.config["DEMO_PASSWORD"]).get("hazard_demo_works") is None  # idempotent
 
 
 def test_demo_lifecycle_is_off_in_tests_by_default(demo_data):

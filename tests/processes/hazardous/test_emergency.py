@@ -5,7 +5,7 @@ import pytest
 
 from app.errors import ConflictError, ValidationError
 from app.models import InboxTask
-from app.services import cases
+from app.services.workflow import cases
 
 from .support import actor, complete, context, inbox_names, my_task, set_status, start, work
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Expert, ProjectParticipant
-from app.services import expert_draw
+from app.services.hazard import expert_draw
 
 from .support import work
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import PermissionDeniedError, ValidationError
-from app.services import cases
+from app.services.workflow import cases
 
 from .support import (
     actor,

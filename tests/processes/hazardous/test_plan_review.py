@@ -6,8 +6,8 @@ import pytest
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Expert, Incident, IssuedDocument
-from app.services import cases
-from app.services.incidents import CaseFailedError
+from app.services.workflow import cases
+from app.services.workflow.incidents import CaseFailedError
 
 from .plan_steps import (
     all_opinions,

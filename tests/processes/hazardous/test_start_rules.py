@@ -5,7 +5,7 @@ import pytest
 
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.models import WORK_STATUSES
-from app.services.start_rules import RULES, check_can_start
+from app.services.hazard.start_rules import RULES, check_can_start
 
 from .support import actor, set_status, start, work
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ConflictError
-from app.services import start_rules
+from app.services.hazard import start_rules
 
 from .support import actor, complete, context, my_task, notices, set_status, start, status_of, work
 from .test_suspension import suspend

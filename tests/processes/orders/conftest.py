@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import clock as service_clock
+from app.infra import wallclock as service_clock
 
 from .support import T0, deploy_family
 

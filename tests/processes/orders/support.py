@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import InboxTask, InstanceEvent, ProcessInstance, TaskComment, User
-from app.services import attachments, cases, deployments, inbox
-from app.services.actors import Actor, actor_for
+from app.services.access.actors import Actor, actor_for
+from app.services.casework import attachment_uploads
+from app.services.workflow import cases, deployments, inbox_queries
 
 ROOT = Path(__file__).resolve().parents[3]
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
@@ -40,7 +41,7 @@ def user_id(username: str) -> int:
 
 def tasks_of(who: Actor, process_key: str | None = None) -> list[InboxTask]:
     db.session.expire_all()
-    return list(inbox.list_tasks(who, inbox.InboxFilter(process_key=process_key, limit=200)).items)
+    return list(inbox_queries.list_tasks(who, inbox_queries.InboxFilter(process_key=process_key, limit=200)).items)
 
 
 def task(who: Actor, instance_id: int, task_name: str) -> InboxTask:
@@ -69,7 +70,7 @@ def upload(who: Actor, instance_id: int, task_name: str, name: str = "photo.png"
         def read(self, size: int = -1) -> bytes:
             return self.buffer.read(size)
 
-    return attachments.attach_to_task(who, task(who, instance_id, task_name).id, Upload()).id
+    return attachment_uploads.attach_to_task(who, task(who, instance_id, task_name).id, Upload()).id
 
 
 def status(instance_id: int) -> str:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Attachment
-from app.services import cases, timers
-from app.services.clue_tracking import list_clues
-from app.services.orders import order_of
+from app.services.supervision.clue_tracking import list_clues
+from app.services.supervision.orders import order_of
+from app.services.workflow import cases, timers
 
 from .support import actor, children, complete, events, has_task, status, task, upload, user_id
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.errors import PermissionDeniedError, ValidationError
-from app.services import cases
-from app.services.orders import order_of
+from app.services.supervision.orders import order_of
+from app.services.workflow import cases
 
 from .support import actor, has_task, status, task, upload, user_id
 from .test_rectification_order import audit, issue, start_order

@@ -34,7 +34,7 @@ def test_demo_cases_of_the_family(family, app, monkeypatch):
 
     from app.extensions import db
     from app.models import InboxTask, LegalClause
-    from app.services.demo_orders import seed_orders
+    from app.services.demo.orders import seed_orders
 
     monkeypatch.setitem(app.config, "DEMO_ORDER_CASES", True)  # the PostgreSQL app is shared
     assert seed_orders() == {"legal_clauses": 5, "order_demo_cases": 3}

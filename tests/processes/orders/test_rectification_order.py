@@ -7,9 +7,9 @@ from sqlalchemy import select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import InboxTask, IssuedDocument, LegalClause, OrgUnit, OutboxMessage, RectificationOrder
-from app.services import cases, inbox, timers
-from app.services.clauses import create_clause
-from app.services.orders import order_of
+from app.services.supervision.clauses import create_clause
+from app.services.supervision.orders import order_of
+from app.services.workflow import cases, inbox_queries, timers
 from tests.support.factories import gen_user
 
 from .support import (
@@ -134,7 +134,7 @@ def test_deadline_reminder_then_automatic_urging_once(clauses, clock):
     timers.fire_due_timers()
     assert order_of(order).status == "overdue"
     assert len(events(order, "order_overdue_reminder")) == 1
-    overdue = inbox.list_tasks(pm, inbox.InboxFilter(overdue=True)).items
+    overdue = inbox_queries.list_tasks(pm, inbox_queries.InboxFilter(overdue=True)).items
     assert [r.task_name for r in overdue if r.instance_id == order] == ["reply"]
     notes = [m.payload for m in db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.task_name == "notifications.send"))]

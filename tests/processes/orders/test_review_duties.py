@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.errors import PermissionDeniedError
 from app.extensions import db
 from app.models import InboxTask, Incident, Project
-from app.services import cases, incidents
-from app.services.incidents import CaseFailedError
+from app.services.workflow import cases, incidents
+from app.services.workflow.incidents import CaseFailedError
 from tests.support.factories import gen_user
 
 from .support import actor, complete, events, has_task, status

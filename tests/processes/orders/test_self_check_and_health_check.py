@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import NotFoundError, ValidationError
-from app.services import cases, timers
+from app.services.workflow import cases, timers
 
 from .support import actor, comments, complete, events, has_task, status, task, upload
 

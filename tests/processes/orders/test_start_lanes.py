@@ -3,7 +3,7 @@ users may not start it (the authorisation matrix found contractors starting rect
 import pytest
 
 from app.errors import PermissionDeniedError
-from app.services import cases
+from app.services.workflow import cases
 
 from .support import actor, status
 

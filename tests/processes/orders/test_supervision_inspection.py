@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
 from app.models import Expert, IssuedDocument, Project
-from app.services import cases
-from app.services.orders import order_of
+from app.services.supervision.orders import order_of
+from app.services.workflow import cases
 
 from .support import actor, children, complete, events, has_task, status, task, upload
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import IssuedDocument, UrgingAssignment
-from app.services import cases, timers
-from app.services.urging_stats import unit_statistics
+from app.services.supervision.urging_stats import unit_statistics
+from app.services.workflow import cases, timers
 
 from .support import actor, comments, complete, events, has_task, status, task, upload
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import clock as service_clock
+from app.infra import wallclock as service_clock
 
 from .support import T0, deploy_registrations
 
@@ -24,8 +24,8 @@ def reg(demo_data):
 @pytest.fixture
 def reg_sqlite(sqlite_app):
     """The same on SQLite only, for the longer walks."""
-    from app.services import demo
+    from app.services.demo import seed
 
-    demo.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     deploy_registrations()
     return sqlite_app

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
 from app.models import Enterprise, InboxTask, InstanceEvent, User
-from app.services import deployments, inbox, registrations, task_views
-from app.services.actors import Actor, actor_for
+from app.services.access.actors import Actor, actor_for
+from app.services.casework import task_reads
+from app.services.registrations import applications
+from app.services.workflow import deployments, inbox_queries
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 KEYS = ("enterprise_review", "project_registration")
@@ -31,7 +33,7 @@ ENTERPRISE_FORM = {
 
 def code_of(key: str) -> str:
     """The credit code of a demo enterprise by its demo key (E1 … E10)."""
-    from app.services.demo_data import ENTERPRISES
+    from app.services.demo.data import ENTERPRISES
     return make_credit_code(next(body for k, body, *_ in ENTERPRISES if k == key))
 
 
@@ -75,25 +77,25 @@ def actor(username: str) -> Actor:
 
 def my_task(username: str, instance_id: int, task_name: str | None = None) -> InboxTask:
     """The one open task of this case in `username`'s inbox."""
-    page = inbox.list_tasks(actor(username), inbox.InboxFilter(limit=500))
+    page = inbox_queries.list_tasks(actor(username), inbox_queries.InboxFilter(limit=500))
     rows = [r for r in page.items if r.instance_id == instance_id and (task_name is None or r.task_name == task_name)]
     assert len(rows) == 1, f"{username} sees {[(r.task_name, r.instance_id) for r in page.items]}"
     return rows[0]
 
 
 def sees(username: str, instance_id: int) -> list[str]:
-    page = inbox.list_tasks(actor(username), inbox.InboxFilter(limit=500))
+    page = inbox_queries.list_tasks(actor(username), inbox_queries.InboxFilter(limit=500))
     return [r.task_name for r in page.items if r.instance_id == instance_id]
 
 
-def complete(username: str, instance_id: int, task_name: str, data: dict[str, Any]) -> registrations.RegistrationResult:
+def complete(username: str, instance_id: int, task_name: str, data: dict[str, Any]) -> applications.RegistrationResult:
     row = my_task(username, instance_id, task_name)
-    return registrations.complete_registration_task(actor(username), row.id, data)
+    return applications.complete_registration_task(actor(username), row.id, data)
 
 
 def context(username: str, instance_id: int, task_name: str) -> dict[str, Any]:
     """What the next actor sees in the read-only fields of his form."""
-    return task_views.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
+    return task_reads.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
 
 
 def events(instance_id: int, kind: str) -> list[InstanceEvent]:

@@ -8,7 +8,8 @@ from flask import current_app
 from app.errors import ConflictError, DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import EnterpriseChange, EnterpriseProfile
-from app.services import cases, registrations
+from app.services.registrations import applications
+from app.services.workflow import cases
 from tests.support.factories import gen_user
 
 from .support import (
@@ -28,7 +29,7 @@ from .support import (
 
 def first_submission(org_code: str = "ZZ-JS") -> tuple[str, int]:
     newcomer = gen_user(username="xinzhu_admin", display_name="钱进").username
-    return newcomer, registrations.start_enterprise_review(actor(newcomer), org_code)
+    return newcomer, applications.start_enterprise_review(actor(newcomer), org_code)
 
 
 def test_first_submission_creates_the_enterprise_on_district_approval(reg):
@@ -47,16 +48,16 @@ def test_first_submission_creates_the_enterprise_on_district_approval(reg):
     profile = db.session.query(EnterpriseProfile).filter_by(enterprise_id=firm.id).one()
     assert profile.licence_no == "91410100MA40XJ011" and len(profile.people) == 2
     assert profile.qualifications[0]["certificate_no"] == "D241000001"
-    [change] = registrations.list_enterprise_changes(actor("district_safety"), firm.id)
+    [change] = applications.list_enterprise_changes(actor("district_safety"), firm.id)
     assert change["kind"] == "first" and change["before"] is None
     assert change["after"]["credit_code"] == NEW_CODE and change["submitted_by"] == newcomer
     assert change["approved_by"] == "district_safety" and change["instance_id"] == iid
     # the new member now sees his own enterprise's history
-    assert [c["id"] for c in registrations.list_enterprise_changes(actor(newcomer))] == [change["id"]]
+    assert [c["id"] for c in applications.list_enterprise_changes(actor(newcomer))] == [change["id"]]
 
 
 def test_change_returned_twice_by_the_city_then_approved_keeps_before_and_after(reg):
-    iid = registrations.start_enterprise_review(actor("contractor_pm"), "ZZ")
+    iid = applications.start_enterprise_review(actor("contractor_pm"), "ZZ")
     current = context("contractor_pm", iid, "fill_info")
     assert current["submission_kind_label"] == "信息变更" and current["registration_org"] == "郑州市城乡建设局"
     change = {**ENTERPRISE_FORM, "credit_code": code_of("E2"), "enterprise_name": "中建七局第二建筑有限公司（更名）",
@@ -85,7 +86,7 @@ def test_an_invalid_credit_code_is_refused_with_422_on_every_path(reg):
     newcomer, iid = first_submission()
     bad = {**ENTERPRISE_FORM, "credit_code": NEW_CODE[:17] + ("0" if NEW_CODE[17] != "0" else "1")}
     row = my_task(newcomer, iid, "fill_info")
-    for submit in (registrations.complete_registration_task, cases.complete_task):
+    for submit in (applications.complete_registration_task, cases.complete_task):
         with pytest.raises(ValidationError) as info:
             submit(actor(newcomer), row.id, bad)
         assert info.value.status == 422 and "credit_code" in info.value.fields
@@ -111,20 +112,20 @@ def test_wrong_jurisdiction_cannot_see_or_approve(reg):
     row = my_task("district_safety", iid, "review_district")
     assert sees("district_safety2", iid) == []
     with pytest.raises(DomainError) as info:
-        registrations.complete_registration_task(actor("district_safety2"), row.id, {"enterprise_decision": "approve"})
+        applications.complete_registration_task(actor("district_safety2"), row.id, {"enterprise_decision": "approve"})
     assert info.value.code in ("task_not_found", "task_not_candidate")
     assert enterprise(NEW_CODE) is None
 
 
 def test_who_may_start_and_only_one_open_case(reg):
     with pytest.raises(PermissionDeniedError):
-        registrations.start_enterprise_review(actor("district_safety"), "ZZ-JS")
+        applications.start_enterprise_review(actor("district_safety"), "ZZ-JS")
     with pytest.raises(ValidationError) as info:
-        registrations.start_enterprise_review(actor("contractor_pm"), "NOPE")
+        applications.start_enterprise_review(actor("contractor_pm"), "NOPE")
     assert "org_code" in info.value.fields
-    registrations.start_enterprise_review(actor("contractor_pm"), "ZZ-JS")
+    applications.start_enterprise_review(actor("contractor_pm"), "ZZ-JS")
     with pytest.raises(ConflictError) as info:
-        registrations.start_enterprise_review(actor("tech_lead"), "ZZ-EQ")  # same enterprise E2
+        applications.start_enterprise_review(actor("tech_lead"), "ZZ-EQ")  # same enterprise E2
     assert info.value.code == "registration_open"
 
 
@@ -138,12 +139,12 @@ def test_others_cannot_work_the_submitters_form(reg):
 
 def test_change_history_is_private_to_the_enterprise(reg):
     with pytest.raises(PermissionDeniedError):
-        registrations.list_enterprise_changes(actor("contractor_pm"), enterprise(code_of("E1")).id)
-    assert registrations.list_enterprise_changes(actor("contractor_pm")) == []
+        applications.list_enterprise_changes(actor("contractor_pm"), enterprise(code_of("E1")).id)
+    assert applications.list_enterprise_changes(actor("contractor_pm")) == []
 
 
 def test_the_task_page_shows_the_return_reason_as_text(reg):
-    iid = registrations.start_enterprise_review(actor("contractor_pm"), "ZZ")
+    iid = applications.start_enterprise_review(actor("contractor_pm"), "ZZ")
     change = {**ENTERPRISE_FORM, "credit_code": code_of("E2"), "legal_person": "李新",
               "change_reason": "法定代表人变更"}
     complete("contractor_pm", iid, "fill_info", change)

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from app.errors import DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Project, ProjectParticipant, ProjectRegistration, RoleGrant
-from app.services import auth, cases, registrations
-from app.services.passwords import verify_password
+from app.services.access import login
+from app.services.access.passwords import verify_password
+from app.services.registrations import applications
+from app.services.workflow import cases
 
 from .support import actor, code_of, complete, context, events, my_task, registration_form, sees, user
 
@@ -22,7 +24,7 @@ def project(code: str = "JS-2026-101") -> Project | None:
 
 
 def test_approval_activates_the_project_records_participants_and_creates_accounts(reg):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     assert context("owner_rep", iid, "fill_registration")["district_name"] == "金水区住房和城乡建设局"
     complete("owner_rep", iid, "fill_registration", registration_form())
     assert project() is None
@@ -48,7 +50,7 @@ def test_approval_activates_the_project_records_participants_and_creates_account
         assert stored.password_hash.startswith("$argon2") and credential["initial_password"] not in stored.password_hash
         assert verify_password(stored.password_hash, credential["initial_password"])
         assert credential["initial_password"] not in str([e.data for e in events(iid, "accounts_created")])
-        logged_in = auth.authenticate(username, credential["initial_password"], "10.9.9.9")
+        logged_in = login.authenticate(username, credential["initial_password"], "10.9.9.9")
         assert p.id in logged_in.project_ids and logged_in.roles_on_project(p.id) == {credential["role"]}
     assert user("wh_pm").enterprise_id == user("contractor_pm").enterprise_id
     # an existing account of the same enterprise only gets the role; the submitter becomes owner_rep
@@ -61,7 +63,7 @@ def test_approval_activates_the_project_records_participants_and_creates_account
 
 
 def test_returned_twice_then_approved(reg):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     form = registration_form()
     for n in (1, 2):
         complete("owner_rep", iid, "fill_registration", form)
@@ -80,7 +82,7 @@ def test_returned_twice_then_approved(reg):
 
 
 def test_a_return_needs_a_reason(reg):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     complete("owner_rep", iid, "fill_registration", registration_form())
     with pytest.raises(ValidationError) as info:
         complete("district_safety", iid, "review_registration", {"registration_decision": "return"})
@@ -88,11 +90,11 @@ def test_a_return_needs_a_reason(reg):
 
 
 def test_wrong_jurisdiction_cannot_approve_a_jinshui_registration(reg):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     complete("owner_rep", iid, "fill_registration", registration_form())
     row = my_task("district_safety", iid, "review_registration")
     assert sees("district_safety2", iid) == []
-    for submit in (registrations.complete_registration_task, cases.complete_task):
+    for submit in (applications.complete_registration_task, cases.complete_task):
         with pytest.raises(DomainError) as info:
             submit(actor("district_safety2"), row.id, APPROVE)
         assert info.value.code in ("task_not_found", "task_not_candidate")
@@ -109,7 +111,7 @@ def test_wrong_jurisdiction_cannot_approve_a_jinshui_registration(reg):
     (lambda f: f["contract"].update(end_date="2026-01-01"), "contract.end_date", "registration_invalid"),
 ])
 def test_invalid_registrations_are_refused_with_422(reg_sqlite, change, field, code):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     form = registration_form()
     change(form)
     with pytest.raises(ValidationError) as info:
@@ -121,14 +123,14 @@ def test_invalid_registrations_are_refused_with_422(reg_sqlite, change, field, c
 def test_only_the_owner_side_registers(reg):
     for username in ("contractor_pm", "district_safety"):
         with pytest.raises(PermissionDeniedError):
-            registrations.start_project_registration(actor(username), "ZZ-JS")
+            applications.start_project_registration(actor(username), "ZZ-JS")
     with pytest.raises(ValidationError) as info:
-        registrations.start_project_registration(actor("owner_rep"), "ZZ")  # a city is no district
+        applications.start_project_registration(actor("owner_rep"), "ZZ")  # a city is no district
     assert "district_code" in info.value.fields
 
 
 def test_a_rule_broken_after_submission_sends_it_back_instead_of_failing(reg):
-    iid = registrations.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
     complete("owner_rep", iid, "fill_registration", registration_form())
     from tests.support.factories import gen_user
     gen_user(username="wh_chief")  # someone else took the username meanwhile

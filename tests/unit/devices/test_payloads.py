@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from devices.messages import RawMessage
-from devices.payloads import (
+from app.services.ingestion.payloads import (
     REASON_CODES,
     PayloadPolicy,
     Reading,
@@ -17,6 +16,7 @@ from devices.payloads import (
     parse_raw_message,
     safe_text,
 )
+from devices.messages import RawMessage
 from tests.unit.devices.factories import DROP, NOW, gen_message, gen_payload, gen_topic
 
 

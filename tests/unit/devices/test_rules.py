@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from devices.rules import Direction, RateRule
-from devices.thresholds import load_catalogue
+from app.services.monitoring.threshold_catalogue import load_catalogue
+from app.services.monitoring.threshold_rules import Direction, RateRule
 
 METRIC = "wall_top_horizontal_rate_mm_d"  # alarm 2 mm/d, warning 1.4, rule "over 70% on 3…"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from devices.rules import Direction
-from devices.thresholds import DEFAULT_CSV, load_catalogue
+from app.services.monitoring.threshold_catalogue import DEFAULT_CSV, load_catalogue
+from app.services.monitoring.threshold_rules import Direction
 
 ROWS = list(csv.DictReader(DEFAULT_CSV.open(encoding="utf-8")))
 SHARED_CSV = Path(__file__).resolve().parents[4] / "shared" / "domain" / "alarm-thresholds.csv"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from app.notices import TEMPLATES, render_pdf, sample_context
+from app.rendering import TEMPLATES, render_pdf, sample_context
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, first: int | None = None,

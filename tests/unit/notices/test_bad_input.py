@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.notices import TEMPLATES, NoticeRenderError, render_html, render_pdf, sample_context
-from app.notices.environment import PLACEHOLDER_TEXT
+from app.rendering import TEMPLATES, NoticeRenderError, render_html, render_pdf, sample_context
+from app.rendering.environment import PLACEHOLDER_TEXT
 from tests.unit.notices.conftest import pdf_text, squash
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.notices import missing_fields, sample_context
-from app.notices.environment import as_list, cn_date, is_missing, number
+from app.rendering import missing_fields, sample_context
+from app.rendering.environment import as_list, cn_date, is_missing, number
 
 
 def test_cn_date_formats_dates_datetimes_and_iso_strings() -> None:

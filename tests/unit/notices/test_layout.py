@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pypdf
 
-from app.notices import render_pdf, sample_context
-from app.notices.samples import many_problems
+from app.rendering import render_pdf, sample_context
+from app.rendering.samples import many_problems
 from tests.unit.notices.conftest import page_count, pdf_text, squash
 
 MAX_ONE_PAGE_BYTES = 300 * 1024

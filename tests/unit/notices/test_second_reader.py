@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.notices import TEMPLATES, sample_context
+from app.rendering import TEMPLATES, sample_context
 
 from .conftest import page_count, squash
 

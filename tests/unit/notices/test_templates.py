@@ -11,9 +11,9 @@ import pypdf
 import pytest
 import segno
 
-from app.notices import TEMPLATES, missing_fields, render_html, sample_context
-from app.notices.environment import DOCUMENTS_DIR, cn_date
-from app.notices.qr import MODULE_PX
+from app.rendering import TEMPLATES, missing_fields, render_html, sample_context
+from app.rendering.environment import DOCUMENTS_DIR, cn_date
+from app.rendering.qr import MODULE_PX
 from tests.unit.notices.conftest import pdf_text, squash
 
 

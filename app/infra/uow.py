@@ -1,0 +1,37 @@
+"""One transaction per use case, with the acting user visible to the audit listener.
+
+After the commit, the outbox messages the transaction wrote are sent (app/services/outbox.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from app.extensions import db
+from app.infra import outbox
+from app.services.access.actors import SYSTEM, Actor
+
+_current_actor: ContextVar[Actor] = ContextVar("sitecase_actor", default=SYSTEM)
+
+
+def current_actor() -> Actor:
+    return _current_actor.get()
+
+
+@contextmanager
+def transaction(actor: Actor = SYSTEM) -> Iterator[None]:
+    """Commit once at the end, roll back on any error; audit rows name `actor`.
+
+    Outbox messages written in the transaction are sent after the commit, never before.
+    """
+    token = _current_actor.set(actor)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _current_actor.reset(token)
+    outbox.send_committed()

@@ -1,0 +1,33 @@
+"""Realistic demo contexts per notice template (tests, bench, seed, preview).
+
+Every call returns a fresh dict, so callers may mutate it freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.rendering.samples import hazardous, inspection, orders
+from app.rendering.samples.common import many_problems
+
+_BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
+    "rectification_notice": orders.rectification_notice,
+    "stop_work_notice": orders.stop_work_notice,
+    "resumption_notice": orders.resumption_notice,
+    "urging_notice": orders.urging_notice,
+    "supervision_suspend_notice": hazardous.supervision_suspend_notice,
+    "supervision_resume_notice": hazardous.supervision_resume_notice,
+    "supervision_terminate_notice": hazardous.supervision_terminate_notice,
+    "expert_argumentation_report": hazardous.expert_argumentation_report,
+    "inspection_record": inspection.inspection_record,
+    "health_check_report": inspection.health_check_report,
+}
+
+
+def sample_context(template: str) -> dict[str, Any]:
+    """Demo context for ``template``. Raises KeyError for an unknown template."""
+    return _BUILDERS[template]()
+
+
+__all__ = ["many_problems", "sample_context"]

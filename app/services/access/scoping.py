@@ -1,0 +1,50 @@
+"""What an actor may see: officials their jurisdiction, enterprise users their projects.
+
+Every read of project-owned data goes through these filters; anything outside them is
+reported as not found (404), so ids of other projects leak nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from app.errors import NotFoundError
+from app.extensions import db
+from app.models import OrgUnit, Project
+from app.services.access.actors import Actor
+
+
+def project_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on Project limiting rows to what `actor` may see."""
+    if actor.is_admin:
+        return true()
+    clauses = []
+    paths = actor.jurisdiction_paths
+    if paths:
+        in_jurisdiction = select(OrgUnit.id).where(or_(*(OrgUnit.path.startswith(p) for p in paths)))
+        clauses.append(Project.district_id.in_(in_jurisdiction))
+    if actor.project_ids:
+        clauses.append(Project.id.in_(sorted(actor.project_ids)))
+    return or_(*clauses) if clauses else false()
+
+
+def visible_project(actor: Actor, *, project_id: int | None = None, code: str | None = None) -> Project:
+    """Load one project the actor may see. Raises NotFoundError otherwise."""
+    stmt = select(Project).where(project_filter(actor))
+    stmt = stmt.where(Project.id == project_id) if project_id is not None else stmt.where(Project.code == code)
+    project = db.session.scalar(stmt)
+    if project is None:
+        raise NotFoundError("没有找到该工程项目。", code="project_not_found")
+    return project
+
+
+def visible_project_ids(actor: Actor):
+    """A sub-select of visible project ids, for filtering child tables."""
+    return select(Project.id).where(project_filter(actor))
+
+
+def org_unit_filter(actor: Actor) -> ColumnElement[bool]:
+    """Org units inside the actor's jurisdiction (enterprise users see none)."""
+    if actor.is_admin:
+        return true()
+    paths = actor.jurisdiction_paths
+    return or_(*(OrgUnit.path.startswith(p) for p in paths)) if paths else false()

@@ -1,0 +1,191 @@
+"""Read models of the pages: case files (every case of a project or hazardous work, open and closed,
+with its timeline), process overviews for designers and the diagram of a running instance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from app.errors import NotFoundError
+from app.extensions import db
+from app.models import HazardousWork, InboxTask, InstanceEvent, ProcessDefinition, ProcessInstance, Project
+from app.services.access import scoping
+from app.services.access.actors import Actor
+from app.services.access.permissions import require_any_role
+from app.services.hazard import works as hazardous_works
+from app.services.workflow import case_steps as rt
+
+FINISHED = ("completed", "cancelled")
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    id: int
+    process_key: str
+    title: str | None
+    status: str
+    subject_type: str | None
+    subject_id: int | None
+    started_by: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    project: Project
+    work: HazardousWork | None
+    works: list[HazardousWork]
+    cases: list[CaseEntry]
+
+
+def _entries(instances: list[ProcessInstance]) -> list[CaseEntry]:
+    ids = [i.id for i in instances]
+    events: dict[int, list[dict]] = {i: [] for i in ids}
+    if ids:
+        for e in db.session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id.in_(ids))
+                                    .order_by(InstanceEvent.at, InstanceEvent.id)):
+            events[e.instance_id].append({"kind": e.kind, "title": e.title, "task_name": e.task_name,
+                                          "username": e.username, "at": e.at, "data": e.data or {}})
+    return [CaseEntry(i.id, i.process_key, i.title, i.status, i.subject_type, i.subject_id, i.started_by,
+                      i.started_at, i.ended_at, events[i.id]) for i in instances]
+
+
+def project_case_file(actor: Actor, project_code: str) -> CaseFile:
+    """Every case of a visible project, newest first. Raises NotFoundError (`project_not_found`)."""
+    project = scoping.visible_project(actor, code=project_code)
+    instances = list(db.session.scalars(select(ProcessInstance).where(ProcessInstance.project_id == project.id)
+                                        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())))
+    works = hazardous_works.list_works(actor, project.code, limit=500).items
+    return CaseFile(project, None, works, _entries(instances))
+
+
+def work_case_file(actor: Actor, work_id: int) -> CaseFile:
+    """Every case of one hazardous work. Raises NotFoundError (`hazardous_work_not_found`)."""
+    work = hazardous_works.get_work(actor, work_id)
+    instances = list(db.session.scalars(select(ProcessInstance).where(
+        ProcessInstance.subject_type == "hazardous_work", ProcessInstance.subject_id == work.id)
+        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())))
+    return CaseFile(work.project, work, [], _entries(instances))
+
+
+def startable_processes(actor: Actor) -> list[ProcessDefinition]:
+    """Newest version of every process started by a person (message-started ones are left out)."""
+    if not actor.roles or actor.roles <= {"expert"}:
+        return []
+    newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
+        .group_by(ProcessDefinition.key).subquery()
+    rows = db.session.scalars(select(ProcessDefinition).join(
+        newest, (newest.c.key == ProcessDefinition.key) & (newest.c.v == ProcessDefinition.version))
+        .order_by(ProcessDefinition.key))
+    return [d for d in rows if not d.message_starts]
+
+
+def process_overview(actor: Actor) -> list[dict[str, Any]]:
+    """Per process key: title, versions (newest first), running and finished case counts."""
+    if not (actor.is_admin or actor.jurisdiction_paths):
+        require_any_role(actor, "process_designer")
+    counts = {k: (r or 0, f or 0) for k, r, f in db.session.execute(
+        select(ProcessInstance.process_key,
+               func.count(case((ProcessInstance.status.not_in(FINISHED), 1))),
+               func.count(case((ProcessInstance.status.in_(FINISHED), 1))))
+        .group_by(ProcessInstance.process_key))}
+    out: dict[str, dict] = {}
+    for d in db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key,
+                                                                  ProcessDefinition.version.desc())):
+        entry = out.setdefault(d.key, {"key": d.key, "title": d.title, "versions": [],
+                                       "running": counts.get(d.key, (0, 0))[0],
+                                       "finished": counts.get(d.key, (0, 0))[1]})
+        entry["versions"].append({"version": d.version, "deployed_by": d.deployed_by, "deployed_at": d.deployed_at})
+    return list(out.values())
+
+
+def definition_sources(actor: Actor, key: str, version: int | None = None) -> ProcessDefinition:
+    """A deployed version (newest by default) with its files, for the modeler and form editor.
+
+    Raises PermissionDeniedError (`role_required`), NotFoundError (`process_not_deployed`).
+    """
+    require_any_role(actor, "process_designer")
+    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    stmt = stmt.where(ProcessDefinition.version == version) if version else stmt
+    definition = db.session.scalar(stmt.order_by(ProcessDefinition.version.desc()).limit(1))
+    if definition is None:
+        raise NotFoundError("流程未部署。", code="process_not_deployed")
+    return definition
+
+
+def instance_diagram(actor: Actor, instance_id: int) -> dict[str, Any]:
+    """The BPMN text of a case's version, its open task ids and the task ids already done.
+
+    Raises NotFoundError (`case_not_found`) for a case the actor may not see.
+    """
+    instance = db.session.get(ProcessInstance, instance_id)
+    if instance is None or not rt.can_see_instance(actor, instance):
+        raise NotFoundError("没有找到该案件。", code="case_not_found")
+    definition = instance.definition
+    bpmn = definition.sources.get(f"{definition.key}.bpmn") or next(
+        (t for n, t in definition.sources.items() if n.endswith(".bpmn")), "")
+    rows = db.session.execute(select(InboxTask.task_name, InboxTask.status).where(
+        InboxTask.instance_id == instance.id)).all()
+    return {"bpmn": bpmn, "key": definition.key, "version": definition.version,
+            "open": sorted({n for n, s in rows if s == "open"}),
+            "done": sorted({n for n, s in rows if s == "completed"})}
+
+
+
+def case_page(actor: Actor, instance_id: int) -> dict[str, Any]:
+    """Header, timeline and diagram of one case. Raises NotFoundError (`case_not_found`)."""
+    from app.services.notices import reading
+    from app.services.workflow import cases
+
+    view = cases.get_case(actor, instance_id)
+    instance = db.session.get(ProcessInstance, instance_id)
+    return {"case": view, "history": cases.case_history(actor, instance_id),
+            "diagram": instance_diagram(actor, instance_id), "can_manage": rt.can_manage(actor, instance),
+            "documents": reading.instance_documents(actor, instance_id)}
+
+
+def start_choices(actor: Actor) -> dict[str, Any]:
+    """What the start page offers: startable processes, visible projects and their hazardous works."""
+    from app.services.access import projects
+
+    visible = projects.list_projects(actor, limit=200).items
+    works = list(db.session.scalars(select(HazardousWork).where(
+        HazardousWork.project_id.in_([p.id for p in visible])).order_by(HazardousWork.project_id,
+                                                                        HazardousWork.code))) if visible else []
+    return {"processes": startable_processes(actor), "projects": visible, "works": works}
+
+
+def start_for_subject(actor: Actor, process_key: str, *, project_code: str | None, work_id: int | None,
+                      title: str | None) -> int:
+    """Start a process on a project, or on one of its hazardous works; returns the case id.
+
+    Raises NotFoundError (an invisible work or project), ValidationError (`work_not_in_project`)
+    and whatever cases.start_case raises.
+    """
+    from app.errors import ValidationError
+    from app.services.workflow import cases
+
+    data: dict[str, Any] = {}
+    if work_id is not None:
+        work = hazardous_works.get_work(actor, work_id)
+        if project_code and work.project.code != project_code:
+            raise ValidationError("该危大工程不属于所选项目。", code="work_not_in_project",
+                                  fields={"work_id": ["该危大工程不属于所选项目。"]})
+        project_code, data = work.project.code, {"work_id": work.id}
+    return cases.start_case(actor, process_key, project_code=project_code,
+                            subject_type="hazardous_work" if work_id else None, subject_id=work_id,
+                            data=data, title=title)
+
+
+def instances_of(actor: Actor, key: str, limit: int = 50) -> list[ProcessInstance]:
+    """Newest cases of a process key that the actor may see (designers: all)."""
+    require_any_role(actor, "process_designer", "city_official", "district_safety_officer",
+                     "district_quality_officer", "district_leader")
+    rows = db.session.scalars(select(ProcessInstance).where(ProcessInstance.process_key == key)
+                              .order_by(ProcessInstance.id.desc()).limit(limit * 4))
+    visible = [i for i in rows if actor.has_role("process_designer") or rt.can_see_instance(actor, i)]
+    return visible[:limit]

@@ -1,0 +1,77 @@
+"""Operators of the device-alarm disposal chain: close the alarm, request a rectification order.
+
+Closing the DeviceAlarm row ends the "repeats update the open case" window: the next
+excursion of the same device and alarm type starts a new disposal case.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.errors import NotFoundError
+from app.extensions import db
+from app.infra import wallclock
+from app.models import DeviceAlarm, InstanceEvent
+from app.services.workflow.operator_registry import OperatorContext, operator
+
+
+def alarm_of_case(ctx: OperatorContext, data: dict[str, Any]) -> DeviceAlarm | None:
+    """The alarm this case disposes of: by the case id, else by the id the start message carried."""
+    alarm = db.session.scalar(select(DeviceAlarm).where(DeviceAlarm.instance_id == ctx.instance.id))
+    if alarm is None:
+        alarm_id = (data.get("alarm") or {}).get("alarm_id")
+        alarm = db.session.get(DeviceAlarm, alarm_id) if isinstance(alarm_id, int) else None
+    return alarm
+
+
+def close_alarm(alarm: DeviceAlarm | None, outcome: str, details: dict[str, Any]) -> None:
+    """Mark the alarm closed with its outcome (idempotent: a closed alarm keeps its first outcome)."""
+    if alarm is None or alarm.status == "closed":
+        return
+    alarm.status, alarm.open_key, alarm.closed_at = "closed", None, wallclock.now()
+    alarm.outcome, alarm.outcome_data = outcome, details
+
+
+@operator("close_device_alarm")
+def close_device_alarm(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Close the case's device alarm with `params["outcome"]` and an optional `note`."""
+    alarm = alarm_of_case(ctx, data)
+    close_alarm(alarm, str(params.get("outcome") or "closed"),
+                {"note": str(params.get("note") or "")[:1000]})
+    return {"alarm_id": alarm.id if alarm else None, "outcome": params.get("outcome")}
+
+
+@operator("request_device_rectification_order")
+def request_device_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """The official decided to issue a rectification order for an overdue alarm.
+
+    Opens a `rectification_order` case through its contract (app.services.supervision.orders.open_order).
+    When that process is not deployed, the decision is recorded on the alarm as
+    `rectification_order_pending` and on the case timeline, so nothing is lost.
+    """
+    alarm = alarm_of_case(ctx, data)
+    info = data.get("alarm") or {}
+    order = {"order_type": params.get("order_type") or "deadline",
+             "problems": [{"description": str(params.get("problems") or ""),
+                           "location": str(info.get("device_name") or ""), "photos": []}],
+             "deadline": params.get("rectify_deadline"), "source_kind": "alarm"}
+    instance_id = _open_order(ctx, order)
+    outcome = "rectification_order" if instance_id else "rectification_order_pending"
+    close_alarm(alarm, outcome, {**order, "rectification_order_instance_id": instance_id})
+    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind="rectification_order_requested",
+                                 username=ctx.actor.username, user_id=ctx.actor.user_id,
+                                 data={**order, "rectification_order_instance_id": instance_id},
+                                 at=wallclock.now()))
+    return {"status": outcome, "rectification_order_instance_id": instance_id}
+
+
+def _open_order(ctx: OperatorContext, order: dict[str, Any]) -> int | None:
+    from app.services.supervision.orders import open_order  # here: orders → case_runtime → operators → us
+
+    try:
+        return open_order(ctx.actor, ctx.instance, order)
+    except NotFoundError as exc:
+        if exc.code != "process_not_deployed":
+            raise
+        return None

@@ -1,0 +1,188 @@
+"""Operators of rectification_order (下发整改) and of the chains that open orders.
+
+`open_rectification_order` is the stable way for any diagram to open an order: see the
+contract in app/services/orders.py.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+
+from app.extensions import db
+from app.infra import wallclock
+from app.models import (
+    InstanceEvent,
+    OrgUnit,
+    Project,
+    RectificationOrder,
+    TaskComment,
+    User,
+)
+from app.models.orders import ORDER_TYPES, STOP_ORDER_TYPES
+from app.services.notifications.operators import notify
+from app.services.supervision import clauses, orders
+from app.services.workflow.operator_registry import OperatorContext, operator
+
+RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
+                     "经本监督机构审核同意后方可复工"]
+NOTICE_BY_TYPE = {"deadline": "rectification_notice", "partial_stop": "stop_work_notice",
+                  "full_stop": "stop_work_notice"}
+
+
+def add_event(ctx: OperatorContext, kind: str, data: dict[str, Any]) -> None:
+    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind=kind, user_id=ctx.actor.user_id,
+                                 username=ctx.actor.username, at=wallclock.now(), data=data))
+
+
+def add_reason_comment(ctx: OperatorContext, label: str, reason: str) -> None:
+    """A return reason is posted as a case comment, which every task view of the case shows."""
+    db.session.add(TaskComment(instance_id=ctx.instance.id, user_id=ctx.actor.user_id,
+                               username=ctx.actor.username, body=f"{label}：{reason}",
+                               created_at=wallclock.now()))
+
+
+def _issuer(ctx: OperatorContext, data: dict[str, Any]) -> User | None:
+    user_id = data.get("issuer_user_id") if data.get("order_ready") else ctx.actor.user_id
+    return db.session.get(User, user_id) if isinstance(user_id, int) else None
+
+
+@operator("register_rectification_order")
+def register_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Register the issued order: issuer (bound to the audit), clause snapshots, notice type."""
+    problems = [dict(p) for p in data.get("problems") or []]
+    files = data.get("files") or []
+    if data.get("copy_attachments_from"):
+        problems, files = orders.copy_case_attachments(problems, files,
+                                                       data["copy_attachments_from"], ctx.instance.id)
+    for problem in problems:
+        problem["legal_basis"] = clauses.resolve(problem.get("clauses"))
+    issuer = _issuer(ctx, data)
+    row = orders.order_of(ctx.instance.id) or RectificationOrder(instance_id=ctx.instance.id)
+    row.project_id, row.order_type = ctx.instance.project_id, data["order_type"]
+    row.deadline = date.fromisoformat(str(data["deadline"])[:10])
+    row.issuer_user_id = issuer.id if issuer else None
+    row.issuer_name = issuer.display_name if issuer else None
+    row.source_kind = str(data.get("source_kind") or "manual")
+    row.source_instance_id = data.get("source_instance_id")
+    row.problem_count, row.issued_at, row.status = len(problems), wallclock.now(), "issued"
+    db.session.add(row)
+    add_event(ctx, "order_issued", {"order_type": row.order_type, "deadline": str(row.deadline),
+                                    "issuer": row.issuer_name, "problems": len(problems)})
+    # issuer_user_id binds the audit (candidateUserVariable); audit_seats only serves instances
+    # of versions deployed when the audit was a one-seat multi-instance.
+    return {"problems": problems, "files": files, "copy_attachments_from": None,
+            "notice_problems": [notice_problem(p) for p in problems],
+            "stop_type": ORDER_TYPES[row.order_type].removesuffix("整改"),
+            "resume_conditions": RESUME_CONDITIONS, "issued_on": wallclock.local_today().isoformat(),
+            "issuer_user_id": row.issuer_user_id, "issuer_name": row.issuer_name or "",
+            "audit_seats": [row.issuer_user_id], "notice_template": NOTICE_BY_TYPE[row.order_type],
+            "requirements": data.get("requirements") or "", "stop_scope": data.get("stop_scope") or ""}
+
+
+def notice_problem(problem: dict[str, Any]) -> dict[str, Any]:
+    """A problem as the notice prints it: photo references and the legal basis per clause."""
+    return {"location": problem.get("location"), "description": problem.get("description"),
+            "photos": [f"附件{i}" for i in problem.get("photos") or []],
+            "basis": [{"rule": b["title"] or b["code"], "article": f"（{b['code']}）"}
+                      for b in problem.get("legal_basis") or []]}
+
+
+@operator("update_rectification_order")
+def update_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> None:
+    """Move the order register to `status`; a return posts its reason for the contractor."""
+    row = orders.order_of(ctx.instance.id)
+    status = params["status"]
+    now = wallclock.now()
+    if row is not None:
+        row.status = status
+        if status == "replied":
+            row.replied_at = now
+        elif status == "returned":
+            row.return_count += 1
+        elif status == "closed":
+            row.closed_at = now
+    if status == "returned":
+        add_reason_comment(ctx, "整改退回原因", str(params.get("reason") or ""))
+        add_event(ctx, "order_returned", {"reason": params.get("reason")})
+    elif status == "closed" and data.get("order_type") in STOP_ORDER_TYPES:
+        add_event(ctx, "order_resumed", {"order_type": data.get("order_type")})
+
+
+@operator("rectification_order_overdue")
+def rectification_order_overdue(ctx: OperatorContext, params: dict, data: dict) -> None:
+    """The deadline passed without a reply: flag the order and remind the contractor."""
+    row = orders.order_of(ctx.instance.id)
+    if row is not None and row.status in ("issued", "returned"):
+        row.status = "overdue"
+    notify(ctx, {"role": "contractor_pm", "message":
+                 f"整改期限（{data.get('deadline')}）已到，请尽快提交整改回复。"}, data)
+    add_event(ctx, "order_overdue_reminder", {"deadline": data.get("deadline")})
+
+
+def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dict) -> dict:
+    project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
+    unit = db.session.get(OrgUnit, project.district_id) if project else None
+    issuer = db.session.get(User, row.issuer_user_id) if row and row.issuer_user_id else None
+    days = int(current_app.config.get("URGING_DEFAULT_DAYS", 5))
+    today = wallclock.local_today()
+    deadline = (today + timedelta(days=days)).isoformat()
+    name = f"整改逾期未回复：{project.name if project else ctx.instance.title}"
+    return {
+        "item_ready": True, "item_no": f"ZG-{ctx.instance.id}", "category": "rectification_overdue",
+        "name": name[:200], "content": f"整改单（期限 {data.get('deadline')}）逾期未回复，请督促施工单位整改。",
+        "requirements": "督促施工单位立即整改并回复，报送整改结果。", "leader": "",
+        "start_date": today.isoformat(), "end_date": deadline, "reporting_method": "system",
+        "warning_days": 1, "follow_up_person": "", "urgency": "urgent",
+        "source_instance_id": ctx.instance.id,
+        "tasks": [{"name": "督促整改回复", "description": name[:200], "deadline": deadline,
+                   "lead_unit": unit.code if unit else "", "assisting_units": [],
+                   "lead_user": issuer.username if issuer else None, "order": 1}],
+    }
+
+
+@operator("open_urging_for_order")
+def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Escalate an unanswered order: open one supervision_urging case (never a second)."""
+    row = orders.order_of(ctx.instance.id)
+    if row is not None and row.urging_instance_id:
+        add_event(ctx, "order_escalated", {"urging_instance_id": row.urging_instance_id,
+                                           "repeated": True})
+        return {"instance_id": row.urging_instance_id, "created": False}
+    project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
+    urging_data = _urging_data(ctx, row, data)
+    instance_id = orders.start_child_case(ctx.actor, "supervision_urging", ctx.instance, project,
+                                          urging_data, title=urging_data["name"])
+    if row is not None:
+        row.status, row.urging_instance_id = "urged", instance_id
+    add_event(ctx, "order_escalated", {"urging_instance_id": instance_id})
+    return {"instance_id": instance_id, "created": True}
+
+
+@operator("open_rectification_order")
+def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Open a rectification_order case from the calling case (contract: services/orders.py)."""
+    instance_id = orders.open_order(ctx.actor, ctx.instance, params)
+    return {"rectification_order_instance_id": instance_id}
+
+
+@operator("open_rectification_orders")
+def open_rectification_orders(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """One order per order type among `problems` (each problem names its `order_type`)."""
+    by_type: dict[str, list[dict]] = {}
+    for problem in params.get("problems") or []:
+        by_type.setdefault(problem.get("order_type") or "deadline", []).append(problem)
+    ids = [orders.open_order(ctx.actor, ctx.instance, {**params, "order_type": kind,
+                                                        "problems": items})
+           for kind, items in sorted(by_type.items())]
+    return {"rectification_order_instance_ids": ids}
+
+
+@operator("note_return")
+def note_return(ctx: OperatorContext, params: dict, data: dict) -> None:
+    """Any chain's return with reason: shown as a case comment and kept in the history."""
+    reason = str(params.get("reason") or "")
+    add_reason_comment(ctx, str(params.get("label") or "退回原因"), reason)
+    add_event(ctx, "returned", {"step": params.get("step"), "reason": reason})
+

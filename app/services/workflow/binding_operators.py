@@ -1,0 +1,49 @@
+"""Binding a task to one named user, e.g. a self-check's rectifier and reviewer: the task goes
+to that user alone when he works on the case's project.
+
+`project_user_ids` gives plain ids for a user task's `candidateUserVariable`;
+`bind_project_users` (one-seat multi-instance lists) stays for instances of diagram versions
+deployed before that property existed."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import RoleGrant, User
+from app.services.supervision.order_operators import add_event
+from app.services.workflow.operator_registry import OperatorContext, operator
+
+
+def project_user_id(project_id: int | None, username: object) -> int | None:
+    """The id of `username` if he holds a role on the project, else None."""
+    if project_id is None or not isinstance(username, str):
+        return None
+    return db.session.scalar(select(User.id).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        User.username == username, RoleGrant.project_id == project_id).limit(1))
+
+
+@operator("project_user_ids")
+def project_user_ids(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Each param `<variable>: <username>` becomes `<variable>: user id` (None when he holds no
+    role on the case's project: the lane's role then decides; a `binding_fallback` event says so)."""
+    out = {variable: project_user_id(ctx.instance.project_id, username)
+           for variable, username in params.items()}
+    unknown = [params[variable] for variable, user_id in out.items() if user_id is None]
+    if unknown:
+        add_event(ctx, "binding_fallback", {"usernames": unknown})
+    return out
+
+
+@operator("bind_project_users")
+def bind_project_users(ctx: OperatorContext, params: dict, data: dict) -> dict:
+    """Each param `<seats variable>: <username>` becomes `[{"user_id": id}]` (or `[None]`: the
+    lane's role then decides)."""
+    out, unknown = {}, []
+    for variable, username in params.items():
+        user_id = project_user_id(ctx.instance.project_id, username)
+        out[variable] = [{"user_id": user_id, "username": username} if user_id else None]
+        if user_id is None:
+            unknown.append(username)
+    if unknown:
+        add_event(ctx, "binding_fallback", {"usernames": unknown})
+    return out

@@ -1,0 +1,277 @@
+"""Shared internals of the case use cases: access rules, the operator host, locking, retries,
+and turning an EngineResult into rows (state, inbox, subscriptions, timeline).
+
+Every engine step goes through `perform(instance, actor, action)`: the action is a plain dict
+({"action": "complete" | "timers" | "message" | "cancel", …}) so that a failed step can be stored
+on an incident and re-run verbatim by `incidents.retry_incident`.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import engine
+from app.errors import ConflictError, DomainError
+from app.extensions import db
+from app.formdefs import FormDef
+from app.infra import wallclock
+from app.infra.uow import transaction
+from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
+from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
+from app.services.access.actors import Actor
+from app.services.access.scoping import project_filter
+from app.services.workflow import definition_cache
+from app.services.workflow.deployments import form_of
+from app.services.workflow.operator_registry import OPERATORS, OperatorContext
+
+from . import case_sync
+
+T = TypeVar("T")
+ACTIVE = ("running", "waiting")
+TRIES = 6  # lost races (stale version, SQLite busy) are retried this often
+
+
+class StepFailed(Exception):
+    """An engine step raised EngineError; carries what to store on the incident."""
+
+    def __init__(self, error: engine.EngineError, instance_id: int, action: dict[str, Any]):
+        super().__init__(str(error))
+        self.error, self.instance_id, self.action = error, instance_id, action
+
+
+class ServiceHost:
+    """The engine's host for one run: operators see the instance and the acting user."""
+
+    def __init__(self, instance: ProcessInstance, actor: Actor):
+        self.context = OperatorContext(instance, actor)
+
+    def call_operator(self, name: str, params: dict[str, Any],
+                      task_data: dict[str, Any]) -> dict[str, Any] | None:
+        if name not in OPERATORS:
+            raise LookupError(f"operator {name!r} is not registered")
+        return OPERATORS[name](self.context, params, task_data)
+
+
+# --- access rules -------------------------------------------------------------------------
+
+def is_candidate(actor: Actor, row: InboxTask, *, ignore_assignee: bool = False) -> bool:
+    """May `actor` work on inbox row `row`? `inbox.candidate_filter` is this rule in SQL.
+
+    (d) the row is assigned to the actor: yes;
+    (c) the row is bound to one user (candidate_user_id, e.g. a drawn expert's panel seat):
+        that user only;
+    otherwise sys_admin: yes; (a) enterprise-role row: the actor holds that role on the row's
+    project; (b) authority-role row: the actor holds that role on an org unit whose path is a
+    prefix of the row's district_path.
+    """
+    uid = actor.user_id
+    if not ignore_assignee and uid is not None and row.assignee_id == uid:
+        return True
+    if row.candidate_user_id is not None:
+        return uid is not None and row.candidate_user_id == uid
+    if actor.is_admin:
+        return True
+    if row.role in ENTERPRISE_ROLES:
+        return row.project_id is not None and row.role in actor.roles_on_project(row.project_id)
+    if row.role in AUTHORITY_ROLES:
+        return covers(actor, row.district_path, role=row.role)
+    return False
+
+
+def covers(actor: Actor, path: str | None, *, role: str | None = None) -> bool:
+    """Does an authority grant of the actor (of `role`, if given) cover org path `path`?"""
+    return bool(path) and any(
+        g.role in AUTHORITY_ROLES and g.org_path and path.startswith(g.org_path)
+        and (role is None or g.role == role) for g in actor.grants)
+
+
+def can_see_instance(actor: Actor, instance: ProcessInstance) -> bool:
+    """Enterprise users: their projects; officials: their jurisdiction; anyone: cases where
+    they have or had a task, or that they started."""
+    if actor.is_admin or (instance.project_id is not None and instance.project_id in actor.project_ids):
+        return True  # the second test is project_filter's own `Project.id IN project_ids` arm
+    if instance.project_id is not None and db.session.scalar(
+            select(Project.id).where(Project.id == instance.project_id, project_filter(actor))):
+        return True
+    if instance.project_id is None and covers(actor, scope_path(instance)):
+        return True
+    if actor.user_id is None:
+        return False
+    if instance.started_by == actor.username:
+        return True
+    uid = actor.user_id
+    return db.session.scalar(select(InboxTask.id).where(
+        InboxTask.instance_id == instance.id,
+        or_(InboxTask.candidate_user_id == uid, InboxTask.assignee_id == uid,
+            InboxTask.completed_by_id == uid)).limit(1)) is not None
+
+
+def can_manage(actor: Actor, instance: ProcessInstance) -> bool:
+    """Officials with jurisdiction over the case (and admins) may cancel, reassign, retry."""
+    return actor.is_admin or covers(actor, scope_path(instance))
+
+
+def scope_path(instance: ProcessInstance) -> str | None:
+    """The org path the case belongs to: its project's district, else the starter's unit."""
+    if instance.project_id is not None:
+        project = db.session.get(Project, instance.project_id)
+        district = db.session.get(OrgUnit, project.district_id) if project else None
+        return district.path if district else None
+    return (instance.data_summary or {}).get("scope_path")
+
+
+def task_form(definition: ProcessDefinition, name: str) -> FormDef:
+    """The form deployed with this version; also accepts forms stored under their own file name
+    (`plan_review.json`) as the engine fixtures name them."""
+    form = form_of(definition, name)
+    sources = definition_cache.sources(definition)
+    if form is None and name in sources:
+        form = FormDef(name, json.loads(sources[name]), None)
+    if form is None:
+        raise DomainError(f"表单 {name} 未随流程版本部署。", code="form_missing", status=500)
+    return form
+
+
+# --- locking and retries -----------------------------------------------------------------
+
+def _locking_select() -> Any:
+    """The instance with its definition (blobs deferred) in one query; only the instance row is
+    locked."""
+    return select(ProcessInstance).options(joinedload(ProcessInstance.definition, innerjoin=True))
+
+
+def lock_instance(instance_id: int, *, skip_locked: bool = False,
+                  due_before: Any = None) -> ProcessInstance | None:
+    """Row-lock the instance on PostgreSQL (SQLite relies on the version check) and reload it."""
+    stmt = _locking_select().where(ProcessInstance.id == instance_id) \
+        .with_for_update(skip_locked=skip_locked, of=ProcessInstance) \
+        .execution_options(populate_existing=True)
+    if due_before is not None:
+        stmt = stmt.where(ProcessInstance.next_timer_due <= due_before,
+                          ProcessInstance.status.in_(ACTIVE))
+    return db.session.scalar(stmt)
+
+
+def lock_instance_of_task(inbox_task_id: int) -> ProcessInstance | None:
+    """`lock_instance` for the instance of inbox row `inbox_task_id` (None if no such row)."""
+    stmt = _locking_select().join(InboxTask, InboxTask.instance_id == ProcessInstance.id) \
+        .where(InboxTask.id == inbox_task_id).with_for_update(of=ProcessInstance) \
+        .execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
+
+
+def reload_row(inbox_task_id: int) -> InboxTask | None:
+    return db.session.scalar(select(InboxTask).where(InboxTask.id == inbox_task_id)
+                             .execution_options(populate_existing=True))
+
+
+def _database_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "deadlock detected" in text
+
+
+def run_in_transaction(actor: Actor, step: Callable[[], T], *,
+                       before_retry: Callable[[], None] | None = None) -> T:
+    """Run `step` in one transaction; after a lost race (another writer bumped the instance's
+    version, or SQLite was busy) roll back and run it again on fresh rows.
+
+    `before_retry` may raise to refuse the retry (e.g. the task was completed meanwhile).
+    Raises ConflictError(`instance_busy`) when every try lost.
+    """
+    for attempt in range(TRIES):
+        try:
+            with transaction(actor):
+                return step()
+        except StaleDataError:
+            pass
+        except OperationalError as exc:
+            if not _database_busy(exc):
+                raise
+        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        if before_retry is not None:
+            with transaction(actor):
+                before_retry()
+    raise ConflictError("案件正被其他操作修改，请稍后重试。", code="instance_busy")
+
+
+def require_active(instance: ProcessInstance) -> None:
+    """Refuse to advance a case in error (open incident) or already ended."""
+    if instance.status == "error":
+        from app.services.workflow.incidents import CaseFailedError, open_incident_of  # builds on us
+        raise CaseFailedError(open_incident_of(instance.id), None)
+    if instance.status not in ACTIVE:
+        raise ConflictError("案件已结束。", code="case_not_active")
+
+
+# --- running an engine step ---------------------------------------------------------------
+
+def _call_engine(instance: ProcessInstance, action: dict[str, Any], host: ServiceHost,
+                 now: Any) -> engine.EngineResult:
+    spec = definition_cache.spec_json(instance.definition)
+    state, kind = instance.state, action["action"]
+    if kind == "complete":
+        return engine.complete_task(spec, state, action["task_id"], action["data"],
+                                    host=host, now=now)
+    if kind == "timers":
+        return engine.fire_due_timers(spec, state, host=host, now=now)
+    if kind == "message":
+        return engine.deliver_message(spec, state, action["name"], action["correlation"],
+                                      action["payload"], host=host, now=now)
+    if kind == "cancel":
+        return engine.cancel(spec, state, host=host, now=now)
+    raise ValueError(f"unknown engine action {kind!r}")
+
+
+def perform(instance: ProcessInstance, actor: Actor, action: dict[str, Any],
+            now: Any = None) -> list[int]:
+    """Run one engine step on a locked instance and persist it; returns new inbox row ids.
+
+    Raises StepFailed on EngineError (the caller's transaction is rolled back) and lets the
+    engine's domain errors (task_not_ready, task_not_found, message_not_expected) through.
+    """
+    now = now or wallclock.now()
+    try:
+        result = _call_engine(instance, action, ServiceHost(instance, actor), now)
+    except engine.EngineError as exc:
+        raise StepFailed(exc, instance.id, action) from exc
+    return case_sync.apply_result(instance, result, actor, now, action)
+
+
+def start_instance(actor: Actor, definition: ProcessDefinition, project: Project | None,
+                   run: Callable[[str, ServiceHost, Any], engine.EngineResult],
+                   action: dict[str, Any], **fields: Any) -> int:
+    """Create the instance row, run the engine's start and persist; inside the caller's
+    transaction. Raises CaseStartFailedError (nothing is kept: there is no good state yet)."""
+    now = wallclock.now()
+    summary = {"scope_path": fields.pop("scope_path", None)}
+    instance = ProcessInstance(
+        definition_id=definition.id, process_key=definition.key, state="", status="running",
+        project_id=project.id if project else None, started_by=actor.username, started_at=now,
+        title=fields.pop("title", None) or definition.title, data_summary=summary, **fields)
+    instance.definition = definition
+    db.session.add(instance)
+    db.session.flush()
+    try:
+        result = run(definition_cache.spec_json(definition), ServiceHost(instance, actor), now)
+    except engine.EngineError as exc:
+        raise CaseStartFailedError(exc) from exc
+    case_sync.apply_result(instance, result, actor, now, action)
+    return instance.id
+
+
+class CaseStartFailedError(DomainError):
+    """流程启动失败。"""
+    code = "case_start_failed"
+    status = 500
+
+    def __init__(self, error: engine.EngineError):
+        super().__init__(f"流程启动失败：{error}")
+        self.engine_code, self.element_id = error.code, error.element_id

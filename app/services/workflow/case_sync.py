@@ -1,0 +1,250 @@
+"""Persisting an EngineResult: instance columns, inbox rows, subscriptions and the timeline.
+
+Inbox rows are the materialised READY user tasks (DESIGN: inbox queries never load a
+workflow), so after every step the open rows are made equal to the engine's READY list.
+The reads come first and the writes go out in one flush at the end (one round trip per table).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from app import engine
+from app.extensions import db
+from app.models import (
+    InboxTask,
+    InstanceEvent,
+    MessageSubscription,
+    OrgUnit,
+    OutboxMessage,
+    ProcessInstance,
+    Project,
+    User,
+)
+from app.services.access.actors import Actor
+from app.services.workflow import review_duties
+
+LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
+PRIORITIES = {"urgent": 90, "high": 80, "normal": 50, "low": 20}  # higher = more urgent
+ENDED = ("completed", "cancelled")
+
+
+def canonical(correlation: dict[str, Any]) -> str:
+    """Equal correlations give equal strings: sorted keys, no whitespace, UTF-8 kept."""
+    return json.dumps(correlation or {}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+
+
+def jsonable(value: Any) -> Any:
+    """Task data may hold dates or Decimals; the timeline stores plain JSON."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def add_event(instance_id: int, actor: Actor, kind: str, at: datetime, **fields: Any) -> None:
+    data = fields.pop("data", None)
+    db.session.add(InstanceEvent(
+        instance_id=instance_id, kind=kind, user_id=actor.user_id, username=actor.username,
+        ip=actor.ip, data=jsonable(data) if data is not None else None, at=at, **fields))
+
+
+def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: Actor,
+                 now: datetime, action: dict[str, Any]) -> list[int]:
+    """Store the run on the (locked) instance; returns the ids of new inbox rows.
+
+    A completion (`action["action"] == "complete"`) also closes its inbox row. A new review
+    that only its authors could work stops the case on an incident (review_duties).
+    """
+    ended = result.status in ENDED
+    ready = [] if ended else result.ready_user_tasks
+    rows = _inbox_rows(instance, ready)  # reads before any write: no autoflush round trip
+    context = _row_context(instance) if any(t["task_id"] not in rows for t in ready) else None
+    _sync_subscriptions(instance, [] if ended else result.message_subscriptions,
+                        result.previous_subscriptions)
+    with db.session.no_autoflush:
+        if action.get("action") == "complete":
+            mark_completed(action, now)
+        instance.state = result.state
+        instance.status = result.status
+        instance.next_timer_due = None if ended else result.next_timer_due
+        if ended:
+            instance.ended_at = now
+        instance.data_summary = _summary(instance.data_summary, result)
+        new_rows = _sync_inbox(instance, rows, ready, context, now)
+        _record_events(instance, actor, result.events, now, action)
+        _record_binding_fallbacks(instance, actor, ready, new_rows, now)
+    db.session.flush()
+    open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
+    for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
+        review_duties.open_conflict_incident(instance, actor, conflict, now)
+    db.session.flush()
+    return [r.id for r in new_rows]
+
+
+def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, Any]:
+    summary = dict(previous or {})
+    summary["task_count"] = result.task_count
+    if result.task_count > LONG_LOOP_TASKS:
+        summary["long_loop"] = True  # close the loop and start afresh (see DESIGN traps)
+    if result.completed_data is not None:
+        summary["result"] = {k: v for k, v in jsonable(result.completed_data).items()
+                             if isinstance(v, str | int | float | bool) and len(str(v)) <= 200}
+    return summary
+
+
+def mark_completed(action: dict[str, Any], now: datetime) -> None:
+    row = db.session.get(InboxTask, action["inbox_task_id"])
+    row.status, row.completed_at, row.completed_by_id = "completed", now, action.get("user_id")
+
+
+def _inbox_rows(instance: ProcessInstance, ready: list[dict[str, Any]]) -> dict[str, InboxTask]:
+    """The instance's open rows and the rows of the READY tasks, by spiff task id."""
+    ready_ids = {t["task_id"] for t in ready}
+    return {r.spiff_task_id: r for r in db.session.scalars(select(InboxTask).where(
+        InboxTask.instance_id == instance.id,
+        or_(InboxTask.status == "open", InboxTask.spiff_task_id.in_(ready_ids))))}
+
+
+def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: list[dict[str, Any]],
+                context: dict[str, Any] | None, now: datetime) -> list[InboxTask]:
+    """Make the open rows equal to `ready` (new rows get `context`); returns the new rows."""
+    ready_ids = {t["task_id"] for t in ready}
+    for spiff_id, row in rows.items():
+        if row.status == "open" and spiff_id not in ready_ids:
+            row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a deadline
+    new_rows = []
+    for task in ready:
+        row = rows.get(task["task_id"])
+        if row is None:
+            row = InboxTask(instance_id=instance.id, spiff_task_id=task["task_id"], created_at=now,
+                            **context)
+            db.session.add(row)
+            new_rows.append(row)
+        row.status = "open" if row.status != "completed" else row.status
+        _fill(row, task)
+    return new_rows
+
+
+def _row_context(instance: ProcessInstance) -> dict[str, Any]:
+    path = db.session.scalar(select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id)
+                             .where(Project.id == instance.project_id)) if instance.project_id else None
+    return {"process_key": instance.process_key, "project_id": instance.project_id,
+            "district_path": path if path is not None else
+            (instance.data_summary or {}).get("scope_path"),
+            "subject_type": instance.subject_type, "subject_id": instance.subject_id,
+            "subject_title": instance.title}
+
+
+def _fill(row: InboxTask, task: dict[str, Any]) -> None:
+    row.task_name = task["element_id"]
+    row.title = (task.get("title") or task["element_id"])[:200]
+    row.role = task.get("lane") or "sys_admin"
+    row.form_name, row.ui_name, row.due_at = task.get("form"), task.get("ui_form"), task.get("due_at")
+    row.priority = _priority(task.get("priority"))
+    row.candidate_user_id = seat_user_id(task.get("multi_instance")) or bound_user_id(task)
+
+
+def _priority(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    return PRIORITIES.get(str(value).lower(), 50) if value is not None else 50
+
+
+def seat_user_id(multi_instance: dict[str, Any] | None) -> int | None:
+    """The user bound to a multi-instance seat: the item is a user id, or a dict with `user_id`.
+
+    Drawing operators (e.g. `draw_experts`) therefore return user ids (or {"user_id": …, …});
+    anything else leaves the seat to the lane's role.
+    """
+    item = (multi_instance or {}).get("item")
+    if isinstance(item, dict):
+        item = item.get("user_id")
+    if isinstance(item, bool) or not isinstance(item, int):
+        return None
+    return item if db.session.get(User, item) is not None else None
+
+
+def bound_user_id(task: dict[str, Any]) -> int | None:
+    """The user named by the task's `candidateUserVariable`: an active user's id (an int, or
+    its decimal digits as a form may send them), else None (the lane's role decides)."""
+    value = task.get("candidate_user")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    user = db.session.get(User, value)
+    return value if user is not None and user.is_active else None
+
+
+def _record_binding_fallbacks(instance: ProcessInstance, actor: Actor, ready: list[dict[str, Any]],
+                              new_rows: list[InboxTask], now: datetime) -> None:
+    """A new row whose `candidateUserVariable` named nobody usable goes to the lane's role;
+    the timeline says so (once per row) so that the designer can see the binding failed."""
+    tasks = {t["task_id"]: t for t in ready}
+    for row in new_rows:
+        task = tasks[row.spiff_task_id]
+        if task.get("candidate_user_variable") and row.candidate_user_id is None:
+            add_event(instance.id, actor, "candidate_fallback", now, task_name=row.task_name,
+                      data={"variable": task["candidate_user_variable"],
+                            "value": task.get("candidate_user"), "role": row.role})
+
+
+def _subscription_keys(subscriptions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return sorted((s["name"], canonical(s["correlation"])) for s in subscriptions)
+
+
+def _sync_subscriptions(instance: ProcessInstance, subscriptions: list[dict[str, Any]],
+                        previous: list[dict[str, Any]] | None) -> None:
+    """Replace the instance's rows, unless they already equal `subscriptions`: `previous` is what
+    the loaded state was waiting for (the rows written by the last step), None if unknown."""
+    if previous is not None and _subscription_keys(previous) == _subscription_keys(subscriptions):
+        return
+    db.session.execute(delete(MessageSubscription)
+                       .where(MessageSubscription.instance_id == instance.id))
+    for sub in subscriptions:
+        db.session.add(MessageSubscription(instance_id=instance.id, message_name=sub["name"],
+                                           correlation_key=canonical(sub["correlation"])))
+
+
+def _record_events(instance: ProcessInstance, actor: Actor, events: list[dict[str, Any]],
+                   now: datetime, action: dict[str, Any]) -> None:
+    for event in events:
+        kind = event.get("type", "engine")
+        body = {k: v for k, v in event.items() if k != "type"}
+        if kind == "task_completed" and event.get("task_id") == action.get("task_id"):
+            _record_completion(instance, event, now, action)
+        elif kind == "started":
+            add_event(instance.id, actor, "started", now, data={**body, "data": action.get("data")})
+        else:
+            add_event(instance.id, actor, kind, now, task_name=event.get("element_id"), data=body)
+        if kind == "message_thrown":
+            _route_after_commit(instance, event)
+
+
+def _route_after_commit(instance: ProcessInstance, event: dict[str, Any]) -> None:
+    """A message thrown by this case goes to the case waiting for it (or starts one) after the
+    commit, through the outbox: never inside this case's transaction and lock, exactly once
+    per thrown event thanks to the idempotency key."""
+    correlation: dict[str, Any] = {}
+    for values in (event.get("correlations") or {}).values():
+        if isinstance(values, dict):
+            correlation.update(values)
+    payload = event.get("payload")
+    db.session.add(OutboxMessage(task_name="messages.route", payload=jsonable({
+        "name": event["name"], "correlation": correlation,
+        "payload": payload if isinstance(payload, dict) else {"value": payload},
+        "source_instance_id": instance.id,
+        # Fixed when the row is written: a relay that re-sends this row re-uses it.
+        "idempotency_key": f"thrown:{instance.id}:{uuid.uuid4().hex}"})))
+
+
+def _record_completion(instance: ProcessInstance, event: dict[str, Any], now: datetime,
+                       action: dict[str, Any]) -> None:
+    row = db.session.get(InboxTask, action["inbox_task_id"])
+    who = Actor(user_id=action.get("user_id"), username=action.get("username") or "system",
+                ip=action.get("ip"))
+    add_event(instance.id, who, "task_completed", now, inbox_task_id=row.id,
+              task_name=event.get("element_id"), title=row.title, data=action.get("data") or {})

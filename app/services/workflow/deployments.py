@@ -1,0 +1,183 @@
+"""Deploying BPMN diagrams and their forms as versioned process definitions.
+
+A process key gets a new version only when the content hash of its own files changed: its
+BPMN file, the files of the processes it calls, the DMN tables and the forms its user tasks
+name. Running instances stay on the version they started with.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import engine
+from app.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+from app.formdefs import FormDef, form_file_names, schema_problem
+from app.infra.uow import transaction
+from app.models import ProcessDefinition
+from app.roles import ROLES
+from app.services.access.actors import SYSTEM, Actor
+from app.services.workflow import definition_cache
+from app.services.workflow.operator_registry import OPERATORS
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class BundleInvalidError(ValidationError):
+    """流程文件校验未通过。"""
+    code = "bundle_invalid"
+
+    def __init__(self, problems: list[engine.BundleProblem]):
+        fields: dict[str, list[str]] = {}
+        for p in problems:
+            fields.setdefault(f"{p.file}#{p.element_id or ''}", []).append(
+                f"[{p.code}] 第{p.line or '?'}行：{p.message}")
+        super().__init__(fields=fields)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Bundle:
+    files: dict[str, bytes]   # *.bpmn, *.dmn
+    forms: dict[str, bytes]   # *.schema.json, *.ui.json
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    key: str
+    version: int
+    definition_id: int
+    created: bool
+
+
+def bundle_from_dirs(processes: Path = ROOT / "processes", forms: Path = ROOT / "forms") -> Bundle:
+    files = {p.name: p.read_bytes() for p in sorted(processes.glob("*")) if p.suffix in (".bpmn", ".dmn")}
+    form_files = {p.name: p.read_bytes() for p in sorted(forms.glob("*.json"))}
+    return Bundle(files, form_files)
+
+
+def _form_problems(bundle: Bundle) -> list[engine.BundleProblem]:
+    problems = []
+    for name, raw in bundle.forms.items():
+        try:
+            schema = json.loads(raw)
+        except ValueError as exc:
+            problems.append(engine.BundleProblem(name, None, exc.lineno if hasattr(exc, "lineno") else None,
+                                                 "form_invalid", f"不是有效的 JSON：{exc}"))
+            continue
+        problem = None if name.endswith(".ui.json") else schema_problem(schema)
+        if problem:
+            problems.append(engine.BundleProblem(name, None, None, "form_invalid", problem))
+    return problems
+
+
+def validate(bundle: Bundle) -> list[engine.BundleProblem]:
+    """Every problem of the bundle (empty when it can be deployed)."""
+    problems = engine.validate_bundle(bundle.files, known_roles=set(ROLES), operators=set(OPERATORS),
+                                      form_exists=lambda name: name in bundle.forms)
+    return problems + _form_problems(bundle)
+
+
+def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tuple[dict, dict]:
+    stems = {key, *compiled.called_processes}
+    files = {n: b for n, b in bundle.files.items() if n.endswith(".dmn") or Path(n).stem in stems}
+    forms = {}
+    for task in compiled.user_tasks:
+        for name in (task.get("form"), task.get("ui_form")):
+            if name and name in bundle.forms:
+                forms[name] = bundle.forms[name]
+    return files, forms
+
+
+def deploy(bundle: Bundle, actor: Actor = SYSTEM, keys: list[str] | None = None,
+           only_files: set[str] | None = None) -> list[DeployOutcome]:
+    """Validate, then store a new version of each process whose files changed.
+
+    `only_files` limits the problems that block the deployment to those files (a designer's
+    upload is not blocked by a problem in a diagram he did not touch).
+    Raises BundleInvalidError (422, every problem with file, element and line) or ConflictError
+    when a concurrent deployment took the same version number.
+    """
+    problems = [p for p in validate(bundle) if only_files is None or p.file in only_files]
+    if problems:
+        raise BundleInvalidError(problems)
+    wanted = keys or sorted(Path(n).stem for n in bundle.files if n.endswith(".bpmn"))
+    outcomes = []
+    try:
+        with transaction(actor):
+            for key in wanted:
+                outcomes.append(_deploy_one(key, bundle, actor))
+    except IntegrityError as exc:
+        raise ConflictError("同一流程正在被并发部署，请重试。", code="deployment_conflict") from exc
+    return outcomes
+
+
+def _deploy_one(key: str, bundle: Bundle, actor: Actor) -> DeployOutcome:
+    compiled = engine.compile_process(key, bundle.files)
+    files, forms = _own_files(key, compiled, bundle)
+    digest = engine.content_hash(files, forms)
+    latest = latest_definition(key)
+    if latest is not None and latest.content_hash == digest:
+        return DeployOutcome(key, latest.version, latest.id, created=False)
+    sources = {n: b.decode("utf-8") for n, b in {**files, **forms}.items()}
+    definition = ProcessDefinition(
+        key=key, version=(latest.version + 1) if latest else 1, content_hash=digest,
+        spec_json=compiled.spec_json, sources=sources, title=_title(bundle.files.get(f"{key}.bpmn"), key),
+        user_tasks=compiled.user_tasks, message_starts=compiled.message_starts, deployed_by=actor.username)
+    db.session.add(definition)
+    db.session.flush()
+    return DeployOutcome(key, definition.version, definition.id, created=True)
+
+
+def _title(bpmn: bytes | None, key: str) -> str:
+    from lxml import etree
+
+    if not bpmn:
+        return key
+    root = etree.fromstring(bpmn, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for element in root.iter("{*}process"):
+        if element.get("id") == key and element.get("name"):
+            return element.get("name")
+    return key
+
+
+def latest_definition(key: str) -> ProcessDefinition | None:
+    return db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                             .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def require_latest(key: str) -> ProcessDefinition:
+    definition = latest_definition(key)
+    if definition is None:
+        raise NotFoundError("流程未部署。", code="process_not_deployed")
+    return definition
+
+
+def form_of(definition: ProcessDefinition, name: str | None, ui_name: str | None = None) -> FormDef | None:
+    """The form (schema + ui) as deployed with this definition version.
+
+    `name` is the exact file named by the task's formJsonSchemaFilename; without an explicit
+    ui file, `<base>.ui.json` is used when it was deployed.
+    """
+    if not name:
+        return None
+    sources = definition_cache.sources(definition)
+    text = sources.get(name)
+    if text is None:
+        return None
+    ui_file = ui_name or form_file_names(name)[1]
+    ui = sources.get(ui_file)
+    return FormDef(name, json.loads(text), json.loads(ui) if ui else None)
+
+
+def definitions_by_message(name: str) -> ProcessDefinition | None:
+    """The newest definition that starts on message `name`."""
+    newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
+        .group_by(ProcessDefinition.key).subquery()
+    rows = db.session.scalars(select(ProcessDefinition).join(
+        newest, (newest.c.key == ProcessDefinition.key) & (newest.c.v == ProcessDefinition.version)))
+    return next((d for d in rows if name in (d.message_starts or [])), None)

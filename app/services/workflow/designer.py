@@ -1,0 +1,78 @@
+"""What process designers do: list versions, validate and deploy uploaded diagrams and forms."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from sqlalchemy import select
+
+from app.errors import ValidationError
+from app.extensions import db
+from app.models import ProcessDefinition
+from app.services.access.actors import Actor
+from app.services.access.permissions import require_any_role
+from app.services.workflow import deployments
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+ALLOWED = (".bpmn", ".dmn", ".json")
+
+
+class UploadedFile(Protocol):
+    filename: str | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+def list_definitions(actor: Actor) -> list[ProcessDefinition]:
+    """Every deployed version, newest first (officials and designers)."""
+    if not actor.jurisdiction_paths and not actor.is_admin:
+        require_any_role(actor, "process_designer")
+    return list(db.session.scalars(select(ProcessDefinition).order_by(
+        ProcessDefinition.key, ProcessDefinition.version.desc())))
+
+
+def _read_upload(files: list[UploadedFile]) -> deployments.Bundle:
+    if not files:
+        raise ValidationError("请上传至少一个流程文件。", code="upload_empty")
+    base = deployments.bundle_from_dirs()
+    bpmn, forms, problems = dict(base.files), dict(base.forms), {}
+    for f in files:
+        name = PurePosixPath(f.filename or "").name
+        data = f.read(MAX_FILE_BYTES + 1)
+        if not name.endswith(ALLOWED):
+            problems.setdefault(name or "?", []).append("只接受 .bpmn、.dmn 和 .json 表单文件。")
+        elif len(data) > MAX_FILE_BYTES:
+            problems.setdefault(name, []).append("文件超过 2 MB。")
+        elif name.endswith((".bpmn", ".dmn")):
+            bpmn[name] = data
+        else:
+            forms[name] = data
+    if problems:
+        raise ValidationError("上传的文件不符合要求。", code="upload_invalid", fields=problems)
+    return deployments.Bundle(bpmn, forms)
+
+
+def _names(files: list[UploadedFile]) -> set[str]:
+    return {PurePosixPath(f.filename or "").name for f in files}
+
+
+def _uploaded_keys(files: list[UploadedFile]) -> list[str]:
+    return sorted({PurePosixPath(f.filename or "").stem for f in files if (f.filename or "").endswith(".bpmn")})
+
+
+def validate_upload(actor: Actor, files: list[UploadedFile]) -> list[dict]:
+    """Problems of the uploaded files checked together with the deployed ones ([] when fine)."""
+    require_any_role(actor, "process_designer")
+    names = _names(files)
+    return [asdict(p) for p in deployments.validate(_read_upload(files)) if p.file in names]
+
+
+def deploy_upload(actor: Actor, files: list[UploadedFile]) -> list[deployments.DeployOutcome]:
+    """Deploy the uploaded diagrams (forms ride along). Raises BundleInvalidError with every problem."""
+    require_any_role(actor, "process_designer")
+    keys = _uploaded_keys(files)
+    bundle = _read_upload(files)
+    if not keys:
+        raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
+    return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))

@@ -1,0 +1,233 @@
+"""Inbox queries over materialised task rows: they never load a workflow.
+
+The candidate rule mirrors `case_runtime.is_candidate`: a row bound to one user
+(`candidate_user_id`) is that user's alone; otherwise enterprise roles match on the project and
+authority roles on the district path under the org unit where the role is held.
+
+Query shape (PostgreSQL at 100k open / 1M completed rows, bench/engine.py (c)): an OR of the
+candidate arms defeats ordered index scans, so open-row scopes are a UNION of one branch per arm
+(each a role + project pair, a role + district-path prefix, the seats bound to the user, the rows
+assigned to him). Each branch reads only its partial covering index (InboxTask.__table_args__),
+in sort order where the index allows, limited to offset + limit rows; the union is re-sorted and
+only that page's rows are read from the table. The branches are disjoint (nested jurisdictions are
+reduced to the outermost path, the assigned-to-me branch excludes what the others cover), so the
+union is a UNION ALL and the total a plain count over it, in the same statement; `counts()` is one
+statement as well.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, false, func, or_, select, true, union_all
+
+from app.extensions import db
+from app.infra.wallclock import now as clock_now
+from app.models import InboxTask, Project
+from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
+from app.services.access.actors import Actor
+from app.services.access.projects import Page
+
+SCOPES = ("all", "mine", "claimable", "jurisdiction", "done")
+# NULLS LAST is the order of an ascending index on both backends, so the branches can stop early.
+# Each sort as a function of the columns it orders (the table's, then the union's); id breaks ties.
+SORTS = {"due": lambda c: (c.due_at.asc().nulls_last(), c.id),
+         "priority": lambda c: (c.priority.desc(), c.id),
+         "created": lambda c: (c.created_at.desc(), c.id)}
+_SORT_KEYS = (InboxTask.id, InboxTask.due_at, InboxTask.priority, InboxTask.created_at)
+_PLAIN_PATH = re.compile(r"[/0-9A-Za-z.-]*")
+# "now" is a parameter of the cached statements, given at execution.
+_NOW = bindparam("inbox_now", type_=InboxTask.__table__.c.due_at.type)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    scope: str = "all"
+    process_key: str | None = None
+    project_code: str | None = None
+    overdue: bool = False
+    due_before: datetime | None = None
+    sort: str = "due"
+    limit: int = 50
+    offset: int = 0
+
+
+def under_path(path: str) -> ColumnElement[bool]:
+    """district_path starts with `path`, as a LIKE with a constant prefix pattern (the form a
+    `varchar_pattern_ops` index serves; `startswith` would concatenate a parameter in SQL)."""
+    if _PLAIN_PATH.fullmatch(path):
+        return InboxTask.district_path.like(path + "%")
+    return InboxTask.district_path.startswith(path, autoescape=True)
+
+
+def _outermost(paths) -> list[str]:
+    """The paths without an ancestor among them: their subtrees are disjoint."""
+    unique = sorted(set(paths))
+    return [p for p in unique if not any(p != q and p.startswith(q) for q in unique)]
+
+
+def _role_arms(actor: Actor) -> list[ColumnElement[bool]]:
+    """One condition per (role, project) or (role, outermost district path) the actor holds;
+    no two arms match the same row."""
+    if actor.is_admin:
+        return [true()]
+    pairs: set[tuple[str, int]] = set()
+    paths: dict[str, list[str]] = {}
+    for g in actor.grants:
+        if g.role in ENTERPRISE_ROLES and g.project_id is not None:
+            pairs.add((g.role, g.project_id))
+        elif g.role in AUTHORITY_ROLES and g.org_path:
+            paths.setdefault(g.role, []).append(g.org_path)
+    arms = [and_(InboxTask.role == role, InboxTask.project_id == pid) for role, pid in sorted(pairs)]
+    return arms + [and_(InboxTask.role == role, under_path(p))
+                   for role in sorted(paths) for p in _outermost(paths[role])]
+
+
+def role_match(actor: Actor) -> ColumnElement[bool]:
+    """Rows whose role this actor holds where the row lives (ignoring seat binding)."""
+    arms = _role_arms(actor)
+    return or_(*arms) if arms else false()
+
+
+def candidate_filter(actor: Actor) -> ColumnElement[bool]:
+    """Open rows this actor may work on (claimable by him or already his)."""
+    me = actor.user_id or -1
+    by_role = and_(InboxTask.candidate_user_id.is_(None), role_match(actor))
+    return or_(by_role, InboxTask.candidate_user_id == me, InboxTask.assignee_id == me)
+
+
+def jurisdiction_filter(actor: Actor) -> ColumnElement[bool]:
+    """Every row in the org units where the actor holds an authority role."""
+    if actor.is_admin:
+        return true()
+    paths = _outermost(actor.jurisdiction_paths)
+    return or_(*(under_path(p) for p in paths)) if paths else false()
+
+
+def _branches(actor: Actor, scope: str) -> list[ColumnElement[bool]]:
+    """The scope over open rows as disjoint conditions (no row matches two): their OR is the
+    scope, so the union of the branches needs no de-duplication (UNION ALL, summed counts)."""
+    me = actor.user_id or -1
+    unassigned, free_or_mine = InboxTask.assignee_id.is_(None), or_(InboxTask.assignee_id.is_(None),
+                                                                    InboxTask.assignee_id == me)
+    seat, by_role = InboxTask.candidate_user_id == me, InboxTask.candidate_user_id.is_(None)
+    arms = _role_arms(actor)
+    if scope == "mine":
+        return [InboxTask.assignee_id == me, and_(seat, unassigned)]
+    if scope == "claimable":
+        return [and_(by_role, arm, unassigned) for arm in arms] + [and_(seat, unassigned)]
+    if scope == "jurisdiction":
+        if actor.is_admin:
+            return [true()]
+        return [under_path(p) for p in _outermost(actor.jurisdiction_paths)] or [false()]
+    # Rows assigned to me that neither my seats nor my roles cover (e.g. assigned by a manager).
+    covered = or_(seat, and_(by_role, or_(*arms) if arms else false()))
+    assigned_only = and_(InboxTask.assignee_id == me, ~func.coalesce(covered, false()))
+    return [and_(by_role, arm, free_or_mine) for arm in arms] + [and_(seat, free_or_mine), assigned_only]
+
+
+def _filters(f: InboxFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if f.process_key:
+        out.append(InboxTask.process_key == f.process_key)
+    if f.project_code:
+        out.append(InboxTask.project_id == select(Project.id).where(Project.code == f.project_code)
+                   .scalar_subquery())
+    if f.overdue:
+        out.append(InboxTask.due_at < _NOW)
+    if f.due_before:
+        out.append(InboxTask.due_at < f.due_before)
+    return out
+
+
+def _done(actor: Actor) -> ColumnElement[bool]:
+    return and_(InboxTask.status == "completed", InboxTask.completed_by_id == (actor.user_id or -1))
+
+
+def _union(actor: Actor, scope: str, extra: list[ColumnElement[bool]], *, order=(), limit=None):
+    """Subquery of (id, sort keys) of the scope's rows; with `limit`, each branch's first rows."""
+    if scope == "done":
+        conds = [_done(actor)]
+    else:
+        conds = [and_(InboxTask.status == "open", b) for b in _branches(actor, scope)]
+    parts = []
+    for cond in conds:
+        part = select(*_SORT_KEYS).where(cond, *extra)
+        if limit is not None:
+            part = part.order_by(*order).limit(limit)
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0].subquery()
+    # SQLite takes no ORDER BY/LIMIT on a compound member: wrap each one.
+    return union_all(*(select(*p.subquery().c) if limit is not None else p for p in parts)).subquery()
+
+
+def _count(actor: Actor, scope: str, extra: list[ColumnElement[bool]], overdue: bool = False):
+    sub = _union(actor, scope, extra)
+    cols = [func.count().label("n")]
+    if overdue:
+        cols.append(func.count(case((sub.c.due_at < _NOW, 1))).label("overdue"))
+    return select(*cols).select_from(sub)
+
+
+def _cache_key(actor: Actor) -> Actor:
+    """What the statements depend on: the user and his grants (not his name, IP, …)."""
+    return Actor(user_id=actor.user_id, username="", grants=actor.grants)
+
+
+@lru_cache(maxsize=512)
+def _page_statement(actor: Actor, f: InboxFilter) -> Select:
+    """One page of rows, each with the scope's total (a scalar subquery: one round trip).
+    Cached: building the union costs more Python time than PostgreSQL spends running it."""
+    scope = f.scope if f.scope in SCOPES else "all"
+    extra = _filters(f)
+    sort = SORTS.get(f.sort, SORTS["due"])
+    top = _union(actor, scope, extra, order=sort(InboxTask), limit=f.offset + f.limit)
+    total = _count(actor, scope, extra).scalar_subquery()
+    return (select(InboxTask, total.label("total")).join(top, top.c.id == InboxTask.id)
+            .order_by(*sort(top.c)).limit(f.limit).offset(f.offset))
+
+
+@lru_cache(maxsize=512)
+def _total_statement(actor: Actor, f: InboxFilter) -> Select:
+    return _count(actor, f.scope if f.scope in SCOPES else "all", _filters(f))
+
+
+@lru_cache(maxsize=512)
+def _counts_statement(actor: Actor) -> Select:
+    subs = [_count(actor, scope, [], overdue=scope == "all").subquery(scope) for scope in SCOPES]
+    joined = subs[0]
+    for sub in subs[1:]:  # each is one row: their cross join is one row
+        joined = joined.join(sub, true())
+    return select(*(c for sub in subs for c in sub.c)).select_from(joined)
+
+
+def list_tasks(actor: Actor, f: InboxFilter, now: datetime | None = None) -> Page:
+    """One page of inbox rows with the total count for the same filter."""
+    params = {"inbox_now": now or clock_now()}
+    key = _cache_key(actor)
+    rows = db.session.execute(_page_statement(key, f), params).all()
+    if rows:
+        return Page([row[0] for row in rows], rows[0][1])
+    if f.offset == 0:
+        return Page([], 0)
+    # A page past the end: count on its own.
+    return Page([], db.session.scalar(_total_statement(key, replace(f, offset=0, limit=0)), params) or 0)
+
+
+def counts(actor: Actor, now: datetime | None = None) -> dict[str, int]:
+    """Counts per scope for the inbox tabs (plus "overdue" of "all"), in one statement."""
+    values = iter(db.session.execute(_counts_statement(_cache_key(actor)),
+                                     {"inbox_now": now or clock_now()}).one())
+    out = {}
+    for scope in SCOPES:
+        out[scope] = next(values)
+        if scope == "all":
+            out["overdue"] = next(values)
+    return out
+
+
+def is_overdue(row: InboxTask, now: datetime | None = None) -> bool:
+    return row.status == "open" and row.due_at is not None and row.due_at < (now or clock_now())
