@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 import pytest
+from celery._state import _set_task_join_will_block
 
 from app.extensions import db
 from app.services.demo import seed
 from tests.support.apps import build_app, create_schema, migrated_sqlite_template, truncate_all
 from tests.support.apps import sqlite_app as make_sqlite_app
 from tests.support.client import ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Eager Celery tasks run in two threads at once (the concurrency tests) can leave Celery's
+    process-wide "inside a task" flag set when they finish out of order; every test starts
+    without it, as a real caller outside a task would."""
+    _set_task_join_will_block(False)
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,8 @@ def test_rejections_are_scoped_to_jurisdiction_and_the_projects_pm(deployed, api
     assert reasons("district_safety2") == ["bad_topic", "out_of_range"]
     assert reasons("contractor_pm") == ["device_project_mismatch", "not_json"]
     assert reasons("contractor_pm2") == ["out_of_range"]
-    assert reasons("supervisor") == []  # on the project, but not who answers for its devices
+    # on the project, but not who answers for its devices: refused, not an empty list
+    assert api.get("/api/v1/device-rejections", "supervisor").get_json()["error"]["code"] == "rejections_denied"
     assert api.get("/api/v1/device-rejections?project=EQ-2026-001", "contractor_pm").status_code == 404
     assert reasons("city_official", "?project=EQ-2026-001") == ["out_of_range"]
     assert reasons("city_official", "?reason=bad_topic") == ["bad_topic"]

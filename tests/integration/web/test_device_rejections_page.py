@@ -35,4 +35,5 @@ def test_people_who_do_not_answer_for_devices_see_no_link_and_no_rows(browser, s
     supervisor = browser("supervisor")
     assert 'id="rejections-link"' not in supervisor.get("/devices").get_data(as_text=True)
     page = supervisor.get("/devices/rejections")
-    assert page.status_code == 200 and "not json" not in page.get_data(as_text=True)
+    assert page.status_code == 403 and "not json" not in page.get_data(as_text=True)
+    assert "没有查看设备拒收记录的权限" in page.get_data(as_text=True)

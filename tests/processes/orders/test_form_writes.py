@@ -60,7 +60,7 @@ def test_an_order_whose_deadline_is_already_past_is_refused_on_the_deadline(fami
 def test_a_started_case_cannot_name_its_issuer_in_the_start_data(family):
     # the issuer is printed on the notice and audits the reply: only the issuing service sets it
     with pytest.raises(ValidationError) as refused:
-        cases.start_case(actor("contractor_pm"), "rectification_order", project_code="JS-2026-001", data={
+        cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001", data={
             "order_ready": True, "issuer_user_id": user_id("district_safety"), "order_type": "deadline",
             "deadline": "2026-03-09", "problems": [{"description": "x", "location": "y"}]})
     assert refused.value.code == "form_invalid"
