@@ -19,7 +19,7 @@ def _visit(page, url, ready=None):
     response = page.goto(url)
     assert "script-src 'self'" in response.headers["content-security-policy"]
     if ready:
-        page.wait_for_function(ready)
+        page.wait_for_selector(ready)
     page.wait_for_load_state("networkidle")
     return page.evaluate("window.__csp")
 
@@ -31,14 +31,14 @@ def test_pages_report_no_csp_violation(login, live_server, live_app):
     pm = login("contractor_pm")
     seen = {url: _visit(pm, f"{live_server}{url}", ready) for url, ready in [
         ("/workbench", None),
-        (f"/cases/{instance_id}", "document.querySelector('[data-bpmn-viewer]').dataset.ready === 'true'"),
+        (f"/cases/{instance_id}", "[data-bpmn-viewer][data-ready=true]"),
         ("/projects/JS-2026-001/works/new", None),
     ]}
     pm.select_option("select[name=category_code]", index=1)  # the moved script still runs
     assert pm.locator("#rule-text").inner_text() != ""
     designer = login("designer")
     seen["modeler"] = _visit(designer, f"{live_server}/designer/web_review/edit",
-                             "document.querySelector('.modeler-wrap').dataset.ready === 'true'")
+                             ".modeler-wrap[data-ready=true]")
     admin = login("admin")
     seen["admin"] = _visit(admin, f"{live_server}/admin/users/1")
     asked = []

@@ -110,7 +110,7 @@ CORPUS = [
     _script("concatenation_loop", "s = ''\nwhile True:\n    s = s + 'x'", "unsafe"),
     _script("shared_data_written_back", "big = ['x' * 10 ** 6] * 10 ** 6", "unsafe"),
     _script("deep_data_written_back", "a = []\nfor i in range(1000):\n    a = [a]", "unsafe"),
-    _script("str_of_deep_data", "a = []\nfor i in range(100000):\n    a = [a]\nb = len(str(a))",
+    _script("str_of_deep_data", "a = []\nfor i in range(5000):\n    a = [a]\nb = len(str(a))",
             "unsafe"),
     _script("nul_written_back", "x = 'a\\x00b'", "unsafe"),
     # --- time --------------------------------------------------------------------------------
