@@ -23,7 +23,6 @@ from app.services.access.passwords import dummy_hash, verify_password
 class AccountLockedError(DomainError):
     """登录失败次数过多，请稍后再试或联系管理员解锁。"""
     code = "account_locked"
-    status = 423
 
     def __init__(self, minutes: int):
         super().__init__(f"登录失败次数过多，请{minutes}分钟后再试，或联系系统管理员解锁。"

@@ -23,7 +23,6 @@ from app.models import Expert, HazardousWork, ProjectParticipant, User
 class PanelShortageError(DomainError):
     """符合条件的专家人数不足，无法组成论证专家组。"""
     code = "experts_insufficient"
-    status = 409
 
 
 @dataclass(frozen=True)
