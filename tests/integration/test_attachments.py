@@ -1,11 +1,11 @@
 """Attachments: type by content, size limit, stored once by sha256, only by the task's candidates."""
 import hashlib
 import io
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from app import settings
 from app.errors import DomainError
 from app.http_status import status_of
 from app.services.access.actors import actor_for
@@ -34,7 +34,7 @@ def test_upload_is_stored_by_sha256_once(app, task):
     b = attachment_uploads.attach_to_task(actor_for(pm), row.id, _file(PNG, "again.png"))
     assert a.sha256 == b.sha256 == hashlib.sha256(PNG).hexdigest() and a.id != b.id
     assert a.content_type == "image/png" and a.size == len(PNG)
-    stored = Path(app.config["FILES_DIR"]) / a.sha256[:2] / a.sha256
+    stored = settings.of(app).files_dir / a.sha256[:2] / a.sha256
     assert stored.read_bytes() == PNG
     assert attachment_uploads.attach_to_task(actor_for(pm), row.id, _file(PDF, "r.pdf")).content_type == "application/pdf"
 
