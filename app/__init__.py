@@ -11,6 +11,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    from app import settings
+
+    settings.install(app)  # services and infra read these, never app.config
 
     from app import http_input
 

@@ -15,7 +15,7 @@ from flask import Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
 
 INT64_MAX = 2**63 - 1
 MAX_JSON_DEPTH = 64
@@ -26,7 +26,6 @@ _BRACKETS = re.compile(rb"[\[\]{}]")
 class BadJSONError(DomainError):
     """请求体不是有效的 JSON。 The request body is not valid JSON."""
     code = "json_malformed"
-    status = 400
 
 
 class JSONRefused(ValueError):
@@ -107,7 +106,7 @@ class SiteRequest(Request):
         if e is None:
             return super().on_json_loading_failed(e)  # not JSON at all: 415
         if isinstance(e, JSONRefused):
-            raise BadJSONError(str(e), code=e.code, status=422)
+            raise ValidationError(str(e), code=e.code)
         raise BadJSONError()
 
 

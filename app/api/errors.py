@@ -1,4 +1,5 @@
-"""The one place that maps errors to HTTP. No stack trace ever reaches a client."""
+"""Errors to answers: JSON for the API, the error page otherwise; statuses from app/http_status.py.
+No stack trace ever reaches a client."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.envelope import error
 from app.errors import DomainError
+from app.http_status import STATUS_BY_CODE, status_of
 
 log = logging.getLogger(__name__)
 
@@ -32,49 +34,54 @@ def _respond(code: str, message: str, status: int, fields: dict | None = None):
     return render_template("error.html", code=code, message=message, status=status), status
 
 
+def _refuse(code: str, message: str, fields: dict | None = None):
+    """A refusal of the handlers themselves: its status is its code's in the table."""
+    return _respond(code, message, STATUS_BY_CODE[code], fields)
+
+
 CONSTRAINT_MESSAGES = {"reference_not_found": "引用的记录不存在。", "conflict": "记录已存在或与当前状态冲突。",
                        "constraint_violated": "提交的数据不符合约束。"}
 
 
-def _constraint(exc: IntegrityError) -> tuple[str, int]:
+def _constraint(exc: IntegrityError) -> str:
     """An unknown parent id is the caller's mistake (422); a duplicate is a conflict (409)."""
     sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     text = str(exc.orig).upper()
     if sqlstate == "23503" or "FOREIGN KEY" in text:
-        return "reference_not_found", 422
+        return "reference_not_found"
     if sqlstate == "23505" or "UNIQUE" in text:
-        return "conflict", 409
-    return "constraint_violated", 422
+        return "conflict"
+    return "constraint_violated"
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return _respond(exc.code, exc.message, exc.status, exc.fields)
+        return _respond(exc.code, exc.message, status_of(exc), exc.fields)
 
     @app.errorhandler(SchemaError)
     def schema_error(exc: SchemaError):
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        return _respond("validation_failed", "提交的数据不符合要求。", 422, messages)
+        return _refuse("validation_failed", "提交的数据不符合要求。", messages)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return _respond("csrf_failed", "页面已过期或缺少安全令牌，请刷新后重试。", 400)
+        return _refuse("csrf_failed", "页面已过期或缺少安全令牌，请刷新后重试。")
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):
-        code, status = _constraint(exc)
-        return _respond(code, CONSTRAINT_MESSAGES[code], status)
+        code = _constraint(exc)
+        return _refuse(code, CONSTRAINT_MESSAGES[code])
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)
     def out_of_range(exc: Exception):
         # A number or text the column cannot hold (an id beyond 64 bits, a string too long).
-        return _respond("value_out_of_range", "提交的数值或文本超出允许范围。", 422)
+        return _refuse("value_out_of_range", "提交的数值或文本超出允许范围。")
 
     @app.errorhandler(RecursionError)
     def too_deep(exc: RecursionError):
-        return _respond("input_too_deep", "提交的数据嵌套过深。", 422)
+        return _refuse("input_too_deep", "提交的数据嵌套过深。")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -85,4 +92,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _respond("internal_error", "服务器内部错误，已记录。", 500)
+        return _refuse("internal_error", "服务器内部错误，已记录。")

@@ -8,7 +8,6 @@ class EngineError(DomainError):
     """The workflow engine could not continue this instance."""
 
     code = "engine_error"
-    status = 500
 
     def __init__(self, code: str, message: str, element_id: str | None = None):
         # The text ends up in PostgreSQL text columns, which refuse NUL (a script's own error).

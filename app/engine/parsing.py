@@ -52,7 +52,7 @@ class DoctypeRefusedError(EngineError):
     """A diagram with a document type declaration: refused before its entities could expand
     without bound or reach local files and the network (XXE)."""
 
-    status = 422
+    code = "xml_doctype_refused"
 
     def __init__(self) -> None:
         super().__init__("xml_doctype_refused", "BPMN/DMN 文件不得包含 DOCTYPE 声明。"

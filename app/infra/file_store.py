@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
-from flask import current_app
+from app import settings
 
 
 def relative_path(digest: str) -> str:
@@ -14,7 +13,7 @@ def relative_path(digest: str) -> str:
 def store(data: bytes, digest: str) -> str:
     """Write `data` once under FILES_DIR by its sha256; returns its path relative to FILES_DIR."""
     relative = relative_path(digest)
-    path = Path(current_app.config["FILES_DIR"]) / relative
+    path = settings.current().files_dir / relative
     if not path.exists():  # content-addressed: the same content is written once
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{digest}.{secrets.token_hex(4)}.part")  # writers never share it

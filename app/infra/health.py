@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from flask import current_app
 from sqlalchemy import text
 
+from app import settings
 from app.extensions import db
 
 
@@ -21,9 +20,9 @@ def _database() -> dict:
 
 
 def _broker() -> dict:
-    url = current_app.config["CELERY_BROKER_URL"]
+    url = settings.current().celery_broker_url
     if url.startswith("filesystem://"):
-        folder = Path(current_app.config["CELERY_DATA_DIR"])
+        folder = settings.current().celery_data_dir
         return {"ok": folder.is_dir(), "transport": "filesystem"}
     try:
         import redis
@@ -67,7 +66,7 @@ def _remaining_length(n: int) -> bytes:
 
 
 def _mqtt() -> dict:
-    url = urlparse(current_app.config["MQTT_URL"])
+    url = urlparse(settings.current().mqtt_url)
     broker = f"{url.hostname}:{url.port or 1883}"
     try:
         ok = mqtt_connack(url.hostname or "127.0.0.1", url.port or 1883,

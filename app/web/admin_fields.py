@@ -11,6 +11,7 @@ from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 
 from app.errors import DomainError
+from app.http_status import status_of
 
 Errors = dict[str, list[str]]
 
@@ -85,11 +86,11 @@ def domain_errors(exc: DomainError) -> tuple[Errors, int]:
     Re-raises 403 and unmapped 404 refusals: those are the error page, not a form message.
     """
     if exc.code in CODE_FIELDS:
-        return {CODE_FIELDS[exc.code]: [exc.message or "该项不正确。"]}, 422 if exc.status == 404 else exc.status
-    if exc.status in (403, 404):
+        return {CODE_FIELDS[exc.code]: [exc.message or "该项不正确。"]}, 422 if status_of(exc) == 404 else status_of(exc)
+    if status_of(exc) in (403, 404):
         raise exc
     fields = {k: [str(m) for m in v] for k, v in (exc.fields or {}).items()}
-    return fields or {"_form": [exc.message]}, exc.status
+    return fields or {"_form": [exc.message]}, status_of(exc)
 
 
 def render_form(title: str, fields: list[Field], values: Mapping[str, Any], errors: Errors, *, action: str,

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError as SchemaError
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.schemas.hazard_admin import CategorySchema, ExpertSchema
 from app.services.access.permissions import require_any_role
 from app.services.hazard import reference_data
@@ -63,8 +64,8 @@ def admin_create(kind: str):
     except SchemaError as exc:
         return _render(kind, request.form, {k: _zh(v) for k, v in exc.messages.items()}, 422)
     except DomainError as exc:
-        if exc.status in (403, 404):
+        if status_of(exc) in (403, 404):
             raise
-        return _render(kind, request.form, exc.fields or {"_form": [exc.message]}, exc.status)
+        return _render(kind, request.form, exc.fields or {"_form": [exc.message]}, status_of(exc))
     flash("已保存。", "ok")
     return redirect(url_for("web.admin_section", section=section))

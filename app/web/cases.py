@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.services.access import projects as project_service
 from app.services.casework import case_files
 from app.services.hazard import work_pages
@@ -44,7 +45,7 @@ def cancel_case(instance_id: int):
         cases.cancel_case(web_actor(), instance_id, request.form.get("reason", ""))
         flash("案件已撤销。", "ok")
     except DomainError as exc:
-        if exc.status == 404:
+        if status_of(exc) == 404:
             raise
         flash(exc.message, "error")
     return redirect(url_for("web.case", instance_id=instance_id))
@@ -67,10 +68,10 @@ def start_case():
             actor, form.get("process_key", ""), project_code=form.get("project_code") or None,
             work_id=work_id, title=(form.get("title") or "").strip() or None)
     except DomainError as exc:
-        if exc.status == 404 and exc.code != "process_not_deployed":
+        if status_of(exc) == 404 and exc.code != "process_not_deployed":
             raise
         errors = exc.fields or {"_form": [exc.message]}
         return render_template("cases/start.html", c=case_files.start_choices(actor), values=form,
-                               errors=errors), exc.status
+                               errors=errors), status_of(exc)
     flash("流程已发起。", "ok")
     return redirect(url_for("web.case", instance_id=instance_id))

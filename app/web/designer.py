@@ -9,6 +9,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
+from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
 from app.services.workflow import designer as service
@@ -99,7 +100,7 @@ def incident_retry(incident_id: int):
         outcome = incidents.retry_incident(web_actor(), incident_id)
         flash(f"重试成功，案件状态：{outcome.status}。", "ok")
     except DomainError as exc:
-        if exc.status == 404:
+        if status_of(exc) == 404:
             raise
         flash(exc.message, "error")
     return redirect(url_for("web.incident_list"))

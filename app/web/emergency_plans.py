@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.schemas.emergency_plans import EmergencyPlanInputSchema
 from app.services.hazard import emergency_plans
 from app.web import bp
@@ -29,10 +30,10 @@ def add_emergency_plan(work_id: int):
     try:
         emergency_plans.add_plan(web_actor(), work_id, data, upload)
     except DomainError as exc:
-        if exc.status in (403, 404):
+        if status_of(exc) in (403, 404):
             raise
         fields = {k: [str(m) for m in v] for k, v in (exc.fields or {}).items()}
         return render_work(work_id, plan_values=request.form, plan_errors={"_form": [exc.message], **fields},
-                           status=exc.status)
+                           status=status_of(exc))
     flash("应急预案已上传。", "ok")
     return redirect(url_for("web.work", work_id=work_id) + "#plans")

@@ -10,6 +10,7 @@ from marshmallow import ValidationError as SchemaError
 from werkzeug.datastructures import MultiDict
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
 from app.services.hazard import emergency_plans, work_pages, works
@@ -70,9 +71,9 @@ def register_work(code: str):
     try:
         work_id = works.register_work(web_actor(), code, data)
     except DomainError as exc:
-        if exc.status in (403, 404):
+        if status_of(exc) in (403, 404):
             raise
-        return _form(code, request.form, {"_form": [exc.message], **(exc.fields or {})}, exc.status)
+        return _form(code, request.form, {"_form": [exc.message], **(exc.fields or {})}, status_of(exc))
     flash("危大工程已登记。", "ok")
     return redirect(url_for("web.work", work_id=work_id, registered=1))
 
@@ -101,7 +102,7 @@ def start_work_process(work_id: int):
     try:
         instance_id, task_id = work_pages.start_from_work(web_actor(), work_id, request.form.get("process_key", ""))
     except DomainError as exc:
-        if exc.status == 404 and exc.code == "hazardous_work_not_found":
+        if status_of(exc) == 404 and exc.code == "hazardous_work_not_found":
             raise
         flash(exc.message, "error")
         return redirect(url_for("web.work", work_id=work_id))

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.infra import wallclock
 from app.services.workflow import cases
 from app.services.workflow import inbox_queries as service
@@ -55,7 +56,7 @@ def _act(task_id: int, action, done_message: str):
         action()
         flash(done_message, "ok")
     except DomainError as exc:
-        if exc.status == 404:
+        if status_of(exc) == 404:
             raise
         flash(exc.message, "error")
     return _back(task_id)

@@ -5,6 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.services.access import login as auth
 from app.web import bp
 from app.web.common import is_official, page, web_actor
@@ -24,7 +25,7 @@ def login():
     try:
         actor = auth.authenticate(username, request.form.get("password", ""), request.remote_addr)
     except DomainError as exc:
-        return render_template("login.html", error=exc.message, username=username), exc.status
+        return render_template("login.html", error=exc.message, username=username), status_of(exc)
     login_user(auth.session_user(actor.user_id))
     return redirect(_next_url())
 

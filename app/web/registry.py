@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError
+from app.http_status import status_of
 from app.services.supervision import clauses, clue_tracking, urging_stats
 from app.web import bp
 from app.web.common import page, web_actor
@@ -32,9 +33,9 @@ def create_clause():
     try:
         clauses.create_clause(web_actor(), form.get("code", "").strip(), form.get("title", ""), form.get("text", ""))
     except DomainError as exc:
-        if exc.status in (403, 404):
+        if status_of(exc) in (403, 404):
             raise
-        return _clause_page(form, exc.fields or {"_form": [exc.message]}, exc.status)
+        return _clause_page(form, exc.fields or {"_form": [exc.message]}, status_of(exc))
     flash("条款已添加。", "ok")
     return redirect(url_for("web.clause_library"))
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
+from app.http_status import status_of
 from app.services.casework import attachment_uploads, form_submission, task_page, task_reads
 from app.web import bp
 from app.web.common import page, web_actor
@@ -37,7 +38,7 @@ def complete(task_id: int):
     except ValidationError as exc:
         return _render(task_id, data, exc.fields or {"_form": [exc.message]}, 422)
     except DomainError as exc:
-        if exc.status == 404:
+        if status_of(exc) == 404:
             raise
         flash(exc.message, "error")
         return redirect(url_for("web.task", task_id=task_id))

@@ -1,12 +1,13 @@
 """Attachments: type by content, size limit, stored once by sha256, only by the task's candidates."""
 import hashlib
 import io
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from app import settings
 from app.errors import DomainError
+from app.http_status import status_of
 from app.services.access.actors import actor_for
 from app.services.casework import attachment_uploads
 from tests.support.factories import gen_inbox_task, gen_instance, gen_project, gen_user
@@ -33,7 +34,7 @@ def test_upload_is_stored_by_sha256_once(app, task):
     b = attachment_uploads.attach_to_task(actor_for(pm), row.id, _file(PNG, "again.png"))
     assert a.sha256 == b.sha256 == hashlib.sha256(PNG).hexdigest() and a.id != b.id
     assert a.content_type == "image/png" and a.size == len(PNG)
-    stored = Path(app.config["FILES_DIR"]) / a.sha256[:2] / a.sha256
+    stored = settings.of(app).files_dir / a.sha256[:2] / a.sha256
     assert stored.read_bytes() == PNG
     assert attachment_uploads.attach_to_task(actor_for(pm), row.id, _file(PDF, "r.pdf")).content_type == "application/pdf"
 
@@ -47,7 +48,7 @@ def test_wrong_type_or_size_is_a_clear_error(app, task, data, code):
     pm, row = task
     with pytest.raises(DomainError) as caught:
         attachment_uploads.attach_to_task(actor_for(pm), row.id, _file(data, "x.png"))
-    assert caught.value.code == code and caught.value.status == 422 and "file" in caught.value.fields
+    assert caught.value.code == code and status_of(caught.value) == 422 and "file" in caught.value.fields
 
 
 def test_missing_file(app, task):
@@ -62,7 +63,7 @@ def test_another_projects_user_cannot_attach(app, task):
     stranger = gen_user("contractor_pm", project=gen_project())
     with pytest.raises(DomainError) as caught:
         attachment_uploads.attach_to_task(actor_for(stranger), row.id, _file(PNG))
-    assert caught.value.code == "task_not_found" and caught.value.status == 404
+    assert caught.value.code == "task_not_found" and status_of(caught.value) == 404
 
 
 def test_a_project_member_without_the_role_cannot_attach(app, task):
@@ -70,4 +71,4 @@ def test_a_project_member_without_the_role_cannot_attach(app, task):
     owner = gen_user("owner_rep", project=row.instance.project)
     with pytest.raises(DomainError) as caught:
         attachment_uploads.attach_to_task(actor_for(owner), row.id, _file(PNG))
-    assert caught.value.code == "task_not_candidate" and caught.value.status == 403
+    assert caught.value.code == "task_not_candidate" and status_of(caught.value) == 403

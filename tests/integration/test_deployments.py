@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.http_status import status_of
 from app.models import ProcessDefinition
 from app.services.workflow import deployments
 from app.services.workflow.operator_registry import OPERATORS
@@ -79,7 +80,7 @@ def test_problems_name_file_element_and_line(app, bundle_dirs):
     assert ("inspection.json", "form_invalid") in found
     lane = next(p for p in caught.value.problems if p.code == "lane_unknown_role")
     assert lane.line and lane.element_id
-    assert caught.value.status == 422 and caught.value.code == "bundle_invalid"
+    assert status_of(caught.value) == 422 and caught.value.code == "bundle_invalid"
     assert _versions() == set()  # nothing deployed when anything is wrong
 
 

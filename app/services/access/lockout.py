@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, select
 
+from app import settings
 from app.extensions import db
 from app.models import LoginThrottle
 
@@ -41,7 +41,7 @@ def blocked_minutes(username: str, ip: str | None, now: datetime) -> int:
 
 def record_failure(username: str, ip: str | None, now: datetime) -> int:
     """Count a failed attempt; the minutes of the block it starts (0 while under the limit)."""
-    cfg = current_app.config
+    cfg = settings.current()
     row = _row(username, ip)
     if row is None:
         name, address = _key(username, ip)
@@ -49,10 +49,10 @@ def record_failure(username: str, ip: str | None, now: datetime) -> int:
         db.session.add(row)
     row.failures += 1
     row.last_failure_at = now
-    beyond = row.failures - cfg["LOGIN_MAX_FAILURES"]
+    beyond = row.failures - cfg.login_max_failures
     if beyond < 0:
         return 0
-    minutes = min(cfg["LOGIN_LOCK_MINUTES"] * 2 ** min(beyond, 20), cfg["LOGIN_LOCK_MAX_MINUTES"])
+    minutes = min(cfg.login_lock_minutes * 2 ** min(beyond, 20), cfg.login_lock_max_minutes)
     row.blocked_until = now + timedelta(minutes=minutes)
     return minutes
 

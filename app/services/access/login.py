@@ -7,9 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.errors import AuthenticationError, DomainError
 from app.extensions import db
 from app.infra import audit_trail
@@ -23,7 +23,6 @@ from app.services.access.passwords import dummy_hash, verify_password
 class AccountLockedError(DomainError):
     """登录失败次数过多，请稍后再试或联系管理员解锁。"""
     code = "account_locked"
-    status = 423
 
     def __init__(self, minutes: int):
         super().__init__(f"登录失败次数过多，请{minutes}分钟后再试，或联系系统管理员解锁。"
@@ -97,7 +96,7 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
 def issue_token(actor: Actor) -> IssuedToken:
     """Create a bearer token for an authenticated actor; only its sha256 is stored."""
     token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
+    expires = datetime.now(UTC) + timedelta(hours=settings.current().token_ttl_hours)
     with transaction(actor):
         db.session.add(ApiToken(user_id=actor.user_id, token_sha256=_sha256(token), expires_at=expires))
     return IssuedToken(token=token, expires_at=expires)

@@ -5,12 +5,13 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+
+from app import settings
 
 
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"])
+    cfg = settings.current()
+    return PasswordHasher(time_cost=cfg.argon2_time_cost, memory_cost=cfg.argon2_memory_cost)
 
 
 def hash_password(password: str) -> str:
@@ -30,8 +31,8 @@ _DUMMIES: dict[tuple[int, int], str] = {}
 def dummy_hash() -> str:
     """A hash of nobody's password at the configured cost: checking a login of an unknown user
     against it takes as long as checking a real account, so the time tells nothing."""
-    cfg = current_app.config
-    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"])
+    cfg = settings.current()
+    key = (cfg.argon2_time_cost, cfg.argon2_memory_cost)
     if key not in _DUMMIES:
         _DUMMIES[key] = hash_password(secrets.token_urlsafe(16))
     return _DUMMIES[key]

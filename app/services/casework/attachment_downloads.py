@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
-
+from app import settings
 from app.errors import NotFoundError
 from app.extensions import db
 from app.infra import audit_trail
@@ -52,7 +51,7 @@ def open_plan_file(actor: Actor, plan_id: int) -> StoredFile:
 
 def stored_file(sha256: str, filename: str, content_type: str) -> StoredFile:
     """Content-addressed files live under FILES_DIR/<first two hex>/<sha256>."""
-    path = Path(current_app.config["FILES_DIR"]) / sha256[:2] / sha256
+    path = settings.current().files_dir / sha256[:2] / sha256
     if not path.is_file():
         raise NotFoundError("文件缺失。", code="attachment_file_missing")
     return StoredFile(path, filename, content_type, sha256)

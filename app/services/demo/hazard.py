@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.domain.super_scale import classify
 from app.extensions import db
 from app.infra.uow import transaction
@@ -149,7 +149,7 @@ def _deploy() -> None:
 
 def seed_lifecycle() -> dict[str, int]:
     """Run the demo lifecycle once; returns counts for the seed report."""
-    enabled = current_app.config.get("DEMO_HAZARD_CASES", not current_app.testing)
+    enabled = settings.current().demo_hazard_cases
     project = db.session.scalar(select(Project).where(Project.code == PROJECT))
     if not enabled or project is None or db.session.scalar(select(HazardousWork.id).where(
             HazardousWork.project_id == project.id, HazardousWork.code == WORKS[0][0])):

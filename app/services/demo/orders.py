@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.extensions import db
 from app.infra import wallclock
 from app.models import InboxTask, LegalClause, User
@@ -87,7 +87,7 @@ def _urging() -> None:
 
 def seed_orders() -> dict[str, int]:
     """Load the family's demo cases once (skipped when the clause library is not empty)."""
-    enabled = current_app.config.get("DEMO_ORDER_CASES", not current_app.testing)
+    enabled = settings.current().demo_order_cases
     if not enabled or db.session.scalar(select(LegalClause.id).limit(1)) is not None:
         return {}
     admin = _actor("city_official")

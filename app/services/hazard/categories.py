@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.extensions import db
 from app.models import HazardousCategory
 
@@ -18,7 +18,7 @@ SPECIALTY_BY_PREFIX = {
 
 
 def csv_path() -> Path:
-    return Path(current_app.config["DOMAIN_DIR"]) / "hazardous-categories.csv"
+    return settings.current().domain_dir / "hazardous-categories.csv"
 
 
 def load_default_categories() -> int:

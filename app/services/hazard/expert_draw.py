@@ -12,9 +12,9 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.models import Expert, HazardousWork, ProjectParticipant, User
@@ -23,7 +23,6 @@ from app.models import Expert, HazardousWork, ProjectParticipant, User
 class PanelShortageError(DomainError):
     """符合条件的专家人数不足，无法组成论证专家组。"""
     code = "experts_insufficient"
-    status = 409
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Draw:
 
 
 def min_panel_size() -> int:
-    return int(current_app.config.get("HAZARD_PANEL_MIN_SIZE", 5))
+    return settings.current().hazard_panel_min_size
 
 
 def seat(expert: Expert) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app
+from app import settings
 
 
 def mask_id_number(id_number: str) -> str:
@@ -14,5 +14,5 @@ def mask_id_number(id_number: str) -> str:
 
 def hash_id_number(id_number: str) -> str:
     """Keyed hash, so duplicates can be found without storing or revealing the number."""
-    key = current_app.config["SECRET_KEY"].encode()
+    key = settings.current().secret_key.encode()
     return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()

@@ -16,7 +16,6 @@ from app.services.workflow.operator_registry import OperatorContext, operator
 class WorkStatusError(DomainError):
     """危大工程当前状态不允许此操作。"""
     code = "work_status_invalid"
-    status = 409
 
 
 # Allowed status moves of a hazardous work (DESIGN: status changes only through processes).
@@ -49,7 +48,6 @@ def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
 class WorkMissingError(DomainError):
     """流程没有关联危大工程。"""
     code = "work_missing"
-    status = 409
 
 
 def work_of(ctx: OperatorContext, params: dict) -> HazardousWork:

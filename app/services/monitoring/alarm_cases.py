@@ -12,9 +12,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import or_, select
 
+from app import settings
 from app.errors import DomainError
 from app.extensions import db
 from app.infra.uow import transaction
@@ -95,7 +95,7 @@ def message_payload(alarm: DeviceAlarm) -> dict[str, Any]:
         "level_label": LEVEL_LABELS.get(alarm.level, alarm.level), "value": alarm.first_value,
         "threshold": alarm.threshold, "unit": alarm.unit, "message": alarm.message,
         "occurred_at": alarm.first_at.isoformat(), "data_id": alarm.first_data_id,
-        "deadline_hours": int(current_app.config.get("DEVICE_ALARM_DEADLINE_HOURS", 24)),
+        "deadline_hours": settings.current().device_alarm_deadline_hours,
     }
 
 

@@ -6,12 +6,11 @@ project and device layers and lets officials and the project's contractor PM cha
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
@@ -28,9 +27,8 @@ EDITOR_AUTHORITY_ROLES = {"city_official", "district_safety_officer", "district_
 
 def catalogue() -> ThresholdCatalogue:
     """The deployment's defaults: DOMAIN_DIR/alarm-thresholds.csv, else the shipped CSV."""
-    folder = current_app.config.get("DOMAIN_DIR")
-    path = Path(folder) / "alarm-thresholds.csv" if folder else None
-    return load_catalogue(path if path and path.is_file() else None)
+    path = settings.current().domain_dir / "alarm-thresholds.csv"
+    return load_catalogue(path if path.is_file() else None)
 
 
 def effective_sets(devices: Iterable[Device]) -> dict[int, ThresholdSet]:

@@ -11,16 +11,14 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app import settings
 from app.extensions import db
 from app.models import IssuedDocument, NoticeCounter, OrgUnit
 
-# Config key NOTICE_NUMBER_FORMAT (per type code: NOTICE_NUMBER_FORMATS = {"督": "…"}).
-DEFAULT_NUMBER_FORMAT = "{prefix}安{type_code}〔{year}〕第{sequence:04d}号"
 # Crockford base32: no I, L, O, U — nothing to misread when typed from paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 50 bits: unguessable, still short enough to type
@@ -28,7 +26,7 @@ CODE_LENGTH = 10  # 50 bits: unguessable, still short enough to type
 
 def local_now(moment: datetime) -> datetime:
     """`moment` in the configured time zone: the notice year and date are Chinese local time."""
-    return moment.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai")))
+    return moment.astimezone(ZoneInfo(settings.current().timezone))
 
 
 def next_sequence(org_unit_id: int, type_code: str, year: int) -> int:
@@ -51,10 +49,10 @@ def notice_prefix(unit: OrgUnit) -> str:
 
 
 def format_number(prefix: str, type_code: str, year: int, sequence: int) -> str:
-    """E.g. ``金建安整〔2026〕第0007号``; the format comes from configuration."""
-    formats = current_app.config.get("NOTICE_NUMBER_FORMATS") or {}
-    pattern = formats.get(type_code) or current_app.config.get(
-        "NOTICE_NUMBER_FORMAT", DEFAULT_NUMBER_FORMAT)
+    """E.g. ``金建安整〔2026〕第0007号``; the format comes from configuration (NOTICE_NUMBER_FORMAT,
+    per type code NOTICE_NUMBER_FORMATS = {"督": "…"})."""
+    cfg = settings.current()
+    pattern = cfg.notice_number_formats.get(type_code) or cfg.notice_number_format
     return pattern.format(prefix=prefix, type_code=type_code, year=year, sequence=sequence)
 
 
@@ -81,5 +79,5 @@ def display_code(code: str) -> str:
 
 def verify_url(code: str) -> str:
     """The public verification page of `code` (PUBLIC_BASE_URL + /verify/<code>)."""
-    base = str(current_app.config.get("PUBLIC_BASE_URL", "")).rstrip("/")
+    base = settings.current().public_base_url.rstrip("/")
     return f"{base}/verify/{code}"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.errors import DomainError, NotFoundError, PermissionDeniedError
+from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
 from app.models import InstanceEvent, ProcessInstance, Project
@@ -53,7 +53,7 @@ def preview_notice(actor: Actor, template: str, *, context: dict[str, Any] | Non
 
     Raises PermissionDeniedError(`document_preview_denied`) for non-officials,
     ValidationError(`template_unknown`), NotFoundError(`case_not_found`, `project_not_found`),
-    DomainError(`notice_render_failed`, 422) when the template cannot be rendered.
+    ValidationError(`notice_render_failed`) when the template cannot be rendered.
     """
     if not (actor.is_admin or actor.jurisdiction_paths):
         raise PermissionDeniedError("只有监管人员可以预览文书。", code="document_preview_denied")
@@ -70,7 +70,7 @@ def preview_notice(actor: Actor, template: str, *, context: dict[str, Any] | Non
     try:
         html = render_html(template, built)
     except NoticeRenderError as exc:
-        raise DomainError(str(exc), code="notice_render_failed", status=422) from exc
+        raise ValidationError(str(exc), code="notice_render_failed") from exc
     return {"template": template, "title": TEMPLATES[template].title, "html": html,
             "missing_fields": [k for k in missing_fields(template, built)
                                if k not in ("number", "verify_code", "verify_url")]}

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.infra import audit_trail
@@ -94,7 +94,7 @@ def document_pdf(actor: Actor, document_id: int) -> StoredPdf:
     document = visible_document(actor, document_id)
     if document.status != "rendered" or not document.file_path:
         raise ConflictError("文书尚未生成。", code="document_not_rendered")
-    path = Path(current_app.config["FILES_DIR"]) / document.file_path
+    path = settings.current().files_dir / document.file_path
     if not path.is_file():
         raise NotFoundError("文书文件缺失。", code="document_file_missing")
     stored = StoredPdf(path, f"{document.number}.pdf", document.sha256)

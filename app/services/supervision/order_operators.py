@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
-
+from app import settings
 from app.extensions import db
 from app.infra import wallclock
 from app.models import (
@@ -125,7 +124,7 @@ def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dic
     project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
     unit = db.session.get(OrgUnit, project.district_id) if project else None
     issuer = db.session.get(User, row.issuer_user_id) if row and row.issuer_user_id else None
-    days = int(current_app.config.get("URGING_DEFAULT_DAYS", 5))
+    days = settings.current().urging_days
     today = wallclock.local_today()
     deadline = (today + timedelta(days=days)).isoformat()
     name = f"整改逾期未回复：{project.name if project else ctx.instance.title}"

@@ -26,10 +26,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
-from app import engine
+from app import engine, settings
 from app.errors import ValidationError
 from app.extensions import db
 from app.infra import wallclock
@@ -85,8 +84,7 @@ def _order_data(actor: Actor, source: ProcessInstance, params: dict[str, Any]) -
         raise ValidationError(fields={"order_type": ["请选择有效的整改类型。"]})
     if not isinstance(problems, list) or not problems:
         raise ValidationError(fields={"problems": ["至少需要一个整改问题。"]})
-    days = int(params.get("deadline_days") or
-               current_app.config.get("ORDER_DEFAULT_DEADLINE_DAYS", 7))
+    days = int(params.get("deadline_days") or settings.current().order_deadline_days)
     deadline = params.get("deadline") or (wallclock.local_today() + timedelta(days=days)).isoformat()
     issue_now = params.get("issue_now", True) is not False and actor.user_id is not None
     return {

@@ -136,7 +136,7 @@ def task_form(definition: ProcessDefinition, name: str) -> FormDef:
     if form is None and name in sources:
         form = FormDef(name, json.loads(sources[name]), None)
     if form is None:
-        raise DomainError(f"表单 {name} 未随流程版本部署。", code="form_missing", status=500)
+        raise FormMissingError(f"表单 {name} 未随流程版本部署。")
     return form
 
 
@@ -267,10 +267,14 @@ def start_instance(actor: Actor, definition: ProcessDefinition, project: Project
     return instance.id
 
 
+class FormMissingError(DomainError):
+    """流程版本缺少该表单。"""
+    code = "form_missing"
+
+
 class CaseStartFailedError(DomainError):
     """流程启动失败。"""
     code = "case_start_failed"
-    status = 500
 
     def __init__(self, error: engine.EngineError):
         super().__init__(f"流程启动失败：{error}")

@@ -11,6 +11,7 @@ from app.models import DeviceAlarm, InboxTask, InstanceEvent, ProcessInstance
 from app.services.ingestion.ingest import ingest_messages
 from app.services.workflow import cases
 from app.services.workflow.timers import fire_due_timers
+from tests.support.settings import change_settings
 
 from .conftest import crane, open_tasks, user
 
@@ -133,7 +134,7 @@ def test_deadline_then_close_with_a_note(case, clock):
 
 
 def test_deadline_is_configurable(deployed, clock, monkeypatch):
-    monkeypatch.setitem(deployed.config, "DEVICE_ALARM_DEADLINE_HOURS", 2)  # the PG app is shared
+    change_settings(monkeypatch, deployed, device_alarm_deadline_hours=2)
     ingest_messages([crane(104)])
     overdue(alarm().instance_id, clock, hours=2)
 

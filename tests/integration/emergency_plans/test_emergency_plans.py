@@ -3,12 +3,11 @@ with a checked file; project people and officials in jurisdiction read; others s
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
-from flask import current_app
 from sqlalchemy import select
 
+from app import settings
 from app.extensions import db
 from app.models import EmergencyPlan, HazardousCategory, HazardousWork
 from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
@@ -62,7 +61,7 @@ def test_pm_adds_a_plan_that_project_people_and_officials_read(site, api):
     assert (one["category"], one["category_label"]) == ("special", "专项应急预案")
     assert (one["pre_review_date"], one["filing_number"]) == ("2026-03-01", "YA-2026-017")
     assert (one["filename"], one["content_type"], one["size"]) == ("预案.pdf", "application/pdf", len(PDF))
-    stored = Path(current_app.config["FILES_DIR"]) / one["file_sha256"][:2] / one["file_sha256"]
+    stored = settings.current().files_dir / one["file_sha256"][:2] / one["file_sha256"]
     assert stored.read_bytes() == PDF
     assert db.session.get(EmergencyPlan, plan_id).created_by_id == site["pm"].id
 

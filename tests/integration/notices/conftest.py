@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app import settings
 from app.extensions import celery, db
 from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
@@ -35,7 +36,7 @@ def squash(text: str) -> str:
 
 
 def stored_path(app: Flask, document: IssuedDocument) -> Path:
-    return Path(app.config["FILES_DIR"]) / document.file_path
+    return settings.of(app).files_dir / document.file_path
 
 
 def actor(username: str) -> Actor:

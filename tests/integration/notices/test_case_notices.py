@@ -16,6 +16,7 @@ from app.services.notices import issuing, reading
 from app.services.notices import preview as notice_preview
 from app.services.workflow import cases
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
+from tests.support.settings import change_settings
 
 from .conftest import pdf_text, reload, squash, stored_path
 
@@ -82,7 +83,7 @@ def test_a_case_issues_a_numbered_notice_into_its_file(app, site):
 def test_a_failed_render_is_an_incident_that_does_not_block_the_case(app, site, tmp_path, monkeypatch):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the store folder should be")
-    monkeypatch.setitem(app.config, "FILES_DIR", blocked)
+    change_settings(monkeypatch, app, files_dir=blocked)
     instance_id, document = _issue_in_case(site)
 
     assert document.status == "failed" and document.sha256 is None
@@ -104,7 +105,7 @@ def test_a_failed_render_is_an_incident_that_does_not_block_the_case(app, site, 
     assert issuing.retry_render(site["official"], document.id)["status"] == "failed"  # cause not fixed
     assert len(list(db.session.scalars(select(Incident).where(Incident.instance_id == instance_id)))) == 1
 
-    monkeypatch.setitem(app.config, "FILES_DIR", tmp_path / "files")  # the fix
+    change_settings(monkeypatch, app, files_dir=tmp_path / "files")  # the fix
     assert issuing.retry_render(site["official"], document.id)["status"] == "rendered"
     fixed = reload(document.id)
     assert fixed.error is None and fixed.sha256 and stored_path(app, fixed).is_file()

@@ -15,6 +15,7 @@ from app.services.access.actors import actor_for
 from app.services.notices.issuing import issue_notice
 from tests.support.concurrency import in_threads
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
+from tests.support.settings import change_settings
 
 from .conftest import issue, reload
 
@@ -67,8 +68,8 @@ def test_a_rolled_back_issue_gives_its_number_back(app):
 
 def test_the_number_format_is_configuration(app, monkeypatch):
     _, project, official = _site("测建")
-    monkeypatch.setitem(app.config, "NOTICE_NUMBER_FORMAT", "{prefix}{type_code}字〔{year}〕{sequence:03d}号")
-    monkeypatch.setitem(app.config, "NOTICE_NUMBER_FORMATS", {"督": "{prefix}督办〔{year}〕{sequence}号"})
+    change_settings(monkeypatch, app, notice_number_format="{prefix}{type_code}字〔{year}〕{sequence:03d}号",
+                    notice_number_formats={"督": "{prefix}督办〔{year}〕{sequence}号"})
     with wallclock.frozen(T0):
         order = issue(official, "rectification_notice", project)
         urging = issue(official, "urging_notice", project)

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import AuditLog, HazardousWork, IssuedDocument, Project
 from app.services.demo import seed
 from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy
+from tests.support.settings import change_settings
 
 WORK = {"code": "WEB-01", "name": "地下车库顶板高支模", "category_code": "MB-SUP", "param.height_m": "9.5",
         "param.span_m": "12", "planned_start": "2026-06-01"}
@@ -93,9 +94,9 @@ def test_starting_the_plan_review_from_the_work_page_opens_my_task(browser, haza
 
 
 @pytest.fixture
-def lifecycle_site(sqlite_app):
+def lifecycle_site(sqlite_app, monkeypatch):
     """The demo with its hazardous lifecycle: WD-11 has an issued expert argumentation report."""
-    sqlite_app.config["DEMO_HAZARD_CASES"] = True
+    change_settings(monkeypatch, sqlite_app, demo_hazard_cases=True)
     seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     return sqlite_app
 

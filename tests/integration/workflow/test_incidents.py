@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.errors import PermissionDeniedError
 from app.extensions import db
+from app.http_status import status_of
 from app.models import HazardousWork, InboxTask, Incident, OutboxMessage, ProcessInstance
 from app.services.workflow import cases, incidents
 from app.services.workflow.incidents import CaseFailedError
@@ -36,7 +37,7 @@ def test_operator_failure_keeps_the_answer_and_retry_completes_it(site):
 
     with pytest.raises(CaseFailedError) as info:  # the work is terminated: set_work_status refuses
         cases.complete_task(site["chief"], review.id, {"decision": "pass"})
-    assert (info.value.code, info.value.status, info.value.engine_code) == ("case_error", 409, "operator_failed")
+    assert (info.value.code, status_of(info.value), info.value.engine_code) == ("case_error", 409, "operator_failed")
     db.session.expire_all()
     instance = db.session.get(ProcessInstance, instance_id)
     assert instance.status == "error" and instance.state == state_before

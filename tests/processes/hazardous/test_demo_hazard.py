@@ -7,12 +7,13 @@ from app.extensions import db
 from app.models import WORK_STATUSES, HazardousWork, InboxTask, InstanceEvent, ProcessInstance
 from app.services.demo import seed
 from app.services.hazard import work_cases
+from tests.support.settings import change_settings
 
 from .support import actor, inbox_names
 
 
-def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app):
-    sqlite_app.config["DEMO_HAZARD_CASES"] = True
+def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app, monkeypatch):
+    change_settings(monkeypatch, sqlite_app, demo_hazard_cases=True)
     counts = seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     assert counts["hazard_demo_works"] == 6
     statuses = set(db.session.scalars(select(HazardousWork.status)))

@@ -8,6 +8,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.models import Expert, ProjectParticipant
 from app.services.hazard import expert_draw
+from tests.support.settings import change_settings
 
 from .support import work
 
@@ -58,13 +59,13 @@ def test_inactive_experts_and_already_drawn_ones_are_skipped(hz_sqlite):
     assert info.value.code == "experts_insufficient" and "只有 5 人" in info.value.message
 
 
-def test_panel_size_has_a_configurable_minimum(hz_sqlite):
+def test_panel_size_has_a_configurable_minimum(hz_sqlite, monkeypatch):
     assert expert_draw.panel_size(None) == 5 and expert_draw.panel_size(7) == 7
     for bad in (4, "5", True, 0):
         with pytest.raises(ValidationError) as info:
             expert_draw.panel_size(bad)
         assert info.value.code == "panel_size_invalid"
-    hz_sqlite.config["HAZARD_PANEL_MIN_SIZE"] = 7
+    change_settings(monkeypatch, hz_sqlite, hazard_panel_min_size=7)
     with pytest.raises(ValidationError):
         expert_draw.panel_size(6)
     assert expert_draw.panel_size(None) == 7

@@ -35,8 +35,9 @@ def test_demo_cases_of_the_family(family, app, monkeypatch):
     from app.extensions import db
     from app.models import InboxTask, LegalClause
     from app.services.demo.orders import seed_orders
+    from tests.support.settings import change_settings
 
-    monkeypatch.setitem(app.config, "DEMO_ORDER_CASES", True)  # the PostgreSQL app is shared
+    change_settings(monkeypatch, app, demo_order_cases=True)
     assert seed_orders() == {"legal_clauses": 5, "order_demo_cases": 3}
     assert seed_orders() == {}  # idempotent
     open_tasks = {(r.process_key, r.task_name) for r in db.session.scalars(

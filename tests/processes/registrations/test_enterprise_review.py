@@ -7,6 +7,7 @@ from flask import current_app
 
 from app.errors import ConflictError, DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
+from app.http_status import status_of
 from app.models import EnterpriseChange, EnterpriseProfile
 from app.services.registrations import applications
 from app.services.workflow import cases
@@ -89,7 +90,7 @@ def test_an_invalid_credit_code_is_refused_with_422_on_every_path(reg):
     for submit in (applications.complete_registration_task, cases.complete_task):
         with pytest.raises(ValidationError) as info:
             submit(actor(newcomer), row.id, bad)
-        assert info.value.status == 422 and "credit_code" in info.value.fields
+        assert status_of(info.value) == 422 and "credit_code" in info.value.fields
     assert my_task(newcomer, iid, "fill_info").id == row.id  # nothing moved
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.errors import DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
+from app.http_status import status_of
 from app.models import Project, ProjectParticipant, ProjectRegistration, RoleGrant
 from app.services.access import login
 from app.services.access.passwords import verify_password
@@ -116,7 +117,7 @@ def test_invalid_registrations_are_refused_with_422(reg_sqlite, change, field, c
     change(form)
     with pytest.raises(ValidationError) as info:
         complete("owner_rep", iid, "fill_registration", form)
-    assert info.value.status == 422 and info.value.code == code and field in info.value.fields
+    assert status_of(info.value) == 422 and info.value.code == code and field in info.value.fields
     assert sees("district_safety", iid) == []
 
 

@@ -1,0 +1,90 @@
+"""The settings services and infra read: one frozen object, built from `app.config` once by
+create_app. Services call `settings.current()`; only this module knows that the running app
+keeps it (app/config.py stays the only reader of os.environ)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from flask import Flask, current_app
+
+EXTENSION_KEY = "sitecase.settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    secret_key: str
+    files_dir: Path
+    domain_dir: Path  # the deployment's own domain CSVs
+    timezone: str
+    public_base_url: str
+    # Notice numbers: a format per type code, else the common one.
+    notice_number_format: str
+    notice_number_formats: Mapping[str, str]
+    # Process defaults (diagrams read them as start data).
+    device_alarm_deadline_hours: int
+    hazard_panel_min_size: int
+    order_deadline_days: int
+    urging_days: int
+    # Accounts: token lifetime, password hashing cost, login throttling.
+    token_ttl_hours: int
+    argon2_time_cost: int
+    argon2_memory_cost: int
+    login_max_failures: int
+    login_lock_minutes: int
+    login_lock_max_minutes: int
+    # Demo cases the seed starts (off under tests unless a test asks).
+    demo_order_cases: bool
+    demo_hazard_cases: bool
+    # What the health check probes.
+    celery_broker_url: str
+    celery_data_dir: Path
+    mqtt_url: str = field(repr=False)  # may hold the sidecar's password
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        demo_default = not config.get("TESTING", False)
+        return cls(
+            secret_key=config["SECRET_KEY"],
+            files_dir=Path(config["FILES_DIR"]),
+            domain_dir=Path(config["DOMAIN_DIR"]),
+            timezone=config.get("TIMEZONE", "Asia/Shanghai"),
+            public_base_url=str(config.get("PUBLIC_BASE_URL", "")),
+            notice_number_format=config["NOTICE_NUMBER_FORMAT"],
+            notice_number_formats=MappingProxyType(dict(config.get("NOTICE_NUMBER_FORMATS") or {})),
+            device_alarm_deadline_hours=int(config.get("DEVICE_ALARM_DEADLINE_HOURS", 24)),
+            hazard_panel_min_size=int(config.get("HAZARD_PANEL_MIN_SIZE", 5)),
+            order_deadline_days=int(config.get("ORDER_DEFAULT_DEADLINE_DAYS", 7)),
+            urging_days=int(config.get("URGING_DEFAULT_DAYS", 5)),
+            token_ttl_hours=int(config["TOKEN_TTL_HOURS"]),
+            argon2_time_cost=int(config["ARGON2_TIME_COST"]),
+            argon2_memory_cost=int(config["ARGON2_MEMORY_COST"]),
+            login_max_failures=int(config["LOGIN_MAX_FAILURES"]),
+            login_lock_minutes=int(config["LOGIN_LOCK_MINUTES"]),
+            login_lock_max_minutes=int(config["LOGIN_LOCK_MAX_MINUTES"]),
+            demo_order_cases=bool(config.get("DEMO_ORDER_CASES", demo_default)),
+            demo_hazard_cases=bool(config.get("DEMO_HAZARD_CASES", demo_default)),
+            celery_broker_url=config["CELERY_BROKER_URL"],
+            celery_data_dir=Path(config["CELERY_DATA_DIR"]),
+            mqtt_url=config["MQTT_URL"],
+        )
+
+
+def install(app: Flask, settings: Settings | None = None) -> Settings:
+    """Give `app` its settings (built from its config unless given); returns them."""
+    app.extensions[EXTENSION_KEY] = settings or Settings.from_config(app.config)
+    return app.extensions[EXTENSION_KEY]
+
+
+def of(app: Flask) -> Settings:
+    """The settings of `app`."""
+    return app.extensions[EXTENSION_KEY]
+
+
+def current() -> Settings:
+    """The settings of the app whose context is active (every request, CLI command, Celery task
+    and sidecar batch runs in one: they all come from create_app)."""
+    return of(current_app)
