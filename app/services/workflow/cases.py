@@ -24,8 +24,7 @@ from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
 from app.services.hazard import start_rules
 from app.services.workflow import case_steps as rt
-from app.services.workflow import incidents, review_duties
-from app.services.workflow.case_sync import add_event
+from app.services.workflow import incidents, review_duties, timeline
 from app.services.workflow.deployments import require_latest
 from app.services.workflow.form_checks import case_form_problems
 
@@ -133,8 +132,8 @@ def claim_task(actor: Actor, inbox_task_id: int) -> None:
     with transaction(actor):
         row = _workable_row(actor, inbox_task_id)
         _claim(row, actor)
-        add_event(row.instance_id, actor, "task_claimed", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title)
+        timeline.record(row.instance_id, actor, "task_claimed", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title)
 
 
 def _claim(row: InboxTask, actor: Actor) -> None:
@@ -163,8 +162,8 @@ def unclaim_task(actor: Actor, inbox_task_id: int) -> None:
         if row.status != "open":
             raise ConflictError("该待办已办结或已撤销。", code="task_not_open")
         row.assignee_id, row.claimed_at = None, None
-        add_event(row.instance_id, actor, "task_unclaimed", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title)
+        timeline.record(row.instance_id, actor, "task_unclaimed", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title)
 
 
 def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
@@ -188,9 +187,9 @@ def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
                                   fields={"user_id": ["该用户不是此待办的办理人。"]})
         review_duties.check_not_author(user.id, row, "user_id")
         row.assignee_id, row.claimed_at = user.id, wallclock.now()
-        add_event(row.instance_id, actor, "task_assigned", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title,
-                  data={"user_id": user.id, "username": user.username})
+        timeline.record(row.instance_id, actor, "task_assigned", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title,
+                        data={"user_id": user.id, "username": user.username})
 
 
 def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> CompletionResult:
@@ -273,7 +272,7 @@ def cancel_case(actor: Actor, instance_id: int, reason: str) -> None:
         if instance.status not in (*rt.ACTIVE, "error"):
             raise ConflictError("案件已结束。", code="case_not_active")
         rt.perform(instance, actor, {"action": "cancel", "reason": reason.strip()})
-        add_event(instance.id, actor, "case_cancelled", wallclock.now(), data={"reason": reason.strip()})
+        timeline.record(instance.id, actor, "case_cancelled", wallclock.now(), data={"reason": reason.strip()})
         incidents.close_incidents(instance.id, actor)
 
     with incidents.reporting(actor):
