@@ -50,10 +50,14 @@ def check_project_registration(ctx: OperatorContext, params: dict, data: dict) -
 @operator("activate_registered_project")
 def activate_registered_project(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Project active, participants and registration recorded, accounts created with their grants."""
-    result = approval.activate_project(ctx.instance.id, ctx.actor.username, data)
-    ctx.instance.subject_type, ctx.instance.subject_id = "project", result["project_id"]
-    ctx.instance.project_id = result["project_id"]  # the case now belongs to the project's file
+    done = approval.activate_project(ctx.instance.id, ctx.actor.username, data)
+    ctx.instance.subject_type, ctx.instance.subject_id = "project", done.project_id
+    ctx.instance.project_id = done.project_id  # the case now belongs to the project's file
+    shown = ctx.handback is not None  # the initial passwords go back to the approver, not into the case
+    if shown:
+        ctx.handback["credentials"] = done.credentials
+    accounts = [{**a, "password_shown": a["created"] and shown} for a in done.accounts]
     timeline.record(ctx.instance.id, ctx.actor, "accounts_created", wallclock.now(), task_name="activate_project",
-                    data=result)
-    return {"project_id": result["project_id"], "project_code": result["project_code"],
-            "created_usernames": [a["username"] for a in result["accounts"] if a["created"]]}
+                    data={"project_id": done.project_id, "project_code": done.project_code, "accounts": accounts})
+    return {"project_id": done.project_id, "project_code": done.project_code,
+            "created_usernames": [a["username"] for a in done.accounts if a["created"]]}

@@ -34,6 +34,8 @@ class CompletionResult:
     instance_id: int
     status: str
     new_task_ids: list[int] = field(default_factory=list)
+    # What the step's operators handed back (never stored), when the caller asked for it.
+    handed_back: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,14 @@ def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
                         data={"user_id": user.id, "username": user.username})
 
 
-def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> CompletionResult:
+def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
+                  hand_back: bool = False) -> CompletionResult:
     """Validate the submission against the task's form, then complete it and run on.
 
     Only the fields the task's form declares are written (readOnly ones are dropped); fields it
-    does not declare and variables binding people, subjects or scope are refused.
+    does not declare and variables binding people, subjects or scope are refused. With
+    `hand_back` the result carries what the step's operators handed back (e.g. the initial
+    passwords an approval generated, for the caller to show once).
     Raises NotFoundError(`task_not_found`), PermissionDeniedError(`task_not_candidate`),
     ValidationError(`form_invalid`, per-field messages), ConflictError(`task_not_open`,
     `task_claimed_by_other`, `task_not_ready`, `instance_busy`) and CaseFailedError(`case_error`)
@@ -214,10 +219,12 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Com
         start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
         written = _validate(row, data)
         rt.require_active(instance)
+        handback: dict[str, Any] | None = {} if hand_back else None  # fresh for every try
         new_ids = rt.perform(instance, actor, {
             "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,
-            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip})
-        return CompletionResult(instance.id, instance.status, new_ids)
+            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip},
+            handback=handback)
+        return CompletionResult(instance.id, instance.status, new_ids, handback or {})
 
     def before_retry() -> None:  # a sibling's answer moved the instance: retry if still ours
         _check_open(actor, rt.reload_row(inbox_task_id))
