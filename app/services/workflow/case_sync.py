@@ -25,7 +25,7 @@ from app.models import (
     User,
 )
 from app.services.access.actors import Actor
-from app.services.workflow import review_duties, timeline
+from app.services.workflow import deployments, review_duties, timeline
 from app.services.workflow.timeline import jsonable
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
@@ -113,6 +113,7 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
             new_rows.append(row)
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
+        row.form_values = _form_values(instance, task)
     return new_rows
 
 
@@ -133,6 +134,16 @@ def _fill(row: InboxTask, task: dict[str, Any]) -> None:
     row.form_name, row.ui_name, row.due_at = task.get("form"), task.get("ui_form"), task.get("due_at")
     row.priority = _priority(task.get("priority"))
     row.candidate_user_id = seat_user_id(task.get("multi_instance")) or bound_user_id(task)
+
+
+def _form_values(instance: ProcessInstance, task: dict[str, Any]) -> dict[str, Any] | None:
+    """What the task page shows of the task's data: its form's read-only fields (e.g. the return
+    reason the previous reviewer wrote), kept on the row so that no page loads the workflow."""
+    form = deployments.form_of(instance.definition, task.get("form"))
+    if form is None:
+        return None
+    data = task.get("data") or {}
+    return jsonable({name: data.get(name) for name in form.readonly_fields})
 
 
 def _priority(value: Any) -> int:
