@@ -44,6 +44,12 @@ class FormDef:
     schema: dict[str, Any]
     ui: dict[str, Any] | None
 
+    @property
+    def readonly_fields(self) -> list[str]:
+        """The top-level fields the form shows from the task's data and never posts."""
+        return [name for name, prop in (self.schema.get("properties") or {}).items()
+                if isinstance(prop, dict) and prop.get("readOnly")]
+
 
 def form_file_names(name: str) -> tuple[str, str]:
     """(schema file, ui file) of a form called `name` (`name` may already end in .schema.json)."""

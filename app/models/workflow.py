@@ -119,6 +119,10 @@ class InboxTask(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     form_name: Mapped[str | None] = mapped_column(String(100))
     ui_name: Mapped[str | None] = mapped_column(String(100))
+    # The values of the form's read-only fields, taken from the task's data while it is READY
+    # (case_sync): the task page reads them here and never loads the workflow. Deferred: inbox
+    # lists do not read it.
+    form_values: Mapped[dict | None] = mapped_column(JSONType, deferred=True)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | completed | cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

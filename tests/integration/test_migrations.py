@@ -29,3 +29,46 @@ def test_upgrade_empty_sqlite(tmp_path):
 
 def test_upgrade_empty_postgresql(fresh_postgres_db, tmp_path):
     _check(fresh_postgres_db, tmp_path)
+
+
+def _fill_form_values(url, tmp_path):
+    """0010 stores each open task's read-only form values as case_sync does for new steps."""
+    from flask_migrate import downgrade, upgrade
+
+    from app.models import InboxTask
+    from app.services.demo import seed
+    from app.services.registrations import applications
+    from tests.processes.registrations.support import (
+        actor,
+        complete,
+        deploy_registrations,
+        my_task,
+        registration_form,
+    )
+
+    app = build_app(url, tmp_path / "inst")
+    migrate_to_head(app)
+    with app.app_context():
+        seed.seed(app.config["DEMO_PASSWORD"])
+        deploy_registrations()
+        iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
+        complete("owner_rep", iid, "fill_registration", registration_form())
+        complete("district_safety", iid, "review_registration",
+                 {"registration_decision": "return", "registration_return_reason": "请补充合同附件。"})
+        task_id = my_task("owner_rep", iid, "fill_registration").id
+        stored = db.session.get(InboxTask, task_id).form_values
+        assert stored["return_reason"] == "请补充合同附件。"
+        db.session.remove()
+        downgrade(revision="0009")
+        upgrade()
+        assert db.session.get(InboxTask, task_id).form_values == stored
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0010_fills_the_form_values_of_open_tasks_sqlite(tmp_path):
+    _fill_form_values(f"sqlite:///{tmp_path / 'filled.sqlite'}", tmp_path)
+
+
+def test_0010_fills_the_form_values_of_open_tasks_postgresql(fresh_postgres_db, tmp_path):
+    _fill_form_values(fresh_postgres_db, tmp_path)

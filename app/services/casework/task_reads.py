@@ -1,12 +1,10 @@
 """What a user sees when he opens a task: the row, its form, the case context, comments, files."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 
-from app import engine
 from app.errors import NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.infra.uow import transaction
@@ -76,31 +74,16 @@ def add_comment(actor: Actor, task_id: int, body: str) -> int:
     return comment.id
 
 
-# A clock before any timer could be due: reading a task's data must never fire timers.
-_READ_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
-
-
 def readonly_values(actor: Actor, task_id: int) -> dict[str, Any]:
     """The values of the read-only fields of an open task's form (e.g. the return reason the
-    previous reviewer wrote), taken from the task's data. Raises NotFoundError(`task_not_found`)."""
+    previous reviewer wrote), as the case stored them when the task became ready (no engine
+    call). Raises NotFoundError(`task_not_found`)."""
     return _readonly_values_of(visible_task(actor, task_id))
 
 
 def _readonly_values_of(row: InboxTask) -> dict[str, Any]:
     if row.status != "open" or not row.form_name:
         return {}
-    form = case_steps.task_form(row.instance.definition, row.form_name)
-    shown = [name for name, prop in (form.schema.get("properties") or {}).items() if prop.get("readOnly")]
-    if not shown:
-        return {}
-    data = _ready_task_data(row)
-    return {name: data.get(name) for name in shown}
-
-
-def _ready_task_data(row: InboxTask) -> dict[str, Any]:
-    instance = row.instance
-    result = engine.fire_due_timers(instance.definition.spec_json, instance.state, host=None, now=_READ_CLOCK)
-    for task in result.ready_user_tasks:
-        if task["task_id"] == row.spiff_task_id:
-            return task["data"]
-    return {}
+    shown = case_steps.task_form(row.instance.definition, row.form_name).readonly_fields
+    stored = row.form_values or {}
+    return {name: stored.get(name) for name in shown}

@@ -7,9 +7,9 @@ from typing import Any
 from app.errors import DomainError
 from app.extensions import db
 from app.infra import wallclock
-from app.models import HazardousWork, InstanceEvent
+from app.models import HazardousWork
 from app.services.hazard import expert_draw
-from app.services.workflow.case_sync import add_event
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 
@@ -40,8 +40,7 @@ def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
     if target != work.status and target not in WORK_TRANSITIONS.get(work.status, set()):
         raise WorkStatusError(f"危大工程状态为 {work.status}，不能变更为 {target}。")
     before, work.status = work.status, target
-    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind="work_status", username=ctx.actor.username,
-                                 user_id=ctx.actor.user_id, data={"from": before, "to": target}))
+    timeline.note(ctx, "work_status", {"from": before, "to": target})
     return {"work_status": target}
 
 
@@ -100,8 +99,8 @@ def draw_experts(ctx: OperatorContext, params: dict, data: dict) -> dict[str, An
     size = expert_draw.panel_size(params.get("size"))
     specialty = params.get("specialty") or work.category.specialty or ""
     result = expert_draw.draw(work, specialty, size, seed=params.get("seed"))
-    add_event(ctx.instance.id, ctx.actor, "expert_draw", wallclock.now(), task_name="draw_panel",
-              data=result.record(specialty, size))
+    timeline.record(ctx.instance.id, ctx.actor, "expert_draw", wallclock.now(), task_name="draw_panel",
+                    data=result.record(specialty, size))
     seats = [expert_draw.seat(e) for e in result.drawn]
     return {"panel_members": seats, "panel_pending": seats, "panel_draw_seed": result.seed,
             "panel_drawn_ids": [s["expert_id"] for s in seats]}
@@ -124,7 +123,7 @@ def redraw_experts(ctx: OperatorContext, params: dict, data: dict) -> dict[str, 
     members = [m for m in params.get("members") or [] if m["expert_id"] not in gone] + replacements
     record = result.record(specialty, len(declined))
     record["declined"] = [{"expert_id": s["expert_id"], "name": s["name"]} for s in declined]
-    add_event(ctx.instance.id, ctx.actor, "expert_redraw", wallclock.now(), task_name="redraw_panel",
-              data=record)
+    timeline.record(ctx.instance.id, ctx.actor, "expert_redraw", wallclock.now(), task_name="redraw_panel",
+                    data=record)
     return {"panel_members": members, "panel_pending": replacements,
             "panel_drawn_ids": sorted(drawn_ids | {s["expert_id"] for s in replacements})}

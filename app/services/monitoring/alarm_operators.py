@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.errors import NotFoundError
 from app.extensions import db
 from app.infra import wallclock
-from app.models import DeviceAlarm, InstanceEvent
+from app.models import DeviceAlarm
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 
@@ -59,10 +60,8 @@ def request_device_rectification_order(ctx: OperatorContext, params: dict, data:
     instance_id = _open_order(ctx, order)
     outcome = "rectification_order" if instance_id else "rectification_order_pending"
     close_alarm(alarm, outcome, {**order, "rectification_order_instance_id": instance_id})
-    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind="rectification_order_requested",
-                                 username=ctx.actor.username, user_id=ctx.actor.user_id,
-                                 data={**order, "rectification_order_instance_id": instance_id},
-                                 at=wallclock.now()))
+    timeline.note(ctx, "rectification_order_requested",
+                  {**order, "rectification_order_instance_id": instance_id})
     return {"status": outcome, "rectification_order_instance_id": instance_id}
 
 

@@ -26,7 +26,7 @@ from app.rendering import TEMPLATES, NoticeRenderError, missing_fields, render_p
 from app.services.access.actors import SYSTEM, Actor
 from app.services.notices import context as nc
 from app.services.notices import numbers as nn
-from app.services.workflow.case_sync import add_event
+from app.services.workflow import timeline
 
 RENDER_TASK = "notices.render"
 INCIDENT_CODE = "notice_render_failed"
@@ -69,7 +69,7 @@ def issue_notice(actor: Actor, template: str, *, project: Project | None = None,
     db.session.flush()
     db.session.add(OutboxMessage(task_name=RENDER_TASK, payload={"document_id": document.id}))
     if instance is not None:
-        add_event(instance.id, actor, "document_issued", issued_at, data={
+        timeline.record(instance.id, actor, "document_issued", issued_at, data={
             "document_id": document.id, "number": number, "template": template,
             "missing_fields": missing_fields(template, context)})
     return document
@@ -132,7 +132,7 @@ def _mark_rendered(document_id: int, digest: str, size: int, relative: str) -> s
                      after={"status": "rendered", "sha256": digest, "size": size})
         if document.instance_id is not None:
             _resolve_incidents(document, now)
-            add_event(document.instance_id, SYSTEM, "document_rendered", now, data={
+            timeline.record(document.instance_id, SYSTEM, "document_rendered", now, data={
                 "document_id": document_id, "number": document.number, "sha256": digest})
     return "rendered"
 
@@ -147,7 +147,7 @@ def _mark_failed(document_id: int, message: str) -> str:
         document.status, document.error = "failed", message
         if document.instance_id is not None:
             incident_id = _open_incident(document, message, now)
-            add_event(document.instance_id, SYSTEM, "document_failed", now, data={
+            timeline.record(document.instance_id, SYSTEM, "document_failed", now, data={
                 "document_id": document_id, "number": document.number, "incident_id": incident_id,
                 "message": message})
     return "failed"
@@ -177,8 +177,8 @@ def _open_incident(document: IssuedDocument, message: str, now: Any) -> int:
 def _resolve_incidents(document: IssuedDocument, now: Any) -> None:
     for incident in _render_incidents(document):
         incident.status, incident.resolved_at, incident.resolved_by = "resolved", now, "system"
-        add_event(document.instance_id, SYSTEM, "incident_resolved", now,
-                  data={"incident_id": incident.id, "document_id": document.id})
+        timeline.record(document.instance_id, SYSTEM, "incident_resolved", now,
+                        data={"incident_id": incident.id, "document_id": document.id})
 
 
 def retry_render(actor: Actor, document_id: int) -> dict[str, Any]:
@@ -199,8 +199,8 @@ def retry_render(actor: Actor, document_id: int) -> dict[str, Any]:
         document.status = "pending"
         db.session.add(OutboxMessage(task_name=RENDER_TASK, payload={"document_id": document.id}))
         if document.instance_id is not None:
-            add_event(document.instance_id, actor, "document_retry", wallclock.now(),
-                      data={"document_id": document.id, "number": document.number})
+            timeline.record(document.instance_id, actor, "document_retry", wallclock.now(),
+                            data={"document_id": document.id, "number": document.number})
     return get_document(actor, document_id)
 
 

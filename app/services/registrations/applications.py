@@ -118,10 +118,9 @@ def complete_registration_task(actor: Actor, inbox_task_id: int, data: dict[str,
         problems = _submission_problems(row.instance, data)  # shape first: cases.complete_task reports it
         if problems:
             raise ValidationError("登记信息有误。", code="registration_invalid", fields=problems)
-    with approval.collecting_credentials() as sink:
-        result = cases.complete_task(actor, inbox_task_id, data)
-        credentials = list(sink.values())
-    return RegistrationResult(result.instance_id, result.status, result.new_task_ids, credentials)
+    result = cases.complete_task(actor, inbox_task_id, data, hand_back=True)
+    return RegistrationResult(result.instance_id, result.status, result.new_task_ids,
+                              list(result.handed_back.get("credentials", [])))
 
 
 def _submission_problems(instance: ProcessInstance, data: dict[str, Any]) -> rules.Problems:

@@ -2,15 +2,14 @@
 registered project with its participants and accounts. Called by the registration operators
 inside the approving official's transaction.
 
-Generated initial passwords are never stored in clear: they go to the sink that the submitting
-use case opened with `collecting_credentials()` (shown once in its result); the database keeps
-only the argon2 hash, and the timeline records who got an account, not the password.
+Generated initial passwords are never stored in clear: `activate_project` returns them to its
+operator, which hands them back to the submitting use case (shown once in its result); the
+database keeps only the argon2 hash, and the timeline records who got an account, not the
+password.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,18 +32,16 @@ from app.services.access import account_care as accounts
 from app.services.access.passwords import hash_password
 from app.services.registrations.rules import ENTERPRISE_FIELDS, enterprise_by_code
 
-_sink: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("registration_credentials", default=None)
 
+@dataclass(frozen=True)
+class Activation:
+    """What activating a registered project did."""
 
-@contextmanager
-def collecting_credentials() -> Iterator[dict[str, dict[str, Any]]]:
-    """Collect the initial passwords generated while the block runs (by username: a retried
-    transaction overwrites what its rolled-back attempt generated)."""
-    token = _sink.set({})
-    try:
-        yield _sink.get()
-    finally:
-        _sink.reset(token)
+    project_id: int
+    project_code: str
+    accounts: list[dict[str, Any]]  # [{username, role, created}]: what the timeline may keep
+    # [{username, initial_password, role, display_name}] of the accounts created: never stored
+    credentials: list[dict[str, Any]]
 
 
 def enterprise_snapshot(enterprise: Enterprise | None) -> dict[str, Any] | None:
@@ -89,9 +86,9 @@ def apply_enterprise(instance_id: int, approver: str, data: dict[str, Any]) -> i
     return enterprise.id
 
 
-def activate_project(instance_id: int, approver: str, data: dict[str, Any]) -> dict[str, Any]:
+def activate_project(instance_id: int, approver: str, data: dict[str, Any]) -> Activation:
     """Create (or complete) the project, make it active, record participants, registration and
-    accounts. Returns {"project_id", "project_code", "accounts": [{username, role, created}]}."""
+    accounts. Returns the accounts and the initial passwords of those it created."""
     project = _project(data)
     for p in data["participants"]:
         enterprise = enterprise_by_code(p["credit_code"])
@@ -106,9 +103,14 @@ def activate_project(instance_id: int, approver: str, data: dict[str, Any]) -> d
                      "files": data.get("registration_files") or []},
         submitted_by=data.get("submitter"), approved_by=approver, approved_at=wallclock.now()))
     parties = {p["party_type"]: enterprise_by_code(p["credit_code"]) for p in reversed(data["participants"])}
-    accounts = [_account(project, parties[a["party_type"]], a) for a in data.get("accounts") or []]
+    accounts, credentials = [], []
+    for account in data.get("accounts") or []:
+        granted, credential = _account(project, parties[account["party_type"]], account)
+        accounts.append(granted)
+        if credential is not None:
+            credentials.append(credential)
     _grant(db.session.get(User, data["submitter_user_id"]), "owner_rep", project)
-    return {"project_id": project.id, "project_code": project.code, "accounts": accounts}
+    return Activation(project.id, project.code, accounts, credentials)
 
 
 def _project(data: dict[str, Any]) -> Project:
@@ -130,24 +132,23 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _account(project: Project, enterprise: Enterprise, account: dict[str, Any]) -> dict[str, Any]:
-    """An existing user of the same enterprise gets the role only; otherwise a new account."""
+def _account(project: Project, enterprise: Enterprise,
+             account: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """An existing user of the same enterprise gets the role only; otherwise a new account.
+    Returns the grant and, for a new account, its initial password."""
     user = db.session.scalar(select(User).where(User.username == account["username"]))
-    created = user is None
-    if created:
+    credential = None
+    if user is None:
         password = accounts.generate_password()
         user = User(username=account["username"], display_name=account["display_name"],
                     phone=account.get("account_phone") or None, enterprise_id=enterprise.id,
                     password_hash=hash_password(password), password_change_required=True)
         db.session.add(user)
         db.session.flush()
-        sink = _sink.get()
-        if sink is not None:
-            sink[user.username] = {"username": user.username, "initial_password": password,
-                                   "role": account["role"], "display_name": user.display_name}
+        credential = {"username": user.username, "initial_password": password,
+                      "role": account["role"], "display_name": user.display_name}
     _grant(user, account["role"], project)
-    return {"username": user.username, "role": account["role"], "created": created,
-            "password_shown": created and _sink.get() is not None}
+    return {"username": user.username, "role": account["role"], "created": credential is not None}, credential
 
 
 def _grant(user: User | None, role: str, project: Project) -> None:

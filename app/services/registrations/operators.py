@@ -8,7 +8,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import Enterprise
 from app.services.registrations import approval, rules
-from app.services.workflow.case_sync import add_event
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 
@@ -32,8 +32,8 @@ def apply_enterprise_submission(ctx: OperatorContext, params: dict, data: dict) 
     enterprise_id = approval.apply_enterprise(ctx.instance.id, ctx.actor.username, data)
     if ctx.instance.subject_id is None:
         ctx.instance.subject_type, ctx.instance.subject_id = "enterprise", enterprise_id
-    add_event(ctx.instance.id, ctx.actor, "enterprise_applied", wallclock.now(), task_name="apply_enterprise",
-              data={"enterprise_id": enterprise_id, "kind": data.get("submission_kind")})
+    timeline.record(ctx.instance.id, ctx.actor, "enterprise_applied", wallclock.now(), task_name="apply_enterprise",
+                    data={"enterprise_id": enterprise_id, "kind": data.get("submission_kind")})
     return {"enterprise_id": enterprise_id}
 
 
@@ -50,10 +50,14 @@ def check_project_registration(ctx: OperatorContext, params: dict, data: dict) -
 @operator("activate_registered_project")
 def activate_registered_project(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Project active, participants and registration recorded, accounts created with their grants."""
-    result = approval.activate_project(ctx.instance.id, ctx.actor.username, data)
-    ctx.instance.subject_type, ctx.instance.subject_id = "project", result["project_id"]
-    ctx.instance.project_id = result["project_id"]  # the case now belongs to the project's file
-    add_event(ctx.instance.id, ctx.actor, "accounts_created", wallclock.now(), task_name="activate_project",
-              data=result)
-    return {"project_id": result["project_id"], "project_code": result["project_code"],
-            "created_usernames": [a["username"] for a in result["accounts"] if a["created"]]}
+    done = approval.activate_project(ctx.instance.id, ctx.actor.username, data)
+    ctx.instance.subject_type, ctx.instance.subject_id = "project", done.project_id
+    ctx.instance.project_id = done.project_id  # the case now belongs to the project's file
+    shown = ctx.handback is not None  # the initial passwords go back to the approver, not into the case
+    if shown:
+        ctx.handback["credentials"] = done.credentials
+    accounts = [{**a, "password_shown": a["created"] and shown} for a in done.accounts]
+    timeline.record(ctx.instance.id, ctx.actor, "accounts_created", wallclock.now(), task_name="activate_project",
+                    data={"project_id": done.project_id, "project_code": done.project_code, "accounts": accounts})
+    return {"project_id": done.project_id, "project_code": done.project_code,
+            "created_usernames": [a["username"] for a in done.accounts if a["created"]]}

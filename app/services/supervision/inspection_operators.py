@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Expert, Project
 from app.services.access.scoping import project_filter
 from app.services.supervision import orders
-from app.services.supervision.order_operators import add_event
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 
@@ -27,7 +27,7 @@ def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
     projects = rng.sample(candidates, min(int(params.get("project_count") or 1), len(candidates)))
     drawn = rng.sample(experts, min(int(params.get("expert_count") or 0), len(experts)))
     panel = [{"user_id": e.user_id, "name": e.name, "title": e.title} for e in drawn]
-    add_event(ctx, "random_draw", {
+    timeline.note(ctx, "random_draw", {
         "seed": seed, "candidate_projects": [p.id for p in candidates],
         "candidate_experts": [e.id for e in experts], "projects": [p.code for p in projects],
         "experts": [e.name for e in drawn]})

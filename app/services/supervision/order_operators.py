@@ -12,7 +12,6 @@ from app import settings
 from app.extensions import db
 from app.infra import wallclock
 from app.models import (
-    InstanceEvent,
     OrgUnit,
     Project,
     RectificationOrder,
@@ -22,17 +21,13 @@ from app.models import (
 from app.models.orders import ORDER_TYPES, STOP_ORDER_TYPES
 from app.services.notifications.operators import notify
 from app.services.supervision import clauses, orders
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
                      "经本监督机构审核同意后方可复工"]
 NOTICE_BY_TYPE = {"deadline": "rectification_notice", "partial_stop": "stop_work_notice",
                   "full_stop": "stop_work_notice"}
-
-
-def add_event(ctx: OperatorContext, kind: str, data: dict[str, Any]) -> None:
-    db.session.add(InstanceEvent(instance_id=ctx.instance.id, kind=kind, user_id=ctx.actor.user_id,
-                                 username=ctx.actor.username, at=wallclock.now(), data=data))
 
 
 def add_reason_comment(ctx: OperatorContext, label: str, reason: str) -> None:
@@ -67,8 +62,8 @@ def register_rectification_order(ctx: OperatorContext, params: dict, data: dict)
     row.source_instance_id = data.get("source_instance_id")
     row.problem_count, row.issued_at, row.status = len(problems), wallclock.now(), "issued"
     db.session.add(row)
-    add_event(ctx, "order_issued", {"order_type": row.order_type, "deadline": str(row.deadline),
-                                    "issuer": row.issuer_name, "problems": len(problems)})
+    timeline.note(ctx, "order_issued", {"order_type": row.order_type, "deadline": str(row.deadline),
+                                        "issuer": row.issuer_name, "problems": len(problems)})
     # issuer_user_id binds the audit (candidateUserVariable); audit_seats only serves instances
     # of versions deployed when the audit was a one-seat multi-instance.
     return {"problems": problems, "files": files, "copy_attachments_from": None,
@@ -104,9 +99,9 @@ def update_rectification_order(ctx: OperatorContext, params: dict, data: dict) -
             row.closed_at = now
     if status == "returned":
         add_reason_comment(ctx, "整改退回原因", str(params.get("reason") or ""))
-        add_event(ctx, "order_returned", {"reason": params.get("reason")})
+        timeline.note(ctx, "order_returned", {"reason": params.get("reason")})
     elif status == "closed" and data.get("order_type") in STOP_ORDER_TYPES:
-        add_event(ctx, "order_resumed", {"order_type": data.get("order_type")})
+        timeline.note(ctx, "order_resumed", {"order_type": data.get("order_type")})
 
 
 @operator("rectification_order_overdue")
@@ -117,7 +112,7 @@ def rectification_order_overdue(ctx: OperatorContext, params: dict, data: dict) 
         row.status = "overdue"
     notify(ctx, {"role": "contractor_pm", "message":
                  f"整改期限（{data.get('deadline')}）已到，请尽快提交整改回复。"}, data)
-    add_event(ctx, "order_overdue_reminder", {"deadline": data.get("deadline")})
+    timeline.note(ctx, "order_overdue_reminder", {"deadline": data.get("deadline")})
 
 
 def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dict) -> dict:
@@ -146,8 +141,8 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
     """Escalate an unanswered order: open one supervision_urging case (never a second)."""
     row = orders.order_of(ctx.instance.id)
     if row is not None and row.urging_instance_id:
-        add_event(ctx, "order_escalated", {"urging_instance_id": row.urging_instance_id,
-                                           "repeated": True})
+        timeline.note(ctx, "order_escalated", {"urging_instance_id": row.urging_instance_id,
+                                               "repeated": True})
         return {"instance_id": row.urging_instance_id, "created": False}
     project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
     urging_data = _urging_data(ctx, row, data)
@@ -155,7 +150,7 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
                                           urging_data, title=urging_data["name"])
     if row is not None:
         row.status, row.urging_instance_id = "urged", instance_id
-    add_event(ctx, "order_escalated", {"urging_instance_id": instance_id})
+    timeline.note(ctx, "order_escalated", {"urging_instance_id": instance_id})
     return {"instance_id": instance_id, "created": True}
 
 
@@ -183,5 +178,5 @@ def note_return(ctx: OperatorContext, params: dict, data: dict) -> None:
     """Any chain's return with reason: shown as a case comment and kept in the history."""
     reason = str(params.get("reason") or "")
     add_reason_comment(ctx, str(params.get("label") or "退回原因"), reason)
-    add_event(ctx, "returned", {"step": params.get("step"), "reason": reason})
+    timeline.note(ctx, "returned", {"step": params.get("step"), "reason": reason})
 

@@ -32,10 +32,10 @@ from app import engine, settings
 from app.errors import ValidationError
 from app.extensions import db
 from app.infra import wallclock
-from app.models import Attachment, InstanceEvent, ProcessInstance, Project, RectificationOrder
+from app.models import Attachment, ProcessInstance, Project, RectificationOrder
 from app.models.orders import ORDER_TYPES
 from app.services.access.actors import Actor
-from app.services.workflow import deployments
+from app.services.workflow import deployments, timeline
 
 
 def start_child_case(actor: Actor, process_key: str, source: ProcessInstance | None,
@@ -110,10 +110,9 @@ def open_order(actor: Actor, source: ProcessInstance, params: dict[str, Any]) ->
     label = ORDER_TYPES[data["order_type"]]
     instance_id = start_child_case(actor, "rectification_order", source, project, data,
                                    title=f"{label}：{project.name if project else ''}")
-    db.session.add(InstanceEvent(instance_id=source.id, kind="order_opened",
-                                 user_id=actor.user_id, username=actor.username,
-                                 data={"rectification_order_instance_id": instance_id,
-                                       "order_type": data["order_type"]}))
+    timeline.record(source.id, actor, "order_opened",
+                    data={"rectification_order_instance_id": instance_id,
+                          "order_type": data["order_type"]})
     return instance_id
 
 

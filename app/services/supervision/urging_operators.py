@@ -11,7 +11,7 @@ from app.infra import wallclock
 from app.models import InboxTask, OrgUnit, RoleGrant, UrgingAssignment, User
 from app.roles import AUTHORITY_ROLES
 from app.services.notifications.operators import notify
-from app.services.supervision.order_operators import add_event
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 CHINA = timezone(timedelta(hours=8))
@@ -84,8 +84,8 @@ def plan_urging(ctx: OperatorContext, params: dict, data: dict) -> dict:
     deadline_at = end_of_day(deadline)
     warning_days = int(data.get("warning_days") or 0)
     interval = int(data.get("urge_interval_days") or 1)
-    add_event(ctx, "urging_planned", {"units": [s["unit_code"] for s in seats],
-                                      "deadline": deadline.isoformat()})
+    timeline.note(ctx, "urging_planned", {"units": [s["unit_code"] for s in seats],
+                                          "deadline": deadline.isoformat()})
     return {
         "seats": seats, "report_seats": seats, "deadline": deadline.isoformat(),
         "deadline_at": deadline_at.isoformat(),
@@ -132,7 +132,7 @@ def urging_remind(ctx: OperatorContext, params: dict, data: dict) -> None:
     for a in lagging:
         notify(ctx, {"user": a.user_id, "message": f"督办事项“{data.get('name')}”将于 "
                      f"{data.get('deadline')} 到期，请及时办理。"}, data)
-    add_event(ctx, "urging_warning", {"units": [a.unit_id for a in lagging]})
+    timeline.note(ctx, "urging_warning", {"units": [a.unit_id for a in lagging]})
 
 
 @operator("urge_units")
@@ -145,8 +145,8 @@ def urge_units(ctx: OperatorContext, params: dict, data: dict) -> None:
         a.last_urged_at = now
         notify(ctx, {"user": a.user_id, "message": f"督办事项“{data.get('name')}”已超期，"
                      f"第 {a.urge_count} 次催办。"}, data)
-    add_event(ctx, "urged", {"units": [a.unit_id for a in lagging],
-                             "counts": [a.urge_count for a in lagging]})
+    timeline.note(ctx, "urged", {"units": [a.unit_id for a in lagging],
+                                 "counts": [a.urge_count for a in lagging]})
 
 
 @operator("finish_urging")
@@ -156,4 +156,4 @@ def finish_urging(ctx: OperatorContext, params: dict, data: dict) -> None:
     for a in db.session.scalars(select(UrgingAssignment).where(
             UrgingAssignment.instance_id == ctx.instance.id)):
         a.completed_at = now
-    add_event(ctx, "urging_done", {"returns": data.get("return_count", 0)})
+    timeline.note(ctx, "urging_done", {"returns": data.get("return_count", 0)})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import RoleGrant, User
-from app.services.supervision.order_operators import add_event
+from app.services.workflow import timeline
 from app.services.workflow.operator_registry import OperatorContext, operator
 
 
@@ -30,7 +30,7 @@ def project_user_ids(ctx: OperatorContext, params: dict, data: dict) -> dict:
            for variable, username in params.items()}
     unknown = [params[variable] for variable, user_id in out.items() if user_id is None]
     if unknown:
-        add_event(ctx, "binding_fallback", {"usernames": unknown})
+        timeline.note(ctx, "binding_fallback", {"usernames": unknown})
     return out
 
 
@@ -45,5 +45,5 @@ def bind_project_users(ctx: OperatorContext, params: dict, data: dict) -> dict:
         if user_id is None:
             unknown.append(username)
     if unknown:
-        add_event(ctx, "binding_fallback", {"usernames": unknown})
+        timeline.note(ctx, "binding_fallback", {"usernames": unknown})
     return out

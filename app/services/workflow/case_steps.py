@@ -50,8 +50,9 @@ class StepFailed(Exception):
 class ServiceHost:
     """The engine's host for one run: operators see the instance and the acting user."""
 
-    def __init__(self, instance: ProcessInstance, actor: Actor):
-        self.context = OperatorContext(instance, actor)
+    def __init__(self, instance: ProcessInstance, actor: Actor,
+                 handback: dict[str, Any] | None = None):
+        self.context = OperatorContext(instance, actor, handback)
 
     def call_operator(self, name: str, params: dict[str, Any],
                       task_data: dict[str, Any]) -> dict[str, Any] | None:
@@ -231,15 +232,16 @@ def _call_engine(instance: ProcessInstance, action: dict[str, Any], host: Servic
 
 
 def perform(instance: ProcessInstance, actor: Actor, action: dict[str, Any],
-            now: Any = None) -> list[int]:
+            now: Any = None, handback: dict[str, Any] | None = None) -> list[int]:
     """Run one engine step on a locked instance and persist it; returns new inbox row ids.
+    Operators put what they hand back to the caller into `handback` (see OperatorContext).
 
     Raises StepFailed on EngineError (the caller's transaction is rolled back) and lets the
     engine's domain errors (task_not_ready, task_not_found, message_not_expected) through.
     """
     now = now or wallclock.now()
     try:
-        result = _call_engine(instance, action, ServiceHost(instance, actor), now)
+        result = _call_engine(instance, action, ServiceHost(instance, actor, handback), now)
     except engine.EngineError as exc:
         raise StepFailed(exc, instance.id, action) from exc
     return case_sync.apply_result(instance, result, actor, now, action)

@@ -17,7 +17,6 @@ from app import engine
 from app.extensions import db
 from app.models import (
     InboxTask,
-    InstanceEvent,
     MessageSubscription,
     OrgUnit,
     OutboxMessage,
@@ -26,7 +25,8 @@ from app.models import (
     User,
 )
 from app.services.access.actors import Actor
-from app.services.workflow import review_duties
+from app.services.workflow import deployments, review_duties, timeline
+from app.services.workflow.timeline import jsonable
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
 PRIORITIES = {"urgent": 90, "high": 80, "normal": 50, "low": 20}  # higher = more urgent
@@ -37,18 +37,6 @@ def canonical(correlation: dict[str, Any]) -> str:
     """Equal correlations give equal strings: sorted keys, no whitespace, UTF-8 kept."""
     return json.dumps(correlation or {}, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, default=str)
-
-
-def jsonable(value: Any) -> Any:
-    """Task data may hold dates or Decimals; the timeline stores plain JSON."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
-
-
-def add_event(instance_id: int, actor: Actor, kind: str, at: datetime, **fields: Any) -> None:
-    data = fields.pop("data", None)
-    db.session.add(InstanceEvent(
-        instance_id=instance_id, kind=kind, user_id=actor.user_id, username=actor.username,
-        ip=actor.ip, data=jsonable(data) if data is not None else None, at=at, **fields))
 
 
 def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: Actor,
@@ -125,6 +113,7 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
             new_rows.append(row)
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
+        row.form_values = _form_values(instance, task)
     return new_rows
 
 
@@ -145,6 +134,16 @@ def _fill(row: InboxTask, task: dict[str, Any]) -> None:
     row.form_name, row.ui_name, row.due_at = task.get("form"), task.get("ui_form"), task.get("due_at")
     row.priority = _priority(task.get("priority"))
     row.candidate_user_id = seat_user_id(task.get("multi_instance")) or bound_user_id(task)
+
+
+def _form_values(instance: ProcessInstance, task: dict[str, Any]) -> dict[str, Any] | None:
+    """What the task page shows of the task's data: its form's read-only fields (e.g. the return
+    reason the previous reviewer wrote), kept on the row so that no page loads the workflow."""
+    form = deployments.form_of(instance.definition, task.get("form"))
+    if form is None:
+        return None
+    data = task.get("data") or {}
+    return jsonable({name: data.get(name) for name in form.readonly_fields})
 
 
 def _priority(value: Any) -> int:
@@ -187,8 +186,8 @@ def _record_binding_fallbacks(instance: ProcessInstance, actor: Actor, ready: li
     for row in new_rows:
         task = tasks[row.spiff_task_id]
         if task.get("candidate_user_variable") and row.candidate_user_id is None:
-            add_event(instance.id, actor, "candidate_fallback", now, task_name=row.task_name,
-                      data={"variable": task["candidate_user_variable"],
+            timeline.record(instance.id, actor, "candidate_fallback", now, task_name=row.task_name,
+                            data={"variable": task["candidate_user_variable"],
                             "value": task.get("candidate_user"), "role": row.role})
 
 
@@ -217,9 +216,9 @@ def _record_events(instance: ProcessInstance, actor: Actor, events: list[dict[st
         if kind == "task_completed" and event.get("task_id") == action.get("task_id"):
             _record_completion(instance, event, now, action)
         elif kind == "started":
-            add_event(instance.id, actor, "started", now, data={**body, "data": action.get("data")})
+            timeline.record(instance.id, actor, "started", now, data={**body, "data": action.get("data")})
         else:
-            add_event(instance.id, actor, kind, now, task_name=event.get("element_id"), data=body)
+            timeline.record(instance.id, actor, kind, now, task_name=event.get("element_id"), data=body)
         if kind == "message_thrown":
             _route_after_commit(instance, event)
 
@@ -246,5 +245,5 @@ def _record_completion(instance: ProcessInstance, event: dict[str, Any], now: da
     row = db.session.get(InboxTask, action["inbox_task_id"])
     who = Actor(user_id=action.get("user_id"), username=action.get("username") or "system",
                 ip=action.get("ip"))
-    add_event(instance.id, who, "task_completed", now, inbox_task_id=row.id,
-              task_name=event.get("element_id"), title=row.title, data=action.get("data") or {})
+    timeline.record(instance.id, who, "task_completed", now, inbox_task_id=row.id,
+                    task_name=event.get("element_id"), title=row.title, data=action.get("data") or {})

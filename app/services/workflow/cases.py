@@ -24,8 +24,7 @@ from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
 from app.services.hazard import start_rules
 from app.services.workflow import case_steps as rt
-from app.services.workflow import incidents, review_duties
-from app.services.workflow.case_sync import add_event
+from app.services.workflow import incidents, review_duties, timeline
 from app.services.workflow.deployments import require_latest
 from app.services.workflow.form_checks import case_form_problems
 
@@ -35,6 +34,8 @@ class CompletionResult:
     instance_id: int
     status: str
     new_task_ids: list[int] = field(default_factory=list)
+    # What the step's operators handed back (never stored), when the caller asked for it.
+    handed_back: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,8 @@ def claim_task(actor: Actor, inbox_task_id: int) -> None:
     with transaction(actor):
         row = _workable_row(actor, inbox_task_id)
         _claim(row, actor)
-        add_event(row.instance_id, actor, "task_claimed", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title)
+        timeline.record(row.instance_id, actor, "task_claimed", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title)
 
 
 def _claim(row: InboxTask, actor: Actor) -> None:
@@ -163,8 +164,8 @@ def unclaim_task(actor: Actor, inbox_task_id: int) -> None:
         if row.status != "open":
             raise ConflictError("该待办已办结或已撤销。", code="task_not_open")
         row.assignee_id, row.claimed_at = None, None
-        add_event(row.instance_id, actor, "task_unclaimed", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title)
+        timeline.record(row.instance_id, actor, "task_unclaimed", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title)
 
 
 def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
@@ -188,16 +189,19 @@ def assign_task(actor: Actor, inbox_task_id: int, user_id: int) -> None:
                                   fields={"user_id": ["该用户不是此待办的办理人。"]})
         review_duties.check_not_author(user.id, row, "user_id")
         row.assignee_id, row.claimed_at = user.id, wallclock.now()
-        add_event(row.instance_id, actor, "task_assigned", wallclock.now(), inbox_task_id=row.id,
-                  task_name=row.task_name, title=row.title,
-                  data={"user_id": user.id, "username": user.username})
+        timeline.record(row.instance_id, actor, "task_assigned", wallclock.now(), inbox_task_id=row.id,
+                        task_name=row.task_name, title=row.title,
+                        data={"user_id": user.id, "username": user.username})
 
 
-def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> CompletionResult:
+def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
+                  hand_back: bool = False) -> CompletionResult:
     """Validate the submission against the task's form, then complete it and run on.
 
     Only the fields the task's form declares are written (readOnly ones are dropped); fields it
-    does not declare and variables binding people, subjects or scope are refused.
+    does not declare and variables binding people, subjects or scope are refused. With
+    `hand_back` the result carries what the step's operators handed back (e.g. the initial
+    passwords an approval generated, for the caller to show once).
     Raises NotFoundError(`task_not_found`), PermissionDeniedError(`task_not_candidate`),
     ValidationError(`form_invalid`, per-field messages), ConflictError(`task_not_open`,
     `task_claimed_by_other`, `task_not_ready`, `instance_busy`) and CaseFailedError(`case_error`)
@@ -215,10 +219,12 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Com
         start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
         written = _validate(row, data)
         rt.require_active(instance)
+        handback: dict[str, Any] | None = {} if hand_back else None  # fresh for every try
         new_ids = rt.perform(instance, actor, {
             "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,
-            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip})
-        return CompletionResult(instance.id, instance.status, new_ids)
+            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip},
+            handback=handback)
+        return CompletionResult(instance.id, instance.status, new_ids, handback or {})
 
     def before_retry() -> None:  # a sibling's answer moved the instance: retry if still ours
         _check_open(actor, rt.reload_row(inbox_task_id))
@@ -273,7 +279,7 @@ def cancel_case(actor: Actor, instance_id: int, reason: str) -> None:
         if instance.status not in (*rt.ACTIVE, "error"):
             raise ConflictError("案件已结束。", code="case_not_active")
         rt.perform(instance, actor, {"action": "cancel", "reason": reason.strip()})
-        add_event(instance.id, actor, "case_cancelled", wallclock.now(), data={"reason": reason.strip()})
+        timeline.record(instance.id, actor, "case_cancelled", wallclock.now(), data={"reason": reason.strip()})
         incidents.close_incidents(instance.id, actor)
 
     with incidents.reporting(actor):

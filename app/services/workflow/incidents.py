@@ -24,7 +24,8 @@ from app.infra.uow import transaction
 from app.models import Incident
 from app.services.access.actors import Actor
 from app.services.workflow import case_steps as rt
-from app.services.workflow.case_sync import add_event, jsonable
+from app.services.workflow import timeline
+from app.services.workflow.timeline import jsonable
 
 
 class CaseFailedError(ConflictError):
@@ -68,7 +69,7 @@ def record_incident(failure: rt.StepFailed, actor: Actor) -> int:
                             created_at=now)
         db.session.add(incident)
         db.session.flush()
-        add_event(instance.id, actor, "incident", now, task_name=error.element_id, data={
+        timeline.record(instance.id, actor, "incident", now, task_name=error.element_id, data={
             "incident_id": incident.id, "code": error.code, "message": error.message,
             "action": failure.action.get("action")})
         return incident.id
@@ -146,7 +147,7 @@ def _retry(actor: Actor, incident_id: int) -> RetryOutcome:
     rt.perform(instance, actor, dict(incident.action))
     now = wallclock.now()
     incident.status, incident.resolved_at, incident.resolved_by = "resolved", now, actor.username
-    add_event(instance.id, actor, "incident_resolved", now, data={"incident_id": incident.id})
+    timeline.record(instance.id, actor, "incident_resolved", now, data={"incident_id": incident.id})
     return RetryOutcome(incident.id, instance.id, instance.status)
 
 
@@ -155,8 +156,8 @@ def _keep_open(incident_id: int, failure: rt.StepFailed, actor: Actor) -> None:
         incident = db.session.get(Incident, incident_id)
         error = failure.error
         incident.code, incident.message, incident.element_id = error.code, error.message, error.element_id
-        add_event(incident.instance_id, actor, "incident_retry_failed", wallclock.now(),
-                  data={"incident_id": incident_id, "code": error.code, "message": error.message})
+        timeline.record(incident.instance_id, actor, "incident_retry_failed", wallclock.now(),
+                        data={"incident_id": incident_id, "code": error.code, "message": error.message})
 
 
 def close_incidents(instance_id: int, actor: Actor) -> None:

@@ -20,8 +20,8 @@ from app.infra.uow import transaction
 from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
 from app.services.access.actors import SYSTEM, Actor
 from app.services.workflow import case_steps as rt
-from app.services.workflow import incidents, message_rights
-from app.services.workflow.case_sync import add_event, canonical
+from app.services.workflow import incidents, message_rights, timeline
+from app.services.workflow.case_sync import canonical
 from app.services.workflow.deployments import definitions_by_message
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,8 @@ def route_thrown(name: str, correlation: dict[str, Any], payload: dict[str, Any]
         log.warning("message %s thrown by case %s not delivered: %s (%s)", name, source_instance_id,
                     exc.message, exc.code)
         with transaction(SYSTEM):
-            add_event(source_instance_id, SYSTEM, "message_unrouted", wallclock.now(),
-                      data={"name": name, "correlation": correlation, "code": exc.code, "error": exc.message})
+            timeline.record(source_instance_id, SYSTEM, "message_unrouted", wallclock.now(),
+                            data={"name": name, "correlation": correlation, "code": exc.code, "error": exc.message})
         return None
 
 

@@ -11,7 +11,7 @@ registry without importing any implementation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.models import ProcessInstance
@@ -22,6 +22,10 @@ from app.services.access.actors import Actor
 class OperatorContext:
     instance: ProcessInstance
     actor: Actor
+    # What the step hands back to a caller that asked for it, beside the task data (which is
+    # stored): e.g. the initial passwords of accounts an approval created, shown once. None when
+    # the caller takes nothing back (timers, messages, retries).
+    handback: dict[str, Any] | None = field(default=None)
 
 
 Operator = Callable[[OperatorContext, dict[str, Any], dict[str, Any]], "dict[str, Any] | None"]

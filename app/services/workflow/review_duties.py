@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from app.errors import PermissionDeniedError
 from app.extensions import db
-from app.models import InboxTask, Incident, InstanceEvent, OrgUnit, ProcessInstance, RoleGrant, User
+from app.models import InboxTask, Incident, OrgUnit, ProcessInstance, RoleGrant, User
 from app.roles import ENTERPRISE_ROLES
 from app.services.access.actors import Actor
+from app.services.workflow import timeline
 
 CONFLICT_CODE = "review_conflict"
 
@@ -105,7 +106,6 @@ def open_conflict_incident(instance: ProcessInstance, actor: Actor, conflict: Co
     db.session.add(incident)
     db.session.flush()
     instance.status = "error"
-    db.session.add(InstanceEvent(
-        instance_id=instance.id, kind=CONFLICT_CODE, user_id=actor.user_id, username=actor.username,
-        ip=actor.ip, at=now, task_name=conflict.row.task_name,
-        data={"incident_id": incident.id, "reviews": conflict.reviewed_task, "authors": names}))
+    timeline.record(instance.id, actor, CONFLICT_CODE, now, task_name=conflict.row.task_name,
+                    data={"incident_id": incident.id, "reviews": conflict.reviewed_task,
+                          "authors": names})

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.errors import DomainError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.http_status import status_of
-from app.models import Project, ProjectParticipant, ProjectRegistration, RoleGrant
+from app.models import ProcessInstance, Project, ProjectParticipant, ProjectRegistration, RoleGrant
 from app.services.access import login
 from app.services.access.passwords import verify_password
 from app.services.registrations import applications
@@ -51,6 +51,7 @@ def test_approval_activates_the_project_records_participants_and_creates_account
         assert stored.password_hash.startswith("$argon2") and credential["initial_password"] not in stored.password_hash
         assert verify_password(stored.password_hash, credential["initial_password"])
         assert credential["initial_password"] not in str([e.data for e in events(iid, "accounts_created")])
+        assert credential["initial_password"] not in db.session.get(ProcessInstance, iid).state
         logged_in = login.authenticate(username, credential["initial_password"], "10.9.9.9")
         assert p.id in logged_in.project_ids and logged_in.roles_on_project(p.id) == {credential["role"]}
     assert user("wh_pm").enterprise_id == user("contractor_pm").enterprise_id
@@ -59,6 +60,8 @@ def test_approval_activates_the_project_records_participants_and_creates_account
     assert "owner_rep" in actor("owner_rep").roles_on_project(p.id)
     [created] = events(iid, "accounts_created")
     assert {a["username"]: a["created"] for a in created.data["accounts"]} == {
+        "wh_pm": True, "wh_chief": True, "contractor_pm": False}
+    assert {a["username"]: a["password_shown"] for a in created.data["accounts"]} == {
         "wh_pm": True, "wh_chief": True, "contractor_pm": False}
     assert cases.get_case(actor("wh_pm"), iid).project_code == "JS-2026-101"
 
@@ -140,3 +143,17 @@ def test_a_rule_broken_after_submission_sends_it_back_instead_of_failing(reg):
     shown = context("owner_rep", iid, "fill_registration")
     assert shown["returned_by"] == "系统校验" and "用户名已被占用" in shown["return_reason"]
     assert db.session.scalar(select(RoleGrant.id).where(RoleGrant.user_id == user("wh_chief").id)) is None
+
+
+def test_an_approval_through_the_generic_completion_hands_back_no_password(reg):
+    """Only the registration use case asks for the initial passwords: the generic completion
+    creates the accounts, shows no password and the timeline says none was shown."""
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    complete("owner_rep", iid, "fill_registration", registration_form())
+    row = my_task("district_safety", iid, "review_registration")
+    result = cases.complete_task(actor("district_safety"), row.id, APPROVE)
+    assert result.status == "completed" and result.handed_back == {}
+    assert user("wh_pm").password_hash.startswith("$argon2")
+    [created] = events(iid, "accounts_created")
+    assert {a["username"]: a["password_shown"] for a in created.data["accounts"]} == {
+        "wh_pm": False, "wh_chief": False, "contractor_pm": False}
