@@ -26,6 +26,6 @@ def hz_sqlite(sqlite_app):
     """The same on SQLite only, for the long walks."""
     from app.services.demo import seed
 
-    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.load_demo(sqlite_app.config["DEMO_PASSWORD"])
     deploy_hazardous()
     return sqlite_app
