@@ -7,8 +7,9 @@ from app.extensions import db
 from app.models import WORK_STATUSES, HazardousWork, InboxTask, InstanceEvent, ProcessInstance
 from app.services.demo import seed
 from app.services.hazard import work_cases
+from tests.support.processes import actor
 
-from .support import actor, inbox_names
+from .support import inbox_names
 
 
 def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app):

@@ -1,0 +1,85 @@
+"""The catalogue of notice templates: Chinese title, type code, required keys.
+
+Why a catalogue: the service layer numbers notices per type (``郑建安整〔2026〕…``
+uses the type code 整) and checks completeness before issuing; the preview page
+lists the titles. Keys are dotted paths into the render context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+COMMON_KEYS: tuple[str, ...] = (
+    "number", "project.name", "project.address", "addressees", "issuer.org_unit",
+    "issuer.signatory", "issue_date", "verify_code", "verify_url",
+)
+
+
+@dataclass(frozen=True)
+class NoticeTemplate:
+    """One printable notice: file ``documents/<name>.html``."""
+
+    name: str
+    title: str
+    type_code: str
+    specific_keys: tuple[str, ...]
+
+    @property
+    def required_keys(self) -> tuple[str, ...]:
+        return COMMON_KEYS + self.specific_keys
+
+
+_ALL = (
+    NoticeTemplate("rectification_notice", "安全隐患整改通知书", "整",
+                   ("inspected_unit", "problems", "requirements", "deadline")),
+    NoticeTemplate("stop_work_notice", "停工整改通知书", "停",
+                   ("inspected_unit", "problems", "stop_type", "stop_scope",
+                    "stop_time", "resume_conditions", "deadline")),
+    NoticeTemplate("resumption_notice", "复工通知书", "复",
+                   ("stop_notice_number", "evidence_summary", "resumption_scope",
+                    "resumption_date")),
+    NoticeTemplate("urging_notice", "督办通知书", "督",
+                   ("subject", "lead_unit", "item_category", "item_content",
+                    "requirements", "deadline", "reply_method", "contact.name",
+                    "contact.phone")),
+    NoticeTemplate("supervision_suspend_notice", "中止施工安全监督告知书", "中",
+                   ("applicant.unit", "suspension_date", "reason",
+                    "part_under_construction", "safety_measures")),
+    NoticeTemplate("supervision_resume_notice", "恢复施工安全监督告知书", "恢",
+                   ("acceptance_report_ref", "resumption_date")),
+    NoticeTemplate("supervision_terminate_notice", "终止施工安全监督告知书", "终",
+                   ("end_proof_ref", "termination_date")),
+    NoticeTemplate("expert_argumentation_report", "专家论证报告", "论",
+                   ("hazardous_work.name", "plan_name", "argued_at", "experts",
+                    "conclusion")),
+    NoticeTemplate("inspection_record", "监督检查记录", "检",
+                   ("inspection_date", "inspectors", "check_items", "units_present")),
+    NoticeTemplate("health_check_report", "工地体检报告", "体",
+                   ("month", "indices", "overall_score")),
+)
+
+TEMPLATES: dict[str, NoticeTemplate] = {t.name: t for t in _ALL}
+
+
+def _lookup(context: Any, dotted: str) -> Any:
+    value = context
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def missing_fields(template: str, context: dict) -> list[str]:
+    """Required keys of ``template`` that are absent or empty in ``context``.
+
+    Rendering never needs this (missing data prints a placeholder); the service
+    layer uses it to warn before issuing. Raises KeyError for an unknown template.
+    """
+    missing = []
+    for key in TEMPLATES[template].required_keys:
+        value = _lookup(context, key)
+        if value is None or (isinstance(value, (str, list, tuple, dict)) and not value):
+            missing.append(key)
+    return missing
