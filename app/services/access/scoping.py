@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from app.errors import NotFoundError
 from app.extensions import db
@@ -44,6 +44,15 @@ def visible_project(actor: Actor, *, project_id: int | None = None, code: str | 
 def visible_project_ids(actor: Actor):
     """A sub-select of visible project ids, for filtering child tables."""
     return select(Project.id).where(project_filter(actor))
+
+
+def in_visible_projects(actor: Actor, model: type[M], project_code: str | None = None) -> Select:
+    """`select(model)` over the rows (`model.project_id`) of the visible projects, or of the one
+    named `project_code`. Raises NotFoundError(`project_not_found`) when that one is invisible."""
+    stmt = select(model).where(model.project_id.in_(visible_project_ids(actor)))
+    if project_code:
+        stmt = stmt.where(model.project_id == visible_project(actor, code=project_code).id)
+    return stmt
 
 
 def visible_or_404(actor: Actor, model: type[M], row_id: int | None, *, code: str, message: str) -> M:

@@ -36,9 +36,7 @@ PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 def list_devices(actor: Actor, *, project_code: str | None = None, device_type: str | None = None,
                  limit: int = 100, offset: int = 0) -> Page:
     """Devices of the projects the actor may see."""
-    stmt = select(Device).where(Device.project_id.in_(scoping.visible_project_ids(actor)))
-    if project_code:
-        stmt = stmt.where(Device.project_id == scoping.visible_project(actor, code=project_code).id)
+    stmt = scoping.in_visible_projects(actor, Device, project_code)
     if device_type:
         stmt = stmt.where(Device.device_type == device_type)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -35,9 +35,7 @@ def list_alarms(actor: Actor, *, project_code: str | None = None, status: str | 
 
     Raises NotFoundError (`project_not_found`) for an invisible project code.
     """
-    stmt = select(DeviceAlarm).where(DeviceAlarm.project_id.in_(scoping.visible_project_ids(actor)))
-    if project_code:
-        stmt = stmt.where(DeviceAlarm.project_id == scoping.visible_project(actor, code=project_code).id)
+    stmt = scoping.in_visible_projects(actor, DeviceAlarm, project_code)
     if status:
         stmt = stmt.where(DeviceAlarm.status == status)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
