@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
     @demo.command("seed")
     def seed() -> None:
         """Load the demo data (idempotent: running it again changes nothing)."""
-        counts = demo_service.seed(current_app.config["DEMO_PASSWORD"])
+        counts = demo_service.load_demo(current_app.config["DEMO_PASSWORD"])
         click.echo("demo data: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
 
     @app.cli.group()

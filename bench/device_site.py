@@ -23,7 +23,7 @@ def build_site(url: str, folder: Path):
     app = build_app(url, folder)
     create_schema(app)
     with app.app_context():
-        demo.seed(app.config["DEMO_PASSWORD"])
+        demo.load_demo(app.config["DEMO_PASSWORD"])
         deploy(disposal_bundle())
         project = db.session.scalar(select(Project).where(Project.code == PROJECT))
         for i in range(LATENCY_DEVICES):

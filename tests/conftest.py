@@ -66,7 +66,7 @@ def sqlite_app(sqlite_template, tmp_path):
 @pytest.fixture
 def demo_data(app):
     """The demo data set loaded into `app`."""
-    seed.seed(app.config["DEMO_PASSWORD"])
+    seed.load_demo(app.config["DEMO_PASSWORD"])
     return app
 
 

@@ -16,7 +16,7 @@ from app.schemas.catalog import (
 )
 from app.services.access import projects
 from app.services.hazard import works
-from app.services.monitoring import device_list, registry
+from app.services.monitoring import registry
 
 
 @bp.get("/projects")
@@ -72,7 +72,7 @@ def work_stats():
 @doc(response=DeviceSchema, many=True)
 def list_devices():
     limit, offset = paging()
-    page = device_list.list_devices(api_actor(), project_code=request.args.get("project"),
+    page = registry.list_devices(api_actor(), project_code=request.args.get("project"),
                                 device_type=request.args.get("type"), limit=limit, offset=offset)
     return ok(DeviceSchema(many=True).dump(page.items), {"total": page.total})
 
@@ -80,14 +80,14 @@ def list_devices():
 @bp.get("/devices/<int:device_id>")
 @doc(response=DeviceSchema)
 def get_device(device_id: int):
-    return ok(DeviceSchema().dump(device_list.get_device(api_actor(), device_id)))
+    return ok(DeviceSchema().dump(registry.get_device(api_actor(), device_id)))
 
 
 @bp.post("/projects/<code>/devices")
 @doc(body=DeviceSchema, status=201)
 def register_device(code: str):
     data = DeviceSchema().load(request.get_json(silent=True) or {})
-    device_id, token = device_list.register_device(api_actor(), code, data)
+    device_id, token = registry.register_device(api_actor(), code, data)
     return ok({"id": device_id, "token": token}, status=201)
 
 

@@ -4,7 +4,7 @@ Pure rendering. Numbering, storage, hashing and verification pages belong to the
 service layer, which calls these functions.
 """
 
-from app.rendering.registry import TEMPLATES, NoticeTemplate, missing_fields
+from app.rendering.catalogue import TEMPLATES, NoticeTemplate, missing_fields
 from app.rendering.render import NoticeRenderError, render_html, render_pdf
 from app.rendering.samples import sample_context
 

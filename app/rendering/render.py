@@ -14,9 +14,9 @@ from jinja2 import Environment, TemplateNotFound
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from app.rendering.catalogue import TEMPLATES
 from app.rendering.environment import DOCUMENTS_DIR, build_environment
 from app.rendering.fonts import bare_cff_finisher, compact_fonts
-from app.rendering.registry import TEMPLATES
 
 STYLESHEET = DOCUMENTS_DIR / "notice.css"
 

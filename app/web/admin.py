@@ -9,7 +9,7 @@ from flask import abort, render_template, request
 
 from app.services.access import admin_lists, audit_reading, directory, projects
 from app.services.access.actors import Actor
-from app.services.monitoring import device_list
+from app.services.monitoring import registry
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
 
@@ -27,7 +27,7 @@ SECTIONS: dict[str, tuple[str, list[tuple[str, str]], Callable[[Actor, int], Any
     "projects": ("工程项目", [("编号", "code"), ("名称", "name"), ("区县", "district.name"), ("状态", "status")],
                  lambda a, o: projects.list_projects(a, limit=SIZE, offset=o)),
     "devices": ("设备", [("编号", "code"), ("名称", "name"), ("类型", "device_type"), ("项目", "project.code")],
-                lambda a, o: device_list.list_devices(a, limit=SIZE, offset=o)),
+                lambda a, o: registry.list_devices(a, limit=SIZE, offset=o)),
     "categories": ("危大工程类别", [("编码", "code"), ("名称", "name_zh"), ("危大条件", "hazardous_rule"),
                                ("超规模条件", "super_scale_rule"), ("启用", "active")],
                    lambda a, o: admin_lists.list_categories(a)),

@@ -13,7 +13,7 @@ from app.models import DEVICE_TYPES, ENTERPRISE_TYPES, PARTY_TYPES
 from app.schemas.catalog import DeviceSchema, ProjectSchema
 from app.services.access import directory, projects
 from app.services.access.permissions import require_any_role, require_project_role
-from app.services.monitoring import device_list
+from app.services.monitoring import registry
 from app.web import bp
 from app.web.admin_directory import DIRECTORY_EDITORS
 from app.web.admin_fields import Errors, Field, domain_errors, filled, load, options, render_form
@@ -119,7 +119,7 @@ def admin_new_device(code: str):
         data, errors = load(DeviceSchema, filled(request.form, ("code", "device_type", "name")))
         if not errors:
             try:
-                device_id, token = device_list.register_device(web_actor(), code, data)
+                device_id, token = registry.register_device(web_actor(), code, data)
             except DomainError as exc:
                 errors, status = domain_errors(exc)
             else:

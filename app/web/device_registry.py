@@ -12,7 +12,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from app.errors import DomainError
 from app.models import OPERATOR_TRADES
 from app.services.hazard import works as hazardous_works
-from app.services.monitoring import device_list, registry, thresholds
+from app.services.monitoring import registry, thresholds
 from app.services.monitoring.alarm_cases import alarm_label
 from app.services.monitoring.site_pages import device_thresholds_view
 from app.web import bp
@@ -61,7 +61,7 @@ def device_edit(device_id: int):
 @bp.post("/devices/<int:device_id>/token")
 @page
 def device_token_reset(device_id: int):
-    device = device_list.get_device(web_actor(), device_id)
+    device = registry.get_device(web_actor(), device_id)
     token = registry.reset_device_token(web_actor(), device_id)
     response = make_response(render_template("admin/device_token.html", project_code=device.project.code,
                                              device_id=device.id, device=device, token=token, reset=True))

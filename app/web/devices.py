@@ -8,9 +8,7 @@ from flask import render_template, request
 from app.infra import wallclock
 from app.models import DEVICE_TYPES, OPERATOR_TRADES
 from app.services.ingestion import rejections
-from app.services.monitoring import alarm_queries, site_pages
-from app.services.monitoring import device_list as device_service
-from app.services.monitoring import registry as device_registry
+from app.services.monitoring import alarm_queries, registry, site_pages
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
 from app.web.common import Paging, page, paging_args, web_actor
@@ -27,10 +25,9 @@ def devices():
                                     level=args["level"], status=args["status"],
                                     since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
     alarms = alarm_queries.list_alarms(actor, flt, limit=20, offset=(number - 1) * 20)
-    registry = device_service.list_devices(actor, project_code=args["project"], device_type=args["device_type"],
-                                           limit=200)
-    counts = device_registry.operator_counts([d.id for d in registry.items])
-    return render_template("devices/index.html", alarms=alarms.items, devices=registry.items, types=DEVICE_TYPES,
+    listed = registry.list_devices(actor, project_code=args["project"], device_type=args["device_type"], limit=200)
+    counts = registry.operator_counts([d.id for d in listed.items])
+    return render_template("devices/index.html", alarms=alarms.items, devices=listed.items, types=DEVICE_TYPES,
                            operator_counts=counts, paging=Paging(number, 20, alarms.total), f=args,
                            levels=LEVEL_LABELS, show_rejections=rejections.may_list(actor))
 

@@ -49,7 +49,7 @@ def _families() -> Bundle:
 def _prepare(app: Flask) -> None:
     with app.app_context():
         db.create_all()
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         deploy(web_bundle())
         deploy(_families())
         pm = actor_for(db.session.scalar(select(User).where(User.username == "contractor_pm")))

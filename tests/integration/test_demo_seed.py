@@ -19,7 +19,7 @@ def _counts():
 
 def test_seed_is_idempotent(demo_data):
     before = _counts()
-    assert seed.seed(demo_data.config["DEMO_PASSWORD"]) == {"categories": 0}
+    assert seed.load_demo(demo_data.config["DEMO_PASSWORD"]) == {"categories": 0}
     assert _counts() == before
 
 

@@ -49,7 +49,7 @@ def _fill_form_values(url, tmp_path):
     app = build_app(url, tmp_path / "inst")
     migrate_to_head(app)
     with app.app_context():
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         deploy_registrations()
         iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
         complete("owner_rep", iid, "fill_registration", registration_form())

@@ -5,12 +5,16 @@ reported as not found (404), so ids of other projects leak nothing.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from app.errors import NotFoundError
 from app.extensions import db
 from app.models import OrgUnit, Project
 from app.services.access.actors import Actor
+
+M = TypeVar("M")
 
 
 def project_filter(actor: Actor) -> ColumnElement[bool]:
@@ -40,6 +44,27 @@ def visible_project(actor: Actor, *, project_id: int | None = None, code: str | 
 def visible_project_ids(actor: Actor):
     """A sub-select of visible project ids, for filtering child tables."""
     return select(Project.id).where(project_filter(actor))
+
+
+def in_visible_projects(actor: Actor, model: type[M], project_code: str | None = None) -> Select:
+    """`select(model)` over the rows (`model.project_id`) of the visible projects, or of the one
+    named `project_code`. Raises NotFoundError(`project_not_found`) when that one is invisible."""
+    stmt = select(model).where(model.project_id.in_(visible_project_ids(actor)))
+    if project_code:
+        stmt = stmt.where(model.project_id == visible_project(actor, code=project_code).id)
+    return stmt
+
+
+def visible_or_404(actor: Actor, model: type[M], row_id: int | None, *, code: str, message: str) -> M:
+    """Load one row of a project-owned table (one with `project_id`) if its project is visible.
+
+    Raises NotFoundError(`code`) for an unknown id and for a row of an invisible project alike.
+    """
+    row = db.session.scalar(select(model).where(
+        model.id == row_id, model.project_id.in_(visible_project_ids(actor))))
+    if row is None:
+        raise NotFoundError(message, code=code)
+    return row
 
 
 def org_unit_filter(actor: Actor) -> ColumnElement[bool]:

@@ -122,9 +122,7 @@ def instance_diagram(actor: Actor, instance_id: int) -> dict[str, Any]:
 
     Raises NotFoundError (`case_not_found`) for a case the actor may not see.
     """
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None or not rt.can_see_instance(actor, instance):
-        raise NotFoundError("没有找到该案件。", code="case_not_found")
+    instance = rt.visible_case(actor, instance_id)
     definition = instance.definition
     bpmn = definition.sources.get(f"{definition.key}.bpmn") or next(
         (t for n, t in definition.sources.items() if n.endswith(".bpmn")), "")

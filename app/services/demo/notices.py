@@ -17,7 +17,7 @@ from app.extensions import db
 from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
 from app.rendering import TEMPLATES, sample_context
-from app.rendering.registry import COMMON_KEYS
+from app.rendering.catalogue import COMMON_KEYS
 from app.services.access.actors import actor_for
 from app.services.notices.context import addressees
 from app.services.notices.issuing import issue_notice, render_document

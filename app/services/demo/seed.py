@@ -42,7 +42,7 @@ from app.services.demo.orders import seed_orders
 from app.services.hazard.categories import load_default_categories
 from app.services.hazard.expert_identity import hash_id_number, mask_id_number
 
-__all__ = ["DEMO_USERS", "seed"]
+__all__ = ["DEMO_USERS", "load_demo"]
 
 
 def _get_or_add(model, lookup: dict, values: dict, counts: Counter, kind: str):
@@ -161,7 +161,7 @@ def _works_and_devices(projects, counts: Counter) -> None:
                     counts, "device_operators")
 
 
-def seed(password: str) -> dict[str, int]:
+def load_demo(password: str) -> dict[str, int]:
     """Load what is missing of the demo set; returns how many rows of each kind were added."""
     counts: Counter = Counter()
     with transaction():

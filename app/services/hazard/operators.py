@@ -32,10 +32,7 @@ WORK_TRANSITIONS = {
 @operator("set_work_status")
 def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Move the instance's hazardous work to `params["status"]` if the lifecycle allows it."""
-    work_id = params.get("work_id") or (ctx.instance.subject_id if ctx.instance.subject_type == "hazardous_work" else None)
-    work = db.session.get(HazardousWork, work_id) if work_id else None
-    if work is None:
-        raise WorkStatusError("流程没有关联危大工程。", code="work_missing")
+    work = work_of(ctx, params)
     target = params["status"]
     if target != work.status and target not in WORK_TRANSITIONS.get(work.status, set()):
         raise WorkStatusError(f"危大工程状态为 {work.status}，不能变更为 {target}。")

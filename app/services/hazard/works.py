@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.domain.super_scale import classify
-from app.errors import ConflictError, NotFoundError, ValidationError
+from app.errors import ConflictError, ValidationError
 from app.extensions import db
 from app.infra.uow import transaction
 from app.models import HazardousCategory, HazardousWork, OrgUnit, Project
@@ -25,11 +25,8 @@ def list_works(actor: Actor, project_code: str, *, limit: int = 100, offset: int
 
 def get_work(actor: Actor, work_id: int) -> HazardousWork:
     """One hazardous work of a visible project. Raises NotFoundError."""
-    work = db.session.scalar(select(HazardousWork).where(
-        HazardousWork.id == work_id, HazardousWork.project_id.in_(scoping.visible_project_ids(actor))))
-    if work is None:
-        raise NotFoundError("没有找到该危大工程。", code="hazardous_work_not_found")
-    return work
+    return scoping.visible_or_404(actor, HazardousWork, work_id, code="hazardous_work_not_found",
+                                  message="没有找到该危大工程。")
 
 
 def register_work(actor: Actor, project_code: str, data: dict) -> int:

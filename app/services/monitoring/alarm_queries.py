@@ -19,7 +19,7 @@ from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.access.projects import Page
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
-from app.services.monitoring.device_list import get_device
+from app.services.monitoring.registry import get_device
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Editing the device registry: a device's details, its HTTP token, and its special operators.
+"""The device registry: which devices a project has, registering them, editing a device's details,
+its HTTP token, and its special operators.
 
 Seed 000 §3.1.6 (监控设备接入管理): the contractor keeps its monitoring devices' details and, per
 device, the 特种作业人员 who operate it (add, edit, delete). Who may edit: officials with
-jurisdiction over the project and the project's contractor PM (like thresholds); everybody who
-sees the project may read. A device of an invisible project is a 404, like every other id.
-The code and type of a device never change: readings, alarms and thresholds hang on them
-(register a new device instead).
+jurisdiction over the project and the project's contractor PM (they set thresholds too);
+everybody who sees the project may read. A device of an invisible project is a 404, like every
+other id. The code and type of a device never change: readings, alarms and thresholds hang on
+them (register a new device instead).
 """
 from __future__ import annotations
 
@@ -20,13 +21,58 @@ from sqlalchemy import func, select
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra.uow import transaction
-from app.models import OPERATOR_TRADES, Device, DeviceOperator, HazardousWork
+from app.models import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator, HazardousWork, Project
 from app.services.access import scoping
 from app.services.access.actors import Actor
-from app.services.monitoring import thresholds
-from app.services.monitoring.device_list import get_device
+from app.services.access.permissions import require_project_role
+from app.services.access.projects import Page
+
+EDITOR_AUTHORITY_ROLES = {"city_official", "district_safety_officer", "district_quality_officer",
+                          "district_leader"}
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+
+
+def list_devices(actor: Actor, *, project_code: str | None = None, device_type: str | None = None,
+                 limit: int = 100, offset: int = 0) -> Page:
+    """Devices of the projects the actor may see."""
+    stmt = scoping.in_visible_projects(actor, Device, project_code)
+    if device_type:
+        stmt = stmt.where(Device.device_type == device_type)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = list(db.session.scalars(stmt.order_by(Device.code).limit(limit).offset(offset)))
+    return Page(items, total)
+
+
+def get_device(actor: Actor, device_id: int) -> Device:
+    """One device of a visible project. Raises NotFoundError."""
+    return scoping.visible_or_404(actor, Device, device_id, code="device_not_found", message="没有找到该设备。")
+
+
+def register_device(actor: Actor, project_code: str, data: dict) -> tuple[int, str]:
+    """Add a device to a project; returns its id and its HTTP token (shown once, stored hashed)."""
+    if data["device_type"] not in DEVICE_TYPES:
+        raise ValidationError(fields={"device_type": ["设备类型无效。"]})
+    with transaction(actor):
+        project = scoping.visible_project(actor, code=project_code)
+        if not actor.jurisdiction_paths:
+            require_project_role(actor, project, "contractor_pm")
+        if db.session.scalar(select(Device.id).where(Device.code == data["code"])):
+            raise ConflictError("设备编号已存在。", code="device_code_taken")
+        token = secrets.token_urlsafe(24)
+        device = Device(project_id=project.id, token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                        **data)
+        db.session.add(device)
+        db.session.flush()
+    return device.id, token
+
+
+def may_edit(actor: Actor, project: Project) -> bool:
+    """Officials with jurisdiction (the caller checked the project is visible) or the project's PM:
+    they maintain the project's devices and set their thresholds."""
+    if actor.is_admin or (actor.roles & EDITOR_AUTHORITY_ROLES and actor.jurisdiction_paths):
+        return True
+    return "contractor_pm" in actor.roles_on_project(project.id)
 
 
 def update_device(actor: Actor, device_id: int, data: dict[str, Any]) -> Device:
@@ -132,7 +178,7 @@ def editable_device(actor: Actor, device_id: int) -> Device:
     """A visible device the actor may maintain. Raises NotFoundError(`device_not_found`),
     PermissionDeniedError(`device_edit_denied`)."""
     device = get_device(actor, device_id)
-    if not thresholds.may_edit(actor, device.project):
+    if not may_edit(actor, device.project):
         raise PermissionDeniedError("只有辖区监管人员或本项目经理可以维护设备。", code="device_edit_denied")
     return device
 

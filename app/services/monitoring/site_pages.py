@@ -13,7 +13,7 @@ from app.models import Device, DeviceAlarm, DeviceReading
 from app.services.access import projects, scoping
 from app.services.access.actors import Actor
 from app.services.access.projects import Page
-from app.services.monitoring import device_list, registry, thresholds
+from app.services.monitoring import registry, thresholds
 from app.services.notifications import announcements
 from app.services.workflow import inbox_queries
 
@@ -35,9 +35,7 @@ def list_alarms(actor: Actor, *, project_code: str | None = None, status: str | 
 
     Raises NotFoundError (`project_not_found`) for an invisible project code.
     """
-    stmt = select(DeviceAlarm).where(DeviceAlarm.project_id.in_(scoping.visible_project_ids(actor)))
-    if project_code:
-        stmt = stmt.where(DeviceAlarm.project_id == scoping.visible_project(actor, code=project_code).id)
+    stmt = scoping.in_visible_projects(actor, DeviceAlarm, project_code)
     if status:
         stmt = stmt.where(DeviceAlarm.status == status)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -60,14 +58,14 @@ def workbench(actor: Actor) -> Workbench:
 
 def device_page(actor: Actor, device_id: int) -> dict[str, Any]:
     """A device with its latest readings and its alarms. Raises NotFoundError (`device_not_found`)."""
-    device: Device = device_list.get_device(actor, device_id)
+    device: Device = registry.get_device(actor, device_id)
     readings = list(db.session.scalars(select(DeviceReading).where(DeviceReading.device_id == device.id)
                                        .order_by(DeviceReading.collected_at.desc()).limit(20)))
     alarms = list(db.session.scalars(select(DeviceAlarm).where(DeviceAlarm.device_id == device.id)
                                      .order_by(DeviceAlarm.last_at.desc()).limit(20)))
     return {"device": device, "readings": readings, "alarms": alarms, "thresholds": device_thresholds_view(device),
             "operators": registry.list_operators(actor, device.id),
-            "may_edit": thresholds.may_edit(actor, device.project), "today": wallclock.local_today()}
+            "may_edit": registry.may_edit(actor, device.project), "today": wallclock.local_today()}
 
 
 def device_thresholds_view(device: Device) -> dict[str, dict[str, Any]]:

@@ -18,11 +18,8 @@ from app.infra.uow import transaction
 from app.models import DEVICE_TYPES, Device, Project, ProjectThreshold
 from app.services.access import scoping
 from app.services.access.actors import Actor
-from app.services.monitoring.device_list import get_device
+from app.services.monitoring.registry import get_device, may_edit
 from app.services.monitoring.threshold_catalogue import ThresholdCatalogue, ThresholdSet, load_catalogue
-
-EDITOR_AUTHORITY_ROLES = {"city_official", "district_safety_officer", "district_quality_officer",
-                          "district_leader"}
 
 
 def catalogue() -> ThresholdCatalogue:
@@ -121,14 +118,6 @@ def _validated(device_type: str, *layers: dict | None, field: str = "overrides")
         return catalogue().for_device(device_type, *layers)
     except ValueError as exc:
         raise _invalid(field, str(exc)) from exc
-
-
-def may_edit(actor: Actor, project: Project) -> bool:
-    """Officials with jurisdiction (the caller checked the project is visible) or the project's PM:
-    they set thresholds and maintain the project's devices."""
-    if actor.is_admin or (actor.roles & EDITOR_AUTHORITY_ROLES and actor.jurisdiction_paths):
-        return True
-    return "contractor_pm" in actor.roles_on_project(project.id)
 
 
 def _require_editor(actor: Actor, project: Project) -> None:

@@ -18,8 +18,8 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.models import ENTERPRISE_TYPES, Department, OrgUnit, ProcessInstance, Project, User
 from app.rendering import TEMPLATES
+from app.rendering.catalogue import COMMON_KEYS
 from app.rendering.environment import DOCUMENTS_DIR, build_environment
-from app.rendering.registry import COMMON_KEYS
 from app.services.access.actors import Actor
 
 DEFAULT_PARTIES = ("contractor", "supervisor", "owner")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
 from app.models import InstanceEvent, ProcessInstance, Project
@@ -41,9 +41,7 @@ def _subject(actor: Actor, instance_id: int | None,
              project_code: str | None) -> tuple[ProcessInstance | None, Project | None]:
     if instance_id is None:
         return None, visible_project(actor, code=project_code) if project_code else None
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None or not rt.can_see_instance(actor, instance):
-        raise NotFoundError("没有找到该案件。", code="case_not_found")
+    instance = rt.visible_case(actor, instance_id)
     return instance, db.session.get(Project, instance.project_id) if instance.project_id else None
 
 

@@ -16,7 +16,7 @@ from app import settings
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.infra import audit_trail
-from app.models import IssuedDocument, OrgUnit, ProcessInstance, Project
+from app.models import IssuedDocument, OrgUnit, Project
 from app.rendering import TEMPLATES
 from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter, visible_project
@@ -109,9 +109,7 @@ def _listing(stmt) -> list[dict[str, Any]]:
 
 def instance_documents(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
     """Notices of a case. Raises NotFoundError(`case_not_found`) for invisible cases."""
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None or not rt.can_see_instance(actor, instance):
-        raise NotFoundError("没有找到该案件。", code="case_not_found")
+    rt.visible_case(actor, instance_id)
     return _listing(select(IssuedDocument).where(IssuedDocument.instance_id == instance_id))
 
 

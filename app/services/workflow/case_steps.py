@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import engine
-from app.errors import ConflictError, DomainError
+from app.errors import ConflictError, DomainError, NotFoundError
 from app.extensions import db
 from app.formdefs import FormDef
 from app.infra import wallclock
@@ -113,6 +113,17 @@ def can_see_instance(actor: Actor, instance: ProcessInstance) -> bool:
         InboxTask.instance_id == instance.id,
         or_(InboxTask.candidate_user_id == uid, InboxTask.assignee_id == uid,
             InboxTask.completed_by_id == uid)).limit(1)) is not None
+
+
+def visible_case(actor: Actor, instance_id: int, *, lock: bool = False) -> ProcessInstance:
+    """A case the actor may see (`lock`: row-locked and reloaded, see lock_instance).
+
+    Raises NotFoundError(`case_not_found`) for an unknown id and an invisible case alike.
+    """
+    instance = lock_instance(instance_id) if lock else db.session.get(ProcessInstance, instance_id)
+    if instance is None or not can_see_instance(actor, instance):
+        raise NotFoundError("没有找到该案件。", code="case_not_found")
+    return instance
 
 
 def can_manage(actor: Actor, instance: ProcessInstance) -> bool:

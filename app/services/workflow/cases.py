@@ -19,7 +19,7 @@ from app.formdefs import attachment_refs, validate_submission
 from app.formdefs.writes import RESERVED, form_writes, is_reserved
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, ProcessInstance, User
+from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
 from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
 from app.services.hazard import start_rules
@@ -273,7 +273,7 @@ def cancel_case(actor: Actor, instance_id: int, reason: str) -> None:
         raise ValidationError(fields={"reason": ["请填写撤销原因。"]})
 
     def step() -> None:
-        instance = _visible_instance(actor, instance_id, lock=True)
+        instance = rt.visible_case(actor, instance_id, lock=True)
         if not rt.can_manage(actor, instance):
             raise PermissionDeniedError("只有辖区监管人员可以撤销案件。", code="case_cancel_denied")
         if instance.status not in (*rt.ACTIVE, "error"):
@@ -286,19 +286,12 @@ def cancel_case(actor: Actor, instance_id: int, reason: str) -> None:
         rt.run_in_transaction(actor, step)
 
 
-def _visible_instance(actor: Actor, instance_id: int, *, lock: bool = False) -> ProcessInstance:
-    instance = rt.lock_instance(instance_id) if lock else db.session.get(ProcessInstance, instance_id)
-    if instance is None or not rt.can_see_instance(actor, instance):
-        raise NotFoundError("没有找到该案件。", code="case_not_found")
-    return instance
-
-
 def get_case(actor: Actor, instance_id: int) -> CaseView:
     """The case file header: status, version, project, subject, open tasks, data summary.
 
     Raises NotFoundError(`case_not_found`).
     """
-    instance = _visible_instance(actor, instance_id)
+    instance = rt.visible_case(actor, instance_id)
     rows = db.session.scalars(select(InboxTask).where(
         InboxTask.instance_id == instance.id, InboxTask.status == "open").order_by(InboxTask.id))
     tasks = [{"id": r.id, "task_name": r.task_name, "title": r.title, "role": r.role,
@@ -320,7 +313,7 @@ def case_history(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
 
     Raises NotFoundError(`case_not_found`).
     """
-    instance = _visible_instance(actor, instance_id)
+    instance = rt.visible_case(actor, instance_id)
     events = db.session.scalars(select(InstanceEvent).where(
         InstanceEvent.instance_id == instance.id).order_by(InstanceEvent.at, InstanceEvent.id))
     return [{"id": e.id, "kind": e.kind, "task_name": e.task_name, "title": e.title,

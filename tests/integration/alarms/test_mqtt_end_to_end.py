@@ -40,7 +40,7 @@ def clock():
 
 @pytest.fixture
 def site(sqlite_app):
-    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.load_demo(sqlite_app.config["DEMO_PASSWORD"])
     deploy(disposal_bundle())
     db.session.remove()
     return sqlite_app

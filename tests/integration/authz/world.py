@@ -176,7 +176,7 @@ def build_world(template: Path, folder: Path) -> World:
     world = World(app, folder / "test.sqlite", folder / "snapshot.sqlite")
     with app.app_context():
         deployments.deploy(deployments.bundle_from_dirs())
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         sides = {"js": _side_objects(world, "js", "district_safety", "contractor_pm", "JS-2026-001"),
                  "eq": _side_objects(world, "eq", "district_safety2", "contractor_pm2", "EQ-2026-001")}
         for kind in sides["js"]:

@@ -74,7 +74,7 @@ def test_resumption_notice_cites_the_stop_notice_by_its_real_number(demo_data):
 def test_seeding_again_issues_nothing_and_takes_no_number(demo_data):
     before = db.session.scalar(select(func.sum(NoticeCounter.last_value)))
     issued = db.session.scalar(select(func.count()).select_from(IssuedDocument))
-    seed.seed(demo_data.config["DEMO_PASSWORD"])
+    seed.load_demo(demo_data.config["DEMO_PASSWORD"])
     assert db.session.scalar(select(func.count()).select_from(IssuedDocument)) == issued
     assert db.session.scalar(select(func.sum(NoticeCounter.last_value))) == before == issued
 

@@ -3,14 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.infra import wallclock as service_clock
-from tests.processes.orders.support import T0, deploy_family
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with service_clock.frozen(T0) as handle:
-        yield handle
+from tests.processes.orders.support import deploy_family
+from tests.support.processes import clock  # noqa: F401  (autouse fixture: the process tests' frozen clock)
 
 
 @pytest.fixture

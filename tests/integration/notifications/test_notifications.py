@@ -10,7 +10,8 @@ from app.infra import outbox
 from app.models import Notification, OutboxMessage, ProcessInstance, RoleGrant, User
 from app.services.notifications import delivery
 from app.services.workflow import cases, timers
-from tests.processes.orders.support import actor, complete, upload, user_id
+from tests.processes.orders.support import complete, upload, user_id
+from tests.support.processes import actor
 
 PROJECT = "JS-2026-001"
 

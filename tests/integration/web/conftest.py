@@ -21,7 +21,7 @@ def web_bundle() -> Bundle:
 @pytest.fixture
 def site(app: Flask) -> Flask:
     """The app on SQLite and on PostgreSQL, with the demo data and web_review deployed."""
-    seed.seed(app.config["DEMO_PASSWORD"])
+    seed.load_demo(app.config["DEMO_PASSWORD"])
     deploy(web_bundle())
     return app
 

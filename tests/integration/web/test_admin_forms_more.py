@@ -156,7 +156,7 @@ def test_admin_forms_require_csrf(sqlite_template, tmp_path):
 
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         client = app.test_client()
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
         assert client.post("/login", data={"username": "admin", "password": app.config["DEMO_PASSWORD"],

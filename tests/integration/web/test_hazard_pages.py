@@ -97,7 +97,7 @@ def test_starting_the_plan_review_from_the_work_page_opens_my_task(browser, haza
 def lifecycle_site(sqlite_app, monkeypatch):
     """The demo with its hazardous lifecycle: WD-11 has an issued expert argumentation report."""
     change_settings(monkeypatch, sqlite_app, demo_hazard_cases=True)
-    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
+    seed.load_demo(sqlite_app.config["DEMO_PASSWORD"])
     return sqlite_app
 
 
@@ -168,7 +168,7 @@ def test_new_forms_require_csrf(sqlite_template, tmp_path):
 
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         client = app.test_client()
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
         assert client.post("/login", data={"username": "contractor_pm", "password": app.config["DEMO_PASSWORD"],

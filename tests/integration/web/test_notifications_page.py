@@ -66,7 +66,7 @@ def test_mark_read_requires_csrf(sqlite_template, tmp_path):
 
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         mine = _notify("contractor_pm", "带令牌才能标记")
         client = app.test_client()
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)

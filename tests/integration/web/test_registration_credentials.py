@@ -2,13 +2,8 @@
 from __future__ import annotations
 
 from app.services.registrations import applications
-from tests.processes.registrations.support import (
-    actor,
-    complete,
-    deploy_registrations,
-    my_task,
-    registration_form,
-)
+from tests.processes.registrations.support import actor, complete, deploy_registrations, registration_form
+from tests.support.processes import my_task
 
 
 def test_web_approval_shows_initial_passwords_once(site, browser):

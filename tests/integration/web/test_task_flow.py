@@ -129,7 +129,7 @@ def test_csrf_is_required_on_every_form(sqlite_template, tmp_path):
     app = make_sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         from app.services.demo import seed
-        seed.seed(app.config["DEMO_PASSWORD"])
+        seed.load_demo(app.config["DEMO_PASSWORD"])
         client = app.test_client()
         login = {"username": "contractor_pm", "password": app.config["DEMO_PASSWORD"]}
         refused = client.post("/login", data=login)

@@ -5,22 +5,19 @@ import pytest
 
 from app.errors import ConflictError, NotFoundError
 from app.services.hazard import work_cases
+from tests.support.processes import actor, context
 
-from .support import actor, complete, context, inbox_names, set_status, start, status_of, work
+from .support import Application, complete, inbox_names, set_status, start, status_of, work
 
 APPLY = {"actual_start": "2026-03-10", "actual_end": "2026-05-30", "acceptance_date": "2026-06-02",
          "acceptance_parts": "基坑支护及降水", "acceptance_units": "施工单位 张伟；监理单位 赵军；勘察单位 周伟",
          "acceptance_description": "支护结构及监测数据满足设计要求"}
 
 
-def apply(iid: int):
-    return complete("contractor_pm", iid, "apply_acceptance", APPLY, files={"acceptance_report": 1})
-
-
-def review(iid: int, reason: str | None = None):
-    answer = {"acceptance_decision": "return", "acceptance_reason": reason} if reason else \
-        {"acceptance_decision": "pass", "acceptance_opinion": "同意验收"}
-    return complete("chief_supervisor", iid, "review_acceptance", answer)
+ACCEPTANCE = Application("hazardous_acceptance", "apply_acceptance", APPLY, {"acceptance_report": 1},
+                         "review_acceptance", "acceptance", approval={"acceptance_opinion": "同意验收"},
+                         reviewer="chief_supervisor", approve="pass")
+apply, review = ACCEPTANCE.apply, ACCEPTANCE.review
 
 
 def file_records(iid: int):

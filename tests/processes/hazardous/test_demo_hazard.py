@@ -7,14 +7,15 @@ from app.extensions import db
 from app.models import WORK_STATUSES, HazardousWork, InboxTask, InstanceEvent, ProcessInstance
 from app.services.demo import seed
 from app.services.hazard import work_cases
+from tests.support.processes import actor
 from tests.support.settings import change_settings
 
-from .support import actor, inbox_names
+from .support import inbox_names
 
 
 def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app, monkeypatch):
     change_settings(monkeypatch, sqlite_app, demo_hazard_cases=True)
-    counts = seed.seed(sqlite_app.config["DEMO_PASSWORD"])
+    counts = seed.load_demo(sqlite_app.config["DEMO_PASSWORD"])
     assert counts["hazard_demo_works"] == 6
     statuses = set(db.session.scalars(select(HazardousWork.status)))
     assert statuses == set(WORK_STATUSES)
@@ -36,7 +37,7 @@ def test_demo_lifecycle_is_seeded_once_with_real_case_files(sqlite_app, monkeypa
     assert inbox_names("tech_lead", next(iter(
         r.instance_id for r in db.session.scalars(select(InboxTask).where(
             InboxTask.status == "open", InboxTask.subject_id == works["WD-16"].id))))) == ["tech_review"]
-    assert seed.seed(sqlite_app.config["DEMO_PASSWORD"]).get("hazard_demo_works") is None  # idempotent
+    assert seed.load_demo(sqlite_app.config["DEMO_PASSWORD"]).get("hazard_demo_works") is None  # idempotent
 
 
 def test_demo_lifecycle_is_off_in_tests_by_default(demo_data):

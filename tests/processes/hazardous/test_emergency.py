@@ -6,8 +6,9 @@ import pytest
 from app.errors import ConflictError, ValidationError
 from app.models import InboxTask
 from app.services.workflow import cases
+from tests.support.processes import actor, context, my_task
 
-from .support import actor, complete, context, inbox_names, my_task, set_status, start, work
+from .support import complete, inbox_names, set_status, start, work
 
 REPORT = {"response_start": "2026-03-02T09:30", "response_end": "2026-03-02 15:00",
           "response_result": "基坑东侧渗水已封堵，无人员伤亡"}

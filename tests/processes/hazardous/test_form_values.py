@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ValidationError
+from tests.support.processes import events, my_task
 
 from .plan_steps import COMPILE
-from .support import complete, events, my_task, set_status, start, work
+from .support import complete, set_status, start, work
 from .test_termination import APPLY, apply, review
 
 

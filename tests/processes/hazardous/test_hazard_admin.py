@@ -7,8 +7,9 @@ import pytest
 
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.services.hazard import expert_draw, reference_data
+from tests.support.processes import actor
 
-from .support import actor, work
+from .support import work
 
 
 def test_category_table_edit_activate_deactivate(hz_sqlite):

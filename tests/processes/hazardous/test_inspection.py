@@ -5,19 +5,9 @@ import pytest
 
 from app.errors import PermissionDeniedError, ValidationError
 from app.services.workflow import cases
+from tests.support.processes import actor, context, events, my_task
 
-from .support import (
-    actor,
-    complete,
-    context,
-    events,
-    inbox_names,
-    my_task,
-    set_status,
-    start,
-    status_of,
-    work,
-)
+from .support import complete, inbox_names, set_status, start, status_of, work
 
 PATROL = {"patrol_date": "2026-03-02", "patrol_part": "B区基坑第三道支撑", "patrol_description": "支撑施工中"}
 PROBLEMS = {**PATROL, "patrol_result": "problems", "patrol_problems": "临边防护缺失3处", "rectify_deadline": "2026-03-04"}

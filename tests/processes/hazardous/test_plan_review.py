@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Expert, Incident, IssuedDocument
 from app.services.workflow import cases
 from app.services.workflow.incidents import CaseFailedError
+from tests.support.processes import actor, context, events, my_task
 
 from .plan_steps import (
     all_opinions,
@@ -21,7 +22,7 @@ from .plan_steps import (
     signatures,
     tech,
 )
-from .support import actor, context, events, inbox_names, my_task, notices, start, status_of, upload, work
+from .support import inbox_names, notices, start, status_of, upload, work
 
 EXCLUDED_FOR_JS = {"expert03", "expert05", "expert07"}  # employed by E2, E4, E3: participants of JS-*
 GEOTECHNICAL_OK = {"expert01", "expert02", "expert08", "expert10", "expert11", "expert12"}

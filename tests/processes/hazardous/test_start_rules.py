@@ -6,8 +6,9 @@ import pytest
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.models import WORK_STATUSES
 from app.services.hazard.start_rules import RULES, check_can_start
+from tests.support.processes import actor
 
-from .support import actor, set_status, start, work
+from .support import set_status, start, work
 
 STARTER = {"hazardous_inspection": "supervisor"}
 ALLOWED = {

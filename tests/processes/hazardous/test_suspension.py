@@ -4,39 +4,21 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ConflictError
+from tests.support.processes import context
 
-from .support import complete, context, inbox_names, notices, set_status, start, status_of, work
+from .support import Application, inbox_names, notices, set_status, start, status_of, work
 
 APPLY = {"expected_suspend_date": "2026-03-05", "suspend_part": "B区基坑东侧", "suspend_reason": "春节后劳务不足",
          "safety_measures": "基坑临边防护、降水持续运行、专人值守"}
 RESUME = {"expected_resume_date": "2026-04-01", "resume_description": "劳务到位，支护复查合格"}
 
 
-def apply(iid: int, **extra):
-    return complete("contractor_pm", iid, "apply_suspension", {**APPLY, **extra}, files={"suspend_photos": 2})
-
-
-def review(iid: int, reason: str | None = None):
-    answer = {"suspension_decision": "return", "suspension_reason": reason} if reason else \
-        {"suspension_decision": "approve", "suspension_opinion": "同意中止"}
-    return complete("district_safety", iid, "review_suspension", answer)
-
-
-def apply_resume(iid: int):
-    return complete("contractor_pm", iid, "apply_resumption", RESUME, files={"resume_acceptance_report": 1})
-
-
-def review_resume(iid: int, reason: str | None = None):
-    answer = {"resumption_decision": "return", "resumption_reason": reason} if reason else \
-        {"resumption_decision": "approve"}
-    return complete("district_safety", iid, "review_resumption", answer)
-
-
-def suspend(w) -> int:
-    iid = start("contractor_pm", "hazardous_suspension", w)
-    apply(iid)
-    review(iid)
-    return iid
+SUSPENSION = Application("hazardous_suspension", "apply_suspension", APPLY, {"suspend_photos": 2},
+                         "review_suspension", "suspension", approval={"suspension_opinion": "同意中止"})
+RESUMPTION = Application("hazardous_suspension", "apply_resumption", RESUME, {"resume_acceptance_report": 1},
+                         "review_resumption", "resumption")
+apply, review, suspend = SUSPENSION.apply, SUSPENSION.review, SUSPENSION.approved
+apply_resume, review_resume = RESUMPTION.apply, RESUMPTION.review
 
 
 def test_suspension_and_resumption_with_their_notices(hz):

@@ -5,30 +5,16 @@ import pytest
 
 from app.errors import ConflictError
 from app.services.hazard import start_rules
+from tests.support.processes import actor, context, my_task
 
-from .support import actor, complete, context, my_task, notices, set_status, start, status_of, work
+from .support import KEYS, Application, notices, set_status, start, status_of, work
 from .test_suspension import suspend
 
 APPLY = {"expected_termination_date": "2026-03-20", "termination_description": "设计变更取消该基坑"}
-ALL_KEYS = ("hazardous_plan_review", "hazardous_inspection", "hazardous_acceptance", "hazardous_suspension",
-            "hazardous_termination", "hazardous_emergency")
 
-
-def apply(iid: int):
-    return complete("contractor_pm", iid, "apply_termination", APPLY, files={"completion_proof": 1})
-
-
-def review(iid: int, reason: str | None = None):
-    answer = {"termination_decision": "return", "termination_reason": reason} if reason else \
-        {"termination_decision": "approve"}
-    return complete("district_safety", iid, "review_termination", answer)
-
-
-def terminate(w) -> int:
-    iid = start("contractor_pm", "hazardous_termination", w)
-    apply(iid)
-    review(iid)
-    return iid
+TERMINATION = Application("hazardous_termination", "apply_termination", APPLY, {"completion_proof": 1},
+                          "review_termination", "termination")
+apply, review, terminate = TERMINATION.apply, TERMINATION.review, TERMINATION.approved
 
 
 def test_termination_returns_twice_then_terminates_and_prints_the_notice(hz):
@@ -54,7 +40,7 @@ def test_nothing_can_be_started_on_a_terminated_work(hz_sqlite, status):
     w = work()
     set_status(w, status)
     terminate(w)
-    for key in ALL_KEYS:
+    for key in KEYS:
         username = "supervisor" if key == "hazardous_inspection" else "contractor_pm"
         with pytest.raises(ConflictError) as info:
             start(username, key, w)

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.infra import wallclock as service_clock
-
-from .support import T0, deploy_family
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with service_clock.frozen(T0) as handle:
-        yield handle
+from .support import deploy_family
 
 
 @pytest.fixture

@@ -1,21 +1,17 @@
 """Helpers shared by the orders-family process tests: users, inbox look-ups, uploads."""
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import InboxTask, InstanceEvent, ProcessInstance, TaskComment, User
-from app.services.access.actors import Actor, actor_for
+from app.models import InboxTask, ProcessInstance, TaskComment, User
+from app.services.access.actors import Actor
 from app.services.casework import attachment_uploads
-from app.services.workflow import cases, deployments, inbox_queries
+from app.services.workflow import cases, inbox_queries
+from tests.support.processes import Upload, deploy_only
 
-ROOT = Path(__file__).resolve().parents[3]
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
 FAMILY = ("rectification_order", "supervision_urging", "clue_assignment", "site_check",
           "hazard_self_check", "supervision_inspection", "health_check_rectification")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -23,16 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def deploy_family(keys: tuple[str, ...] = FAMILY) -> None:
     """Deploy our diagrams with their forms only (other families may be mid-edit)."""
-    full = deployments.bundle_from_dirs(ROOT / "processes", ROOT / "forms")
-    files = {n: b for n, b in full.files.items() if Path(n).stem in keys}
-    forms = {n: b for n, b in full.forms.items() if n.split(".")[0].startswith(keys)}
-    deployments.deploy(deployments.Bundle(files, forms))
-
-
-def actor(username: str) -> Actor:
-    user = db.session.scalar(select(User).where(User.username == username))
-    assert user is not None, username
-    return actor_for(user, ip="10.0.0.9")
+    deploy_only(keys)
 
 
 def user_id(username: str) -> int:
@@ -61,29 +48,12 @@ def complete(who: Actor, instance_id: int, task_name: str, data: dict[str, Any])
 
 
 def upload(who: Actor, instance_id: int, task_name: str, name: str = "photo.png") -> int:
-    class Upload:
-        filename = name
-
-        def __init__(self) -> None:
-            self.buffer = io.BytesIO(PNG + name.encode())
-
-        def read(self, size: int = -1) -> bytes:
-            return self.buffer.read(size)
-
-    return attachment_uploads.attach_to_task(who, task(who, instance_id, task_name).id, Upload()).id
+    return attachment_uploads.attach_to_task(who, task(who, instance_id, task_name).id, Upload(name, PNG + name.encode())).id
 
 
 def status(instance_id: int) -> str:
     db.session.expire_all()
     return db.session.get(ProcessInstance, instance_id).status
-
-
-def events(instance_id: int, kind: str | None = None) -> list[InstanceEvent]:
-    db.session.expire_all()
-    stmt = select(InstanceEvent).where(InstanceEvent.instance_id == instance_id)
-    if kind:
-        stmt = stmt.where(InstanceEvent.kind == kind)
-    return list(db.session.scalars(stmt.order_by(InstanceEvent.id)))
 
 
 def comments(instance_id: int) -> list[str]:

@@ -11,8 +11,9 @@ from app.models import Attachment
 from app.services.supervision.clue_tracking import list_clues
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases, timers
+from tests.support.processes import actor, events
 
-from .support import actor, children, complete, events, has_task, status, task, upload, user_id
+from .support import children, complete, has_task, status, task, upload, user_id
 
 PROJECT = "JS-2026-001"
 PROBLEM = {"description": "塔吊司机无证上岗", "location": "1#塔吊", "clauses": ["JGJ59-3.13"]}

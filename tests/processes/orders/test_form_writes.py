@@ -7,8 +7,9 @@ import pytest
 from app.errors import PermissionDeniedError, ValidationError
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases
+from tests.support.processes import actor
 
-from .support import actor, has_task, status, task, upload, user_id
+from .support import has_task, status, task, upload, user_id
 from .test_rectification_order import audit, issue, start_order
 
 

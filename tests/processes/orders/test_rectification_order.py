@@ -11,20 +11,9 @@ from app.services.supervision.clauses import create_clause
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases, inbox_queries, timers
 from tests.support.factories import gen_user
+from tests.support.processes import actor, events
 
-from .support import (
-    actor,
-    children,
-    comments,
-    complete,
-    events,
-    has_task,
-    status,
-    task,
-    tasks_of,
-    upload,
-    user_id,
-)
+from .support import children, comments, complete, has_task, status, task, tasks_of, upload, user_id
 
 PROJECT = "JS-2026-001"
 

@@ -12,8 +12,9 @@ from app.models import InboxTask, Incident, Project
 from app.services.workflow import cases, incidents
 from app.services.workflow.incidents import CaseFailedError
 from tests.support.factories import gen_user
+from tests.support.processes import actor, events
 
-from .support import actor, complete, events, has_task, status
+from .support import complete, has_task, status
 from .test_self_check_and_health_check import PROJECT, rectify, register
 
 

@@ -5,8 +5,9 @@ import pytest
 
 from app.errors import NotFoundError, ValidationError
 from app.services.workflow import cases, timers
+from tests.support.processes import actor, events
 
-from .support import actor, comments, complete, events, has_task, status, task, upload
+from .support import comments, complete, has_task, status, task, upload
 
 PROJECT = "JS-2026-001"
 

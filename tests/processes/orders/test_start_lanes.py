@@ -4,8 +4,9 @@ import pytest
 
 from app.errors import PermissionDeniedError
 from app.services.workflow import cases
+from tests.support.processes import actor
 
-from .support import actor, status
+from .support import status
 
 PROJECT = "JS-2026-001"
 

@@ -12,8 +12,9 @@ from app.extensions import db
 from app.models import Expert, IssuedDocument, Project
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases
+from tests.support.processes import actor, events
 
-from .support import actor, children, complete, events, has_task, status, task, upload
+from .support import children, complete, has_task, status, task, upload
 
 PROJECT = "JS-2026-002"
 INSPECTORS = [{"name": "马晓东", "credential_no": "豫建执0101"}, {"name": "杨帆", "credential_no": "豫建执0102"}]

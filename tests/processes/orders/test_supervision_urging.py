@@ -10,8 +10,9 @@ from app.extensions import db
 from app.models import IssuedDocument, UrgingAssignment
 from app.services.supervision.urging_stats import unit_statistics
 from app.services.workflow import cases, timers
+from tests.support.processes import actor, events
 
-from .support import actor, comments, complete, events, has_task, status, task, upload
+from .support import comments, complete, has_task, status, task, upload
 
 ITEM = {
     "item_no": "DB-2026-001", "category": "安全生产", "name": "汛期在建工地安全隐患排查",

@@ -3,15 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.infra import wallclock as service_clock
-
-from .support import T0, deploy_registrations
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with service_clock.frozen(T0) as handle:
-        yield handle
+from .support import deploy_registrations
 
 
 @pytest.fixture
@@ -22,10 +14,7 @@ def reg(demo_data):
 
 
 @pytest.fixture
-def reg_sqlite(sqlite_app):
+def reg_sqlite(demo_sqlite):
     """The same on SQLite only, for the longer walks."""
-    from app.services.demo import seed
-
-    seed.seed(sqlite_app.config["DEMO_PASSWORD"])
     deploy_registrations()
-    return sqlite_app
+    return demo_sqlite

@@ -3,20 +3,19 @@ submit the real form through the service layer."""
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
-from app.models import Enterprise, InboxTask, InstanceEvent, User
-from app.services.access.actors import Actor, actor_for
-from app.services.casework import task_reads
+from app.models import Enterprise, User
+from app.services.access.actors import Actor
 from app.services.registrations import applications
-from app.services.workflow import deployments, inbox_queries
+from app.services.workflow import inbox_queries
+from tests.support import processes
+from tests.support.processes import deploy_only, my_task
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 KEYS = ("enterprise_review", "project_registration")
 NEW_CODE = make_credit_code("91410100MA40XJ011")
 
@@ -60,10 +59,7 @@ def registration_form(code: str = "JS-2026-101") -> dict[str, Any]:
 
 
 def deploy_registrations() -> None:
-    base = deployments.bundle_from_dirs()
-    files = {n: b for n, b in base.files.items() if n.removesuffix(".bpmn") in KEYS}
-    forms = {n: b for n, b in base.forms.items() if n.startswith(KEYS)}
-    deployments.deploy(deployments.Bundle(files, forms))
+    deploy_only(KEYS)
 
 
 def user(username: str) -> User:
@@ -71,16 +67,9 @@ def user(username: str) -> User:
 
 
 def actor(username: str) -> Actor:
+    """The user as he is now (a fresh look: the chains create and change accounts)."""
     db.session.expire_all()
-    return actor_for(user(username), ip="10.1.2.4")
-
-
-def my_task(username: str, instance_id: int, task_name: str | None = None) -> InboxTask:
-    """The one open task of this case in `username`'s inbox."""
-    page = inbox_queries.list_tasks(actor(username), inbox_queries.InboxFilter(limit=500))
-    rows = [r for r in page.items if r.instance_id == instance_id and (task_name is None or r.task_name == task_name)]
-    assert len(rows) == 1, f"{username} sees {[(r.task_name, r.instance_id) for r in page.items]}"
-    return rows[0]
+    return processes.actor(username)
 
 
 def sees(username: str, instance_id: int) -> list[str]:
@@ -91,16 +80,6 @@ def sees(username: str, instance_id: int) -> list[str]:
 def complete(username: str, instance_id: int, task_name: str, data: dict[str, Any]) -> applications.RegistrationResult:
     row = my_task(username, instance_id, task_name)
     return applications.complete_registration_task(actor(username), row.id, data)
-
-
-def context(username: str, instance_id: int, task_name: str) -> dict[str, Any]:
-    """What the next actor sees in the read-only fields of his form."""
-    return task_reads.readonly_values(actor(username), my_task(username, instance_id, task_name).id)
-
-
-def events(instance_id: int, kind: str) -> list[InstanceEvent]:
-    return list(db.session.scalars(select(InstanceEvent).where(
-        InstanceEvent.instance_id == instance_id, InstanceEvent.kind == kind).order_by(InstanceEvent.id)))
 
 
 def enterprise(code: str) -> Enterprise | None:

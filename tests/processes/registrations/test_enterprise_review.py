@@ -12,20 +12,9 @@ from app.models import EnterpriseChange, EnterpriseProfile
 from app.services.registrations import applications
 from app.services.workflow import cases
 from tests.support.factories import gen_user
+from tests.support.processes import context, events, my_task
 
-from .support import (
-    ENTERPRISE_FORM,
-    NEW_CODE,
-    actor,
-    code_of,
-    complete,
-    context,
-    enterprise,
-    events,
-    my_task,
-    sees,
-    user,
-)
+from .support import ENTERPRISE_FORM, NEW_CODE, actor, code_of, complete, enterprise, sees, user
 
 
 def first_submission(org_code: str = "ZZ-JS") -> tuple[str, int]:

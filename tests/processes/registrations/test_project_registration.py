@@ -13,8 +13,9 @@ from app.services.access import login
 from app.services.access.passwords import verify_password
 from app.services.registrations import applications
 from app.services.workflow import cases
+from tests.support.processes import context, events, my_task
 
-from .support import actor, code_of, complete, context, events, my_task, registration_form, sees, user
+from .support import actor, code_of, complete, registration_form, sees, user
 
 APPROVE = {"registration_decision": "approve", "registration_opinion": "同意开工登记"}
 

@@ -1,7 +1,9 @@
 """The registration endpoints over HTTP: start, submit, credentials shown once, change history."""
 from __future__ import annotations
 
-from .support import ENTERPRISE_FORM, code_of, enterprise, my_task, registration_form
+from tests.support.processes import my_task
+
+from .support import ENTERPRISE_FORM, code_of, enterprise, registration_form
 
 
 def test_project_registration_over_http_shows_passwords_once_and_they_log_in(reg, api):
