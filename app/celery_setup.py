@@ -1,9 +1,5 @@
-"""Celery wiring: ``configure_celery`` (called by create_app) and the worker entry point.
-
-Start a worker with ``celery -A app.celery_worker worker -B --pool=solo``. The Flask app is
-created lazily, on Celery's first lookup of ``app.celery_worker.celery``: create_app imports
-this module for ``configure_celery``, so creating the app at import time would recurse.
-"""
+"""Celery wiring: ``configure_celery``, called by create_app. The worker's entry point is
+app/celery_worker.py (``celery -A app.celery_worker worker -B --pool=solo``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,6 +33,9 @@ def configure_celery(celery: Celery, app: Flask) -> None:
     celery.Task = _app_context_task(app)
     celery.set_default()
     app.extensions["celery"] = celery
+    # Register every task of the code base (after the Task base above is set): the outbox sends
+    # them by name and imports none of them.
+    from app import tasks  # noqa: F401
 
 
 def _filesystem_folders(data_dir: Path) -> dict[str, Any]:
@@ -67,16 +66,3 @@ def _app_context_task(app: Flask) -> type[Task]:
 
     return AppContextTask
 
-
-def __getattr__(name: str) -> Celery:
-    # `celery -A app.celery_worker` looks up `.app`, then `.celery`; only the latter exists.
-    if name != "celery":
-        raise AttributeError(name)
-    from app import create_app
-    from app.extensions import celery
-
-    flask_app = create_app()
-    celery.autodiscover_tasks(["app"], related_name="tasks", force=True)
-    globals()["celery"] = celery
-    globals()["flask_app"] = flask_app
-    return celery
