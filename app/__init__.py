@@ -39,8 +39,10 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     from app.api import bp as api_bp
     from app.api import errors
+    from app.api import routes as api_routes  # noqa: F401  (registers the API's routes on api_bp)
     from app.api.health import health_bp
     from app.web import bp as web_bp
+    from app.web import routes as web_routes  # noqa: F401  (registers the pages on web_bp)
 
     csrf.exempt(api_bp)  # the API checks CSRF itself when a browser session is used
     app.register_blueprint(api_bp)
@@ -66,10 +68,7 @@ def _migrations_dir() -> str:
 
 
 def _configure_celery(app: Flask) -> None:
-    try:
-        from app.celery_worker import configure_celery
-    except ImportError:  # the worker module arrives with the runner; the web works without it
-        return
+    from app.celery_setup import configure_celery
     from app.extensions import celery
 
     configure_celery(celery, app)

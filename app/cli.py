@@ -61,6 +61,19 @@ def register(app: Flask) -> None:
         if problems:
             raise SystemExit(1)
 
+    @processes.command("operators")
+    @click.argument("key")
+    def operators(key: str) -> None:
+        """The operators diagram KEY calls, each with the Python function behind it."""
+        from app.engine.parsing import service_task_operators
+        from app.services.workflow.operator_registry import operator_location
+
+        path = Path(current_app.root_path).parent / "processes" / f"{key}.bpmn"
+        if not path.is_file():
+            raise click.ClickException(f"no diagram processes/{key}.bpmn")
+        for name in service_task_operators(path.read_bytes()):
+            click.echo(f"{name}\t{operator_location(name) or 'NOT REGISTERED'}")
+
     @processes.command("deploy")
     @with_dirs
     def deploy(processes_dir: Path | None, forms_dir: Path | None) -> None:

@@ -2,36 +2,10 @@
 `flask devices compliance`: the special-operator compliance sweep of cranes and hoists."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import click
-import paho.mqtt.client as mqtt
 from flask import Flask, current_app
 
-from devices.settings import SidecarConfig
-
-
-def mqtt_publisher(config: SidecarConfig) -> tuple[mqtt.Client, Callable[[str, bytes], None]]:
-    """A connected QoS 1 client on the configured broker and its `publish(topic, payload)`."""
-    v5 = config.protocol == "5"
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
-                         protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311)
-    if config.username:
-        client.username_pw_set(config.username, config.password)
-    if config.tls:
-        client.tls_set()
-    client.max_queued_messages_set(10000)
-    client.connect(config.host, config.port)
-    client.loop_start()
-
-    last: list[mqtt.MQTTMessageInfo] = []
-
-    def publish(topic: str, payload: bytes) -> None:
-        last[:] = [client.publish(topic, payload, qos=1)]
-
-    client.last_publish = last  # type: ignore[attr-defined]  (drained before disconnecting)
-
-    return client, publish
+from app.infra.mqtt import mqtt_endpoint, mqtt_publisher
 
 
 def register_device_commands(app: Flask) -> None:
@@ -64,10 +38,10 @@ def register_device_commands(app: Flask) -> None:
         devices = sim.demo_devices(project)
         if not devices:
             raise click.ClickException("没有可模拟的设备：请先运行 flask demo seed。")
-        config = SidecarConfig.from_app_config(current_app.config)
+        endpoint = mqtt_endpoint(current_app.config)
         click.echo(f"publishing ~{rate}/s for {duration:.0f}s from {len(devices)} device(s) to "
-                   f"mqtt://{config.host}:{config.port} (excursion probability {excursion})")
-        client, publish = mqtt_publisher(config)
+                   f"mqtt://{endpoint.host}:{endpoint.port} (excursion probability {excursion})")
+        client, publish = mqtt_publisher(endpoint)
         try:
             sent = sim.publish_all(sim.stream(devices, catalogue(), rate=rate, duration_s=duration,
                                               excursion_probability=excursion, seed=seed), publish)

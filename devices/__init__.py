@@ -1,8 +1,9 @@
-"""The MQTT sidecar: payload validation, threshold rules and the ingestion loop.
+"""The MQTT sidecar: transport only.
 
-Pure parts (no I/O): ``app.services.ingestion.payloads`` (message → Reading | Rejection), ``app.services.monitoring.threshold_catalogue``
-and ``app.services.monitoring.threshold_rules`` (limits, overrides, excursions, the consecutive-rate rule).
-The loop: ``devices.sidecar`` (paho-mqtt), ``devices.batching`` (batch + ack-after-handle),
-``devices.settings`` (config), ``python -m devices`` (runs it against the app's ingest service).
-The app is never imported at module level here.
+``devices.sidecar`` (paho-mqtt client), ``devices.batching`` (batch + ack-after-handle),
+``devices.workers`` (several sidecar processes), ``devices.settings`` (config), the embedded
+``devices.broker``; ``python -m devices`` runs it against the app. Payload parsing, validation
+and threshold rules live in the app (app.services.ingestion, app.services.monitoring). The app
+is reached only through ``app.create_app`` and ``app.services.ingestion.entry``, never at module
+level here; the app never imports this package (contracts in setup.cfg).
 """

@@ -1,9 +1,10 @@
 """``python -m devices``: run the MQTT sidecar feeding the app's device-ingest service.
 
-The app is imported lazily so ``devices`` stays importable (and testable) without it. The one
-entry point into the app is ``app.services.ingestion.ingest.ingest_messages`` (DESIGN.md: devices/
-reaches the app only through one service function). If it is missing we stop with a clear
-message instead of pretending to ingest.
+The app is imported lazily so ``devices`` stays importable (and testable) without it. devices/
+reaches the app only through ``app.create_app`` and ``app.services.ingestion.entry``: its
+``ingest_messages`` takes every batch, its ``mqtt_endpoint`` names the broker (DESIGN.md; the
+contract "devices-reach-app-through-entry" in setup.cfg). If the ingest function is missing we
+stop with a clear message instead of pretending to ingest.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from devices.messages import RawMessage
 from devices.settings import SidecarConfig
 from devices.sidecar import run_sidecar
 
-INGEST_SERVICE = "app.services.ingestion.ingest"
+INGEST_SERVICE = "app.services.ingestion.entry"
 INGEST_FUNCTION = "ingest_messages"
 log = logging.getLogger("devices")
 
@@ -76,9 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from app import create_app
+    from app.services.ingestion.entry import mqtt_endpoint
 
     app = create_app()
-    config = SidecarConfig.from_app_config(app.config)
+    config = SidecarConfig.from_app_config(mqtt_endpoint(app.config), app.config)
     processes = args.processes or int(app.config.get("MQTT_SIDECAR_PROCESSES") or 1)
     if args.worker is None and processes != 1:
         try:

@@ -4,9 +4,8 @@ Why amqtt: it is pure Python and installed with the project, so the one-command 
 system broker. It speaks MQTT 3.1.1 only and has no ``$share/`` subscriptions; at scale point
 MQTT_URL at Mosquitto or EMQX (README: the same credentials and ACL for them).
 
-Clients must log in (devices/broker_acl.py): devices with their code and token, checked by the
-app's one service function ``app.services.monitoring.credentials.mqtt_device_topics``; the sidecar
-with the service account. Sessions and the QoS 1 messages queued for an offline persistent
+Clients must log in (devices/broker_acl.py): devices with their code and token, checked by
+``app.services.ingestion.entry.mqtt_device_topics``; the sidecar with the service account. Sessions and the QoS 1 messages queued for an offline persistent
 session live in this process's memory: they survive a restart of the sidecar, not of the broker.
 """
 from __future__ import annotations
@@ -15,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import importlib
 import logging
 import signal
 import sys
@@ -28,8 +26,6 @@ from amqtt.session import OUTGOING
 
 from devices.broker_acl import Authority
 
-CREDENTIALS_SERVICE = "app.services.monitoring.credentials"
-CREDENTIALS_FUNCTION = "mqtt_device_topics"
 SWEEP_S = 0.5
 log = logging.getLogger("devices.broker")
 
@@ -44,12 +40,11 @@ def broker_config(host: str, port: int, authority: Authority) -> dict:
 
 def app_authority(app: Any) -> Authority:
     """The service account from the app config; device logins checked by the app's service."""
-    check: Callable[[str, str], Any] = getattr(importlib.import_module(CREDENTIALS_SERVICE),
-                                              CREDENTIALS_FUNCTION)
+    from app.services.ingestion.entry import mqtt_device_topics
 
     def device_topics(username: str, password: str) -> list[str]:
         with app.app_context():
-            return check(username, password)
+            return mqtt_device_topics(username, password)
 
     return Authority(app.config["MQTT_SERVICE_USERNAME"], app.config["MQTT_SERVICE_PASSWORD"],
                      device_topics)

@@ -1,11 +1,11 @@
-"""Sidecar settings, read from the Flask app config (app/config.py owns os.environ)."""
+"""Sidecar settings: the broker endpoint the app parsed from its config (app.infra.mqtt), plus
+the sidecar's own keys of the Flask config (app/config.py owns os.environ)."""
 from __future__ import annotations
 
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Literal
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 SUBSCRIPTIONS = ("sitecase/+/+/+/data", "sitecase/+/+/+/alarm")
 
@@ -46,35 +46,28 @@ class SidecarConfig:
             raise ValueError("batch_size must be between 1 and receive_maximum")
 
     @classmethod
-    def from_url(cls, url: str, **overrides: object) -> SidecarConfig:
-        """``mqtt://[user:pass@]host[:port]`` or ``mqtts://…`` (TLS, default port 8883)."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
-            raise ValueError(f"unsupported MQTT URL scheme in {url!r}")
-        tls = parts.scheme in ("mqtts", "ssl")
-        base = cls(host=parts.hostname or "127.0.0.1", port=parts.port or (8883 if tls else 1883),
-                   tls=tls, username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None)
-        return replace(base, **overrides)  # type: ignore[arg-type]
+    def for_endpoint(cls, endpoint: Any, **overrides: object) -> SidecarConfig:
+        """Connect to ``endpoint`` (app.infra.mqtt.MqttEndpoint: host, port, tls, username,
+        password, protocol — the app parses MQTT_URL, once); ``overrides`` set the other fields."""
+        return cls(host=endpoint.host, port=endpoint.port, tls=endpoint.tls,  # type: ignore[arg-type]
+                   username=endpoint.username, password=endpoint.password,
+                   protocol=endpoint.protocol, **overrides)
 
     @classmethod
-    def from_app_config(cls, config: Mapping[str, object]) -> SidecarConfig:
-        """Build from Flask config keys; only MQTT_URL and MQTT_SHARED_GROUP are required."""
-        keys = {"client_id": "MQTT_CLIENT_ID", "protocol": "MQTT_PROTOCOL",
-                "session_expiry_s": "MQTT_SESSION_EXPIRY_S", "batch_size": "MQTT_BATCH_SIZE",
-                "batch_interval_ms": "MQTT_BATCH_MS", "receive_maximum": "MQTT_RECEIVE_MAXIMUM"}
+    def from_app_config(cls, endpoint: Any, config: Mapping[str, object]) -> SidecarConfig:
+        """The app's broker ``endpoint`` plus the sidecar's own keys of the Flask config."""
+        keys = {"client_id": "MQTT_CLIENT_ID", "session_expiry_s": "MQTT_SESSION_EXPIRY_S",
+                "batch_size": "MQTT_BATCH_SIZE", "batch_interval_ms": "MQTT_BATCH_MS",
+                "receive_maximum": "MQTT_RECEIVE_MAXIMUM"}
         overrides: dict[str, object] = {}
         for attr, key in keys.items():
             value = config.get(key)
             if value not in (None, ""):
-                overrides[attr] = str(value) if attr in ("client_id", "protocol") else int(value)
-        group = config.get("MQTT_SHARED_GROUP") or None
-        if config.get("MQTT_EMBEDDED"):
-            # The embedded broker (devices/broker.py, amqtt) speaks MQTT 3.1.1 only and has no
-            # $share/ subscriptions; there is exactly one sidecar in that setup anyway.
-            overrides.setdefault("protocol", "3.1.1")
-            group = None
-        return cls.from_url(str(config["MQTT_URL"]), shared_group=group, **overrides)
+                overrides[attr] = str(value) if attr == "client_id" else int(value)
+        # The embedded broker (devices/broker.py, amqtt) has no $share/ subscriptions; there is
+        # exactly one sidecar in that setup anyway.
+        group = None if config.get("MQTT_EMBEDDED") else config.get("MQTT_SHARED_GROUP") or None
+        return cls.for_endpoint(endpoint, shared_group=group, **overrides)
 
     def subscriptions(self) -> list[str]:
         """Topic filters; with a group, ``$share/<group>/…`` so each message reaches one sidecar."""

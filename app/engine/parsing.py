@@ -167,3 +167,12 @@ def start_lanes(bpmn: bytes, key: str) -> list[str]:
         starts = process.xpath("bpmn:startEvent[not(bpmn:messageEventDefinition)]/@id", namespaces=BPMN_NS)
         return sorted({lanes[s] for s in starts if lanes.get(s)})
     return []
+
+
+SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+
+
+def service_task_operators(bpmn: bytes) -> list[str]:
+    """The operator names the service tasks of a diagram call, sorted, each once."""
+    root = parse_xml(bpmn)
+    return sorted(set(root.xpath("//spiffworkflow:serviceTaskOperator/@id", namespaces=SPIFF_NS)))

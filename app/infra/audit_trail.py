@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from app.domain.actors import Actor
 from app.extensions import db
 from app.infra.uow import current_actor
 from app.models import (
@@ -22,7 +23,6 @@ from app.models import (
     MessageSubscription,
     OutboxMessage,
 )
-from app.services.access.actors import Actor
 
 # Columns never copied into the audit log: secrets, and workflow blobs (versioned elsewhere).
 SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources"}

@@ -6,6 +6,8 @@ operators add an OutboxMessage row; `uow.transaction()` calls `send_committed()`
 commit, and the periodic `relay_pending()` (Celery beat, `outbox.relay`) re-sends rows still
 pending after a while. A message may therefore arrive twice: every task checks the state of
 the rows it acts on (ids only in the payload) and does nothing the second time.
+Tasks are found by name on the Celery app (create_app registers them all): infrastructure
+imports no task module, so no use case behind a task.
 """
 from __future__ import annotations
 
@@ -57,8 +59,6 @@ def relay_pending(now: datetime | None = None, older_than: timedelta = RELAY_AFT
 
 
 def _task_names() -> list[str]:
-    import app.tasks  # noqa: F401  (registers every task of the code base in this process)
-
     return sorted(name for name in celery.tasks if not name.startswith("celery."))
 
 
@@ -81,8 +81,6 @@ def send(ids: list[int]) -> int:
 
 
 def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
-    import app.tasks  # noqa: F401  (registers every task of the code base in this process)
-
     task = celery.tasks.get(task_name)
     if task is None:
         log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)

@@ -1,6 +1,6 @@
 """One transaction per use case, with the acting user visible to the audit listener.
 
-After the commit, the outbox messages the transaction wrote are sent (app/services/outbox.py).
+After the commit, the outbox messages the transaction wrote are sent (app/infra/outbox.py).
 """
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from app.domain.actors import SYSTEM, Actor
 from app.extensions import db
 from app.infra import outbox
-from app.services.access.actors import SYSTEM, Actor
 
 _current_actor: ContextVar[Actor] = ContextVar("sitecase_actor", default=SYSTEM)
 

@@ -11,27 +11,3 @@ def _setup(state) -> None:
     from app.web.i18n import init_babel
 
     init_babel(state.app)
-
-
-from app.web import (  # noqa: E402,F401
-    account,
-    admin,
-    admin_directory,
-    admin_forms,
-    admin_projects,
-    announcements,
-    cases,
-    common,
-    designer,
-    device_registry,
-    devices,
-    emergency_plans,
-    hazard,
-    inbox,
-    notifications,
-    pages,
-    registry,
-    tasks,
-    verify,
-    workbench,
-)

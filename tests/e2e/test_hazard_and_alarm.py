@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.infra.mqtt import parse_mqtt_url
 from app.models import Device, DeviceAlarm, InboxTask
 from app.services.ingestion.ingest import ingest_messages
 from devices.__main__ import build_handler
@@ -182,8 +183,8 @@ def _wait_for(app, query: Callable[[], object], what: str, timeout: float = TIME
 
 @contextlib.contextmanager
 def _sidecar(app, broker) -> Iterator[None]:
-    config = SidecarConfig.from_url(broker.url, client_id=f"e2e-{uuid.uuid4().hex[:8]}", batch_size=50,
-                                    batch_interval_ms=50, reconnect_max_s=2)
+    config = SidecarConfig.for_endpoint(parse_mqtt_url(broker.url), client_id=f"e2e-{uuid.uuid4().hex[:8]}",
+                                        batch_size=50, batch_interval_ms=50, reconnect_max_s=2)
     sidecar = Sidecar(config, build_handler(app, ingest_messages))
     stop = threading.Event()
     thread = threading.Thread(target=sidecar.run, args=(stop,), daemon=True)

@@ -95,3 +95,12 @@ def test_cli_validate_and_deploy(app, bundle_dirs):
     (processes / "bad.bpmn").write_text("<not-bpmn")
     result = runner.invoke(args=["processes", "validate", *args])
     assert result.exit_code == 1 and "bad.bpmn:" in result.output
+
+
+def test_cli_lists_the_operators_of_a_diagram_with_their_functions(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["processes", "operators", "device_alarm_disposal"])
+    assert result.exit_code == 0
+    assert "close_device_alarm\tapp.services.monitoring.alarm_operators:" in result.output
+    result = runner.invoke(args=["processes", "operators", "no_such_process"])
+    assert result.exit_code != 0 and "no diagram" in result.output

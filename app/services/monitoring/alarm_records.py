@@ -130,7 +130,8 @@ def _remember(history: dict[str, list[float]], metrics: dict, tset: ThresholdSet
 
 def record(evaluation: Evaluation, stored: set[tuple[int, str]], now: datetime, result) -> set[int]:
     """Open or update DeviceAlarm rows for the events of the stored readings (``stored``: their
-    (device id, data_id)s); stamp clearings.
+    (device id, data_id)s); stamp clearings. Counts on ``result`` (anything with
+    ``alarms_opened`` and ``alarms_repeated``: ingestion's result, the compliance sweep's).
 
     Returns the ids of live cases whose alarm was repeated (their summaries need a refresh).
     """

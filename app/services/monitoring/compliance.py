@@ -25,7 +25,6 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import Device, DeviceAlarm, DeviceOperator
 from app.services.access.actors import SYSTEM
-from app.services.ingestion.ingest import IngestResult
 from app.services.monitoring import alarm_cases, alarm_records
 from app.services.monitoring.alarm_records import AlarmEvent, Evaluation
 
@@ -51,10 +50,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
             Device.active.is_(True), Device.device_type.in_(OPERATED_TYPES)).order_by(Device.id)))
         out.checked = len(devices)
         events = _events(devices, today, now)
-        result = IngestResult()
+        # record() counts the alarms it opens and repeats on `out`, as ingestion does on its result
         touched = alarm_records.record(Evaluation(events=events), {(e.device.id, e.data_id) for e in events},
-                                              now, result)
-        out.alarms_opened, out.alarms_repeated = result.alarms_opened, result.alarms_repeated
+                                       now, out)
     out.cases_started = alarm_cases.start_pending_cases(now)
     alarm_cases.refresh_summaries(touched)
     return out

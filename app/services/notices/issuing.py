@@ -27,6 +27,7 @@ from app.services.access.actors import SYSTEM, Actor
 from app.services.notices import context as nc
 from app.services.notices import numbers as nn
 from app.services.workflow import timeline
+from app.services.workflow.incidents import side_effect_retry
 
 RENDER_TASK = "notices.render"
 INCIDENT_CODE = "notice_render_failed"
@@ -204,6 +205,7 @@ def retry_render(actor: Actor, document_id: int) -> dict[str, Any]:
     return get_document(actor, document_id)
 
 
+@side_effect_retry("render_document")
 def retry_render_incident(actor: Actor, incident: Incident) -> dict[str, Any]:
     """For incidents.retry_incident: an incident with action `render_document`."""
     document_id = (incident.action or {}).get("document_id")

@@ -214,15 +214,6 @@ def run_in_transaction(actor: Actor, step: Callable[[], T], *,
     raise ConflictError("案件正被其他操作修改，请稍后重试。", code="instance_busy")
 
 
-def require_active(instance: ProcessInstance) -> None:
-    """Refuse to advance a case in error (open incident) or already ended."""
-    if instance.status == "error":
-        from app.services.workflow.incidents import CaseFailedError, open_incident_of  # builds on us
-        raise CaseFailedError(open_incident_of(instance.id), None)
-    if instance.status not in ACTIVE:
-        raise ConflictError("案件已结束。", code="case_not_active")
-
-
 # --- running an engine step ---------------------------------------------------------------
 
 def _call_engine(instance: ProcessInstance, action: dict[str, Any], host: ServiceHost,

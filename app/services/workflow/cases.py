@@ -218,7 +218,7 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
         review_duties.check_not_author(actor.user_id, row)
         start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
         written = _validate(row, data)
-        rt.require_active(instance)
+        incidents.require_active(instance)
         handback: dict[str, Any] | None = {} if hand_back else None  # fresh for every try
         new_ids = rt.perform(instance, actor, {
             "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,

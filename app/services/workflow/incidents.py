@@ -9,7 +9,7 @@ re-runs the stored action (a completion keeps the original user's answer and nam
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +21,7 @@ from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import Incident
+from app.models import Incident, ProcessInstance
 from app.services.access.actors import Actor
 from app.services.workflow import case_steps as rt
 from app.services.workflow import timeline
@@ -38,6 +38,21 @@ class CaseFailedError(ConflictError):
         self.incident_id = incident_id
         self.engine_code = error.code if error is not None else None
         self.element_id = error.element_id if error is not None else None
+
+
+# Incidents of side effects that run after a case step (a notice whose rendering failed) are
+# redone by the capability that owns them; it registers its retry under the incident's action
+# name, so this module imports no capability (notices builds on workflow, not the reverse).
+SideEffectRetry = Callable[[Actor, Incident], object]
+_SIDE_EFFECT_RETRIES: dict[str, SideEffectRetry] = {}
+
+
+def side_effect_retry(action: str) -> Callable[[SideEffectRetry], SideEffectRetry]:
+    """Register the decorated function as `retry_incident`'s redo of incidents with `action`."""
+    def register(retry: SideEffectRetry) -> SideEffectRetry:
+        _SIDE_EFFECT_RETRIES[action] = retry
+        return retry
+    return register
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,17 @@ def record_failure(instance_id: int, action: dict[str, Any], exc: Exception, act
     return record_incident(rt.StepFailed(error, instance_id, action), actor)
 
 
+def require_active(instance: ProcessInstance) -> None:
+    """Refuse to advance a case in error (open incident) or already ended.
+
+    Raises CaseFailedError (`case_error`), ConflictError(`case_not_active`).
+    """
+    if instance.status == "error":
+        raise CaseFailedError(open_incident_of(instance.id), None)
+    if instance.status not in rt.ACTIVE:
+        raise ConflictError("案件已结束。", code="case_not_active")
+
+
 def open_incident_of(instance_id: int) -> int | None:
     return db.session.scalar(select(Incident.id).where(
         Incident.instance_id == instance_id, Incident.status == "open").order_by(Incident.id))
@@ -123,11 +149,9 @@ def retry_incident(actor: Actor, incident_id: int) -> RetryOutcome:
             raise NotFoundError("没有找到该故障。", code="incident_not_found")
         if not rt.can_manage(actor, incident.instance):
             raise PermissionDeniedError("没有处理该故障的权限。", code="incident_access_denied")
-        side_effect = (incident.action or {}).get("action") == "render_document"
-    if side_effect:  # a failed notice rendering never blocked the case: re-render, nothing else
-        from app.services.notices import issuing
-
-        issuing.retry_render_incident(actor, db.session.get(Incident, incident_id))
+        side_effect = _SIDE_EFFECT_RETRIES.get((incident.action or {}).get("action"))
+    if side_effect is not None:  # a failed side effect never blocked the case: redo it, nothing else
+        side_effect(actor, db.session.get(Incident, incident_id))
         db.session.expire_all()
         incident = db.session.get(Incident, incident_id)
         return RetryOutcome(incident.id, incident.instance_id, incident.instance.status)

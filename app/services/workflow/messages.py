@@ -123,7 +123,7 @@ def _subscriber(actor: Actor, name: str, correlation: dict[str, Any],
             MessageSubscription.instance_id == instance_id,
             MessageSubscription.message_name == name, MessageSubscription.correlation_key == key))
         if instance is not None and still is not None and message_rights.may_reach(actor, instance, project):
-            rt.require_active(instance)
+            incidents.require_active(instance)
             return instance
     return None
 

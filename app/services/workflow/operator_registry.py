@@ -37,3 +37,9 @@ def operator(name: str) -> Callable[[Operator], Operator]:
         OPERATORS[name] = fn
         return fn
     return register
+
+
+def operator_location(name: str) -> str | None:
+    """``module:function`` of the operator registered as ``name`` (None if there is none)."""
+    fn = OPERATORS.get(name)
+    return f"{fn.__module__}:{fn.__qualname__}" if fn is not None else None

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.infra.mqtt import parse_mqtt_url
 from app.models import DeviceAlarm, DeviceReading, InboxTask, ProcessInstance, RejectedMessage
 from app.services.demo import seed
 from app.services.ingestion.ingest import ingest_messages
@@ -97,8 +98,8 @@ def publish_docs(publish, docs: list[dict]) -> None:
 
 @contextlib.contextmanager
 def sidecar_thread(app, broker: MosquittoBroker, client_id: str) -> Iterator[Sidecar]:
-    config = SidecarConfig.from_url(broker.url, client_id=client_id, batch_size=100,
-                                    batch_interval_ms=50, reconnect_max_s=2)
+    config = SidecarConfig.for_endpoint(parse_mqtt_url(broker.url), client_id=client_id, batch_size=100,
+                                        batch_interval_ms=50, reconnect_max_s=2)
     sidecar = Sidecar(config, build_handler(app, ingest_messages))
     stop = threading.Event()
     thread = threading.Thread(target=sidecar.run, args=(stop,), daemon=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the project root
 
+from app.infra.mqtt import parse_mqtt_url  # noqa: E402
 from devices.messages import RawMessage  # noqa: E402
 from devices.settings import SidecarConfig  # noqa: E402
 from devices.sidecar import run_sidecar  # noqa: E402
@@ -35,8 +36,8 @@ def main() -> None:
             db.executemany("INSERT INTO handled VALUES (?, ?)", rows)
         time.sleep(0.02)
 
-    config = SidecarConfig.from_url(url, client_id=client_id, shared_group=group, batch_size=10,
-                                    batch_interval_ms=50, reconnect_max_s=2)
+    config = SidecarConfig.for_endpoint(parse_mqtt_url(url), client_id=client_id, shared_group=group,
+                                        batch_size=10, batch_interval_ms=50, reconnect_max_s=2)
     run_sidecar(config, handle)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
+from app.infra.mqtt import mqtt_endpoint, parse_mqtt_url
 from devices.messages import RawMessage
 from devices.settings import SidecarConfig
 from devices.sidecar import Sidecar
@@ -107,7 +108,8 @@ def running_sidecar(config: SidecarConfig, handler: Callable[[list[RawMessage]],
 def config_for(broker: MosquittoBroker, client_id: str, **kw: object) -> SidecarConfig:
     kw.setdefault("batch_size", 10)
     kw.setdefault("batch_interval_ms", 50)
-    return SidecarConfig.from_url(broker.url, client_id=client_id, reconnect_max_s=2, **kw)
+    return SidecarConfig.for_endpoint(parse_mqtt_url(broker.url), client_id=client_id, reconnect_max_s=2,
+                                     **kw)
 
 
 def test_qos1_messages_reach_the_handler_in_batches_and_are_acked(
@@ -234,9 +236,9 @@ def test_embedded_amqtt_broker_with_mqtt_311(tmp_path: Path) -> None:
                                   start_new_session=True)
     try:
         wait_until(lambda: _log_mentions(tmp_path / "broker.log", "listening", 1), what="amqtt")
-        config = SidecarConfig.from_app_config({"MQTT_URL": f"mqtt://svc:svc-pw@127.0.0.1:{port}",
-                                                "MQTT_SHARED_GROUP": "sitecase",
-                                                "MQTT_EMBEDDED": True, "MQTT_CLIENT_ID": "it-amqtt"})
+        app_config = {"MQTT_URL": f"mqtt://svc:svc-pw@127.0.0.1:{port}", "MQTT_SHARED_GROUP": "sitecase",
+                      "MQTT_EMBEDDED": True, "MQTT_CLIENT_ID": "it-amqtt"}
+        config = SidecarConfig.from_app_config(mqtt_endpoint(app_config), app_config)
         collector, ids = Collector(), [f"e-{i}" for i in range(30)]
         with running_sidecar(config, collector):
             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)

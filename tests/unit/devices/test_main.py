@@ -53,3 +53,9 @@ def test_handler_sends_dicts_inside_an_app_context() -> None:
     assert message["topic"] == "sitecase/P/dust/D/data" and message["payload"] == '{"a": 1}'
     assert set(message) == {"topic", "payload", "payload_encoding", "qos", "retain", "dup",
                             "received_at"}
+
+
+def test_the_default_is_the_apps_ingestion_entry_point() -> None:
+    from app.services.ingestion import entry
+
+    assert load_ingest_function() is entry.ingest_messages

@@ -2,8 +2,8 @@
 
 The token is the one shown once when the device was registered (or its token reset), stored as
 its SHA-256 — the same token that authenticates ``POST /api/v1/device-data``. The embedded broker
-(devices/broker.py) reaches the app through this one function; a token reset takes effect at the
-device's next connect.
+(devices/broker.py) reaches it through app.services.ingestion.entry; a token reset takes effect
+at the device's next connect.
 """
 from __future__ import annotations
 
