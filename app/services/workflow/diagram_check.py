@@ -45,11 +45,11 @@ def missing_di(xml: bytes) -> list[tuple[str | None, int | None, str]]:
     planes = {p.get("bpmnElement") for p in root.iter(f"{BPMNDI}BPMNPlane")}
     edges = {e.get("bpmnElement"): len(e.findall(f"{DI}waypoint")) for e in root.iter(f"{BPMNDI}BPMNEdge")}
     processes = list(root.iter(f"{BPMN}process"))
+    if not any(_local(el) != "lane" for p in processes for el, kind in _drawable(p) if kind == "shape"):
+        return [(None, None, "流程图是空的：没有任何流程节点。")]
     if not shapes and not edges:
         return [(None, None, "流程图没有图形信息（没有任何图形和连线），设计器无法显示，不能部署；"
                              "请先用 flask processes layout 生成布局或在设计器中绘制。")]
-    if not any(_local(el) != "lane" for p in processes for el, kind in _drawable(p) if kind == "shape"):
-        return [(None, None, "流程图是空的：没有任何流程节点。")]
     problems = []
     participants = {p.get("processRef"): p.get("id") for p in root.iter(f"{BPMN}participant")}
     for p in processes:
