@@ -100,6 +100,9 @@ def test_layout_runs_left_to_right_without_overlapping_shapes_or_labels(name):
     for i, a in enumerate(labels):
         for b in labels[i + 1:]:
             assert not _overlap(a, b), (a, b)
+    nodes = [tuple(float(s.find(f"{DC}Bounds").get(k)) for k in ("x", "y", "width", "height"))
+             for s in root.iter(f"{BPMNDI}BPMNShape") if not s.get("isHorizontal") and not s.get("isExpanded")]
+    assert not [(label, node) for label in labels for node in nodes if _overlap(label, node)]
 
 
 def test_layout_keeps_an_existing_diagram():

@@ -193,7 +193,10 @@ def _layout(container, lanes: list[tuple[str, list[str]]]) -> tuple[Drawing, dic
         if kind == "event":
             _set_label(drawing, n, _label_box(names[n], cx, box.y + box.h + 6))
         elif kind == "gateway":
-            _set_label(drawing, n, _label_box(names[n], cx - 54, box.y - LABEL_H - 6))
+            label = _label_box(names[n], cx - 54, 0)
+            if label is not None:  # above the gateway, however many lines it takes
+                label.y = box.y - label.h - 6
+            _set_label(drawing, n, label)
     per_host = defaultdict(int)
     for b in boundary:
         host = drawing.shapes.get(b.get("attachedToRef"))
