@@ -89,6 +89,21 @@ def register(app: Flask) -> None:
         for o in outcomes:
             click.echo(f"{o.key} v{o.version} {'deployed' if o.created else 'unchanged'}")
 
+    @processes.command("layout")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Lay out again a diagram that already has DI.")
+    def layout(files: tuple[Path, ...], replace: bool) -> None:
+        """Write a left-to-right lane layout (BPMN DI) into diagrams that have none."""
+        from app.services.workflow import diagram_writer
+
+        for path in files:
+            try:
+                path.write_bytes(diagram_writer.add_layout(path.read_bytes(), path.stem, replace=replace))
+            except diagram_writer.DiagramHasDIError:
+                click.echo(f"{path}: already has DI, kept (use --replace to lay it out again)")
+                continue
+            click.echo(f"{path}: laid out")
+
     @app.cli.group()
     def reference() -> None:
         """Reference data shipped with SiteCase."""

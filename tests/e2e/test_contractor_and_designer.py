@@ -89,3 +89,18 @@ def test_designer_changes_a_diagram_and_deploys_a_new_version(login, live_server
     page.goto(f"{live_server}/designer")
     assert "v2" in page.locator("tr[data-key=web_review] .version").inner_text()
     shoot(page, "designer-desktop")
+
+
+def test_modeler_draws_a_laid_out_chain_and_will_not_deploy_an_empty_canvas(login, live_server):
+    page = login("designer")
+    page.goto(f"{live_server}/designer/device_alarm_disposal/edit")
+    page.wait_for_selector(".modeler-wrap[data-ready=true]")
+    assert page.locator("g[data-element-id=handle_alarm]").count() == 1
+    assert page.locator("g.djs-shape[data-element-id=Lane_officer]").count() == 1
+    assert page.is_enabled("#btn-deploy")
+    shoot(page, "modeler-device-alarm-desktop")
+    page.click("[data-element-id=handle_alarm]")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.wait_for_selector("#btn-deploy:disabled")
+    assert page.locator("g[data-element-id=handle_alarm]").count() == 0

@@ -251,6 +251,11 @@ def test_mqtt_alarm_is_handled_by_the_contractor_and_closed_by_the_official(logi
     official = login("district_safety")
     official.goto(f"{base}/tasks/{review_id}")
     official.wait_for_selector("form.case-form")
+    # device_alarm_disposal had no diagram interchange: the task page drew an error box instead.
+    official.wait_for_selector("[data-bpmn-viewer][data-ready=true]")
+    assert official.locator("g.djs-element.step-current[data-element-id=review_disposal]").count() == 1
+    assert official.locator("g.djs-element.step-done[data-element-id=handle_alarm]").count() == 1
+    shoot(official, "task-alarm-review-desktop")
     official.check("input[name=review_result][value=close]")
     official.fill("textarea[name=review_opinion]", "处置到位，同意关闭。")
     _submit(official)

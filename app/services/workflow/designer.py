@@ -5,14 +5,17 @@ from dataclasses import asdict
 from pathlib import PurePosixPath
 from typing import Protocol
 
+from lxml import etree
 from sqlalchemy import select
 
+from app import engine
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.workflow import deployments
+from app.services.workflow.diagram_check import missing_di
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED = (".bpmn", ".dmn", ".json")
@@ -61,18 +64,41 @@ def _uploaded_keys(files: list[UploadedFile]) -> list[str]:
     return sorted({PurePosixPath(f.filename or "").stem for f in files if (f.filename or "").endswith(".bpmn")})
 
 
+def _drawing_problems(bundle: deployments.Bundle, names: set[str]) -> list[engine.BundleProblem]:
+    """A diagram the modeler cannot draw (no shapes, or elements without shape/edge) is not deployed."""
+    problems = []
+    for name in sorted(names):
+        if name.endswith(".bpmn") and name in bundle.files:
+            try:
+                missing = missing_di(bundle.files[name])
+            except etree.XMLSyntaxError:
+                continue  # the bundle validation reports unreadable XML with its line
+            problems += [engine.BundleProblem(name, element, line, "diagram_incomplete", message)
+                         for element, line, message in missing]
+    return problems
+
+
 def validate_upload(actor: Actor, files: list[UploadedFile]) -> list[dict]:
     """Problems of the uploaded files checked together with the deployed ones ([] when fine)."""
     require_any_role(actor, "process_designer")
     names = _names(files)
-    return [asdict(p) for p in deployments.validate(_read_upload(files)) if p.file in names]
+    bundle = _read_upload(files)
+    problems = [p for p in deployments.validate(bundle) if p.file in names]
+    return [asdict(p) for p in problems + _drawing_problems(bundle, names)]
 
 
 def deploy_upload(actor: Actor, files: list[UploadedFile]) -> list[deployments.DeployOutcome]:
-    """Deploy the uploaded diagrams (forms ride along). Raises BundleInvalidError with every problem."""
+    """Deploy the uploaded diagrams (forms ride along).
+
+    Raises BundleInvalidError with every problem; a diagram without complete diagram interchange
+    (the modeler would show it blank) is refused as `diagram_incomplete` before anything else.
+    """
     require_any_role(actor, "process_designer")
     keys = _uploaded_keys(files)
     bundle = _read_upload(files)
     if not keys:
         raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
+    drawing = _drawing_problems(bundle, _names(files))
+    if drawing:
+        raise deployments.BundleInvalidError(drawing)
     return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))

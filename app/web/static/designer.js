@@ -51,10 +51,24 @@
     var modeler = new window.BpmnJS({ container: "#modeler", keyboard: { bindTo: document } });
     window.sitecaseModeler = modeler;
     var marked = [];
+    var deployButton = document.getElementById("btn-deploy");
+    // Nothing to deploy on an empty canvas (or a diagram without shapes): the server refuses it too.
+    function refreshDeployable() {
+      var nodes = modeler.get("elementRegistry").filter(function (e) {
+        return /(Event|Task|Gateway|SubProcess|CallActivity)$/.test(e.type);
+      });
+      deployButton.disabled = nodes.length === 0;
+      deployButton.title = nodes.length ? "" : "画布上没有流程节点，不能部署。";
+    }
     modeler.importXML(JSON.parse(document.getElementById("bpmn-src").textContent)).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
+      refreshDeployable();
       wrap.dataset.ready = "true";
-    }).catch(function (err) { show("流程图无法打开：" + esc(err.message), false); wrap.dataset.ready = "error"; });
+    }).catch(function () {
+      show("流程图无法在画布上显示（文件缺少图形信息），不能部署。请先生成布局：flask processes layout。", false);
+      wrap.dataset.ready = "error";
+    });
+    modeler.on("commandStack.changed", refreshDeployable);
 
     var current = null;
     var nameInput = document.getElementById("prop-name");

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from sqlalchemy import select
 
@@ -67,3 +68,23 @@ def test_form_preview_renders_the_json(browser):
     bad = browser("designer").post("/designer/forms/preview", json={"schema": "{oops", "ui": "null"},
                                    headers={"Accept": "application/json"})
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "form_json_invalid"
+
+
+def _without_di(bpmn: bytes) -> bytes:
+    return re.sub(rb"[ \t]*<bpmndi:BPMNDiagram\b.*?</bpmndi:BPMNDiagram>\s*", b"", bpmn, flags=re.S)
+
+
+def test_a_diagram_the_modeler_cannot_draw_is_not_deployed(browser):
+    client = browser("designer")
+    bpmn = _without_di((WEB_FIXTURES / "web_review.bpmn").read_bytes())
+    problems = client.post("/designer/validate", data=_files(bpmn), headers={"Accept": "application/json"}).get_json()
+    assert [p["code"] for p in problems["data"]] == ["diagram_incomplete"]
+    r = client.post("/designer/deploy", data=_files(bpmn), headers={"Accept": "application/json"})
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "bundle_invalid"
+    assert any("diagram_incomplete" in m for msgs in r.get_json()["error"]["fields"].values() for m in msgs)
+    one_shape_less = re.sub(rb'<bpmndi:BPMNShape id="review_plan_di".*?</bpmndi:BPMNShape>', b"",
+                            (WEB_FIXTURES / "web_review.bpmn").read_bytes(), flags=re.S)
+    r = client.post("/designer/deploy", data=_files(one_shape_less), headers={"Accept": "application/json"})
+    assert r.status_code == 422 and "web_review.bpmn#review_plan" in r.get_json()["error"]["fields"]
+    assert db.session.scalar(select(ProcessDefinition.version).where(ProcessDefinition.key == "web_review")
+                             .order_by(ProcessDefinition.version.desc()).limit(1)) == 1
