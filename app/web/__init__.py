@@ -31,6 +31,7 @@ from app.web import (  # noqa: E402,F401
     notifications,
     pages,
     registry,
+    stats,
     tasks,
     verify,
     workbench,

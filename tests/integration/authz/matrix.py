@@ -229,6 +229,7 @@ MATRIX: dict[str, Entry] = {
     "POST /tasks/<int:task_id>/claim": _(CANDIDATES),
     "POST /tasks/<int:task_id>/comments": _(ALL, body_first=True),
     "POST /tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "GET /stats": _(SCOPED),
     "GET /urging/stats": _(OFFICIALS),
     "GET /workbench": _(ALL),
     "GET /works/<int:work_id>": _(ALL),
