@@ -17,16 +17,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from app.extensions import db
-from app.infra import wallclock
 from app.models import Device, DeviceAlarm, InboxTask, OrgUnit, Project
 from app.models.device import DEVICE_TYPES
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.insight.filters import StatsFilter, bucket, buckets, rate, require_scope
+from app.services.insight.sql_time import hours_between, local_day
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 
 
@@ -39,13 +40,13 @@ class _Tally:
     on_time: int = 0
     hours: float = 0.0
 
-    def add(self, closed: bool, assigned: bool, urged: bool, on_time: bool, hours: float) -> None:
-        self.total += 1
-        self.closed += closed
-        self.assigned += assigned
-        self.urged += urged
-        self.on_time += on_time
-        self.hours += hours
+    def add(self, *counts) -> None:
+        self.total += counts[0]
+        self.closed += counts[1]
+        self.assigned += counts[2]
+        self.urged += counts[3]
+        self.on_time += counts[4]
+        self.hours += counts[5]
 
     def figures(self) -> dict:
         return {"total": self.total, "closed": self.closed, "closure_rate": rate(self.closed, self.total),
@@ -55,22 +56,43 @@ class _Tally:
                 "mean_disposal_hours": round(self.hours / self.closed, 1) if self.closed else 0.0}
 
 
-def _urged():
-    return select(InboxTask.id).where(InboxTask.instance_id == DeviceAlarm.instance_id,
-                                      InboxTask.task_name == "decide_overdue").exists()
+def _flag(condition) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
 
 
-def _rows(actor: Actor, flt: StatsFilter):
-    stmt = (select(DeviceAlarm.alarm_type, DeviceAlarm.level, DeviceAlarm.status, DeviceAlarm.first_at,
-                   DeviceAlarm.closed_at, DeviceAlarm.outcome, DeviceAlarm.instance_id, _urged(),
-                   OrgUnit.name, Project.code, Project.name, Device.device_type)
-            .join(Project, Project.id == DeviceAlarm.project_id).join(OrgUnit, OrgUnit.id == Project.district_id)
-            .join(Device, Device.id == DeviceAlarm.device_id)
+def _in_scope(actor: Actor, flt: StatsFilter):
+    urged = (select(InboxTask.instance_id.label("instance_id")).where(InboxTask.task_name == "decide_overdue")
+             .distinct().subquery())
+    stmt = (select().select_from(DeviceAlarm).outerjoin(urged, urged.c.instance_id == DeviceAlarm.instance_id)
             .where(DeviceAlarm.project_id.in_(visible_project_ids(actor)),
                    DeviceAlarm.first_at >= flt.start_at, DeviceAlarm.first_at <= flt.end_at))
     if flt.kind:
         stmt = stmt.where(DeviceAlarm.alarm_type == flt.kind)
-    return db.session.execute(stmt)
+    return stmt, urged.c.instance_id.is_not(None)
+
+
+def _groups(actor: Actor, flt: StatsFilter):
+    """One row per district, project, device type, alarm type and level: the counts of the docstring."""
+    stmt, urged = _in_scope(actor, flt)
+    closed = DeviceAlarm.status == "closed"
+    keys = (OrgUnit.name, Project.code, Project.name, Device.device_type, DeviceAlarm.alarm_type, DeviceAlarm.level)
+    hours = case((and_(closed, DeviceAlarm.closed_at.is_not(None)),
+                  hours_between(DeviceAlarm.first_at, DeviceAlarm.closed_at)), else_=0.0)
+    return db.session.execute(
+        stmt.add_columns(*keys, func.count(), _flag(closed), _flag(DeviceAlarm.instance_id.is_not(None)),
+                         _flag(urged), _flag(and_(closed, DeviceAlarm.outcome == "handled", ~urged)),
+                         func.sum(hours))
+        .join(Project, Project.id == DeviceAlarm.project_id).join(OrgUnit, OrgUnit.id == Project.district_id)
+        .join(Device, Device.id == DeviceAlarm.device_id).group_by(*keys))
+
+
+def _days(actor: Actor, flt: StatsFilter):
+    """(China day, raised, of those closed) per day of the period that has alarms."""
+    stmt, _ = _in_scope(actor, flt)
+    day = local_day(DeviceAlarm.first_at)
+    for value, raised, closed in db.session.execute(
+            stmt.add_columns(day, func.count(), _flag(DeviceAlarm.status == "closed")).group_by(day)):
+        yield date.fromisoformat(str(value)[:10]), raised, closed
 
 
 def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:
@@ -99,23 +121,20 @@ def alarm_statistics(actor: Actor, flt: StatsFilter) -> dict:
     overall = _Tally()
     groups: dict[str, dict[tuple[str, str], _Tally]] = {g: defaultdict(_Tally)
                                                         for g in ("district", "project", "device_type")}
-    trend = {b: [0, 0] for b in buckets(flt)}
     types, levels = Counter(), Counter()
-    for (alarm_type, level, status, first_at, closed_at, outcome, instance_id, urged,
-         district, project_code, project_name, device_type) in _rows(actor, flt):
-        closed = status == "closed"
-        on_time = closed and outcome == "handled" and not urged
-        hours = (closed_at - first_at).total_seconds() / 3600 if closed and closed_at else 0.0
-        figures = (closed, instance_id is not None, bool(urged), on_time, hours)
-        overall.add(*figures)
-        groups["district"][(district, district)].add(*figures)
-        groups["project"][(project_code, project_name)].add(*figures)
-        groups["device_type"][(device_type, DEVICE_TYPES.get(device_type, device_type))].add(*figures)
-        slot = trend.setdefault(bucket(wallclock.local_date(first_at), flt.grain), [0, 0])
-        slot[0] += 1
-        slot[1] += closed
-        types[alarm_type] += 1
-        levels[level] += 1
+    for district, project_code, project_name, device_type, alarm_type, level, *counts in _groups(actor, flt):
+        counts = [c or 0 for c in counts]
+        overall.add(*counts)
+        groups["district"][(district, district)].add(*counts)
+        groups["project"][(project_code, project_name)].add(*counts)
+        groups["device_type"][(device_type, DEVICE_TYPES.get(device_type, device_type))].add(*counts)
+        types[alarm_type] += counts[0]
+        levels[level] += counts[0]
+    trend = {b: [0, 0] for b in buckets(flt)}
+    for day, raised, closed in _days(actor, flt):
+        slot = trend.setdefault(bucket(day, flt.grain), [0, 0])
+        slot[0] += raised
+        slot[1] += closed or 0
     return {
         "overview": overall.figures(),
         "open_by_type": _open_now(actor, flt),
