@@ -40,13 +40,13 @@ class _Tally:
     on_time: int = 0
     hours: float = 0.0
 
-    def add(self, *counts) -> None:
-        self.total += counts[0]
-        self.closed += counts[1]
-        self.assigned += counts[2]
-        self.urged += counts[3]
-        self.on_time += counts[4]
-        self.hours += counts[5]
+    def add(self, total: int, closed: int, assigned: int, urged: int, on_time: int, hours: float) -> None:
+        self.total += total
+        self.closed += closed
+        self.assigned += assigned
+        self.urged += urged
+        self.on_time += on_time
+        self.hours += hours
 
     def figures(self) -> dict:
         return {"total": self.total, "closed": self.closed, "closure_rate": rate(self.closed, self.total),
