@@ -36,6 +36,8 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	mkdir -p $(VENDOR)/bpmn-js
 	cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
+	mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(VENDOR)/echarts/
 	touch $@
 
 assets: $(VENDOR)/.stamp

@@ -14,6 +14,7 @@ from app.api import (  # noqa: F401
     openapi,
     orders,
     registrations,
+    stats,
     tasks,
     telemetry,
     workflow,

@@ -19,6 +19,7 @@ from app.web import (  # noqa: F401
     notifications,
     pages,
     registry,
+    stats,
     tasks,
     verify,
     workbench,

@@ -39,6 +39,8 @@ ANNOUNCERS = frozenset({"admin", "city_official", "district_safety", "district_q
 NOBODY: frozenset[str] = frozenset()
 # Rejected device messages: officials in jurisdiction and the PM of the project.
 REJECTION_READERS = (OFFICIALS - {"designer"}) | PMS
+# Statistics: everyone with a jurisdiction or a project (figures are scoped, not refused).
+SCOPED = ALL - {"expert01"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,10 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/tasks/<int:task_id>/complete": _(CANDIDATES),
     # Officials with jurisdiction manage the task (an unclaimed task: nothing to give back for a PM).
     "POST /api/v1/tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "GET /api/v1/stats/alarms": _(SCOPED),
+    "GET /api/v1/stats/alarms/export": _(SCOPED),
+    "GET /api/v1/stats/supervision": _(SCOPED),
+    "GET /api/v1/stats/supervision/export": _(SCOPED),
     "GET /api/v1/urging/stats": _(OFFICIALS),
     "POST /api/v1/users": _(ADMIN, body_first=True),
     "GET /api/v1/users/<int:user_id>": _(ADMIN),
@@ -223,6 +229,7 @@ MATRIX: dict[str, Entry] = {
     "POST /tasks/<int:task_id>/claim": _(CANDIDATES),
     "POST /tasks/<int:task_id>/comments": _(ALL, body_first=True),
     "POST /tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "GET /stats": _(SCOPED),
     "GET /urging/stats": _(OFFICIALS),
     "GET /workbench": _(ALL),
     "GET /works/<int:work_id>": _(ALL),

@@ -1,0 +1,1 @@
+"""Insight: statistics over alarms, orders, hazardous works and urging, scoped to the actor."""

@@ -1,0 +1,147 @@
+"""Alarm statistics (预警统计, seed 000 3.1.9.3) read from device_alarm and its disposal cases.
+
+Definitions (every figure counts the alarms of the projects the actor may see, first raised
+inside the period's China days, of the requested alarm type if one is given):
+- total: alarms first raised in the period (a repeat of an open alarm is the same alarm);
+- closed: those now closed; closure rate = closed / total;
+- assigned (交办): those handed to the project by a `device_alarm_disposal` case (the alarm has
+  its case); assignment rate = assigned / total;
+- urged (督办): those whose disposal deadline passed before the project handled them, so the
+  chain put `decide_overdue` before the district official; urging rate = urged / total;
+- on time: closed with outcome `handled` and never urged; on-time rate = on time / closed;
+- mean disposal hours: the mean of closed_at - first_at over the closed alarms;
+- open now by type: alarms open at this moment, whatever the period;
+- trend: alarms raised and (of those) closed, per China day, ISO week or month of first_at.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+
+from app.extensions import db
+from app.models import Device, DeviceAlarm, InboxTask, OrgUnit, Project
+from app.models.device import DEVICE_TYPES
+from app.services.access.actors import Actor
+from app.services.access.scoping import visible_project_ids
+from app.services.insight.filters import StatsFilter, bucket, buckets, rate, require_scope
+from app.services.insight.sql_time import hours_between, local_day
+from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
+
+
+@dataclass
+class _Tally:
+    total: int = 0
+    closed: int = 0
+    assigned: int = 0
+    urged: int = 0
+    on_time: int = 0
+    hours: float = 0.0
+
+    def add(self, total: int, closed: int, assigned: int, urged: int, on_time: int, hours: float) -> None:
+        self.total += total
+        self.closed += closed
+        self.assigned += assigned
+        self.urged += urged
+        self.on_time += on_time
+        self.hours += hours
+
+    def figures(self) -> dict:
+        return {"total": self.total, "closed": self.closed, "closure_rate": rate(self.closed, self.total),
+                "assigned": self.assigned, "assignment_rate": rate(self.assigned, self.total),
+                "urged": self.urged, "urging_rate": rate(self.urged, self.total),
+                "on_time": self.on_time, "on_time_rate": rate(self.on_time, self.closed),
+                "mean_disposal_hours": round(self.hours / self.closed, 1) if self.closed else 0.0}
+
+
+def _flag(condition) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _in_scope(actor: Actor, flt: StatsFilter):
+    urged = (select(InboxTask.instance_id.label("instance_id")).where(InboxTask.task_name == "decide_overdue")
+             .distinct().subquery())
+    stmt = (select().select_from(DeviceAlarm).outerjoin(urged, urged.c.instance_id == DeviceAlarm.instance_id)
+            .where(DeviceAlarm.project_id.in_(visible_project_ids(actor)),
+                   DeviceAlarm.first_at >= flt.start_at, DeviceAlarm.first_at <= flt.end_at))
+    if flt.kind:
+        stmt = stmt.where(DeviceAlarm.alarm_type == flt.kind)
+    return stmt, urged.c.instance_id.is_not(None)
+
+
+def _groups(actor: Actor, flt: StatsFilter):
+    """One row per district, project, device type, alarm type and level: the counts of the docstring."""
+    stmt, urged = _in_scope(actor, flt)
+    closed = DeviceAlarm.status == "closed"
+    keys = (OrgUnit.name, Project.code, Project.name, Device.device_type, DeviceAlarm.alarm_type, DeviceAlarm.level)
+    hours = case((and_(closed, DeviceAlarm.closed_at.is_not(None)),
+                  hours_between(DeviceAlarm.first_at, DeviceAlarm.closed_at)), else_=0.0)
+    return db.session.execute(
+        stmt.add_columns(*keys, func.count(), _flag(closed), _flag(DeviceAlarm.instance_id.is_not(None)),
+                         _flag(urged), _flag(and_(closed, DeviceAlarm.outcome == "handled", ~urged)),
+                         func.sum(hours))
+        .join(Project, Project.id == DeviceAlarm.project_id).join(OrgUnit, OrgUnit.id == Project.district_id)
+        .join(Device, Device.id == DeviceAlarm.device_id).group_by(*keys))
+
+
+def _days(actor: Actor, flt: StatsFilter):
+    """(China day, raised, of those closed) per day of the period that has alarms."""
+    stmt, _ = _in_scope(actor, flt)
+    day = local_day(DeviceAlarm.first_at)
+    for value, raised, closed in db.session.execute(
+            stmt.add_columns(day, func.count(), _flag(DeviceAlarm.status == "closed")).group_by(day)):
+        yield date.fromisoformat(str(value)[:10]), raised, closed
+
+
+def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:
+    stmt = (select(DeviceAlarm.alarm_type, func.count()).where(
+        DeviceAlarm.status == "open", DeviceAlarm.project_id.in_(visible_project_ids(actor)))
+        .group_by(DeviceAlarm.alarm_type))
+    if flt.kind:
+        stmt = stmt.where(DeviceAlarm.alarm_type == flt.kind)
+    return sorted(({"type": t, "label": alarm_label(t), "count": n} for t, n in db.session.execute(stmt)),
+                  key=lambda r: (-r["count"], r["type"]))
+
+
+def _table(tallies: dict[tuple[str, str], _Tally], key: str) -> list[dict]:
+    rows = [{key: k, "label": label, **t.figures()} for (k, label), t in tallies.items()]
+    return sorted(rows, key=lambda r: (-r["total"], r[key]))
+
+
+def _shares(counter: Counter, labels, total: int, key: str) -> list[dict]:
+    return [{key: k, "label": labels(k), "count": n, "share": rate(n, total)}
+            for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def alarm_statistics(actor: Actor, flt: StatsFilter) -> dict:
+    """Every alarm figure of the module docstring for the actor's scope. Raises PermissionDeniedError."""
+    require_scope(actor)
+    overall = _Tally()
+    groups: dict[str, dict[tuple[str, str], _Tally]] = {g: defaultdict(_Tally)
+                                                        for g in ("district", "project", "device_type")}
+    types, levels = Counter(), Counter()
+    for district, project_code, project_name, device_type, alarm_type, level, *counts in _groups(actor, flt):
+        counts = [c or 0 for c in counts]
+        overall.add(*counts)
+        groups["district"][(district, district)].add(*counts)
+        groups["project"][(project_code, project_name)].add(*counts)
+        groups["device_type"][(device_type, DEVICE_TYPES.get(device_type, device_type))].add(*counts)
+        types[alarm_type] += counts[0]
+        levels[level] += counts[0]
+    trend = {b: [0, 0] for b in buckets(flt)}
+    for day, raised, closed in _days(actor, flt):
+        slot = trend.setdefault(bucket(day, flt.grain), [0, 0])
+        slot[0] += raised
+        slot[1] += closed or 0
+    return {
+        "overview": overall.figures(),
+        "open_by_type": _open_now(actor, flt),
+        "trend": [{"bucket": b, "raised": r, "closed": c} for b, (r, c) in trend.items()],
+        "by_type": _shares(types, alarm_label, overall.total, "type"),
+        "by_level": _shares(levels, lambda k: LEVEL_LABELS.get(k, k), overall.total, "level"),
+        "by_district": _table(groups["district"], "district"),
+        "by_project": _table(groups["project"], "project"),
+        "by_device_type": _table(groups["device_type"], "device_type"),
+    }
