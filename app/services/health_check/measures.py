@@ -1,0 +1,116 @@
+"""What each indicator counts for one month, for all active projects at once (one query each).
+
+Supported today from the records SiteCase keeps: device alarms by level, rectification orders
+by type, orders whose reply deadline passed in the month without a reply, special operators of
+the project's active devices whose certificate had expired by the month's end. Each measure
+returns {project_id: [source record ids]}; one id = one occurrence.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.infra import wallclock
+from app.models import Device, DeviceAlarm, DeviceOperator, Project, RectificationOrder
+
+
+@dataclass(frozen=True)
+class Period:
+    month: str
+    first_day: date
+    next_first_day: date
+
+    @classmethod
+    def of(cls, month: str) -> Period:
+        year, mon = int(month[:4]), int(month[5:])
+        nxt = date(year + mon // 12, mon % 12 + 1, 1)
+        return cls(month, date(year, mon, 1), nxt)
+
+    @property
+    def start(self) -> datetime:
+        return wallclock.local_day_start(self.first_day)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: the first moment of the next month."""
+        return wallclock.local_day_start(self.next_first_day)
+
+
+@dataclass(frozen=True)
+class Measure:
+    label: str
+    source_kind: str
+    reason: str                      # "{n}" is the number of occurrences
+    rows: Callable[[Period], Select]  # selects (project_id, source id)
+
+
+def _active(stmt: Select, project_col) -> Select:
+    return stmt.join(Project, Project.id == project_col).where(Project.status == "active")
+
+
+def _alarms(level: str) -> Callable[[Period], Select]:
+    def rows(p: Period) -> Select:
+        return _active(select(DeviceAlarm.project_id, DeviceAlarm.id), DeviceAlarm.project_id).where(
+            DeviceAlarm.level == level, DeviceAlarm.first_at >= p.start, DeviceAlarm.first_at < p.end)
+    return rows
+
+
+def _orders(order_type: str) -> Callable[[Period], Select]:
+    def rows(p: Period) -> Select:
+        return _active(select(RectificationOrder.project_id, RectificationOrder.id),
+                       RectificationOrder.project_id).where(
+            RectificationOrder.order_type == order_type,
+            RectificationOrder.issued_at >= p.start, RectificationOrder.issued_at < p.end)
+    return rows
+
+
+def _overdue_orders(p: Period) -> Select:
+    """Deadline in the month and no reply by the end of the deadline day (China time)."""
+    return _active(select(RectificationOrder.project_id, RectificationOrder.id, RectificationOrder.deadline,
+                          RectificationOrder.replied_at), RectificationOrder.project_id).where(
+        RectificationOrder.deadline >= p.first_day, RectificationOrder.deadline < p.next_first_day)
+
+
+def _expired_certificates(p: Period) -> Select:
+    return _active(select(Device.project_id, DeviceOperator.id).join(Device, Device.id == DeviceOperator.device_id),
+                   Device.project_id).where(
+        Device.active.is_(True), DeviceOperator.certificate_valid_until < p.next_first_day)
+
+
+MEASURES: dict[str, Measure] = {
+    "alarm_warning": Measure("设备预警", "alarm", "本月设备预警 {n} 次", _alarms("warning")),
+    "alarm_alarm": Measure("设备报警", "alarm", "本月设备报警 {n} 次", _alarms("alarm")),
+    "order_deadline": Measure("限期整改指令", "order", "本月下达限期整改指令 {n} 份", _orders("deadline")),
+    "order_partial_stop": Measure("局部停工整改指令", "order", "本月下达局部停工整改指令 {n} 份",
+                                  _orders("partial_stop")),
+    "order_full_stop": Measure("全面停工整改指令", "order", "本月下达全面停工整改指令 {n} 份",
+                               _orders("full_stop")),
+    "order_overdue": Measure("整改逾期未回复", "order", "本月到期未按时回复的整改指令 {n} 份",
+                             _overdue_orders),
+    "operator_cert_expired": Measure("特种作业人员证书过期", "device_operator",
+                                     "月末证书已过期的特种作业人员 {n} 人", _expired_certificates),
+}
+
+
+def occurrences(code: str, period: Period) -> dict[int, list[int]]:
+    """{project_id: sorted source ids} of one measure in `period`."""
+    found: dict[int, list[int]] = defaultdict(list)
+    today = wallclock.local_today()
+    for row in db.session.execute(MEASURES[code].rows(period)):
+        if code == "order_overdue" and not (row.deadline < today and _missed(row.deadline, row.replied_at)):
+            continue
+        if row[0] is not None:
+            found[row[0]].append(row[1])
+    return {pid: sorted(ids) for pid, ids in found.items()}
+
+
+def _missed(deadline: date, replied_at: datetime | None) -> bool:
+    return replied_at is None or wallclock.local_date(replied_at) > deadline
+
+
+__all__ = ["MEASURES", "Measure", "Period", "occurrences"]
