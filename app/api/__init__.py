@@ -12,6 +12,7 @@ from app.api import (  # noqa: E402,F401  (routes register on import)
     emergency_plans,
     hazard_admin,
     health,
+    health_check,
     notifications,
     openapi,
     orders,

@@ -27,6 +27,7 @@ from app.web import (  # noqa: E402,F401
     devices,
     emergency_plans,
     hazard,
+    health_check,
     inbox,
     notifications,
     pages,

@@ -6,7 +6,17 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import HealthCheckScore, HealthCheckStandard, OrgUnit, Project
+from app.infra import wallclock
+from app.models import (
+    DeviceAlarm,
+    DeviceOperator,
+    HealthCheckScore,
+    HealthCheckStandard,
+    OrgUnit,
+    Project,
+    RectificationOrder,
+)
+from app.models.orders import ORDER_TYPES
 from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter, visible_project
 from app.services.health_check.scoring import PASS_MARK
@@ -19,9 +29,9 @@ def _deductions(score: HealthCheckScore) -> list[dict[str, Any]]:
              "source_ids": list(d.source_ids)} for d in score.deductions]
 
 
-def project_history(actor: Actor, project_id: int) -> dict[str, Any]:
+def project_history(actor: Actor, code: str) -> dict[str, Any]:
     """Every month's score of one visible project, newest first, with its deductions."""
-    project = visible_project(actor, project_id=project_id)
+    project = visible_project(actor, code=code)
     rows = db.session.execute(
         select(HealthCheckScore, HealthCheckStandard.version)
         .join(HealthCheckStandard, HealthCheckStandard.id == HealthCheckScore.standard_id)
@@ -63,3 +73,38 @@ def ranking(actor: Actor, month: str, district_id: int | None = None) -> list[di
         for i, p in enumerate(entry["projects"], 1):
             p["rank"] = i
     return list(districts.values())
+
+
+def with_sources(history: dict[str, Any]) -> dict[str, Any]:
+    """Each deduction's source records as {label, instance_id, device_id} for the page: an alarm
+    links to its disposal case (or its device), an order to its case, an operator to his device."""
+    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set()}
+    for month in history["months"]:
+        for d in month["deductions"]:
+            wanted.setdefault(d["source_kind"], set()).update(d["source_ids"])
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    if wanted["alarm"]:
+        for a in db.session.execute(select(DeviceAlarm.id, DeviceAlarm.first_at, DeviceAlarm.level,
+                                           DeviceAlarm.instance_id, DeviceAlarm.device_id)
+                                    .where(DeviceAlarm.id.in_(sorted(wanted["alarm"])))):
+            found["alarm", a.id] = {"label": f"{'报警' if a.level == 'alarm' else '预警'} "
+                                             f"{wallclock.local_date(a.first_at):%m-%d}"
+                                             f" {a.first_at.astimezone(wallclock.LOCAL_TZ):%H:%M}",
+                                    "instance_id": a.instance_id, "device_id": a.device_id}
+    if wanted["order"]:
+        for o in db.session.execute(select(RectificationOrder.id, RectificationOrder.order_type,
+                                           RectificationOrder.issued_at, RectificationOrder.instance_id)
+                                    .where(RectificationOrder.id.in_(sorted(wanted["order"])))):
+            found["order", o.id] = {"label": f"{ORDER_TYPES.get(o.order_type, '整改指令')} "
+                                             f"{wallclock.local_date(o.issued_at):%m-%d}",
+                                    "instance_id": o.instance_id, "device_id": None}
+    if wanted["device_operator"]:
+        for op in db.session.execute(select(DeviceOperator.id, DeviceOperator.name,
+                                            DeviceOperator.certificate_valid_until, DeviceOperator.device_id)
+                                     .where(DeviceOperator.id.in_(sorted(wanted["device_operator"])))):
+            found["device_operator", op.id] = {"label": f"{op.name}（证书有效期至 {op.certificate_valid_until}）",
+                                               "instance_id": None, "device_id": op.device_id}
+    for month in history["months"]:
+        for d in month["deductions"]:
+            d["sources"] = [found[d["source_kind"], i] for i in d["source_ids"] if (d["source_kind"], i) in found]
+    return history

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra.uow import transaction
 from app.models import HealthCheckIndicator, HealthCheckStandard
@@ -21,6 +21,9 @@ DEFAULT_CSV = Path(__file__).resolve().parents[2] / "data" / "health-check-stand
 DEFAULT_FROM = "2000-01"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_POINTS = 100.0
+# the safety and quality stations and above keep the standards (as they keep the clause library)
+MAINTAINERS = frozenset({"sys_admin", "city_official", "district_safety_officer",
+                         "district_quality_officer"})
 
 
 def default_indicators() -> list[dict[str, Any]]:
@@ -53,8 +56,9 @@ def standard_for_month(month: str) -> HealthCheckStandard:
                              .order_by(HealthCheckStandard.effective_month.desc()).limit(1))
 
 
-def list_standards() -> list[dict[str, Any]]:
-    with transaction():
+def list_standards(actor: Actor) -> list[dict[str, Any]]:
+    """Every version, oldest first (reference data: every signed-in user may read it)."""
+    with transaction(actor):
         ensure_default()
     rows = db.session.scalars(select(HealthCheckStandard).order_by(HealthCheckStandard.version))
     return [as_dict(s) for s in rows]
@@ -74,8 +78,7 @@ def check_month(month: Any) -> str:
 
 
 def may_maintain(actor: Actor) -> bool:
-    """Officials with a jurisdiction (and administrators) maintain the standards."""
-    return actor.is_admin or bool(actor.jurisdiction_paths)
+    return bool(actor.roles & MAINTAINERS)
 
 
 def create_version(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
@@ -106,11 +109,14 @@ def _indicators(rows: Any) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
     for row in rows:
-        if not isinstance(row, dict) or row.get("code") not in MEASURES or row["code"] in seen:
+        code = row.get("code") if isinstance(row, dict) else None
+        if not isinstance(code, str) or code not in MEASURES or code in seen:
             raise ValidationError("扣分指标无效或重复。", code="health_standard_invalid")
         try:
+            if any(isinstance(row.get(k), bool | str) for k in ("points", "cap")):
+                raise TypeError
             points, cap = float(row.get("points")), float(row.get("cap"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError("扣分值和上限须为数字。", code="health_standard_invalid") from None
         if not (0 < points <= MAX_POINTS and 0 < cap <= MAX_POINTS):
             raise ValidationError("扣分值和上限须在 0 到 100 之间。", code="health_standard_invalid")
@@ -119,9 +125,3 @@ def _indicators(rows: Any) -> list[dict[str, Any]]:
         out.append({"code": row["code"], "name": name, "points": points, "cap": cap})
     return out
 
-
-def require_version(version: int) -> HealthCheckStandard:
-    standard = db.session.scalar(select(HealthCheckStandard).where(HealthCheckStandard.version == version))
-    if standard is None:
-        raise NotFoundError("没有找到该体检标准版本。", code="health_standard_not_found")
-    return standard

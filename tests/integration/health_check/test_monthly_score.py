@@ -2,8 +2,7 @@
 computed by hand, idempotency, the standard version applied by month, scope, rectification."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -11,82 +10,11 @@ from sqlalchemy import select
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
-from app.models import (
-    DeviceAlarm,
-    DeviceOperator,
-    HealthCheckDeduction,
-    HealthCheckScore,
-    ProcessInstance,
-    RectificationOrder,
-)
+from app.models import HealthCheckDeduction, HealthCheckScore, ProcessInstance
 from app.services.access.actors import actor_for
 from app.services.health_check import reads, rectification, scoring, standards
-from app.services.workflow import deployments
-from tests.support.factories import gen_device, gen_instance, gen_org_unit, gen_project, gen_user
-
-ROOT = Path(__file__).resolve().parents[3]
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)      # 10:00 on 2 March in China
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def alarm(device, level: str, first_at: datetime) -> DeviceAlarm:
-    row = DeviceAlarm(device_id=device.id, project_id=device.project_id, alarm_type="load_pct",
-                      level=level, first_at=first_at, first_data_id=f"d{first_at.timestamp()}",
-                      last_at=first_at, status="closed")
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def order(project, order_type: str, issued_at: datetime, deadline: date,
-          replied_at: datetime | None = None) -> RectificationOrder:
-    row = RectificationOrder(instance_id=gen_instance(project, "rectification_order").id,
-                             project_id=project.id, order_type=order_type, issued_at=issued_at,
-                             deadline=deadline, replied_at=replied_at)
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def operator(device, valid_until: date) -> DeviceOperator:
-    row = DeviceOperator(device_id=device.id, name="张三", trade="tower_crane_driver",
-                         certificate_no=f"C{valid_until}", certificate_valid_until=valid_until)
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-@pytest.fixture
-def world(app):
-    with wallclock.frozen(NOW):
-        city = gen_org_unit(gen_org_unit())
-        east, west = gen_org_unit(city, name="东区"), gen_org_unit(city, name="西区")
-        a1, a2 = gen_project(east, code="E-1"), gen_project(east, code="E-2")
-        b1 = gen_project(west, code="W-1")
-        idle = gen_project(west, code="W-9", status="completed")
-        d_a1, d_a2, d_b1, d_idle = (gen_device(p) for p in (a1, a2, b1, idle))
-        rec = {"projects": (a1, a2, b1, idle), "districts": (east, west)}
-        # E-1: 3 warnings (3), 12 alarms (24, capped at 20), a full stop (10) overdue (5),
-        #      an expired certificate (5) → 100 - 43 = 57
-        rec["a1_warnings"] = [alarm(d_a1, "warning", utc(2026, 2, 3 + i, 2)).id for i in range(3)]
-        rec["a1_alarms"] = [alarm(d_a1, "alarm", utc(2026, 2, 10, i)).id for i in range(12)]
-        rec["a1_stop"] = order(a1, "full_stop", utc(2026, 2, 12, 2), date(2026, 2, 20)).id
-        rec["a1_operator"] = operator(d_a1, date(2026, 2, 27)).id
-        # E-2: a deadline order replied in time (3); a warning at 00:30 on 1 Feb China time (1)
-        #      and one at 23:59 on 31 Jan China time (not this month) → 96
-        rec["a2_order"] = order(a2, "deadline", utc(2026, 2, 3, 2), date(2026, 2, 10),
-                                replied_at=utc(2026, 2, 10, 15, 0)).id      # 23:00 on 10 Feb China
-        rec["a2_warning"] = alarm(d_a2, "warning", utc(2026, 1, 31, 16, 30)).id
-        alarm(d_a2, "warning", utc(2026, 1, 31, 15, 59))
-        # W-1: a certificate valid until 1 March is not expired in February; a March alarm → 100
-        operator(d_b1, date(2026, 3, 1))
-        alarm(d_b1, "alarm", utc(2026, 2, 28, 16, 0))                        # 00:00 on 1 March China
-        # a completed project is not scored
-        alarm(d_idle, "alarm", utc(2026, 2, 5))
-        yield rec
+from tests.integration.health_check.records import NOW, alarm, deploy_rectification, utc
+from tests.support.factories import gen_device, gen_user
 
 
 def score_rows(month: str) -> dict[str, tuple]:
@@ -165,7 +93,7 @@ def test_a_new_version_applies_from_its_month(world):
     march = score_rows("2026-03")[a1.id]
     # 7 alarms at 1 point capped at 5; the expired certificate is not an indicator of version 2
     assert (march[1], [(d[1], d[3]) for d in march[4]]) == (95.0, [("alarm_alarm", 5.0)])
-    assert [s["version"] for s in standards.list_standards()] == [1, 2]
+    assert [s["version"] for s in standards.list_standards(city_official)] == [1, 2]
 
 
 def test_history_and_ranking_are_scoped(world):
@@ -180,21 +108,18 @@ def test_history_and_ranking_are_scoped(world):
             for d in ranking] == [("东区", [("E-2", 96.0, False), ("E-1", 57.0, True)])]
     assert ranking[0]["average"] == 76.5 and ranking[0]["below_pass"] == 1
     assert [d["district"] for d in reads.ranking(actor_for(gen_user("sys_admin")), "2026-02")] == ["东区", "西区"]
-    history = reads.project_history(east_official, a1.id)
+    history = reads.project_history(east_official, a1.code)
     assert [(m["month"], m["score"]) for m in history["months"]] == [("2026-02", 57.0), ("2026-01", 100.0)]
     assert history["months"][0]["change"] == -43.0
     with pytest.raises(NotFoundError):
-        reads.project_history(east_official, b1.id)
+        reads.project_history(east_official, b1.code)
     pm = actor_for(gen_user("contractor_pm", project=b1))
     assert [[p["code"] for p in d["projects"]] for d in reads.ranking(pm, "2026-02")] == [["W-1"]]
 
 
 def test_a_project_below_the_pass_mark_gets_one_rectification_case(world):
     a1 = world["projects"][0]
-    bundle = deployments.bundle_from_dirs(ROOT / "processes", ROOT / "forms")
-    deployments.deploy(deployments.Bundle(
-        {n: b for n, b in bundle.files.items() if Path(n).stem == "health_check_rectification"},
-        {n: b for n, b in bundle.forms.items() if n.startswith("health_check_rectification")}))
+    deploy_rectification()
     with wallclock.frozen(NOW):
         scoring.compute_month("2026-02")
         assert rectification.start_rectifications("2026-02") == 1
