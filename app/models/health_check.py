@@ -54,6 +54,7 @@ class HealthCheckScore(db.Model):
     score: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     rectification_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    report_document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_document.id"))
     deductions: Mapped[list[HealthCheckDeduction]] = relationship(
         back_populates="score", order_by="HealthCheckDeduction.id", cascade="all, delete-orphan")
 

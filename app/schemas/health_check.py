@@ -59,6 +59,7 @@ class MonthScoreSchema(Schema):
     change = fields.Float()
     standard_version = fields.Int()
     rectification_instance_id = fields.Int(allow_none=True)
+    report_document_id = fields.Int(allow_none=True)
     deductions = fields.List(fields.Nested(DeductionSchema))
 
 

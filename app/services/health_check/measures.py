@@ -47,6 +47,7 @@ class Measure:
     source_kind: str
     reason: str                      # "{n}" is the number of occurrences
     rows: Callable[[Period], Select]  # selects (project_id, source id)
+    suggestion: str = ""              # printed in the report when the indicator deducted
 
 
 def _active(stmt: Select, project_col) -> Select:
@@ -83,17 +84,17 @@ def _expired_certificates(p: Period) -> Select:
 
 
 MEASURES: dict[str, Measure] = {
-    "alarm_warning": Measure("设备预警", "alarm", "本月设备预警 {n} 次", _alarms("warning")),
-    "alarm_alarm": Measure("设备报警", "alarm", "本月设备报警 {n} 次", _alarms("alarm")),
-    "order_deadline": Measure("限期整改指令", "order", "本月下达限期整改指令 {n} 份", _orders("deadline")),
+    "alarm_warning": Measure("设备预警", "alarm", "本月设备预警 {n} 次", _alarms("warning"), "对监测设备预警数据每日复核，及时消除隐患苗头。"),
+    "alarm_alarm": Measure("设备报警", "alarm", "本月设备报警 {n} 次", _alarms("alarm"), "对报警设备立即停用检查，严禁带病运行，处置结果在平台中反馈。"),
+    "order_deadline": Measure("限期整改指令", "order", "本月下达限期整改指令 {n} 份", _orders("deadline"), "按整改通知书要求逐项整改并按期回复，建立隐患整改销号台账。"),
     "order_partial_stop": Measure("局部停工整改指令", "order", "本月下达局部停工整改指令 {n} 份",
-                                  _orders("partial_stop")),
+                                  _orders("partial_stop"), "停工部位整改完毕、经复查合格后方可申请复工。"),
     "order_full_stop": Measure("全面停工整改指令", "order", "本月下达全面停工整改指令 {n} 份",
-                               _orders("full_stop")),
+                               _orders("full_stop"), "全面排查安全管理体系，整改完毕经复查合格后方可申请复工。"),
     "order_overdue": Measure("整改逾期未回复", "order", "本月到期未按时回复的整改指令 {n} 份",
-                             _overdue_orders),
+                             _overdue_orders, "限期回复逾期整改通知书，落实整改责任人。"),
     "operator_cert_expired": Measure("特种作业人员证书过期", "device_operator",
-                                     "月末证书已过期的特种作业人员 {n} 人", _expired_certificates),
+                                     "月末证书已过期的特种作业人员 {n} 人", _expired_certificates, "证书过期的特种作业人员立即停止作业，完成复审后方可上岗。"),
 }
 
 

@@ -8,10 +8,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.infra import wallclock
 from app.models import (
+    Device,
     DeviceAlarm,
     DeviceOperator,
     HealthCheckScore,
     HealthCheckStandard,
+    IssuedDocument,
     OrgUnit,
     Project,
     RectificationOrder,
@@ -38,7 +40,7 @@ def project_history(actor: Actor, code: str) -> dict[str, Any]:
         .where(HealthCheckScore.project_id == project.id).order_by(HealthCheckScore.month.desc())).all()
     months = [{"month": s.month, "score": s.score, "below_pass": s.score < PASS_MARK,
                "standard_version": version, "rectification_instance_id": s.rectification_instance_id,
-               "deductions": _deductions(s)} for s, version in rows]
+               "report_document_id": s.report_document_id, "deductions": _deductions(s)} for s, version in rows]
     for newer, older in zip(months, months[1:], strict=False):
         newer["change"] = round(newer["score"] - older["score"], 2)
     return {"project": {"id": project.id, "code": project.code, "name": project.name}, "months": months}
@@ -78,33 +80,45 @@ def ranking(actor: Actor, month: str, district_id: int | None = None) -> list[di
 def with_sources(history: dict[str, Any]) -> dict[str, Any]:
     """Each deduction's source records as {label, instance_id, device_id} for the page: an alarm
     links to its disposal case (or its device), an order to its case, an operator to his device."""
-    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set()}
+    deductions = [d for month in history["months"] for d in month["deductions"]]
+    found = source_records(deductions)
+    reports = [m["report_document_id"] for m in history["months"] if m["report_document_id"]]
+    documents = {d.id: d for d in db.session.scalars(select(IssuedDocument).where(IssuedDocument.id.in_(reports)))}
     for month in history["months"]:
-        for d in month["deductions"]:
-            wanted.setdefault(d["source_kind"], set()).update(d["source_ids"])
+        doc = documents.get(month["report_document_id"])
+        month["report"] = None if doc is None else {
+            "number": doc.number, "pdf_url": f"/api/v1/documents/{doc.id}/pdf" if doc.status == "rendered" else None}
+    for d in deductions:
+        d["sources"] = [found[d["source_kind"], i] for i in d["source_ids"] if (d["source_kind"], i) in found]
+    return history
+
+
+def source_records(deductions: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """{(source_kind, id): {label, time, instance_id, device_id}} of the deductions' records."""
+    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set()}
+    for d in deductions:
+        wanted.setdefault(d["source_kind"], set()).update(d["source_ids"])
     found: dict[tuple[str, int], dict[str, Any]] = {}
     if wanted["alarm"]:
         for a in db.session.execute(select(DeviceAlarm.id, DeviceAlarm.first_at, DeviceAlarm.level,
-                                           DeviceAlarm.instance_id, DeviceAlarm.device_id)
+                                           DeviceAlarm.instance_id, DeviceAlarm.device_id, Device.name)
+                                    .join(Device, Device.id == DeviceAlarm.device_id)
                                     .where(DeviceAlarm.id.in_(sorted(wanted["alarm"])))):
-            found["alarm", a.id] = {"label": f"{'报警' if a.level == 'alarm' else '预警'} "
-                                             f"{wallclock.local_date(a.first_at):%m-%d}"
-                                             f" {a.first_at.astimezone(wallclock.LOCAL_TZ):%H:%M}",
-                                    "instance_id": a.instance_id, "device_id": a.device_id}
+            local = a.first_at.astimezone(wallclock.LOCAL_TZ)
+            found["alarm", a.id] = {"label": f"{a.name}{'报警' if a.level == 'alarm' else '预警'} {local:%m-%d %H:%M}",
+                                    "time": local, "instance_id": a.instance_id, "device_id": a.device_id}
     if wanted["order"]:
         for o in db.session.execute(select(RectificationOrder.id, RectificationOrder.order_type,
                                            RectificationOrder.issued_at, RectificationOrder.instance_id)
                                     .where(RectificationOrder.id.in_(sorted(wanted["order"])))):
-            found["order", o.id] = {"label": f"{ORDER_TYPES.get(o.order_type, '整改指令')} "
-                                             f"{wallclock.local_date(o.issued_at):%m-%d}",
-                                    "instance_id": o.instance_id, "device_id": None}
+            local = o.issued_at.astimezone(wallclock.LOCAL_TZ)
+            found["order", o.id] = {"label": f"{ORDER_TYPES.get(o.order_type, '整改指令')} {local:%m-%d}",
+                                    "time": local, "instance_id": o.instance_id, "device_id": None}
     if wanted["device_operator"]:
         for op in db.session.execute(select(DeviceOperator.id, DeviceOperator.name,
                                             DeviceOperator.certificate_valid_until, DeviceOperator.device_id)
                                      .where(DeviceOperator.id.in_(sorted(wanted["device_operator"])))):
-            found["device_operator", op.id] = {"label": f"{op.name}（证书有效期至 {op.certificate_valid_until}）",
-                                               "instance_id": None, "device_id": op.device_id}
-    for month in history["months"]:
-        for d in month["deductions"]:
-            d["sources"] = [found[d["source_kind"], i] for i in d["source_ids"] if (d["source_kind"], i) in found]
-    return history
+            found["device_operator", op.id] = {
+                "label": f"{op.name}（证书有效期至 {op.certificate_valid_until}）", "time": None,
+                "instance_id": None, "device_id": op.device_id}
+    return found

@@ -4,6 +4,7 @@ and the ids of its source records. Idempotent: a rerun on unchanged records leav
 as it was (the rows of a project whose records changed are replaced)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import HealthCheckDeduction, HealthCheckScore, Project
+from app.services.access.actors import SYSTEM
 from app.services.health_check.measures import MEASURES, Period, occurrences
 from app.services.health_check.standards import check_month, standard_for_month
 
@@ -104,3 +106,18 @@ def _existing_deductions(score_ids: list[int]) -> dict[int, list[dict[str, Any]]
                                   .order_by(cols.id)).mappings():
         out.setdefault(row["score_id"], []).append(dict(row))
     return out
+
+
+def for_each_score(month: str, pending, step: Callable[[HealthCheckScore], bool]) -> int:
+    """Run `step` on every score row of `month` matching `pending` (a WHERE clause), each in its
+    own transaction with the row locked (a failure leaves the others done); `step` returns
+    False when another run got there first. Returns how many steps did something."""
+    check_month(month)
+    ids = list(db.session.scalars(select(HealthCheckScore.id).where(HealthCheckScore.month == month, pending)
+                                  .order_by(HealthCheckScore.id)))
+    db.session.commit()
+    done = 0
+    for score_id in ids:
+        with transaction(SYSTEM):
+            done += bool(step(db.session.get(HealthCheckScore, score_id, with_for_update=True)))
+    return done

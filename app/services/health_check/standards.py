@@ -1,5 +1,6 @@
 """Scoring standards: each version lists indicators (points per occurrence, monthly cap) and
-applies from its effective month until the next version's. The shipped default is
+applies from its effective month until the next version's. The caps add up to at most 100:
+each indicator weighs its cap in the 100-point score (the report prints it as the weight). The shipped default is
 app/data/health-check-standard.csv, loaded as version 1 from 2000-01 when none exists."""
 from __future__ import annotations
 
@@ -120,8 +121,10 @@ def _indicators(rows: Any) -> list[dict[str, Any]]:
             raise ValidationError("扣分值和上限须为数字。", code="health_standard_invalid") from None
         if not (0 < points <= MAX_POINTS and 0 < cap <= MAX_POINTS):
             raise ValidationError("扣分值和上限须在 0 到 100 之间。", code="health_standard_invalid")
-        seen.add(row["code"])
-        name = str(row.get("name") or "").strip()[:100] or MEASURES[row["code"]].label
-        out.append({"code": row["code"], "name": name, "points": points, "cap": cap})
+        seen.add(code)
+        name = str(row.get("name") or "").strip()[:100] or MEASURES[code].label
+        out.append({"code": code, "name": name, "points": points, "cap": cap})
+    if sum(r["cap"] for r in out) > MAX_POINTS:
+        raise ValidationError("各项扣分上限之和不得超过 100 分。", code="health_standard_invalid")
     return out
 
