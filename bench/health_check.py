@@ -5,7 +5,8 @@ Run from the project root:
 
 Seeds N active projects in 10 districts, each with 2 devices, `--alarms-per-project` alarms in the
 month (a third of them `alarm`, the rest `warning`) plus as many outside it, 2 rectification
-orders (one deadline order missed), 2 special operators (one expired), all by bulk insert, on a
+orders (one deadline order missed), 2 special operators (one expired), 28 readings of one device
+(the other silent all month), all by bulk insert, on a
 throw-away SQLite file and/or a throw-away PostgreSQL cluster (tests/support/services.py). Then:
 - *first*: `compute_month` writing every score and deduction row;
 - *rerun*: `compute_month` again on unchanged records (idempotent: no row written);
@@ -37,6 +38,7 @@ from app.models import (  # noqa: E402
     Device,
     DeviceAlarm,
     DeviceOperator,
+    DeviceReading,
     HealthCheckDeduction,
     HealthCheckScore,
     OrgUnit,
@@ -76,12 +78,18 @@ def seed(projects: int, alarms_per_project: int) -> None:
                                           "status": "active"} for p in range(projects)])
     pids = list(db.session.scalars(select(Project.id).order_by(Project.id)))
     db.session.execute(insert(Device), [{"code": f"DEV-{p}-{k}", "device_type": "tower_crane", "name": f"塔机{k}",
-                                         "project_id": pid, "threshold_overrides": {}, "active": True}
+                                         "project_id": pid, "threshold_overrides": {}, "active": True,
+                                         "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
                                         for p, pid in enumerate(pids) for k in range(2)])
     devices = {}
     for did, pid in db.session.execute(select(Device.id, Device.project_id)):
         devices.setdefault(pid, []).append(did)
     start = wallclock.local_day_start(date(2026, 2, 1))
+    # the first device of each project reports daily; the second stays silent all month
+    db.session.execute(insert(DeviceReading), [
+        {"data_id": f"{pid}-{day}", "device_id": devices[pid][0], "kind": "data", "level": "none",
+         "collected_at": start + timedelta(days=day, hours=3), "received_at": start + timedelta(days=day, hours=3),
+         "metrics": {"load_pct": 40}} for pid in pids for day in range(28)])
     alarms = []
     for pid in pids:
         for n in range(alarms_per_project * 2):

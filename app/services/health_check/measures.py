@@ -2,7 +2,8 @@
 
 Supported today from the records SiteCase keeps: device alarms by level, rectification orders
 by type, orders whose reply deadline passed in the month without a reply, special operators of
-the project's active devices whose certificate had expired by the month's end. Each measure
+the project's active devices whose certificate had expired by the month's end, active devices
+(registered before the month ended) that sent no reading in the whole month. Each measure
 returns {project_id: [source record ids]}; one id = one occurrence.
 """
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 
 from app.extensions import db
 from app.infra import wallclock
-from app.models import Device, DeviceAlarm, DeviceOperator, Project, RectificationOrder
+from app.models import Device, DeviceAlarm, DeviceOperator, DeviceReading, Project, RectificationOrder
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,13 @@ def _expired_certificates(p: Period) -> Select:
         Device.active.is_(True), DeviceOperator.certificate_valid_until < p.next_first_day)
 
 
+def _silent_devices(p: Period) -> Select:
+    reported = exists().where(DeviceReading.device_id == Device.id, DeviceReading.collected_at >= p.start,
+                              DeviceReading.collected_at < p.end)
+    return _active(select(Device.project_id, Device.id), Device.project_id).where(
+        Device.active.is_(True), Device.created_at < p.end, ~reported)
+
+
 MEASURES: dict[str, Measure] = {
     "alarm_warning": Measure("设备预警", "alarm", "本月设备预警 {n} 次", _alarms("warning"), "对监测设备预警数据每日复核，及时消除隐患苗头。"),
     "alarm_alarm": Measure("设备报警", "alarm", "本月设备报警 {n} 次", _alarms("alarm"), "对报警设备立即停用检查，严禁带病运行，处置结果在平台中反馈。"),
@@ -95,6 +103,8 @@ MEASURES: dict[str, Measure] = {
                              _overdue_orders, "限期回复逾期整改通知书，落实整改责任人。"),
     "operator_cert_expired": Measure("特种作业人员证书过期", "device_operator",
                                      "月末证书已过期的特种作业人员 {n} 人", _expired_certificates, "证书过期的特种作业人员立即停止作业，完成复审后方可上岗。"),
+    "device_silent": Measure("设备离线", "device", "本月无任何数据上报的在用设备 {n} 台", _silent_devices,
+                             "检查离线设备的供电与网络，恢复数据上报。"),
 }
 
 

@@ -95,7 +95,7 @@ def with_sources(history: dict[str, Any]) -> dict[str, Any]:
 
 def source_records(deductions: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
     """{(source_kind, id): {label, time, instance_id, device_id}} of the deductions' records."""
-    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set()}
+    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set(), "device": set()}
     for d in deductions:
         wanted.setdefault(d["source_kind"], set()).update(d["source_ids"])
     found: dict[tuple[str, int], dict[str, Any]] = {}
@@ -121,4 +121,7 @@ def source_records(deductions: list[dict[str, Any]]) -> dict[tuple[str, int], di
             found["device_operator", op.id] = {
                 "label": f"{op.name}（证书有效期至 {op.certificate_valid_until}）", "time": None,
                 "instance_id": None, "device_id": op.device_id}
+    if wanted["device"]:
+        for dev in db.session.execute(select(Device.id, Device.name).where(Device.id.in_(sorted(wanted["device"])))):
+            found["device", dev.id] = {"label": dev.name, "time": None, "instance_id": None, "device_id": dev.id}
     return found

@@ -5,9 +5,10 @@ Each indicator of the standard is an index weighing its cap (the caps add up to 
 the rest, if any, is one index that deducts nothing), scored 100 × (cap − deducted) / cap, so
 the weighted scores add up to the project's score. Each deduction prints with its reason and
 the records behind it; the district rank compares the project with every scored project of its
-district that month."""
+district that month; the first suggestion compares the score with last month's."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from app.models import HealthCheckScore, HealthCheckStandard, Project
 from app.services.access.actors import SYSTEM
 from app.services.health_check.measures import MEASURES
 from app.services.health_check.reads import source_records
-from app.services.health_check.scoring import for_each_score
+from app.services.health_check.scoring import for_each_score, previous_month
 from app.services.health_check.standards import MAX_POINTS
 from app.services.notices.issuing import issue_notice
 
@@ -52,11 +53,25 @@ def report_fields(score: HealthCheckScore) -> dict[str, Any]:
             "time": first.replace(tzinfo=None).isoformat() if first else None,
             "type": d.indicator_name, "content": d.reason, "device": labels or "监管平台"}})
     year, mon = score.month.split("-")
+    suggestions = [MEASURES[d.indicator_code].suggestion for d in score.deductions if d.indicator_code in MEASURES]
     return {"month": f"{int(year)}年{int(mon)}月", "standard_version": f"{standard.name}（第{standard.version}版）",
             "ranking": _ranking(score, project), "indices": indices, "overall_score": score.score,
             "deductions": deductions,
-            "suggestions": [MEASURES[d.indicator_code].suggestion for d in score.deductions
-                            if d.indicator_code in MEASURES] or ["继续保持，落实日常安全管理。"]}
+            "suggestions": _trend(score, previous_month(date(int(year), int(mon), 1)))
+            + (suggestions or ["继续保持，落实日常安全管理。"])}
+
+
+def _trend(score: HealthCheckScore, last_month: str) -> list[str]:
+    """Last month's score and whether the project improved (and its rectification case)."""
+    last = db.session.scalar(select(HealthCheckScore).where(HealthCheckScore.project_id == score.project_id,
+                                                            HealthCheckScore.month == last_month))
+    if last is None:
+        return []
+    year, mon = last_month.split("-")
+    change = round(score.score - last.score, 2)
+    trend = f"提高 {change:g} 分" if change > 0 else f"下降 {-change:g} 分" if change < 0 else "持平"
+    tracked = "，已启动体检整改跟踪" if last.rectification_instance_id else ""
+    return [f"上月（{int(year)}年{int(mon)}月）得分 {last.score:g} 分{tracked}；本月较上月{trend}。"]
 
 
 def _ranking(score: HealthCheckScore, project: Project) -> str:

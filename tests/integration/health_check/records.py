@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.infra import wallclock
-from app.models import DeviceAlarm, DeviceOperator, RectificationOrder
+from app.models import DeviceAlarm, DeviceOperator, DeviceReading, RectificationOrder
 from app.services.workflow import deployments
 from tests.support.factories import gen_device, gen_instance, gen_org_unit, gen_project
 
@@ -40,6 +40,14 @@ def order(project, order_type: str, issued_at: datetime, deadline: date,
     return row
 
 
+def reading(device, collected_at: datetime) -> DeviceReading:
+    row = DeviceReading(data_id=f"r{collected_at.timestamp()}", device_id=device.id, collected_at=collected_at,
+                        metrics={"load_pct": 40})
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 def operator(device, valid_until: date) -> DeviceOperator:
     row = DeviceOperator(device_id=device.id, name="张三", trade="tower_crane_driver",
                          certificate_no=f"C{valid_until}", certificate_valid_until=valid_until)
@@ -56,10 +64,11 @@ def world(app):
         a1, a2 = gen_project(east, code="E-1"), gen_project(east, code="E-2")
         b1 = gen_project(west, code="W-1")
         idle = gen_project(west, code="W-9", status="completed")
-        d_a1, d_a2, d_b1, d_idle = (gen_device(p) for p in (a1, a2, b1, idle))
-        rec = {"projects": (a1, a2, b1, idle), "districts": (east, west)}
+        registered = utc(2026, 1, 31, 16, 0)                                  # 00:00 on 1 Feb China
+        d_a1, d_a2, d_b1, d_idle = (gen_device(p, created_at=registered) for p in (a1, a2, b1, idle))
+        rec = {"projects": (a1, a2, b1, idle), "districts": (east, west), "a1_device": d_a1.id}
         # E-1: 3 warnings (3), 12 alarms (24, capped at 20), a full stop (10) overdue (5),
-        #      an expired certificate (5) → 100 - 43 = 57
+        #      an expired certificate (5), its device sent nothing in February (2) → 100 - 45 = 55
         rec["a1_warnings"] = [alarm(d_a1, "warning", utc(2026, 2, 3 + i, 2)).id for i in range(3)]
         rec["a1_alarms"] = [alarm(d_a1, "alarm", utc(2026, 2, 10, i)).id for i in range(12)]
         rec["a1_stop"] = order(a1, "full_stop", utc(2026, 2, 12, 2), date(2026, 2, 20)).id
@@ -70,14 +79,16 @@ def world(app):
                                 replied_at=utc(2026, 2, 10, 15, 0)).id      # 23:00 on 10 Feb China
         rec["a2_warning"] = alarm(d_a2, "warning", utc(2026, 1, 31, 16, 30)).id
         alarm(d_a2, "warning", utc(2026, 1, 31, 15, 59))
-        # W-1: a certificate valid until 1 March is not expired in February; a March alarm → 100
+        reading(d_a2, utc(2026, 2, 15))
+        # W-1: a certificate valid until 1 March is not expired in February; a March alarm; a reading
+        #      at 23:59 on 28 Feb China time; a device registered on 1 March sent nothing → 100
         operator(d_b1, date(2026, 3, 1))
         alarm(d_b1, "alarm", utc(2026, 2, 28, 16, 0))                        # 00:00 on 1 March China
+        reading(d_b1, utc(2026, 2, 28, 15, 59))
+        gen_device(b1, created_at=utc(2026, 2, 28, 16, 0))
         # a completed project is not scored
         alarm(d_idle, "alarm", utc(2026, 2, 5))
         yield rec
-
-
 
 
 def deploy_rectification() -> None:

@@ -42,7 +42,7 @@ def test_ranking_page_marks_projects_below_60_in_red_and_shows_only_the_district
     page = login(app, "east_officer").get("/health-check?month=2026-02").get_data(as_text=True)
     rows = re.findall(r'<tr class="([^"]*)">.*?<a href="[^"]*">([^<]+)</a>', page, re.S)
     assert rows == [("", a2.name), ("score-fail", a1.name)]
-    assert "57.0 （不合格）" in page and b1.name not in page
+    assert "55.0 （不合格）" in page and b1.name not in page
     pm_page = login(app, "west_pm").get("/health-check?month=2026-02").get_data(as_text=True)
     assert b1.name in pm_page and a1.name not in pm_page and "new-standard" not in pm_page
 
@@ -56,7 +56,7 @@ def test_project_page_links_each_deduction_to_its_records(app, world):
     stop = db.session.get(RectificationOrder, world["a1_stop"])
     assert page.count(f'href="/cases/{stop.instance_id}">全面停工整改') == 2      # the order and its overdue reply
     device_id = db.session.scalar(select(DeviceAlarm.device_id).where(DeviceAlarm.id == world["a1_alarms"][0]))
-    assert page.count(f'href="/devices/{device_id}"') == 3 + 12 + 1               # alarms without a case, operator
+    assert page.count(f'href="/devices/{device_id}"') == 3 + 12 + 1 + 1           # alarms without a case, operator, device
     assert "张三（证书有效期至 2026-02-27）" in page
     assert client.get(f"/health-check/projects/{b1.code}").status_code == 404
 
@@ -90,9 +90,9 @@ def test_api_standards_ranking_and_history(app, world):
     versions = client.get("/api/v1/health-check/standards", headers=pm).get_json()["data"]
     assert [(v["version"], v["effective_month"]) for v in versions] == [(1, "2000-01"), (2, "2026-04")]
     ranking = client.get("/api/v1/health-check/ranking?month=2026-02", headers=officer).get_json()["data"]
-    assert [[(p["code"], p["score"]) for p in d["projects"]] for d in ranking] == [[("E-2", 96.0), ("E-1", 57.0)]]
+    assert [[(p["code"], p["score"]) for p in d["projects"]] for d in ranking] == [[("E-2", 96.0), ("E-1", 55.0)]]
     assert client.get("/api/v1/health-check/ranking?month=2026-13", headers=officer).status_code == 422
     history = client.get(f"/api/v1/projects/{a1.code}/health-check", headers=officer).get_json()["data"]
-    assert history["months"][0]["score"] == 57.0
+    assert history["months"][0]["score"] == 55.0
     assert {d["code"] for d in history["months"][0]["deductions"]} >= {"alarm_alarm", "order_overdue"}
     assert client.get(f"/api/v1/projects/{b1.code}/health-check", headers=officer).status_code == 404

@@ -19,7 +19,8 @@ from tests.support.factories import PASSWORD, gen_user
 
 def score_of(project) -> HealthCheckScore:
     db.session.expire_all()
-    return db.session.scalar(select(HealthCheckScore).where(HealthCheckScore.project_id == project.id))
+    return db.session.scalar(select(HealthCheckScore).where(HealthCheckScore.project_id == project.id,
+                                                            HealthCheckScore.month == "2026-02"))
 
 
 def login_page(project) -> str:
@@ -33,19 +34,21 @@ def login_page(project) -> str:
 def test_each_project_gets_one_report_with_its_score_deductions_and_rank(app, world):
     a1, a2, b1, _ = world["projects"]
     with wallclock.frozen(NOW):
+        scoring.compute_month("2026-01")
         scoring.compute_month("2026-02")
         assert report.issue_reports("2026-02") == 3
         assert report.issue_reports("2026-02") == 0
     document = db.session.get(IssuedDocument, score_of(a1).report_document_id)
     assert (document.template, document.project_id, document.status) == ("health_check_report", a1.id, "rendered")
     text = pdf_text(Path(current_app.config["FILES_DIR"]) / document.file_path)
-    for needle in ["工地体检报告", "2026年2月", "默认体检标准（第1版）", "57（预警）", "东区第2名/共2个项目",
+    for needle in ["工地体检报告", "2026年2月", "默认体检标准（第1版）", "55（预警）", "东区第2名/共2个项目",
                    "本月设备报警12次，每次扣2分，上限20分", "-20", "全面停工整改02-12",
-                   "张三（证书有效期至2026-02-27）", "限期回复逾期整改通知书"]:
+                   "张三（证书有效期至2026-02-27）", "限期回复逾期整改通知书",
+                   "上月（2026年1月）得分100分；本月较上月下降45分。"]:
         assert squash(needle) in text, needle
     # the weighted index scores add up to the score: 设备报警 weighs 20% and lost all 20 points
     assert {"name": "设备报警（每次）", "weight": 0.2, "score": 0.0} in document.context["indices"]
-    assert round(sum(i["weight"] * i["score"] for i in document.context["indices"]), 1) == 57.0
+    assert round(sum(i["weight"] * i["score"] for i in document.context["indices"]), 1) == 55.0
     page = login_page(a1)
     assert f'href="/api/v1/documents/{document.id}/pdf" class="pdf"' in page and document.number in page
     clean = db.session.get(IssuedDocument, score_of(b1).report_document_id)
