@@ -96,3 +96,12 @@ def test_api_standards_ranking_and_history(app, world):
     assert history["months"][0]["score"] == 55.0
     assert {d["code"] for d in history["months"][0]["deductions"]} >= {"alarm_alarm", "order_overdue"}
     assert client.get(f"/api/v1/projects/{b1.code}/health-check", headers=officer).status_code == 404
+
+
+def test_the_pages_speak_english_on_request(app, world):
+    scored(app, world)
+    client = login(app, "east_officer")
+    page = client.get("/health-check?month=2026-02&lang=en").get_data(as_text=True)
+    assert "Ranking for 2026-02" in page and "Site health check" in page and " (failed)" in page
+    detail = client.get(f"/health-check/projects/{world['projects'][0].code}?lang=en").get_data(as_text=True)
+    assert "Scored by standard version 1" in detail and "55.0 points" in detail
