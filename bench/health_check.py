@@ -6,7 +6,8 @@ Run from the project root:
 Seeds N active projects in 10 districts, each with 2 devices, `--alarms-per-project` alarms in the
 month (a third of them `alarm`, the rest `warning`) plus as many outside it, 2 rectification
 orders (one deadline order missed), 2 special operators (one expired), 28 readings of one device
-(the other silent all month), all by bulk insert, on a
+(the other silent all month), 4 alarm disposal tasks due in the month (one done late), all by
+bulk insert, on a
 throw-away SQLite file and/or a throw-away PostgreSQL cluster (tests/support/services.py). Then:
 - *first*: `compute_month` writing every score and deduction row;
 - *rerun*: `compute_month` again on unchanged records (idempotent: no row written);
@@ -41,6 +42,7 @@ from app.models import (  # noqa: E402
     DeviceReading,
     HealthCheckDeduction,
     HealthCheckScore,
+    InboxTask,
     OrgUnit,
     ProcessDefinition,
     ProcessInstance,
@@ -111,6 +113,14 @@ def seed(projects: int, alarms_per_project: int) -> None:
          "replied_at": start + timedelta(days=9) if k else None, "source_kind": "manual",
          "problem_count": 1, "return_count": 0}
         for i, pid in enumerate(pids) for k in range(2)])
+    # 4 disposal tasks per project due in the month, one of them done late
+    db.session.execute(insert(InboxTask), [
+        {"instance_id": instances[2 * i], "spiff_task_id": f"00000000-0000-0000-{i:04d}-{k:012d}",
+         "task_name": "dispose", "title": "报警处置", "process_key": "device_alarm_disposal", "role": "contractor_pm",
+         "project_id": pid, "priority": 50, "due_at": start + timedelta(days=3 + 5 * k),
+         "status": "completed", "created_at": start,
+         "completed_at": start + timedelta(days=3 + 5 * k, hours=1 if k == 0 else -1)}
+        for i, pid in enumerate(pids) for k in range(4)])
     db.session.execute(insert(DeviceOperator), [
         {"device_id": devices[pid][0], "name": f"司机{k}", "trade": "tower_crane_driver", "certificate_no": f"{pid}-{k}",
          "certificate_valid_until": date(2026, 1, 15) if k == 0 else date(2027, 1, 1)}

@@ -70,6 +70,6 @@ class HealthCheckDeduction(db.Model):
     occurrences: Mapped[int] = mapped_column(Integer)
     points: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(String(500))
-    source_kind: Mapped[str] = mapped_column(String(32))   # alarm | order | device_operator | device
+    source_kind: Mapped[str] = mapped_column(String(32))   # alarm | order | device_operator | device | task
     source_ids: Mapped[list] = mapped_column(JSONType, default=list)
     score: Mapped[HealthCheckScore] = relationship(back_populates="deductions")

@@ -13,6 +13,7 @@ from app.models import (
     DeviceOperator,
     HealthCheckScore,
     HealthCheckStandard,
+    InboxTask,
     IssuedDocument,
     OrgUnit,
     Project,
@@ -95,7 +96,8 @@ def with_sources(history: dict[str, Any]) -> dict[str, Any]:
 
 def source_records(deductions: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
     """{(source_kind, id): {label, time, instance_id, device_id}} of the deductions' records."""
-    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set(), "device": set()}
+    wanted: dict[str, set[int]] = {"alarm": set(), "order": set(), "device_operator": set(), "device": set(),
+                                 "task": set()}
     for d in deductions:
         wanted.setdefault(d["source_kind"], set()).update(d["source_ids"])
     found: dict[tuple[str, int], dict[str, Any]] = {}
@@ -124,4 +126,10 @@ def source_records(deductions: list[dict[str, Any]]) -> dict[tuple[str, int], di
     if wanted["device"]:
         for dev in db.session.execute(select(Device.id, Device.name).where(Device.id.in_(sorted(wanted["device"])))):
             found["device", dev.id] = {"label": dev.name, "time": None, "instance_id": None, "device_id": dev.id}
+    if wanted["task"]:
+        for t in db.session.execute(select(InboxTask.id, InboxTask.title, InboxTask.due_at, InboxTask.instance_id)
+                                    .where(InboxTask.id.in_(sorted(wanted["task"])))):
+            local = t.due_at.astimezone(wallclock.LOCAL_TZ)
+            found["task", t.id] = {"label": f"{t.title}（{local:%m-%d %H:%M} 到期）", "time": local,
+                                   "instance_id": t.instance_id, "device_id": None}
     return found

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm, DeviceOperator, DeviceReading, RectificationOrder
 from app.services.workflow import deployments
-from tests.support.factories import gen_device, gen_instance, gen_org_unit, gen_project
+from tests.support.factories import gen_device, gen_inbox_task, gen_instance, gen_org_unit, gen_project
 
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)      # 10:00 on 2 March in China
@@ -74,12 +74,23 @@ def world(app):
         rec["a1_stop"] = order(a1, "full_stop", utc(2026, 2, 12, 2), date(2026, 2, 20)).id
         rec["a1_operator"] = operator(d_a1, date(2026, 2, 27)).id
         # E-2: a deadline order replied in time (3); a warning at 00:30 on 1 Feb China time (1)
-        #      and one at 23:59 on 31 Jan China time (not this month) → 96
+        #      and one at 23:59 on 31 Jan China time (not this month); an alarm disposal task done a
+        #      day late (2) and a hazard self-check task still open past its due time (2) → 92
         rec["a2_order"] = order(a2, "deadline", utc(2026, 2, 3, 2), date(2026, 2, 10),
                                 replied_at=utc(2026, 2, 10, 15, 0)).id      # 23:00 on 10 Feb China
         rec["a2_warning"] = alarm(d_a2, "warning", utc(2026, 1, 31, 16, 30)).id
         alarm(d_a2, "warning", utc(2026, 1, 31, 15, 59))
         reading(d_a2, utc(2026, 2, 15))
+        disposal = gen_instance(a2, "device_alarm_disposal")
+        rec["a2_late_task"] = gen_inbox_task(disposal, "contractor_pm", title="报警处置", due_at=utc(2026, 2, 20, 2),
+                                             completed_at=utc(2026, 2, 21, 2), status="completed").id
+        gen_inbox_task(disposal, "contractor_pm", due_at=utc(2026, 2, 18), completed_at=utc(2026, 2, 17),
+                       status="completed")                                     # in time
+        gen_inbox_task(disposal, "district_safety_officer", due_at=utc(2026, 2, 10))   # an official's task
+        gen_inbox_task(disposal, "contractor_pm", due_at=utc(2026, 2, 11), status="cancelled")
+        self_check = gen_instance(a2, "hazard_self_check")
+        rec["a2_open_task"] = gen_inbox_task(self_check, "contractor_safety_officer", title="隐患整改",
+                                             due_at=utc(2026, 2, 25)).id
         # W-1: a certificate valid until 1 March is not expired in February; a March alarm; a reading
         #      at 23:59 on 28 Feb China time; a device registered on 1 March sent nothing → 100
         operator(d_b1, date(2026, 3, 1))

@@ -37,7 +37,7 @@ def test_scores_match_deductions_computed_by_hand(world):
     assert (run.projects, run.changed, run.below_pass, run.standard_version) == (3, 3, 1, 1)
     rows = score_rows("2026-02")
     assert set(rows) == {a1.id, a2.id, b1.id}
-    assert [rows[p.id][1] for p in (a1, a2, b1)] == [55.0, 96.0, 100.0]
+    assert [rows[p.id][1] for p in (a1, a2, b1)] == [55.0, 92.0, 100.0]
     a1_deductions = {d[1]: (d[2], d[3], d[5]) for d in rows[a1.id][4]}
     assert a1_deductions == {
         "alarm_warning": (3, 3.0, world["a1_warnings"]),
@@ -48,7 +48,8 @@ def test_scores_match_deductions_computed_by_hand(world):
         "device_silent": (1, 2.0, [world["a1_device"]]),
     }
     assert {d[1]: (d[3], d[5]) for d in rows[a2.id][4]} == {
-        "alarm_warning": (1.0, [world["a2_warning"]]), "order_deadline": (3.0, [world["a2_order"]])}
+        "alarm_warning": (1.0, [world["a2_warning"]]), "order_deadline": (3.0, [world["a2_order"]]),
+        "alarm_disposal_overdue": (2.0, [world["a2_late_task"]]), "self_check_overdue": (2.0, [world["a2_open_task"]])}
     reason = next(d[4] for d in rows[a1.id][4] if d[1] == "alarm_alarm")
     assert reason == "本月设备报警 12 次，每次扣 2 分，上限 20 分"
 
@@ -66,7 +67,7 @@ def test_rerun_keeps_the_same_rows_and_a_new_record_changes_only_its_project(wor
     again = score_rows("2026-02")
     assert again[a1.id] == first[a1.id] and again[a2.id] == first[a2.id]
     assert again[b1.id][0] == first[b1.id][0] and again[b1.id][1] == 99.0
-    assert db.session.scalar(select(db.func.count()).select_from(HealthCheckDeduction)) == 9
+    assert db.session.scalar(select(db.func.count()).select_from(HealthCheckDeduction)) == 11
 
 
 def test_a_new_version_applies_from_its_month(world):
@@ -106,8 +107,8 @@ def test_history_and_ranking_are_scoped(world):
     east_official = official(east)
     ranking = reads.ranking(east_official, "2026-02")
     assert [(d["district"], [(p["code"], p["score"], p["below_pass"]) for p in d["projects"]])
-            for d in ranking] == [("东区", [("E-2", 96.0, False), ("E-1", 55.0, True)])]
-    assert ranking[0]["average"] == 75.5 and ranking[0]["below_pass"] == 1
+            for d in ranking] == [("东区", [("E-2", 92.0, False), ("E-1", 55.0, True)])]
+    assert ranking[0]["average"] == 73.5 and ranking[0]["below_pass"] == 1
     assert [d["district"] for d in reads.ranking(actor_for(gen_user("sys_admin")), "2026-02")] == ["东区", "西区"]
     history = reads.project_history(east_official, a1.code)
     assert [(m["month"], m["score"]) for m in history["months"]] == [("2026-02", 55.0), ("2026-01", 100.0)]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.infra import wallclock
-from app.models import DeviceAlarm, RectificationOrder
+from app.models import DeviceAlarm, InboxTask, RectificationOrder
 from app.services.health_check import scoring
 from tests.integration.health_check.records import NOW
 from tests.support.factories import PASSWORD, gen_user
@@ -59,6 +59,9 @@ def test_project_page_links_each_deduction_to_its_records(app, world):
     assert page.count(f'href="/devices/{device_id}"') == 3 + 12 + 1 + 1           # alarms without a case, operator, device
     assert "张三（证书有效期至 2026-02-27）" in page
     assert client.get(f"/health-check/projects/{b1.code}").status_code == 404
+    late = db.session.get(InboxTask, world["a2_late_task"])
+    other = client.get(f"/health-check/projects/{world['projects'][1].code}").get_data(as_text=True)
+    assert f'href="/cases/{late.instance_id}">报警处置（02-20 10:00 到期）</a>' in other
 
 
 def test_officials_add_a_standard_version_on_the_page(app, world):
@@ -90,7 +93,7 @@ def test_api_standards_ranking_and_history(app, world):
     versions = client.get("/api/v1/health-check/standards", headers=pm).get_json()["data"]
     assert [(v["version"], v["effective_month"]) for v in versions] == [(1, "2000-01"), (2, "2026-04")]
     ranking = client.get("/api/v1/health-check/ranking?month=2026-02", headers=officer).get_json()["data"]
-    assert [[(p["code"], p["score"]) for p in d["projects"]] for d in ranking] == [[("E-2", 96.0), ("E-1", 55.0)]]
+    assert [[(p["code"], p["score"]) for p in d["projects"]] for d in ranking] == [[("E-2", 92.0), ("E-1", 55.0)]]
     assert client.get("/api/v1/health-check/ranking?month=2026-13", headers=officer).status_code == 422
     history = client.get(f"/api/v1/projects/{a1.code}/health-check", headers=officer).get_json()["data"]
     assert history["months"][0]["score"] == 55.0
