@@ -10,6 +10,7 @@ from app.api import (  # noqa: F401
     emergency_plans,
     hazard_admin,
     health,
+    health_check,
     notifications,
     openapi,
     orders,

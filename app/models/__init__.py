@@ -6,6 +6,12 @@ from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
 from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, HazardousWork
+from app.models.health_check import (
+    HealthCheckDeduction,
+    HealthCheckIndicator,
+    HealthCheckScore,
+    HealthCheckStandard,
+)
 from app.models.notification import Notification
 from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
@@ -29,6 +35,7 @@ from app.models.workflow import (
 
 __all__ = [
     "Announcement",
+    "HealthCheckDeduction", "HealthCheckIndicator", "HealthCheckScore", "HealthCheckStandard",
     "Notification",
     "EmergencyPlan", "PLAN_CATEGORIES",
     "LegalClause", "RectificationOrder", "UrgingAssignment",

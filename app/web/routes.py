@@ -15,6 +15,7 @@ from app.web import (  # noqa: F401
     devices,
     emergency_plans,
     hazard,
+    health_check,
     inbox,
     notifications,
     pages,
