@@ -1,7 +1,7 @@
 """site health check: scoring standards (versioned), indicators, monthly scores, deductions
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
