@@ -94,7 +94,7 @@ def register(app: Flask) -> None:
     @click.option("--replace", is_flag=True, help="Lay out again a diagram that already has DI.")
     def layout(files: tuple[Path, ...], replace: bool) -> None:
         """Write a left-to-right lane layout (BPMN DI) into diagrams that have none."""
-        from app.services.workflow import diagram_writer
+        from app.services.designer import diagram_writer
 
         for path in files:
             try:

@@ -12,7 +12,7 @@ from app.formdefs import form_file_names
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
-from app.services.workflow import designer as service
+from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
 from app.web.common import page, web_actor

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.services.workflow.diagram_check import missing_di
-from app.services.workflow.diagram_writer import DiagramHasDIError, add_layout
+from app.services.designer.diagram_check import missing_di
+from app.services.designer.diagram_writer import DiagramHasDIError, add_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.designer.diagram_check import missing_di
 from app.services.workflow import deployments
-from app.services.workflow.diagram_check import missing_di
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED = (".bpmn", ".dmn", ".json")

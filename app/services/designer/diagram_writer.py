@@ -10,7 +10,7 @@ from html import escape
 
 from lxml import etree
 
-from app.services.workflow.diagram_layout import BPMN, Box, layout
+from app.services.designer.diagram_layout import BPMN, Box, layout
 
 DI_NAMESPACES = {"bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
                  "dc": "http://www.omg.org/spec/DD/20100524/DC",
