@@ -18,8 +18,8 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from .clock import ClockCycleTimer, duration_from
 from .parsing import CANDIDATE_USER_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
+from .timer_clock import ClockCycleTimer, duration_from
 
 DUE_PROPERTY = "dueIn"          # sandboxed expression giving an ISO duration, e.g. "P3D"
 PRIORITY_PROPERTY = "priority"

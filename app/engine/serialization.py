@@ -23,10 +23,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter, SpiffMultiInstanceConverter
 
-from .clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
 from .errors import EngineError
 from .spec_cache import SpecCache
 from .specs import OperatorServiceTask, OrderedParallelMultiInstanceTask
+from .timer_clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
 
 
 class StateWorkflowConverter(BpmnWorkflowConverter):

@@ -17,9 +17,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, ServiceTask
 
-from .clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
 from .errors import EngineError
 from .limits import data_units
+from .timer_clock import ClockCycleTimer, ClockDurationTimer, ClockTimeDateTimer
 
 MAX_PARALLEL_INSTANCES = 1_000
 MAX_COPIED_UNITS = 10_000_000  # instances x (characters + items of the task data)

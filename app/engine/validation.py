@@ -20,7 +20,6 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
-from .clock import check_timer_value
 from .errors import INTERPRETER_EXIT, SandboxViolation, ScriptTimeout
 from .parsing import (
     CANDIDATE_USER_PROPERTY,
@@ -32,6 +31,7 @@ from .parsing import (
     parse_xml,
 )
 from .sandbox import Sandbox, SandboxCompileError, compile_source
+from .timer_clock import check_timer_value
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",

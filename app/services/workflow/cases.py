@@ -25,8 +25,8 @@ from app.services.access.scoping import visible_project
 from app.services.hazard import start_rules
 from app.services.workflow import case_steps as rt
 from app.services.workflow import incidents, review_duties, timeline
+from app.services.workflow.case_refs import case_form_problems
 from app.services.workflow.deployments import require_latest
-from app.services.workflow.form_checks import case_form_problems
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@
 - `"x-notPast": true` on a date (or date-time): not before today, China time (a deadline the
   form sets for the future);
 - `"x-projectRef": "<kind>"` on an id (or a list of ids): the record must belong to the case's
-  own project (kinds in app/services/workflow/form_checks.py: hazardous_work, device, …).
+  own project (kinds in app/services/workflow/case_refs.py: hazardous_work, device, …).
 
 JSON Schema ignores unknown keywords, so validators and the form renderer are unaffected.
 Paths use the names of `validate_submission` (`tasks.0.end_date`).

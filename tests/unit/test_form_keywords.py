@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.formdefs import schema_problem
-from app.formdefs.checks import date_problems, project_refs
+from app.formdefs.keywords import date_problems, project_refs
 
 TODAY = date(2026, 3, 2)
 SCHEMA = {

@@ -1,5 +1,5 @@
 """Form checks that need the case: dates against today (China time) and ids that must point at
-records of the case's own project (see app/formdefs/checks.py for the form keywords)."""
+records of the case's own project (see app/formdefs/keywords.py for the form keywords)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.formdefs.checks import date_problems, project_refs
+from app.formdefs.keywords import date_problems, project_refs
 from app.infra import wallclock
 from app.models import Device, HazardousWork, ProcessInstance
 
