@@ -16,7 +16,8 @@ from app.schemas.workflow import (
     MessageSchema,
     StartCaseSchema,
 )
-from app.services.workflow import cases, designer, incidents, messages
+from app.services.designer import uploads
+from app.services.workflow import cases, incidents, messages
 
 
 def _plain(value):
@@ -26,20 +27,20 @@ def _plain(value):
 @bp.get("/process-definitions")
 @doc(response=DefinitionSchema, many=True)
 def list_definitions():
-    return ok(DefinitionSchema(many=True).dump(designer.list_definitions(api_actor())))
+    return ok(DefinitionSchema(many=True).dump(uploads.list_definitions(api_actor())))
 
 
 @bp.post("/process-definitions")
 @doc(upload=("files",), status=201)
 def upload_definitions():
-    outcomes = designer.deploy_upload(api_actor(), request.files.getlist("files"))
+    outcomes = uploads.deploy_upload(api_actor(), request.files.getlist("files"))
     return ok([_plain(o) for o in outcomes], status=201)
 
 
 @bp.post("/process-definitions/validate")
 @doc(upload=("files",))
 def validate_definitions():
-    return ok(designer.validate_upload(api_actor(), request.files.getlist("files")))
+    return ok(uploads.validate_upload(api_actor(), request.files.getlist("files")))
 
 
 @bp.post("/process-instances")
