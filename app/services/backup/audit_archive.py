@@ -23,7 +23,7 @@ from app import settings
 from app.domain.actors import Actor
 from app.errors import ConflictError, ValidationError
 from app.extensions import db
-from app.infra import audit_trail
+from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import AuditArchive, AuditLog
 
@@ -66,7 +66,7 @@ def _row(entry: AuditLog) -> dict[str, Any]:
 
 def archive_month(actor: Actor, month: str, now: dt.datetime | None = None) -> Archived:
     """Archive a finished month of the audit log (see the module docstring)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or wallclock.now()
     start, end = period(month)
     if end > now:
         raise ValidationError("只能归档已经结束的月份。", code="audit_month_not_over")
@@ -98,7 +98,7 @@ def archive_month(actor: Actor, month: str, now: dt.datetime | None = None) -> A
                                     first_id=header["first_id"], last_id=header["last_id"],
                                     row_count=len(entries), filename=path.name, sha256=digest,
                                     signature=signature, created_at=now, created_by=actor.username,
-                                    verified_at=dt.datetime.now(dt.UTC)))
+                                    verified_at=wallclock.now()))
         db.session.flush()
         removed = db.session.execute(delete(AuditLog).where(
             in_month, AuditLog.id.between(header["first_id"], header["last_id"]))).rowcount

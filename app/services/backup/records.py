@@ -13,9 +13,9 @@ from app import settings
 from app.domain.actors import SYSTEM, Actor
 from app.errors import DomainError
 from app.extensions import db
-from app.infra import audit_trail
+from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
-from app.models import BackupArchive
+from app.models import AuditArchive, BackupArchive
 from app.services.access.permissions import require_any_role
 from app.services.backup import archive, retention
 
@@ -23,6 +23,7 @@ from app.services.backup import archive, retention
 def create_backup(actor: Actor = SYSTEM, kind: str = "manual",
                   now: dt.datetime | None = None) -> BackupArchive:
     """Write an archive, read it back against its manifest, and record both (audited)."""
+    now = now or wallclock.now()
     written = archive.create(kind, now)
     ok, error = True, None
     try:
@@ -31,11 +32,11 @@ def create_backup(actor: Actor = SYSTEM, kind: str = "manual",
         ok, error = False, exc.code
     manifest = written.manifest
     with transaction(actor):
-        row = BackupArchive(filename=written.path.name, kind=kind, created_at=now or dt.datetime.now(dt.UTC),
+        row = BackupArchive(filename=written.path.name, kind=kind, created_at=now,
                             size_bytes=written.size, sha256=written.sha256,
                             table_rows=sum(manifest["tables"].values()),
                             file_count=sum(1 for p in manifest["parts"] if p["name"].startswith("files/")),
-                            counts=manifest["tables"], verified_at=dt.datetime.now(dt.UTC),
+                            counts=manifest["tables"], verified_at=wallclock.now(),
                             verified_ok=ok, verify_error=error)
         db.session.add(row)
     return row
@@ -49,11 +50,11 @@ def verify_file(actor: Actor, path: Path) -> dict:
     except DomainError as exc:
         if row is not None and path.resolve().parent == settings.current().backup_dir.resolve():
             with transaction(actor):
-                row.verified_at, row.verified_ok, row.verify_error = dt.datetime.now(dt.UTC), False, exc.code
+                row.verified_at, row.verified_ok, row.verify_error = wallclock.now(), False, exc.code
         raise
     if row is not None and path.resolve().parent == settings.current().backup_dir.resolve():
         with transaction(actor):
-            row.verified_at, row.verified_ok, row.verify_error = dt.datetime.now(dt.UTC), True, None
+            row.verified_at, row.verified_ok, row.verify_error = wallclock.now(), True, None
     return manifest
 
 
@@ -81,7 +82,7 @@ def prune(now: dt.datetime | None = None) -> list[str]:
     with transaction(SYSTEM):
         for row in gone:
             (conf.backup_dir / row.filename).unlink(missing_ok=True)
-            row.pruned_at = now or dt.datetime.now(dt.UTC)
+            row.pruned_at = now or wallclock.now()
     return [r.filename for r in gone]
 
 
@@ -117,3 +118,15 @@ def list_backups(actor: Actor) -> list[Listed]:
         out.append(Listed(r.filename, r.kind, r.created_at, r.size_bytes, r.table_rows, r.file_count,
                           r.verified_at, state))
     return out
+
+
+def list_audit_archives(actor: Actor) -> list[AuditArchive]:
+    """The months of the audit log archived so far, newest first (administrators)."""
+    require_any_role(actor)
+    return list(db.session.scalars(select(AuditArchive).order_by(AuditArchive.month.desc())))
+
+
+def retention_policy() -> tuple[int, int, int]:
+    """(days, weeks, months) of scheduled backups kept."""
+    conf = settings.current()
+    return conf.backup_keep_daily, conf.backup_keep_weekly, conf.backup_keep_monthly
