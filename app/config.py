@@ -43,6 +43,8 @@ class Config:
         "health-check-monthly": {"task": "health_check.monthly", "schedule": 24 * 3600.0},
         # backup of the database and stored files, then retention (daily / weekly / monthly kept)
         "backup-scheduled": {"task": "backup.scheduled", "schedule": 24 * 3600.0},
+        # audit log: months past AUDIT_ONLINE_MONTHS to signed archives (idempotent, daily)
+        "audit-archive-due": {"task": "audit.archive_due", "schedule": 24 * 3600.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")
@@ -109,6 +111,8 @@ class Config:
     # derived from SECRET_KEY), written to AUDIT_ARCHIVE_DIR (default INSTANCE_DIR/audit-archive).
     AUDIT_ARCHIVE_DIR = os.environ.get("SITECASE_AUDIT_ARCHIVE_DIR") or None
     AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "")
+    # The daily beat archives every month older than the current one minus AUDIT_ONLINE_MONTHS.
+    AUDIT_ONLINE_MONTHS = int(os.environ.get("AUDIT_ONLINE_MONTHS", 12))
     # Application log: rotated by size when LOG_FILE is set (else the log goes to stderr).
     LOG_FILE = os.environ.get("LOG_FILE", "")
     LOG_MAX_BYTES = int(os.environ.get("LOG_MAX_BYTES", 10 * 1024 * 1024))

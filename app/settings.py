@@ -55,6 +55,7 @@ class Settings:
     # Monthly audit-log archives: where the signed files go, and the HMAC key that signs them.
     audit_archive_dir: Path = Path("instance/audit-archive")
     audit_archive_key: str = field(default="", repr=False)
+    audit_online_months: int = 12  # full months kept in the table before the monthly archive
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -89,6 +90,7 @@ class Settings:
             pg_bin_dir=str(config.get("PG_BIN_DIR") or ""),
             audit_archive_dir=Path(config.get("AUDIT_ARCHIVE_DIR")
                                    or Path(config["INSTANCE_DIR"]) / "audit-archive"),
+            audit_online_months=int(config.get("AUDIT_ONLINE_MONTHS", 12)),
             audit_archive_key=config.get("AUDIT_ARCHIVE_KEY") or hmac.new(
                 config["SECRET_KEY"].encode(), b"sitecase audit archive", hashlib.sha256).hexdigest(),
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, func, select
 
 from app import settings
 from app.domain.actors import Actor
@@ -139,3 +139,28 @@ def verify_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ValidationError(f"归档文件不存在：{path}", code="audit_archive_missing")
     return _read_verified(path)[0]
+
+
+def due_months(now: dt.datetime | None = None) -> list[str]:
+    """Months with audit rows, older than the current month minus AUDIT_ONLINE_MONTHS, not archived."""
+    conf = settings.current()
+    zone = ZoneInfo(conf.timezone)
+    oldest = db.session.scalar(select(func.min(AuditLog.at)))
+    if oldest is None:
+        return []
+    local_now = (now or wallclock.now()).astimezone(zone)
+    cutoff = local_now.year * 12 + local_now.month - 1 - conf.audit_online_months
+    first = oldest.astimezone(zone)
+    done = set(db.session.scalars(select(AuditArchive.month)))
+    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(first.year * 12 + first.month - 1, cutoff)]
+    return [m for m in months if m not in done]
+
+
+def archive_due(actor: Actor, now: dt.datetime | None = None) -> list[Archived]:
+    """The beat's daily run: archive every due month that has rows (an empty month is skipped)."""
+    out = []
+    for month in due_months(now):
+        start, end = period(month)
+        if db.session.scalar(select(AuditLog.id).where(AuditLog.at >= start, AuditLog.at < end).limit(1)):
+            out.append(archive_month(actor, month, now))
+    return out

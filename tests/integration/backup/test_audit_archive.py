@@ -101,3 +101,17 @@ def test_verify_archive_refuses_an_altered_file_or_another_key(app, monkeypatch,
     change_settings(monkeypatch, app, audit_archive_key="another deployment's key")
     result = runner.invoke(args=["audit", "verify-archive", str(done.path)])
     assert result.exit_code == 2 and "audit_archive_signature_mismatch" in result.output
+
+
+def test_the_daily_task_archives_the_months_past_the_online_period(app, monkeypatch):
+    from app.infra import wallclock
+    from app.tasks.backup import archive_due
+
+    assert app.config["CELERY_BEAT_SCHEDULE"]["audit-archive-due"]["task"] == "audit.archive_due"
+    _entries()
+    change_settings(monkeypatch, app, audit_online_months=2)
+    with wallclock.frozen(dt.datetime(2026, 5, 15, tzinfo=UTC)):  # keeps March, April, May online
+        assert archive_due.apply().get() == ["audit-2026-01.jsonl.gz", "audit-2026-02.jsonl.gz"]
+        assert archive_due.apply().get() == []
+    assert _actions() == ["u4"]  # March
+    assert list(db.session.scalars(select(AuditArchive.month).order_by(AuditArchive.month))) == ["2026-01", "2026-02"]
