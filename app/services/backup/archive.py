@@ -174,7 +174,13 @@ def verify(path: Path) -> dict[str, Any]:
         raise _corrupt("备份清单无法读取。") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _corrupt("不认识的备份格式。", "backup_archive_unknown_format")
-    listed = {p["name"]: (p["size"], p["sha256"]) for p in manifest.get("parts", [])}
+    try:
+        listed = {p["name"]: (p["size"], p["sha256"]) for p in manifest["parts"]}
+        tables = manifest["tables"]
+        if not isinstance(tables, dict) or not all(isinstance(v, int) for v in tables.values()):
+            raise TypeError("tables")
+    except (KeyError, TypeError) as exc:
+        raise _corrupt("备份清单内容不完整。") from exc
     missing = sorted(set(listed) - set(seen))
     if missing:
         raise _corrupt(f"备份文件不完整：缺少 {len(missing)} 个部分（{missing[0]}）。",
@@ -213,6 +219,8 @@ def restore(path: Path) -> dict[str, Any]:
             for member in tar:
                 if member.name == MANIFEST:
                     continue
+                if member.name not in listed or not member.isfile() or not _safe_name(member.name):
+                    raise _corrupt(f"备份文件在恢复过程中被改动：{member.name}")
                 target = db_part if member.name == DATABASE_PART[backend] else \
                     files_dir / member.name.removeprefix(FILES_PREFIX)
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ stored files and a manifest; a damaged archive is refused before anything is tou
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tarfile
 from pathlib import Path
@@ -82,6 +83,15 @@ def _corrupt_copies(path: Path, tmp: Path) -> dict[str, Path]:
             if m.name != tar.getnames()[1]:
                 dst.addfile(m, tar.extractfile(m))
     out["missing part"] = (tmp / "missing.tar").read_bytes()
+    with tarfile.open(path) as tar, tarfile.open(tmp / "garbled.tar", "w") as dst:
+        for m in tar.getmembers():
+            if m.name == "manifest.json":
+                data = json.dumps({"format": archive.FORMAT, "backend": "sqlite", "parts": [1, 2]}).encode()
+                m.size = len(data)
+                dst.addfile(m, io.BytesIO(data))
+            else:
+                dst.addfile(m, tar.extractfile(m))
+    out["garbled manifest"] = (tmp / "garbled.tar").read_bytes()
     paths = {}
     for name, blob in out.items():
         p = tmp / f"{name.replace(' ', '-')}.tar"
@@ -90,7 +100,7 @@ def _corrupt_copies(path: Path, tmp: Path) -> dict[str, Path]:
     return paths
 
 
-@pytest.mark.parametrize("damage", ["truncated", "altered", "no manifest", "missing part"])
+@pytest.mark.parametrize("damage", ["truncated", "altered", "no manifest", "missing part", "garbled manifest"])
 def test_a_damaged_archive_is_refused_before_anything_is_touched(app, empty_target, tmp_path, damage):
     _some_data()
     row = records.create_backup()
