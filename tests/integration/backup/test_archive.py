@@ -123,3 +123,16 @@ def test_restore_refuses_a_database_that_is_not_empty(app):
     result = _run(app, "backup", "restore", str(app.config["INSTANCE_DIR"] / "backups" / row.filename))
     assert result.exit_code == 2
     assert "restore_database_not_empty" in result.output
+
+
+def test_the_commands_create_and_verify(app, tmp_path):
+    _some_data()
+    result = _run(app, "backup", "create")
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.split("\t")[0])
+    assert path.is_file() and "2 files" in result.output and "verified=True" in result.output
+    assert _run(app, "backup", "verify", str(path)).exit_code == 0
+    damaged = tmp_path / path.name
+    damaged.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+    result = _run(app, "backup", "verify", str(damaged))
+    assert result.exit_code == 2 and "backup_archive_" in result.output
