@@ -6,6 +6,15 @@ import pytest
 
 from app.extensions import db
 from tests.support.apps import build_app
+from tests.support.settings import change_settings
+
+
+@pytest.fixture(autouse=True)
+def own_folders(app, monkeypatch, tmp_path):
+    """Backups, audit archives and stored files of this test only (the PostgreSQL app is shared
+    by the session, and so is its instance folder)."""
+    change_settings(monkeypatch, app, backup_dir=tmp_path / "backups", files_dir=tmp_path / "files",
+                    audit_archive_dir=tmp_path / "audit-archive")
 
 
 @pytest.fixture

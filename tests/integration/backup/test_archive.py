@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app import settings
 from app.domain.actors import SYSTEM
 from app.errors import ValidationError
 from app.extensions import db
@@ -34,7 +35,7 @@ def test_create_writes_a_self_describing_archive(app):
     stored = _some_data()
     before = _database.table_counts()
     row = records.create_backup()
-    path = app.config["INSTANCE_DIR"] / "backups" / row.filename
+    path = settings.current().backup_dir / row.filename
     assert row.verified_ok is True and row.file_count == 2
     with tarfile.open(path) as tar:
         names = tar.getnames()
@@ -45,7 +46,7 @@ def test_create_writes_a_self_describing_archive(app):
     assert manifest["tables"]["audit_log"] == 2
     assert manifest["tables"] == before
     by_name = {p["name"]: p["sha256"] for p in manifest["parts"]}
-    files_dir = app.config["FILES_DIR"]
+    files_dir = settings.current().files_dir
     assert all(by_name[f"files/{s}"] == hashlib.sha256((files_dir / s).read_bytes()).hexdigest() for s in stored)
 
 
@@ -53,13 +54,14 @@ def test_restore_into_empty_target_gives_same_rows_and_files(app, empty_target):
     stored = _some_data()
     before = _database.table_counts()
     row = records.create_backup()
-    path = app.config["INSTANCE_DIR"] / "backups" / row.filename
+    path, source_files = settings.current().backup_dir / row.filename, settings.current().files_dir
     with empty_target.app_context():
         result = _run(empty_target, "backup", "restore", str(path))
         assert result.exit_code == 0, result.output
         after = _database.table_counts()
-        restored_files = empty_target.config["FILES_DIR"]
-        assert all((restored_files / s).read_bytes() == (app.config["FILES_DIR"] / s).read_bytes() for s in stored)
+        restored_files = settings.current().files_dir
+        assert restored_files != source_files
+        assert all((restored_files / s).read_bytes() == (source_files / s).read_bytes() for s in stored)
     # the restore is audited in the restored log: one row more than the archive had
     assert after == before | {"audit_log": before["audit_log"] + 1}
 
@@ -104,13 +106,13 @@ def _corrupt_copies(path: Path, tmp: Path) -> dict[str, Path]:
 def test_a_damaged_archive_is_refused_before_anything_is_touched(app, empty_target, tmp_path, damage):
     _some_data()
     row = records.create_backup()
-    bad = _corrupt_copies(app.config["INSTANCE_DIR"] / "backups" / row.filename, tmp_path)[damage]
+    bad = _corrupt_copies(settings.current().backup_dir / row.filename, tmp_path)[damage]
     with empty_target.app_context():
         result = _run(empty_target, "backup", "restore", str(bad))
         assert result.exit_code == 2
         assert "backup_archive_" in result.output
         assert _database.is_empty()
-        files = empty_target.config["FILES_DIR"]
+        files = settings.current().files_dir
         assert not files.exists() or not any(files.iterdir())
     with pytest.raises(ValidationError) as refused:
         archive.verify(bad)
@@ -120,7 +122,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(app, empty_targ
 def test_restore_refuses_a_database_that_is_not_empty(app):
     _some_data()
     row = records.create_backup()
-    result = _run(app, "backup", "restore", str(app.config["INSTANCE_DIR"] / "backups" / row.filename))
+    result = _run(app, "backup", "restore", str(settings.current().backup_dir / row.filename))
     assert result.exit_code == 2
     assert "restore_database_not_empty" in result.output
 

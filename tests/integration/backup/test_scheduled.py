@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import current_app
 
+from app import settings
 from app.infra import wallclock
 from app.tasks.backup import scheduled
 from tests.support.factories import PASSWORD, gen_user
@@ -26,7 +27,7 @@ def test_daily_runs_keep_the_newest_of_days_weeks_and_months(app, monkeypatch):
         with wallclock.frozen(_at(day)):
             results.append(scheduled.apply().get())
     assert all(r["verified"] for r in results)
-    on_disk = sorted(p.name[9:17] for p in (app.config["INSTANCE_DIR"] / "backups").glob("*.tar"))
+    on_disk = sorted(p.name[9:17] for p in (settings.current().backup_dir).glob("*.tar"))
     assert on_disk == ["20260110", "20260220", "20260227", "20260228"]
     assert [len(r["pruned"]) for r in results] == [0, 0, 0, 1, 0, 1]
 
@@ -45,7 +46,7 @@ def test_the_page_lists_backups_with_size_and_verification_state(app):
         first = scheduled.apply().get()["backup"]
     with wallclock.frozen(_at("2026-02-28")):
         second = scheduled.apply().get()["backup"]
-    (app.config["INSTANCE_DIR"] / "backups" / first).unlink()
+    (settings.current().backup_dir / first).unlink()
     html = _admin_page(app)
     assert f'data-backup="{second}" data-state="ok"' in html and "校验通过" in html
     assert f'data-backup="{first}" data-state="missing"' in html and "文件缺失" in html

@@ -1,2 +1,2 @@
 """The restore drill: the empty place to restore into (tests/integration/backup/conftest.py)."""
-from tests.integration.backup.conftest import empty_target  # noqa: F401  (fixture)
+from tests.integration.backup.conftest import empty_target, own_folders  # noqa: F401  (fixtures)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from app import settings
 from app.extensions import db
 from app.models import InboxTask, IssuedDocument, ProcessInstance
 from app.services.backup import _database, records
@@ -24,8 +26,8 @@ def _file_digests(root: Path) -> dict[str, str]:
             for p in root.rglob("*") if p.is_file()}
 
 
-def test_backup_wipe_restore_and_carry_on(demo_data, empty_target):
-    app = demo_data
+@pytest.mark.usefixtures("demo_data")
+def test_backup_wipe_restore_and_carry_on(empty_target):
     deploy_family(("rectification_order",))
     create_clause(actor("district_safety"), "JGJ59-3.13", "建筑施工安全检查标准 3.13", "临边、洞口应设置防护设施。")
     done, open_case = start_order(), start_order()
@@ -36,11 +38,11 @@ def test_backup_wipe_restore_and_carry_on(demo_data, empty_target):
     assert status(done) == "completed" and status(open_case) == "running"
     notice = db.session.scalar(select(IssuedDocument).where(IssuedDocument.instance_id == open_case))
     assert notice.file_path and notice.sha256
-    counts, files = _database.table_counts(), _file_digests(app.config["FILES_DIR"])
+    counts, files = _database.table_counts(), _file_digests(settings.current().files_dir)
     assert notice.file_path in files  # the PDF is among the stored files
     notice_id, notice_sha = notice.id, notice.sha256
     row = records.create_backup()
-    archive = app.config["INSTANCE_DIR"] / "backups" / row.filename
+    archive = settings.current().backup_dir / row.filename
     db.session.remove()
 
     with empty_target.app_context():  # the wiped system: empty database, empty files folder
@@ -48,7 +50,7 @@ def test_backup_wipe_restore_and_carry_on(demo_data, empty_target):
         assert result.exit_code == 0, result.output
         restored = _database.table_counts()
         assert restored == counts | {"audit_log": counts["audit_log"] + 1}  # + the restore's own entry
-        assert _file_digests(empty_target.config["FILES_DIR"]) == files
+        assert _file_digests(settings.current().files_dir) == files
 
         api = ApiClient(empty_target.test_client(), empty_target.config["DEMO_PASSWORD"])
         pdf = api.get(f"/api/v1/documents/{notice_id}/pdf", as_user="district_safety")
