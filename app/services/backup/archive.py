@@ -1,5 +1,5 @@
-"""One self-describing backup archive: a tar with the database part, every stored file, and
-`manifest.json` (last) naming each part with its size and sha256 and each table's row count.
+"""One self-describing backup archive: a tar with the database part, every stored file, the
+signed audit-log archives, and `manifest.json` (last) naming each part with its size and sha256 and each table's row count.
 
 `verify` reads the whole archive and checks it against its manifest; `restore` verifies first
 and touches nothing unless the archive is whole and the database and files folder are empty.
@@ -30,6 +30,7 @@ FORMAT = "sitecase-backup/1"
 MANIFEST = "manifest.json"
 DATABASE_PART = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 FILES_PREFIX = "files/"
+AUDIT_PREFIX = "audit-archive/"  # the signed monthly archives of the audit log
 CHUNK = 1024 * 1024
 
 
@@ -117,6 +118,8 @@ def create(kind: str = "manual", now: dt.datetime | None = None) -> Written:
                 parts.append(_add(tar, DATABASE_PART[backend], db_file))
                 for relative, path in _stored_files(conf.files_dir):
                     parts.append(_add(tar, FILES_PREFIX + relative, path))
+                for relative, path in _stored_files(conf.audit_archive_dir):
+                    parts.append(_add(tar, AUDIT_PREFIX + relative, path))
                 manifest = {"format": FORMAT, "created_at": now.isoformat(), "kind": kind,
                             "backend": backend, "schema_revision": _schema_revision(),
                             "tables": counts, "parts": parts}
@@ -189,7 +192,10 @@ def verify(path: Path) -> dict[str, Any]:
     altered = sorted(n for n in listed if seen[n] != listed[n])
     if extra or altered:
         raise _corrupt(f"备份文件已被改动：{(altered or extra)[0]} 与清单不符。")
-    if DATABASE_PART.get(manifest.get("backend", "")) not in listed:
+    database_part = DATABASE_PART.get(manifest.get("backend", ""))
+    if any(n != database_part and not n.startswith((FILES_PREFIX, AUDIT_PREFIX)) for n in listed):
+        raise _corrupt("备份清单中有不认识的部分。")
+    if database_part not in listed:
         raise _corrupt("备份文件不完整：缺少数据库部分。", "backup_archive_incomplete")
     return manifest
 
@@ -200,8 +206,8 @@ def _require_empty_files(root: Path) -> None:
 
 
 def restore(path: Path) -> dict[str, Any]:
-    """Restore the archive into the app's empty database and empty files folder; return the
-    manifest. Verification and the emptiness checks come first: a refused archive changes nothing.
+    """Restore the archive into the app's empty database, files folder and audit-archive folder;
+    return the manifest. Verification and the emptiness checks come first: a refused archive changes nothing.
     """
     manifest = verify(path)
     backend = _database.backend()
@@ -209,8 +215,9 @@ def restore(path: Path) -> dict[str, Any]:
         raise ValidationError(f"该备份来自 {manifest['backend']} 数据库，不能恢复到 {backend}。",
                               code="backup_backend_mismatch")
     _database.require_empty()
-    files_dir = settings.current().files_dir
+    files_dir, audit_dir = settings.current().files_dir, settings.current().audit_archive_dir
     _require_empty_files(files_dir)
+    _require_empty_files(audit_dir)
     listed = {p["name"]: p["sha256"] for p in manifest["parts"]}
     files_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=files_dir.parent, prefix=".restore-") as tmp:
@@ -221,8 +228,12 @@ def restore(path: Path) -> dict[str, Any]:
                     continue
                 if member.name not in listed or not member.isfile() or not _safe_name(member.name):
                     raise _corrupt(f"备份文件在恢复过程中被改动：{member.name}")
-                target = db_part if member.name == DATABASE_PART[backend] else \
-                    files_dir / member.name.removeprefix(FILES_PREFIX)
+                if member.name == DATABASE_PART[backend]:
+                    target = db_part
+                elif member.name.startswith(AUDIT_PREFIX):
+                    target = audit_dir / member.name.removeprefix(AUDIT_PREFIX)
+                else:
+                    target = files_dir / member.name.removeprefix(FILES_PREFIX)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fh = tar.extractfile(member)
                 assert fh is not None

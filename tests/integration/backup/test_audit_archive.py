@@ -115,3 +115,21 @@ def test_the_daily_task_archives_the_months_past_the_online_period(app, monkeypa
         assert archive_due.apply().get() == []
     assert _actions() == ["u4"]  # March
     assert list(db.session.scalars(select(AuditArchive.month).order_by(AuditArchive.month))) == ["2026-01", "2026-02"]
+
+
+def test_a_backup_carries_the_archived_months_and_restores_them(app, empty_target):
+    from app import settings
+    from app.services.backup import records
+
+    _entries()
+    done = audit_archive.archive_month(SYSTEM, "2026-02", now=NOW)
+    row = records.create_backup()
+    path = settings.current().backup_dir / row.filename
+    with empty_target.app_context():
+        assert empty_target.test_cli_runner().invoke(args=["backup", "restore", str(path)]).exit_code == 0
+        restored = settings.current().audit_archive_dir / done.path.name
+        assert restored != done.path and restored.read_bytes() == done.path.read_bytes()
+        result = empty_target.test_cli_runner().invoke(args=["audit", "verify-archive", str(restored)])
+        assert result.exit_code == 0, result.output
+        assert db.session.scalar(select(AuditArchive.month)) == "2026-02"
+        assert _actions() == ["u0", "u4"]
