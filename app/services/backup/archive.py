@@ -32,6 +32,7 @@ DATABASE_PART = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 FILES_PREFIX = "files/"
 AUDIT_PREFIX = "audit-archive/"  # the signed monthly archives of the audit log
 CHUNK = 1024 * 1024
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,22 @@ def verify(path: Path) -> dict[str, Any]:
     return manifest
 
 
+def _require_known_revision(revision: str | None) -> None:
+    """An archive from a newer SiteCase (a schema revision this code does not know) is refused:
+    this code would run on tables it does not understand. Older revisions restore, then
+    `flask db upgrade` brings them up. Schemas built without migrations carry no revision."""
+    if revision is None:
+        return
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory(str(MIGRATIONS)).get_revision(revision)
+    except CommandError as exc:
+        raise ValidationError(f"该备份的数据库版本（{revision}）比本系统新，请先升级系统再恢复。",
+                              code="backup_schema_unknown") from exc
+
+
 def _require_empty_files(root: Path) -> None:
     if root.is_dir() and any(root.iterdir()):
         raise ConflictError("目标文件目录不是空的：恢复只写入空目录。", code="restore_files_not_empty")
@@ -214,6 +231,7 @@ def restore(path: Path) -> dict[str, Any]:
     if manifest["backend"] != backend:
         raise ValidationError(f"该备份来自 {manifest['backend']} 数据库，不能恢复到 {backend}。",
                               code="backup_backend_mismatch")
+    _require_known_revision(manifest.get("schema_revision"))
     _database.require_empty()
     files_dir, audit_dir = settings.current().files_dir, settings.current().audit_archive_dir
     _require_empty_files(files_dir)

@@ -85,15 +85,7 @@ def _corrupt_copies(path: Path, tmp: Path) -> dict[str, Path]:
             if m.name != tar.getnames()[1]:
                 dst.addfile(m, tar.extractfile(m))
     out["missing part"] = (tmp / "missing.tar").read_bytes()
-    with tarfile.open(path) as tar, tarfile.open(tmp / "garbled.tar", "w") as dst:
-        for m in tar.getmembers():
-            if m.name == "manifest.json":
-                data = json.dumps({"format": archive.FORMAT, "backend": "sqlite", "parts": [1, 2]}).encode()
-                m.size = len(data)
-                dst.addfile(m, io.BytesIO(data))
-            else:
-                dst.addfile(m, tar.extractfile(m))
-    out["garbled manifest"] = (tmp / "garbled.tar").read_bytes()
+    out["garbled manifest"] = _with_manifest(path, tmp / "garbled.tar", parts=[1, 2]).read_bytes()
     paths = {}
     for name, blob in out.items():
         p = tmp / f"{name.replace(' ', '-')}.tar"
@@ -138,3 +130,28 @@ def test_the_commands_create_and_verify(app, tmp_path):
     damaged.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
     result = _run(app, "backup", "verify", str(damaged))
     assert result.exit_code == 2 and "backup_archive_" in result.output
+
+
+def _with_manifest(path: Path, dest: Path, **changes) -> Path:
+    with tarfile.open(path) as tar, tarfile.open(dest, "w") as out:
+        for m in tar.getmembers():
+            if m.name == "manifest.json":
+                data = json.dumps(json.loads(tar.extractfile(m).read()) | changes).encode()
+                m.size = len(data)
+                out.addfile(m, io.BytesIO(data))
+            else:
+                out.addfile(m, tar.extractfile(m))
+    return dest
+
+
+def test_an_archive_of_a_newer_schema_is_refused_a_known_one_restores(app, empty_target, tmp_path):
+    _some_data()
+    row = records.create_backup()
+    path = settings.current().backup_dir / row.filename
+    newer = _with_manifest(path, tmp_path / "newer.tar", schema_revision="9999")
+    known = _with_manifest(path, tmp_path / "known.tar", schema_revision="0011")
+    with empty_target.app_context():
+        result = _run(empty_target, "backup", "restore", str(newer))
+        assert result.exit_code == 2 and "backup_schema_unknown" in result.output
+        assert _database.is_empty()
+        assert _run(empty_target, "backup", "restore", str(known)).exit_code == 0
