@@ -14,6 +14,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from app import settings
 
     settings.install(app)  # services and infra read these, never app.config
+    from app import logs
+
+    logs.configure(app)  # LOG_FILE rotated by size
 
     from app import http_input
 

@@ -41,6 +41,10 @@ class Config:
         # site health check: last month's scores and rectification cases (daily; idempotent, so
         # the first run of a month scores the month before and later runs change nothing)
         "health-check-monthly": {"task": "health_check.monthly", "schedule": 24 * 3600.0},
+        # backup of the database and stored files, then retention (daily / weekly / monthly kept)
+        "backup-scheduled": {"task": "backup.scheduled", "schedule": 24 * 3600.0},
+        # audit log: months past AUDIT_ONLINE_MONTHS to signed archives (idempotent, daily)
+        "audit-archive-due": {"task": "audit.archive_due", "schedule": 24 * 3600.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")
@@ -95,6 +99,24 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", PUBLIC_BASE_URL.startswith("https://"))
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     DEMO_PASSWORD = os.environ.get("SITECASE_DEMO_PASSWORD", "Demo@2026")
+    # Backups (`flask backup create`, the scheduled backup): archives go to BACKUP_DIR (default
+    # INSTANCE_DIR/backups); the scheduled run keeps the newest of each of the last N days,
+    # weeks and months. PG_BIN_DIR names pg_dump/pg_restore when not the newest installed.
+    BACKUP_DIR = os.environ.get("SITECASE_BACKUP_DIR") or None
+    BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", 7))
+    BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", 4))
+    BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", 12))
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+    # Monthly audit-log archives (`flask audit archive`): signed with AUDIT_ARCHIVE_KEY (default
+    # derived from SECRET_KEY), written to AUDIT_ARCHIVE_DIR (default INSTANCE_DIR/audit-archive).
+    AUDIT_ARCHIVE_DIR = os.environ.get("SITECASE_AUDIT_ARCHIVE_DIR") or None
+    AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "")
+    # The daily beat archives every month older than the current one minus AUDIT_ONLINE_MONTHS.
+    AUDIT_ONLINE_MONTHS = int(os.environ.get("AUDIT_ONLINE_MONTHS", 12))
+    # Application log: rotated by size when LOG_FILE is set (else the log goes to stderr).
+    LOG_FILE = os.environ.get("LOG_FILE", "")
+    LOG_MAX_BYTES = int(os.environ.get("LOG_MAX_BYTES", 10 * 1024 * 1024))
+    LOG_BACKUP_COUNT = int(os.environ.get("LOG_BACKUP_COUNT", 10))
 
 
 class TestConfig(Config):

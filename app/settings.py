@@ -3,6 +3,8 @@ create_app. Services call `settings.current()`; only this module knows that the 
 keeps it (app/config.py stays the only reader of os.environ)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,17 @@ class Settings:
     celery_broker_url: str
     celery_data_dir: Path
     mqtt_url: str = field(repr=False)  # may hold the sidecar's password
+    # Backups (app/services/backup): where archives go, how many of each period are kept,
+    # the PostgreSQL client binaries (pg_dump/pg_restore) when not the newest installed.
+    backup_dir: Path = Path("instance/backups")
+    backup_keep_daily: int = 7
+    backup_keep_weekly: int = 4
+    backup_keep_monthly: int = 12
+    pg_bin_dir: str = ""
+    # Monthly audit-log archives: where the signed files go, and the HMAC key that signs them.
+    audit_archive_dir: Path = Path("instance/audit-archive")
+    audit_archive_key: str = field(default="", repr=False)
+    audit_online_months: int = 12  # full months kept in the table before the monthly archive
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -70,6 +83,16 @@ class Settings:
             celery_broker_url=config["CELERY_BROKER_URL"],
             celery_data_dir=Path(config["CELERY_DATA_DIR"]),
             mqtt_url=config["MQTT_URL"],
+            backup_dir=Path(config.get("BACKUP_DIR") or Path(config["INSTANCE_DIR"]) / "backups"),
+            backup_keep_daily=int(config.get("BACKUP_KEEP_DAILY", 7)),
+            backup_keep_weekly=int(config.get("BACKUP_KEEP_WEEKLY", 4)),
+            backup_keep_monthly=int(config.get("BACKUP_KEEP_MONTHLY", 12)),
+            pg_bin_dir=str(config.get("PG_BIN_DIR") or ""),
+            audit_archive_dir=Path(config.get("AUDIT_ARCHIVE_DIR")
+                                   or Path(config["INSTANCE_DIR"]) / "audit-archive"),
+            audit_online_months=int(config.get("AUDIT_ONLINE_MONTHS", 12)),
+            audit_archive_key=config.get("AUDIT_ARCHIVE_KEY") or hmac.new(
+                config["SECRET_KEY"].encode(), b"sitecase audit archive", hashlib.sha256).hexdigest(),
         )
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers every table."""
 from app.models.announcement import Announcement
 from app.models.audit import AuditLog
+from app.models.backup import BACKUP_KINDS, AuditArchive, BackupArchive
 from app.models.device import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
@@ -47,4 +48,5 @@ __all__ = [
     "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
+    "BACKUP_KINDS", "AuditArchive", "BackupArchive",
 ]

@@ -169,6 +169,7 @@ MATRIX: dict[str, Entry] = {
     "POST /account/password": _(ALL),
     "GET /admin": _(ALL),
     "GET /admin/<section>": _(ADMIN, params={"section": Fixed("users")}),
+    "GET /admin/backups": _(ADMIN),
     "GET /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
     "POST /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
     "GET /admin/enterprises/new": _(STATIONS),
