@@ -11,6 +11,7 @@ from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.workflow import (
     CancelSchema,
+    CaseSchema,
     DefinitionSchema,
     IncidentSchema,
     MessageSchema,
@@ -52,10 +53,12 @@ def start_case():
 
 
 @bp.get("/process-instances/<int:instance_id>")
+@doc(response=CaseSchema)
 def get_case(instance_id: int):
+    """A case: its header, open tasks and timeline."""
     actor = api_actor()
-    return ok({**_plain(cases.get_case(actor, instance_id)),
-               "history": cases.case_history(actor, instance_id)})
+    return ok(CaseSchema().dump({**_plain(cases.get_case(actor, instance_id)),
+                                 "history": cases.case_history(actor, instance_id)}))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")

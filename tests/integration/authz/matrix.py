@@ -242,4 +242,5 @@ MATRIX: dict[str, Entry] = {
     "GET /works/<int:work_id>": _(ALL),
     "POST /works/<int:work_id>/plans": _(PMS, body_first=True),
     "POST /works/<int:work_id>/start": _(ALL),
+    "GET /api/v1/schemas/<record>.xsd": _(ALL, public=True, params={"record": Fixed("project")}),
 }
