@@ -7,12 +7,13 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
+from app.schemas.answers import AcknowledgedSchema, CreatedSchema
 from app.schemas.orders import ClauseSchema, ClauseUpdateSchema, ClueRowSchema, UnitUrgingStatsSchema
 from app.services.supervision import clauses, clue_tracking, urging_stats
 
 
 @bp.get("/clauses")
-@doc(response=ClauseSchema, many=True)
+@doc(response=ClauseSchema, many=True, args=("active", "q"))
 def list_clauses():
     active = {"true": True, "false": False}.get((request.args.get("active") or "").lower())
     rows = clauses.list_clauses(api_actor(), active=active, query=request.args.get("q"))
@@ -20,7 +21,7 @@ def list_clauses():
 
 
 @bp.post("/clauses")
-@doc(body=ClauseSchema, status=201)
+@doc(body=ClauseSchema, status=201, response=CreatedSchema)
 def create_clause():
     data = ClauseSchema().load(request.get_json(silent=True) or {})
     return ok({"id": clauses.create_clause(api_actor(), data["code"], data["title"], data["text"])},
@@ -28,7 +29,7 @@ def create_clause():
 
 
 @bp.patch("/clauses/<int:clause_id>")
-@doc(body=ClauseUpdateSchema)
+@doc(body=ClauseUpdateSchema, response=AcknowledgedSchema)
 def update_clause(clause_id: int):
     data = ClauseUpdateSchema().load(request.get_json(silent=True) or {})
     clauses.update_clause(api_actor(), clause_id, **data)
@@ -36,7 +37,7 @@ def update_clause(clause_id: int):
 
 
 @bp.get("/clues")
-@doc(response=ClueRowSchema, many=True)
+@doc(response=ClueRowSchema, many=True, args=("status",))
 def list_clues():
     rows = clue_tracking.list_clues(api_actor(), status=request.args.get("status"))
     return ok(ClueRowSchema(many=True).dump(rows), {"total": len(rows)})

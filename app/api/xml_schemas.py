@@ -20,6 +20,7 @@ from app.schemas.catalog import HazardousWorkSchema, ProjectSchema
 from app.schemas.documents import DocumentSchema
 from app.schemas.telemetry import AlarmSchema, ReadingSchema
 from app.schemas.workflow import CaseSchema
+from app.services.ingestion import xml_payloads
 
 XS = "http://www.w3.org/2001/XMLSchema"
 # The exchanged record types (issue 18; seed 001, 6.2.4), by the element their answers use.
@@ -91,6 +92,8 @@ def record_xsd(record: str) -> bytes:
     """The XSD of the answers about one exchanged record type. Raises RecordSchemaNotFound."""
     if record == "error":
         return _error_xsd()
+    if record == "device_data":
+        return xml_payloads.XSD_PATH.read_bytes()
     schema = EXCHANGED.get(record)
     if schema is None:
         raise RecordSchemaNotFound()
@@ -120,7 +123,7 @@ def _error_xsd() -> bytes:
 
 
 @bp.get("/schemas/<record>.xsd")
-@doc(public=True, file=XML)
+@doc(public=True, file=XML, path_enums={"record": (*EXCHANGED, "error", "device_data")})
 def record_schema(record: str):
-    """The XSD of one exchanged record type's XML answers (project, hazardous_work, reading, alarm, case, document, error)."""
+    """The XSD of one exchanged record type's XML answers (project, hazardous_work, reading, alarm, case, document, error; device_data for uploads)."""
     return Response(record_xsd(record), content_type=f"{XML}; charset=utf-8")
