@@ -33,6 +33,15 @@ _SIMPLE = [(fields.Boolean, "xs:boolean"), (fields.Integer, "xs:integer"), (fiel
            (fields.UUID, "xs:string")]
 
 
+_LABELS = {"project": "项目", "hazardous_work": "危大工程", "reading": "设备监测数据", "alarm": "设备告警",
+           "case": "案件", "document": "文书", "device_data": "设备数据上传", "error": "错误答复"}
+
+
+def published_records() -> list[tuple[str, str]]:
+    """(record, Chinese label) of every XSD served, for the integrators' page."""
+    return [(record, _LABELS[record]) for record in (*EXCHANGED, "device_data", "error")]
+
+
 class RecordSchemaNotFound(NotFoundError):
     """没有该数据类型的 XML 架构。"""
     code = "xml_schema_not_found"
@@ -123,7 +132,7 @@ def _error_xsd() -> bytes:
 
 
 @bp.get("/schemas/<record>.xsd")
-@doc(public=True, file=XML, path_enums={"record": (*EXCHANGED, "error", "device_data")})
+@doc(public=True, file=XML, path_enums={"record": tuple(r for r, _ in published_records())})
 def record_schema(record: str):
     """The XSD of one exchanged record type's XML answers (project, hazardous_work, reading, alarm, case, document, error; device_data for uploads)."""
     return Response(record_xsd(record), content_type=f"{XML}; charset=utf-8")

@@ -243,4 +243,5 @@ MATRIX: dict[str, Entry] = {
     "POST /works/<int:work_id>/plans": _(PMS, body_first=True),
     "POST /works/<int:work_id>/start": _(ALL),
     "GET /api/v1/schemas/<record>.xsd": _(ALL, public=True, params={"record": Fixed("project")}),
+    "GET /api-docs": _(ALL, public=True),
 }
