@@ -18,6 +18,7 @@ from app.api.xml_answers import XML, record_name
 from app.errors import NotFoundError
 from app.schemas.catalog import HazardousWorkSchema, ProjectSchema
 from app.schemas.documents import DocumentSchema
+from app.schemas.orders import OrderSchema
 from app.schemas.telemetry import AlarmSchema, ReadingSchema
 from app.schemas.workflow import CaseSchema
 from app.services.ingestion import xml_payloads
@@ -25,7 +26,7 @@ from app.services.ingestion import xml_payloads
 XS = "http://www.w3.org/2001/XMLSchema"
 # The exchanged record types (issue 18; seed 001, 6.2.4), by the element their answers use.
 EXCHANGED: dict[str, type[Schema]] = {record_name(s.__name__): s for s in (
-    ProjectSchema, HazardousWorkSchema, ReadingSchema, AlarmSchema, CaseSchema, DocumentSchema)}
+    ProjectSchema, HazardousWorkSchema, ReadingSchema, AlarmSchema, CaseSchema, OrderSchema, DocumentSchema)}
 _SIMPLE = [(fields.Boolean, "xs:boolean"), (fields.Integer, "xs:integer"), (fields.Float, "xs:double"),
            (fields.Decimal, "xs:double"), (fields.NaiveDateTime, "xs:dateTime"),
            (fields.AwareDateTime, "xs:dateTime"), (fields.DateTime, "xs:dateTime"),
@@ -34,7 +35,7 @@ _SIMPLE = [(fields.Boolean, "xs:boolean"), (fields.Integer, "xs:integer"), (fiel
 
 
 _LABELS = {"project": "项目", "hazardous_work": "危大工程", "reading": "设备监测数据", "alarm": "设备告警",
-           "case": "案件", "document": "文书", "device_data": "设备数据上传", "error": "错误答复"}
+           "case": "案件", "order": "整改单", "document": "文书", "device_data": "设备数据上传", "error": "错误答复"}
 
 
 def published_records() -> list[tuple[str, str]]:
@@ -134,5 +135,5 @@ def _error_xsd() -> bytes:
 @bp.get("/schemas/<record>.xsd")
 @doc(public=True, file=XML, path_enums={"record": tuple(r for r, _ in published_records())})
 def record_schema(record: str):
-    """The XSD of one exchanged record type's XML answers (project, hazardous_work, reading, alarm, case, document, error; device_data for uploads)."""
+    """The XSD of one exchanged record type's XML answers (project, hazardous_work, reading, alarm, case, order, document, error; device_data for uploads)."""
     return Response(record_xsd(record), content_type=f"{XML}; charset=utf-8")

@@ -7,10 +7,12 @@ from lxml import etree
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Device, HazardousWork, IssuedDocument, ProcessInstance, Project
+from app.models import Device, HazardousWork, IssuedDocument, ProcessInstance, Project, RectificationOrder
 from app.services.ingestion.ingest import ingest_messages
+from app.services.workflow import cases
 from app.services.workflow.deployments import deploy
 from tests.integration.alarms.conftest import crane, disposal_bundle
+from tests.support.processes import actor, deploy_only, my_task
 
 XML = {"Accept": "application/xml"}
 
@@ -19,6 +21,12 @@ XML = {"Accept": "application/xml"}
 def site(demo_data, api):
     deploy(disposal_bundle())
     ingest_messages([crane(50), crane(104)])
+    deploy_only(("rectification_order",))
+    order = cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001",
+                             title="限期整改")
+    cases.complete_task(actor("district_safety"), my_task("district_safety", order, "issue_order").id, {
+        "order_type": "deadline", "deadline": "2026-12-31", "requirements": "立即整改。",
+        "problems": [{"description": "临边未设防护栏杆", "location": "3#楼", "clauses": ["JGJ59-3.13"]}]})
     return api
 
 
@@ -61,6 +69,7 @@ def test_exchanged_records_are_valid_against_their_xsd(site):
     case = db.session.scalars(select(ProcessInstance).where(
         ProcessInstance.process_key == "device_alarm_disposal")).first()
     document = db.session.scalars(select(IssuedDocument).order_by(IssuedDocument.id)).first()
+    order = db.session.scalar(select(RectificationOrder))
     paths = {
         "project": ["/api/v1/projects", "/api/v1/projects/JS-2026-001"],
         "hazardous_work": [f"/api/v1/projects/{work.project.code}/hazardous-works",
@@ -68,6 +77,7 @@ def test_exchanged_records_are_valid_against_their_xsd(site):
         "reading": [f"/api/v1/devices/{device.id}/readings"],
         "alarm": ["/api/v1/alarms"],
         "case": [f"/api/v1/process-instances/{case.id}"],
+        "order": ["/api/v1/orders", f"/api/v1/orders/{order.instance_id}"],
         "document": [f"/api/v1/documents/{document.id}",
                      f"/api/v1/projects/{document.project.code}/documents"],
     }
@@ -83,6 +93,21 @@ def test_exchanged_records_are_valid_against_their_xsd(site):
     assert alarm.find("cleared_at").get(nil) == "true"
     reading = answer(site, f"/api/v1/devices/{device.id}/readings?format=xml").find("data/reading")
     assert reading.findtext("metrics/load_pct") == "104.0"
+    issued = answer(site, f"/api/v1/orders/{order.instance_id}?format=xml").find("data/order")
+    assert (issued.findtext("order_type"), issued.findtext("deadline")) == ("deadline", "2026-12-31")
+
+
+def test_orders_are_scoped_like_their_project(site):
+    order = db.session.scalar(select(RectificationOrder))
+    assert [o["instance_id"] for o in site.get("/api/v1/orders", "contractor_pm").get_json()["data"]] == [
+        order.instance_id]
+    assert site.get("/api/v1/orders", "contractor_pm2").get_json()["meta"]["total"] == 0
+    assert site.get(f"/api/v1/orders/{order.instance_id}", "contractor_pm2").status_code == 404
+    assert site.get(f"/api/v1/orders/{order.instance_id}", "district_safety2").status_code == 404
+    def total(query: str) -> int:
+        return site.get(f"/api/v1/orders?{query}", "city_official").get_json()["meta"]["total"]
+    assert (total("status=issued&project=JS-2026-001"), total("status=closed")) == (1, 0)
+    assert site.get("/api/v1/orders?status=nonsense", "city_official").status_code == 422
 
 
 def test_errors_answer_in_xml_too(site):
