@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from flask import Flask, Response, current_app, request
+from lxml import etree as ET
 from werkzeug.datastructures import ImmutableMultiDict
 
 XML = "application/xml"
@@ -26,7 +26,6 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 # Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NO_XML = ("/api/v1/openapi.json",)
-ET.register_namespace("xsi", XSI)
 
 
 def record_name(schema_name: str) -> str:
@@ -53,15 +52,15 @@ def _text(value: Any) -> str:
     return _NOT_XML.sub("\ufffd", str(value))
 
 
-def _child(parent: ET.Element, key: str, value: Any) -> None:
+def _child(parent: ET._Element, key: str, value: Any) -> None:
     if _NAME.match(key) and not key.lower().startswith("xml"):
         element = ET.SubElement(parent, key)
     else:
-        element = ET.SubElement(parent, "entry", key=_text(key))
+        element = ET.SubElement(parent, "entry", key=_text(key))  # any text is a valid attribute value
     _fill(element, value)
 
 
-def _fill(element: ET.Element, value: Any, item: str = "item") -> None:
+def _fill(element: ET._Element, value: Any, item: str = "item") -> None:
     if value is None:
         element.set(f"{{{XSI}}}nil", "true")
     elif isinstance(value, dict):
@@ -76,7 +75,7 @@ def _fill(element: ET.Element, value: Any, item: str = "item") -> None:
 
 def to_xml(document: dict, record: str | None = None) -> bytes:
     """The XML of a JSON envelope; ``record`` names the elements of ``data``'s records."""
-    root = ET.Element("response")
+    root = ET.Element("response", nsmap={"xsi": XSI})
     for key, value in document.items():
         element = ET.SubElement(root, key)
         if key == "data" and record and isinstance(value, list):
