@@ -14,6 +14,7 @@ from flask import current_app, jsonify
 from marshmallow import Schema
 
 from app.api import bp
+from app.api.xml_answers import EXCHANGED_RECORDS, record_name
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Row ids: what werkzeug's int converter matches (digits only), within the databases' 64-bit keys.
@@ -69,7 +70,10 @@ def _success(spec: APISpec, meta: dict, method: str) -> dict:
             spec.components.schema(name, schema=meta["response"])
     content = {"application/json": {"schema": _envelope(name, meta.get("many", False))}}
     if method == "get":
-        content[XML] = _XML_ANSWER
+        record = record_name(name) if name else None
+        content[XML] = {"schema": {"type": "string", "description": (
+            f"XSD: /api/v1/schemas/{record}.xsd" if record in EXCHANGED_RECORDS else
+            f"<response><data>{f'<{record}>…' if record else '…'}</data><meta>…</meta></response>")}}
     return {"description": "OK", "content": content}
 
 

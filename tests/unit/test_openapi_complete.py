@@ -76,7 +76,8 @@ def test_every_query_parameter_a_view_reads_is_documented(app, spec):
 
 def test_gets_offer_xml_and_nullable_fields_say_so(spec):
     projects = spec["paths"]["/api/v1/projects"]["get"]
-    assert "application/xml" in projects["responses"]["200"]["content"]
+    xml = projects["responses"]["200"]["content"]["application/xml"]["schema"]
+    assert xml["description"] == "XSD: /api/v1/schemas/project.xsd"
     assert any(p.get("name") == "format" for p in projects["parameters"])
     assert spec["components"]["schemas"]["Case"]["properties"]["ended_at"]["nullable"] is True
     upload = spec["paths"]["/api/v1/device-data"]["post"]["requestBody"]["content"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from app.api.xml_answers import record_name, to_xml
+from app.api.xml_answers import EXCHANGED_RECORDS, record_name, to_xml
+from app.api.xml_schemas import EXCHANGED
 
 NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -11,6 +12,7 @@ NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 def test_record_names_follow_the_dump_schema():
     assert [record_name(n) for n in ("ProjectSchema", "HazardousWorkSchema", "CaseSchema")] == [
         "project", "hazardous_work", "case"]
+    assert tuple(EXCHANGED) == EXCHANGED_RECORDS  # the XSD served are the ones the document names
 
 
 def test_an_envelope_becomes_the_same_tree():
