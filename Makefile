@@ -38,6 +38,8 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
 	mkdir -p $(VENDOR)/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(VENDOR)/echarts/
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 	touch $@
 
 assets: $(VENDOR)/.stamp

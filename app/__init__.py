@@ -41,7 +41,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     login_manager.user_loader(load_user)
 
     from app.api import bp as api_bp
-    from app.api import errors
+    from app.api import errors, xml_answers
     from app.api import routes as api_routes  # noqa: F401  (registers the API's routes on api_bp)
     from app.api.health import health_bp
     from app.web import bp as web_bp
@@ -52,6 +52,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
     errors.register(app)
+    xml_answers.register(app)
 
     from app import http_headers
 

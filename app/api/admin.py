@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
+from app.schemas.answers import AcknowledgedSchema, CreatedSchema, OneTimePasswordSchema
 from app.schemas.auth import AccountSchema, AccountUpdateSchema
 from app.schemas.catalog import (
     AuditEntrySchema,
@@ -25,14 +26,14 @@ def list_org_units():
 
 
 @bp.post("/org-units")
-@doc(body=OrgUnitSchema, status=201)
+@doc(body=OrgUnitSchema, status=201, response=CreatedSchema)
 def create_org_unit():
     data = OrgUnitSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_org_unit(api_actor(), **data)}, status=201)
 
 
 @bp.get("/enterprises")
-@doc(response=EnterpriseSchema, many=True)
+@doc(response=EnterpriseSchema, many=True, paged=True)
 def list_enterprises():
     limit, offset = paging()
     page = directory.list_enterprises(api_actor(), limit=limit, offset=offset)
@@ -40,14 +41,14 @@ def list_enterprises():
 
 
 @bp.post("/enterprises")
-@doc(body=EnterpriseSchema, status=201)
+@doc(body=EnterpriseSchema, status=201, response=CreatedSchema)
 def create_enterprise():
     data = EnterpriseSchema().load(request.get_json(silent=True) or {})
     return ok({"id": directory.create_enterprise(api_actor(), data)}, status=201)
 
 
 @bp.post("/users")
-@doc(body=UserCreateSchema, status=201)
+@doc(body=UserCreateSchema, status=201, response=CreatedSchema)
 def create_user():
     data = UserCreateSchema().load(request.get_json(silent=True) or {})
     password = data.pop("password")
@@ -55,7 +56,7 @@ def create_user():
 
 
 @bp.post("/users/<int:user_id>/roles")
-@doc(body=RoleGrantRequestSchema, status=201)
+@doc(body=RoleGrantRequestSchema, status=201, response=CreatedSchema)
 def grant_role(user_id: int):
     data = RoleGrantRequestSchema().load(request.get_json(silent=True) or {})
     grant_id = directory.grant_role(api_actor(), user_id, data["role"], org_unit_id=data["org_unit_id"],
@@ -80,26 +81,28 @@ def update_account(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password-reset")
-@doc(status=201)
+@doc(status=201, response=OneTimePasswordSchema, no_body=True)
 def reset_password(user_id: int):
     """A one-time password (shown once) that the user must change at his next login; unlocks."""
     return ok({"id": user_id, "password": account_care.reset_password(api_actor(), user_id)}, status=201)
 
 
 @bp.post("/users/<int:user_id>/unlock")
+@doc(response=AccountSchema, no_body=True)
 def unlock_account(user_id: int):
     account_care.unlock(api_actor(), user_id)
     return ok(AccountSchema().dump(account_care.account(api_actor(), user_id)))
 
 
 @bp.delete("/users/<int:user_id>/roles/<int:grant_id>")
+@doc(response=AcknowledgedSchema, no_body=True)
 def revoke_role(user_id: int, grant_id: int):
     account_care.revoke_role(api_actor(), user_id, grant_id)
     return ok({"id": grant_id, "revoked": True})
 
 
 @bp.get("/audit-log")
-@doc(response=AuditEntrySchema, many=True)
+@doc(response=AuditEntrySchema, many=True, args=("action", "username", "entity_type"), paged=True)
 def list_audit():
     limit, offset = paging()
     page = audit_reading.list_entries(api_actor(), action=request.args.get("action"),

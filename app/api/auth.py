@@ -9,6 +9,7 @@ from app.api.envelope import ok
 from app.api.openapi import doc
 from app.errors import AuthenticationError
 from app.extensions import csrf
+from app.schemas.answers import IssuedTokenSchema, PasswordChangedSchema
 from app.schemas.auth import ActorSchema, PasswordChangeSchema, TokenRequestSchema
 from app.services.access import account_care, login
 
@@ -42,7 +43,7 @@ def api_actor():
 
 @bp.post("/auth/token")
 @csrf.exempt
-@doc(body=TokenRequestSchema, public=True, status=201)
+@doc(body=TokenRequestSchema, public=True, status=201, response=IssuedTokenSchema)
 def issue_token():
     body = TokenRequestSchema().load(request.get_json(silent=True) or {})
     actor = login.authenticate(body["username"], body["password"], client_ip())
@@ -53,7 +54,7 @@ def issue_token():
 
 
 @bp.post("/auth/password")
-@doc(body=PasswordChangeSchema)
+@doc(body=PasswordChangeSchema, response=PasswordChangedSchema)
 def change_password():
     """Change the caller's own password; every API token of the account is revoked (log in again)."""
     body = PasswordChangeSchema().load(request.get_json(silent=True) or {})
@@ -68,7 +69,7 @@ def me():
 
 
 # Endpoints that need no authenticated actor (devices authenticate with their own token).
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.record_schema"}
 
 
 @bp.before_request

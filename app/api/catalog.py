@@ -7,6 +7,13 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
+from app.schemas.answers import (
+    AcknowledgedSchema,
+    CreatedProjectSchema,
+    CreatedSchema,
+    ShownOnceTokenSchema,
+    WorksByDistrictSchema,
+)
 from app.schemas.catalog import (
     DeviceOperatorSchema,
     DeviceSchema,
@@ -20,7 +27,7 @@ from app.services.monitoring import registry
 
 
 @bp.get("/projects")
-@doc(response=ProjectSchema, many=True)
+@doc(response=ProjectSchema, many=True, args=("q",), paged=True)
 def list_projects():
     limit, offset = paging()
     page = projects.list_projects(api_actor(), q=request.args.get("q"), limit=limit, offset=offset)
@@ -28,7 +35,7 @@ def list_projects():
 
 
 @bp.post("/projects")
-@doc(body=ProjectSchema, status=201)
+@doc(body=ProjectSchema, status=201, response=CreatedProjectSchema)
 def create_project():
     data = ProjectSchema().load(request.get_json(silent=True) or {})
     project_id = projects.create_project(api_actor(), data)
@@ -42,7 +49,7 @@ def get_project(code: str):
 
 
 @bp.get("/projects/<code>/hazardous-works")
-@doc(response=HazardousWorkSchema, many=True)
+@doc(response=HazardousWorkSchema, many=True, paged=True)
 def list_works(code: str):
     limit, offset = paging()
     page = works.list_works(api_actor(), code, limit=limit, offset=offset)
@@ -50,7 +57,7 @@ def list_works(code: str):
 
 
 @bp.post("/projects/<code>/hazardous-works")
-@doc(body=HazardousWorkSchema, status=201)
+@doc(body=HazardousWorkSchema, status=201, response=CreatedSchema)
 def register_work(code: str):
     data = HazardousWorkSchema().load(request.get_json(silent=True) or {})
     work_id = works.register_work(api_actor(), code, data)
@@ -64,12 +71,13 @@ def get_work(work_id: int):
 
 
 @bp.get("/hazardous-works/stats")
+@doc(response=WorksByDistrictSchema, many=True)
 def work_stats():
     return ok(works.count_by_district(api_actor()))
 
 
 @bp.get("/devices")
-@doc(response=DeviceSchema, many=True)
+@doc(response=DeviceSchema, many=True, args=("project", "type"), paged=True)
 def list_devices():
     limit, offset = paging()
     page = registry.list_devices(api_actor(), project_code=request.args.get("project"),
@@ -84,7 +92,7 @@ def get_device(device_id: int):
 
 
 @bp.post("/projects/<code>/devices")
-@doc(body=DeviceSchema, status=201)
+@doc(body=DeviceSchema, status=201, response=ShownOnceTokenSchema)
 def register_device(code: str):
     data = DeviceSchema().load(request.get_json(silent=True) or {})
     device_id, token = registry.register_device(api_actor(), code, data)
@@ -100,7 +108,7 @@ def update_device(device_id: int):
 
 
 @bp.post("/devices/<int:device_id>/token")
-@doc(status=201)
+@doc(status=201, response=ShownOnceTokenSchema, no_body=True)
 def reset_device_token(device_id: int):
     """A new HTTP token for the device; the old one stops working. Shown once."""
     return ok({"id": device_id, "token": registry.reset_device_token(api_actor(), device_id)},
@@ -131,6 +139,7 @@ def update_device_operator(device_id: int, operator_id: int):
 
 
 @bp.delete("/devices/<int:device_id>/operators/<int:operator_id>")
+@doc(response=AcknowledgedSchema, no_body=True)
 def remove_device_operator(device_id: int, operator_id: int):
     registry.remove_operator(api_actor(), device_id, operator_id)
     return ok({"id": operator_id, "removed": True})

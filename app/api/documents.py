@@ -30,7 +30,7 @@ def get_document_pdf(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/render")
-@doc(response=DocumentSchema, status=202)
+@doc(response=DocumentSchema, status=202, no_body=True)
 def retry_document_render(document_id: int):
     """Queue the render of a failed notice again (officials managing its case)."""
     return ok(DocumentSchema().dump(issuing.retry_render(api_actor(), document_id)), status=202)

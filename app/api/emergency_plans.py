@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
+from app.schemas.answers import CreatedSchema
 from app.schemas.emergency_plans import EmergencyPlanInputSchema, EmergencyPlanSchema
 from app.services.hazard import emergency_plans
 
@@ -20,7 +21,7 @@ def list_emergency_plans(work_id: int):
 
 
 @bp.post("/hazardous-works/<int:work_id>/emergency-plans")
-@doc(body=EmergencyPlanInputSchema, upload=("file",), status=201)
+@doc(body=EmergencyPlanInputSchema, upload=("file",), status=201, response=CreatedSchema)
 def add_emergency_plan(work_id: int):
     """Add an emergency plan with its file (multipart/form-data; the project's contractor PM)."""
     data = EmergencyPlanInputSchema().load(request.form.to_dict())

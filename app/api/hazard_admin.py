@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
+from app.schemas.answers import AcknowledgedSchema, CreatedSchema
 from app.schemas.hazard_admin import (
     ActiveSchema,
     CategorySchema,
@@ -24,14 +25,14 @@ def list_categories():
 
 
 @bp.post("/hazardous-categories")
-@doc(body=CategorySchema, status=201)
+@doc(body=CategorySchema, status=201, response=CreatedSchema)
 def create_category():
     data = CategorySchema().load(request.get_json(silent=True) or {})
     return ok({"id": reference_data.create_category(api_actor(), data)}, status=201)
 
 
 @bp.patch("/hazardous-categories/<code>")
-@doc(body=CategoryUpdateSchema)
+@doc(body=CategoryUpdateSchema, response=AcknowledgedSchema)
 def update_category(code: str):
     data = CategoryUpdateSchema(partial=True).load(request.get_json(silent=True) or {})
     reference_data.update_category(api_actor(), code, data)
@@ -39,7 +40,7 @@ def update_category(code: str):
 
 
 @bp.put("/hazardous-categories/<code>/active")
-@doc(body=ActiveSchema)
+@doc(body=ActiveSchema, response=AcknowledgedSchema)
 def set_category_active(code: str):
     data = ActiveSchema().load(request.get_json(silent=True) or {})
     reference_data.set_category_active(api_actor(), code, data["active"])
@@ -47,7 +48,7 @@ def set_category_active(code: str):
 
 
 @bp.get("/experts")
-@doc(response=ExpertSchema, many=True)
+@doc(response=ExpertSchema, many=True, args=("q", "specialty", "employer", "active"), paged=True)
 def search_experts():
     limit, offset = paging()
     active = request.args.get("active")
@@ -59,14 +60,14 @@ def search_experts():
 
 
 @bp.post("/experts")
-@doc(body=ExpertSchema, status=201)
+@doc(body=ExpertSchema, status=201, response=CreatedSchema)
 def add_expert():
     data = ExpertSchema().load(request.get_json(silent=True) or {})
     return ok({"id": reference_data.add_expert(api_actor(), data)}, status=201)
 
 
 @bp.patch("/experts/<int:expert_id>")
-@doc(body=ExpertUpdateSchema)
+@doc(body=ExpertUpdateSchema, response=AcknowledgedSchema)
 def update_expert(expert_id: int):
     data = ExpertUpdateSchema(partial=True).load(request.get_json(silent=True) or {})
     reference_data.update_expert(api_actor(), expert_id, data)
@@ -74,7 +75,7 @@ def update_expert(expert_id: int):
 
 
 @bp.put("/experts/<int:expert_id>/active")
-@doc(body=ActiveSchema)
+@doc(body=ActiveSchema, response=AcknowledgedSchema)
 def set_expert_active(expert_id: int):
     data = ActiveSchema().load(request.get_json(silent=True) or {})
     reference_data.set_expert_active(api_actor(), expert_id, data["active"])

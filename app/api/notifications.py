@@ -22,7 +22,7 @@ def list_notifications():
 
 
 @bp.post("/notifications/<int:notification_id>/read")
-@doc(response=NotificationSchema)
+@doc(response=NotificationSchema, no_body=True)
 def read_notification(notification_id: int):
     """Mark one of my notifications read."""
     return ok(NotificationSchema().dump(delivery.mark_read(api_actor(), notification_id)))

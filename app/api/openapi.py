@@ -14,25 +14,40 @@ from flask import current_app, jsonify
 from marshmallow import Schema
 
 from app.api import bp
+from app.api.xml_answers import EXCHANGED_RECORDS, record_name
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Row ids: what werkzeug's int converter matches (digits only), within the databases' 64-bit keys.
 _INT_ID = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
+XML = "application/xml"
+_PAGING = ({"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+           {"in": "query", "name": "offset", "schema": {"type": "integer", "minimum": 0}})
+_FORMAT = {"in": "query", "name": "format", "description": "xml：以 XML 作答（亦可 Accept: application/xml）",
+           "schema": {"type": "string", "enum": ["json", "xml"]}}
+# XML answers carry the same tree as the JSON envelope; their XSD: /api/v1/schemas/<record>.xsd.
+_XML_ANSWER = {"schema": {"type": "string", "description": "XSD: /api/v1/schemas/<record>.xsd"}}
 
 
-def doc(*, body: type[Schema] | None = None, query: type[Schema] | None = None,
+def doc(*, body: type[Schema] | dict | None = None, query: type[Schema] | None = None,
         response: type[Schema] | None = None, many: bool = False, public: bool = False,
-        status: int | tuple[int, ...] = 200, upload: tuple[str, ...] = (), file: str | None = None) -> Callable:
+        status: int | tuple[int, ...] = 200, upload: tuple[str, ...] = (), file: str | None = None,
+        no_body: bool = False, args: tuple[str, ...] = (), paged: bool = False, body_many: bool = False,
+        xml_body: str | None = None, path_enums: dict[str, tuple[str, ...]] | None = None) -> Callable:
     """Attach OpenAPI shapes to a view function.
 
     `status`: the success status(es) it answers with; `upload`: names of the multipart file
     fields it reads (instead of a JSON body); `file`: the media type of a file it answers with
-    (instead of the JSON envelope; "*/*" for stored files of any type).
+    (instead of the JSON envelope; "*/*" for stored files of any type); `no_body`: a write that
+    reads no body (said in the document, so that a missing body schema is never an oversight);
+    `args`: plain text query parameters read without a query schema; `paged`: reads limit/offset;
+    `body_many`: the body may also be a list of `body`; `xml_body`: the XSD record of an XML body
+    accepted beside the JSON one; `path_enums`: the values a text path parameter may take.
     """
     def mark(fn: Callable) -> Callable:
         fn._openapi = {"body": body, "query": query, "response": response, "many": many, "public": public,
                        "status": status if isinstance(status, tuple) else (status,), "upload": upload,
-                       "file": file}
+                       "file": file, "no_body": no_body, "args": args, "paged": paged,
+                       "body_many": body_many, "xml_body": xml_body, "path_enums": path_enums or {}}
         return fn
     return mark
 
@@ -45,7 +60,7 @@ def _envelope(schema_name: str | None, many: bool) -> dict:
             "properties": {"data": data, "meta": {"type": "object"}}}
 
 
-def _success(spec: APISpec, meta: dict) -> dict:
+def _success(spec: APISpec, meta: dict, method: str) -> dict:
     if meta.get("file"):
         return {"description": "OK", "content": {meta["file"]: {"schema": {"type": "string", "format": "binary"}}}}
     name = None
@@ -53,29 +68,56 @@ def _success(spec: APISpec, meta: dict) -> dict:
         name = meta["response"].__name__.removesuffix("Schema")
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=meta["response"])
-    return {"description": "OK", "content": {"application/json": {
-        "schema": _envelope(name, meta.get("many", False))}}}
+    content = {"application/json": {"schema": _envelope(name, meta.get("many", False))}}
+    if method == "get":
+        record = record_name(name) if name else None
+        content[XML] = {"schema": {"type": "string", "description": (
+            f"XSD: /api/v1/schemas/{record}.xsd" if record in EXCHANGED_RECORDS else
+            f"<response><data>{f'<{record}>…' if record else '…'}</data><meta>…</meta></response>")}}
+    return {"description": "OK", "content": content}
+
+
+def _body(spec: APISpec, meta: dict) -> type[Schema] | dict:
+    if not meta.get("body_many"):
+        return meta["body"]
+    name = meta["body"].__name__.removesuffix("Schema")
+    if name not in spec.components.schemas:
+        spec.components.schema(name, schema=meta["body"])
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    return {"oneOf": [ref, {"type": "array", "items": ref, "minItems": 1, "maxItems": 500}]}
 
 
 def _operation(spec: APISpec, view: Callable, rule, method: str) -> dict:
     meta = getattr(view, "_openapi", {})
     summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+    enums = meta.get("path_enums", {})
     params = [{"in": "path", "name": name, "required": True,
-               "schema": _INT_ID if conv == "int" else {"type": "string"}}
+               "schema": _INT_ID if conv == "int" else
+               {"type": "string", **({"enum": list(enums[name])} if name in enums else {})}}
               for conv, name in _PATH_PARAM.findall(rule.rule)]
     op: dict = {"summary": summary, "operationId": f"{method}_{rule.endpoint.split('.')[-1]}",
                 "parameters": params, "responses": {"default": {"$ref": "#/components/responses/Error"}}}
     if meta.get("query"):
         op["parameters"] += [{"in": "query", "schema": meta["query"]}]
+    op["parameters"] += [{"in": "query", "name": name, "schema": {"type": "string"}} for name in meta.get("args", ())]
+    if meta.get("paged"):
+        op["parameters"] += [dict(p) for p in _PAGING]
+    if method == "get" and not meta.get("file"):
+        op["parameters"].append(dict(_FORMAT))
     if meta.get("body"):
-        op["requestBody"] = {"content": {"application/json": {"schema": meta["body"]}}}
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _body(spec, meta)}}}
+    if meta.get("xml_body"):
+        op["requestBody"]["content"][XML] = {"schema": {
+            "type": "string", "description": f"XSD: /api/v1/schemas/{meta['xml_body']}.xsd"}}
+    if meta.get("no_body"):
+        op["x-request-body"] = "none"
     if meta.get("upload"):
         files = {"type": "object", "properties": {name: {"type": "string", "format": "binary"}
                                                   for name in meta["upload"]}}
         form = {"allOf": [meta["body"], files]} if meta.get("body") else files
         op["requestBody"] = {"content": {"multipart/form-data": {"schema": form}}}
     for status in meta.get("status", (200,)):
-        op["responses"][str(status)] = _success(spec, meta)
+        op["responses"][str(status)] = _success(spec, meta, method)
     if not meta.get("public"):
         op["security"] = [{"bearer": []}]
     return op
@@ -88,7 +130,8 @@ def build_spec() -> dict:
     spec.components.response("Error", {"description": "错误", "content": {"application/json": {"schema": {
         "type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "fields"], "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}}}}})
+                "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}}},
+        XML: _XML_ANSWER}})
     paths: dict[str, dict] = {}
     for rule in current_app.url_map.iter_rules():
         if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi":

@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
+from app.schemas.answers import StartedCaseSchema
 from app.schemas.registrations import (
     EnterpriseChangeQuerySchema,
     EnterpriseChangeSchema,
@@ -19,14 +20,14 @@ from app.services.registrations import applications
 
 
 @bp.post("/registrations/enterprise")
-@doc(body=EnterpriseReviewStartSchema, status=201)
+@doc(body=EnterpriseReviewStartSchema, status=201, response=StartedCaseSchema)
 def start_enterprise_review():
     data = EnterpriseReviewStartSchema().load(request.get_json(silent=True) or {})
     return ok({"instance_id": applications.start_enterprise_review(api_actor(), data["org_code"])}, status=201)
 
 
 @bp.post("/registrations/projects")
-@doc(body=ProjectRegistrationStartSchema, status=201)
+@doc(body=ProjectRegistrationStartSchema, status=201, response=StartedCaseSchema)
 def start_project_registration():
     data = ProjectRegistrationStartSchema().load(request.get_json(silent=True) or {})
     return ok({"instance_id": applications.start_project_registration(api_actor(), data["district_code"])},

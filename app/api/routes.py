@@ -19,4 +19,5 @@ from app.api import (  # noqa: F401
     tasks,
     telemetry,
     workflow,
+    xml_schemas,
 )

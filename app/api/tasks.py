@@ -9,6 +9,14 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
+from app.schemas.answers import (
+    AcknowledgedSchema,
+    CompletionSchema,
+    CreatedSchema,
+    StoredFileSchema,
+    TaskCountsSchema,
+    TaskDetailSchema,
+)
 from app.schemas.workflow import (
     AssignTaskSchema,
     CommentSchema,
@@ -32,30 +40,34 @@ def list_tasks():
 
 
 @bp.get("/tasks/counts")
+@doc(response=TaskCountsSchema)
 def task_counts():
     return ok(inbox_queries.counts(api_actor()))
 
 
 @bp.get("/tasks/<int:task_id>")
+@doc(response=TaskDetailSchema)
 def get_task(task_id: int):
     view = task_reads.task_detail(api_actor(), task_id, with_values=True)
     return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
 
 
 @bp.post("/tasks/<int:task_id>/claim")
+@doc(response=AcknowledgedSchema, no_body=True)
 def claim(task_id: int):
     cases.claim_task(api_actor(), task_id)
     return ok({"id": task_id, "claimed": True})
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
+@doc(response=AcknowledgedSchema, no_body=True)
 def unclaim(task_id: int):
     cases.unclaim_task(api_actor(), task_id)
     return ok({"id": task_id, "claimed": False})
 
 
 @bp.post("/tasks/<int:task_id>/assign")
-@doc(body=AssignTaskSchema)
+@doc(body=AssignTaskSchema, response=AcknowledgedSchema)
 def assign(task_id: int):
     body = AssignTaskSchema().load(request.get_json(silent=True) or {})
     cases.assign_task(api_actor(), task_id, body["user_id"])
@@ -63,7 +75,7 @@ def assign(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/complete")
-@doc(body=CompleteTaskSchema)
+@doc(body=CompleteTaskSchema, response=CompletionSchema)
 def complete(task_id: int):
     body = CompleteTaskSchema().load(request.get_json(silent=True) or {})
     result = cases.complete_task(api_actor(), task_id, body["data"])
@@ -71,14 +83,14 @@ def complete(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/comments")
-@doc(body=CommentSchema, status=201)
+@doc(body=CommentSchema, status=201, response=CreatedSchema)
 def comment(task_id: int):
     body = CommentSchema().load(request.get_json(silent=True) or {})
     return ok({"id": task_reads.add_comment(api_actor(), task_id, body["body"])}, status=201)
 
 
 @bp.post("/tasks/<int:task_id>/attachments")
-@doc(upload=("file",), status=201)
+@doc(upload=("file",), status=201, response=StoredFileSchema)
 def attach(task_id: int):
     upload = request.files.get("file")
     stored = attachment_uploads.attach_to_task(api_actor(), task_id, upload)

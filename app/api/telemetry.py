@@ -8,10 +8,12 @@ from app.api.auth import api_actor
 from app.api.envelope import ok, paging
 from app.api.openapi import doc
 from app.extensions import csrf
+from app.schemas.answers import ThresholdsSchema
 from app.schemas.telemetry import (
     AlarmQuerySchema,
     AlarmSchema,
     DeviceDataOutcomeSchema,
+    DeviceMessageSchema,
     ReadingSchema,
     RejectionQuerySchema,
     RejectionSchema,
@@ -23,10 +25,11 @@ from app.services.monitoring import alarm_queries, thresholds
 
 @bp.post("/device-data")
 @csrf.exempt
-@doc(response=DeviceDataOutcomeSchema, many=True, public=True, status=202)
+@doc(body=DeviceMessageSchema, body_many=True, xml_body="device_data", response=DeviceDataOutcomeSchema,
+     many=True, public=True, status=202)
 def device_data():
     """Telemetry or an alarm from a device that speaks HTTP (Authorization: Device <token>)."""
-    result = http_upload.ingest_http(request.headers.get("Authorization"), request.get_data())
+    result = http_upload.ingest_http(request.headers.get("Authorization"), request.get_data(), request.mimetype)
     meta = {k: getattr(result, k) for k in ("received", "stored", "duplicates", "rejected",
                                             "alarms_opened", "alarms_repeated", "cases_started")}
     return ok(DeviceDataOutcomeSchema(many=True).dump(result.messages), meta, status=202)
@@ -46,7 +49,7 @@ def list_alarms():
 
 
 @bp.get("/devices/<int:device_id>/readings")
-@doc(response=ReadingSchema, many=True)
+@doc(response=ReadingSchema, many=True, args=("limit",))
 def device_readings(device_id: int):
     """The newest readings of one device."""
     limit, _ = paging()
@@ -55,7 +58,7 @@ def device_readings(device_id: int):
 
 
 @bp.patch("/devices/<int:device_id>/thresholds")
-@doc(body=ThresholdPatchSchema)
+@doc(body=ThresholdPatchSchema, response=ThresholdsSchema)
 def patch_device_thresholds(device_id: int):
     """Change a device's threshold overrides (officials in jurisdiction or the project's PM)."""
     body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})
@@ -63,7 +66,7 @@ def patch_device_thresholds(device_id: int):
 
 
 @bp.patch("/projects/<code>/thresholds/<device_type>")
-@doc(body=ThresholdPatchSchema)
+@doc(body=ThresholdPatchSchema, response=ThresholdsSchema)
 def patch_project_thresholds(code: str, device_type: str):
     """Change a project's threshold overrides for one device type."""
     body = ThresholdPatchSchema().load(request.get_json(silent=True) or {})

@@ -9,8 +9,17 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
+from app.schemas.answers import (
+    AcknowledgedSchema,
+    BundleProblemSchema,
+    CreatedSchema,
+    DeployOutcomeSchema,
+    MessageOutcomeSchema,
+    RetryOutcomeSchema,
+)
 from app.schemas.workflow import (
     CancelSchema,
+    CaseSchema,
     DefinitionSchema,
     IncidentSchema,
     MessageSchema,
@@ -31,20 +40,20 @@ def list_definitions():
 
 
 @bp.post("/process-definitions")
-@doc(upload=("files",), status=201)
+@doc(upload=("files",), status=201, response=DeployOutcomeSchema, many=True)
 def upload_definitions():
     outcomes = uploads.deploy_upload(api_actor(), request.files.getlist("files"))
     return ok([_plain(o) for o in outcomes], status=201)
 
 
 @bp.post("/process-definitions/validate")
-@doc(upload=("files",))
+@doc(upload=("files",), response=BundleProblemSchema, many=True)
 def validate_definitions():
     return ok(uploads.validate_upload(api_actor(), request.files.getlist("files")))
 
 
 @bp.post("/process-instances")
-@doc(body=StartCaseSchema, status=201)
+@doc(body=StartCaseSchema, status=201, response=CreatedSchema)
 def start_case():
     body = StartCaseSchema().load(request.get_json(silent=True) or {})
     key = body.pop("process_key")
@@ -53,14 +62,16 @@ def start_case():
 
 
 @bp.get("/process-instances/<int:instance_id>")
+@doc(response=CaseSchema)
 def get_case(instance_id: int):
+    """A case: its header, open tasks and timeline."""
     actor = api_actor()
-    return ok({**_plain(cases.get_case(actor, instance_id)),
-               "history": cases.case_history(actor, instance_id)})
+    return ok(CaseSchema().dump({**_plain(cases.get_case(actor, instance_id)),
+                                 "history": cases.case_history(actor, instance_id)}))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
-@doc(body=CancelSchema)
+@doc(body=CancelSchema, response=AcknowledgedSchema)
 def cancel_case(instance_id: int):
     body = CancelSchema().load(request.get_json(silent=True) or {})
     cases.cancel_case(api_actor(), instance_id, body["reason"])
@@ -68,7 +79,7 @@ def cancel_case(instance_id: int):
 
 
 @bp.post("/messages")
-@doc(body=MessageSchema, status=(200, 201))
+@doc(body=MessageSchema, status=(200, 201), response=MessageOutcomeSchema)
 def deliver_message():
     body = MessageSchema().load(request.get_json(silent=True) or {})
     outcome = messages.deliver_message(api_actor(), body["name"], body["correlation"], body["payload"],
@@ -77,12 +88,13 @@ def deliver_message():
 
 
 @bp.get("/incidents")
-@doc(response=IncidentSchema, many=True)
+@doc(response=IncidentSchema, many=True, args=("status",))
 def list_incidents():
     rows = incidents.list_incidents(api_actor(), status=request.args.get("status", "open"))
     return ok(IncidentSchema(many=True).dump(rows))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
+@doc(response=RetryOutcomeSchema, no_body=True)
 def retry_incident(incident_id: int):
     return ok(_plain(incidents.retry_incident(api_actor(), incident_id)))

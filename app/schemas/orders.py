@@ -39,3 +39,23 @@ class UnitUrgingStatsSchema(Schema):
     urge_count = fields.Int()
     sign_rate = fields.Float()
     completion_rate = fields.Float()
+
+
+class OrderSchema(Schema):
+    """A rectification order (整改单), named by its case."""
+    instance_id = fields.Int(required=True)
+    project_code = fields.Str(required=True)
+    project_name = fields.Str()
+    order_type = fields.Str()
+    order_type_label = fields.Str()
+    deadline = fields.Date()
+    status = fields.Str()
+    issuer_name = fields.Str(allow_none=True)
+    source_kind = fields.Str()
+    source_instance_id = fields.Int(allow_none=True)
+    problem_count = fields.Int()
+    return_count = fields.Int()
+    urging_instance_id = fields.Int(allow_none=True)
+    issued_at = fields.DateTime()
+    replied_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)

@@ -91,3 +91,16 @@ class RejectionSchema(Schema):
     reason_label = fields.Str()
     detail = fields.Str()
     payload_excerpt = fields.Str()
+
+
+class DeviceMessageSchema(Schema):
+    """One device message (the MQTT payload): telemetry, or an alarm with alarm_type/level/message."""
+    data_id = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    project_code = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    device_code = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    device_type = fields.Str(required=True, validate=validate.OneOf(list(DEVICE_TYPES)))
+    collected_at = fields.AwareDateTime(required=True)
+    metrics = fields.Dict(keys=fields.Str(), values=fields.Float())
+    alarm_type = fields.Str(validate=validate.Length(min=1, max=64))
+    level = fields.Str(validate=validate.OneOf(["warning", "alarm"]))
+    message = fields.Str(validate=validate.Length(max=1000))

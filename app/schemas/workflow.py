@@ -96,3 +96,47 @@ class IncidentSchema(Schema):
     status = fields.Str()
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
+
+
+class CaseTaskSchema(Schema):
+    id = fields.Int()
+    task_name = fields.Str()
+    title = fields.Str(allow_none=True)
+    role = fields.Str(allow_none=True)
+    assignee_id = fields.Int(allow_none=True)
+    candidate_user_id = fields.Int(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    form_name = fields.Str(allow_none=True)
+
+
+class CaseEventSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    task_name = fields.Str(allow_none=True)
+    title = fields.Str(allow_none=True)
+    inbox_task_id = fields.Int(allow_none=True)
+    user_id = fields.Int(allow_none=True)
+    username = fields.Str(allow_none=True)
+    ip = fields.Str(allow_none=True)
+    data = fields.Dict(allow_none=True)
+    at = fields.DateTime()
+
+
+class CaseSchema(Schema):
+    """A case (process instance): its header, open tasks and timeline."""
+    id = fields.Int()
+    process_key = fields.Str()
+    version = fields.Int()
+    title = fields.Str(allow_none=True)
+    status = fields.Str()
+    project_code = fields.Str(allow_none=True)
+    subject_type = fields.Str(allow_none=True)
+    subject_id = fields.Int(allow_none=True)
+    business_key = fields.Str(allow_none=True)
+    started_by = fields.Str(allow_none=True)
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(CaseTaskSchema))
+    data_summary = fields.Dict()
+    open_incident_id = fields.Int(allow_none=True)
+    history = fields.List(fields.Nested(CaseEventSchema))

@@ -8,6 +8,7 @@ from app.web import (  # noqa: F401
     admin_forms,
     admin_projects,
     announcements,
+    api_docs,
     backups,
     cases,
     common,

@@ -24,6 +24,7 @@ from app.services.access.actors import SYSTEM
 from app.services.ingestion import rejections
 from app.services.ingestion.ingest import IngestResult, ingest_messages
 from app.services.ingestion.payloads import safe_text
+from app.services.ingestion.xml_payloads import XML_TYPES, XmlPayloadError, parse_device_xml
 
 MAX_MESSAGES = 500
 
@@ -58,21 +59,38 @@ def _topic(doc: Any, device: Device | None) -> str:
     return "sitecase/" + "/".join(p.replace("/", "_") or "-" for p in parts) + f"/{kind}"
 
 
-def ingest_http(header: str | None, body: bytes) -> IngestResult:
+class DeviceXmlInvalidError(ValidationError):
+    """XML 内容无效或不符合设备数据架构。"""
+    code = "xml_invalid"
+
+
+def ingest_http(header: str | None, body: bytes, content_type: str | None = None) -> IngestResult:
     """Authenticate the device, then ingest its message(s) like MQTT ones.
 
-    ``body`` is the raw request body: a JSON object or a list of them. A body that is not JSON
-    is one message rejected as not_json, like on MQTT. Refused requests are recorded as
+    ``body`` is the raw request body: a JSON object or a list of them, or with an XML
+    ``content_type`` one <reading> or <device_data> of them (device_data.xsd). A body that is not
+    JSON is one message rejected as not_json, like on MQTT. Refused requests are recorded as
     rejections too. Raises DeviceTokenError (401), ValidationError (an empty list, or more than
-    MAX_MESSAGES). Invalid messages are not errors: they come back rejected.
+    MAX_MESSAGES), DeviceXmlInvalidError (XML unsafe, malformed or not valid: its lines in
+    ``fields``). Invalid messages are not errors: they come back rejected.
     """
     received = wallclock.now()
-    docs = _documents(body)
+    xml_problems: list[str] = []
+    if content_type in XML_TYPES:
+        try:
+            docs = parse_device_xml(body)
+        except XmlPayloadError as exc:
+            docs, xml_problems = [], exc.problems
+    else:
+        docs = _documents(body)
     try:
         device = authenticate_device(header)
     except DeviceTokenError:
         _refused(None, docs, body, received, "device_token_invalid", "token missing, malformed or unknown")
         raise
+    if xml_problems:
+        _refused(device, docs, body, received, "xml_invalid", "; ".join(xml_problems)[:2000])
+        raise DeviceXmlInvalidError(fields={"_body": xml_problems})
     if not docs or len(docs) > MAX_MESSAGES:
         _refused(device, docs, body, received, "bad_body",
                  f"{len(docs)} messages; send one, or a list of 1 to {MAX_MESSAGES}")

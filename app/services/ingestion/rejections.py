@@ -53,6 +53,7 @@ REASONS: dict[str, str] = {
     "token_device_mismatch": "令牌与设备不符",
     "device_token_invalid": "设备令牌无效",
     "bad_body": "请求内容无效",
+    "xml_invalid": "XML 内容无效或不符合架构",
 }
 
 

@@ -243,4 +243,8 @@ MATRIX: dict[str, Entry] = {
     "GET /works/<int:work_id>": _(ALL),
     "POST /works/<int:work_id>/plans": _(PMS, body_first=True),
     "POST /works/<int:work_id>/start": _(ALL),
+    "GET /api/v1/schemas/<record>.xsd": _(ALL, public=True, params={"record": Fixed("project")}),
+    "GET /api-docs": _(ALL, public=True),
+    "GET /api/v1/orders": _(ALL),
+    "GET /api/v1/orders/<int:instance_id>": _(ALL),
 }

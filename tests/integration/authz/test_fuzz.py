@@ -4,6 +4,9 @@ a fixed, derandomized set of generated requests, valid ones and invalid ones; no
 5xx and every answer must match the schema the document declares for it (the envelope, the
 resource schemas).
 
+An answer in XML (the document offers `format=xml` on every GET) must be well-formed, and one
+about an exchanged record, or an error, valid against the XSD the API publishes for it.
+
 SQLite only, like the matrix beside it; the database is restored after every write.
 """
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,11 +26,30 @@ from schemathesis.specs.openapi.checks import (
 
 from app import create_app
 from app.api.openapi import build_spec
+from app.api.xml_schemas import EXCHANGED, record_xsd
 from app.config import TestConfig
 from tests.integration.authz.cells import PARAM_KINDS
 from tests.integration.authz.world import World, build_world
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+@schemathesis.check
+def xml_answers_are_valid(ctx, response, case) -> None:
+    """Well-formed XML; valid against its record's (or the error) XSD when it carries one."""
+    kind = next((v[0] if isinstance(v, list) else v for k, v in response.headers.items()
+                 if k.lower() == "content-type"), "")
+    if not kind.startswith("application/xml") or case.path.endswith(".xsd"):
+        return None
+    root = etree.fromstring(response.content)
+    record = "error" if root.find("error") is not None else next(
+        (r for r in EXCHANGED if root.find(f"data/{r}") is not None), None)
+    if record is not None:
+        schema = etree.XMLSchema(etree.fromstring(record_xsd(record)))
+        assert schema.validate(root), f"{case.path}: {schema.error_log}"
+    return None
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          xml_answers_are_valid]
 EXAMPLES = 12
 
 
