@@ -16,6 +16,20 @@ from app.models.notification import Notification
 from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
+from app.models.quality import (
+    REPORT_CONCLUSIONS,
+    WARNING_KINDS,
+    AgencyEquipment,
+    AgencyPerson,
+    QualitySample,
+    QualityWarning,
+    ReportRejection,
+    ReportRevision,
+    SampleChange,
+    TestCommission,
+    TestingAgency,
+    TestReport,
+)
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
@@ -47,4 +61,7 @@ __all__ = [
     "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
+    "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
+    "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "TestCommission",
+    "TestingAgency", "TestReport",
 ]

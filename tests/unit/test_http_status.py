@@ -30,6 +30,7 @@ STATUS_OF_CLASS = {
     "app.services.hazard.start_rules.WorkTerminatedError": 409,
     "app.services.ingestion.credentials.DeviceCredentialsError": 401,
     "app.services.ingestion.http_upload.DeviceTokenError": 401,
+    "app.services.quality.reports.AgencyTokenError": 401,
     "app.services.notices.context.NoticeIssueError": 422,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,
     "app.services.workflow.case_steps.FormMissingError": 500,
