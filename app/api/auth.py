@@ -67,8 +67,9 @@ def me():
     return ok(ActorSchema().dump(api_actor()))
 
 
-# Endpoints that need no authenticated actor (devices authenticate with their own token).
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi"}
+# Endpoints that need no authenticated actor (devices and testing agencies authenticate with
+# their own token).
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.post_test_report"}
 
 
 @bp.before_request

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import settings
 from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
@@ -26,8 +27,6 @@ from app.services.access.permissions import require_any_role
 from app.services.quality._input import Fields
 
 KEEPERS = ("district_quality_officer", "city_official")
-# Reports a day one qualified person with one calibrated instrument can issue (量能).
-REPORTS_PER_UNIT_PER_DAY = 20
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def valid_units(agency: TestingAgency, day: date) -> tuple[int, int]:
 
 def daily_capacity(agency: TestingAgency, day: date) -> int:
     """Reports a day the agency can issue: its valid person-instrument pairs × the unit rate."""
-    return min(valid_units(agency, day)) * REPORTS_PER_UNIT_PER_DAY
+    return min(valid_units(agency, day)) * settings.current().quality_reports_per_unit_day
 
 
 def fitness_problems(agency: TestingAgency, day: date) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -164,7 +165,9 @@ def _sample_problem(agency_id: int, report: dict[str, Any]) -> tuple[str, str] |
 
 
 def _jsonable(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in _content(report).items()}
+    """The content with its moments in UTC, so that one moment written two ways compares equal."""
+    return {k: (v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v)
+            for k, v in _content(report).items()}
 
 
 def _store(agency: TestingAgency, report: dict[str, Any], raw: Any, source: str, entered_by: str) -> ReportOutcome:

@@ -57,6 +57,10 @@ SPECIFIC: dict[str, Callable[[dict], list[Any]]] = {
     "health_check_report": lambda c: [
         c["month"], "63.7", "48（预警）", *[i["name"] for i in c["indices"]],
         *[d["alarm"]["content"] for d in c["deductions"]], *c["suggestions"]],
+    "quality_rectification_notice": lambda c: [
+        c["inspected_unit"], c["agency_name"], c["report_no"], c["materials"], *c["sample_codes"],
+        *[i[k] for i in c["failed_items"] for k in ("name", "value", "standard")], c["measure"],
+        c["affected_scope"], *c["requirements"], cn_date(c["deadline"])],
 }
 
 
