@@ -20,6 +20,8 @@ from app.schemas.quality import (
     CommissionSchema,
     CreatedSchema,
     EquipmentSchema,
+    LabelSheetBodySchema,
+    LabelSheetSchema,
     PersonSchema,
     RejectionSchema,
     ReportBodySchema,
@@ -33,7 +35,7 @@ from app.schemas.quality import (
     WarningQuerySchema,
     WarningSchema,
 )
-from app.services.quality import commissions, registries, reports, samples, warnings
+from app.services.quality import commissions, labels, registries, reports, samples, warnings
 
 
 def _body():
@@ -87,6 +89,13 @@ def list_project_samples(code: str):
 @doc(body=SampleBodySchema, response=SampleCodeSchema, status=201)
 def record_sample(code: str):
     return ok({"code": samples.record_sample(api_actor(), code, _body())}, status=201)
+
+
+@bp.post("/projects/<code>/sample-labels")
+@doc(body=LabelSheetBodySchema, response=LabelSheetSchema, status=201)
+def issue_sample_labels(code: str):
+    """The printable QR label sheet of the project's samples (its PDF: /documents/<id>/pdf)."""
+    return ok(LabelSheetSchema().dump(labels.issue_label_sheet(api_actor(), code, _body())), status=201)
 
 
 @bp.get("/samples/<sample_code>")

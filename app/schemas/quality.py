@@ -96,6 +96,15 @@ class SampleCodeSchema(Schema):
     changed = fields.Int()
 
 
+class LabelSheetBodySchema(Schema):
+    sample_codes = fields.List(fields.Str(), metadata={"description": "default: every sample of the project"})
+
+
+class LabelSheetSchema(Schema):
+    document_id = fields.Int()
+    number = fields.Str()
+
+
 class CommissionBodySchema(Schema):
     agency_id = fields.Int(required=True)
     sample_codes = fields.List(fields.Str(), required=True)

@@ -23,6 +23,7 @@ _BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
     "inspection_record": inspection.inspection_record,
     "health_check_report": inspection.health_check_report,
     "quality_rectification_notice": quality.quality_rectification_notice,
+    "sample_label_sheet": quality.sample_label_sheet,
 }
 
 

@@ -25,3 +25,15 @@ def quality_rectification_notice() -> dict[str, Any]:
         "requirements": ["该批钢筋立即停止使用并清退出场。", "已绑扎部位全部拆除更换，经监理验收。"],
         "deadline": dt.date(2026, 3, 20),
     }
+
+
+def sample_label_sheet() -> dict[str, Any]:
+    labels = [{"code": f"JS-2026-001-S{n:04d}", "material": material, "specification": spec,
+               "batch": f"B2026-{110 + n}", "quantity": quantity, "location": location,
+               "sampled_on": dt.date(2026, 3, 1), "sampler_name": "王强", "sampler_cert": "QY-0012",
+               "witness_name": "孙浩", "witness_cert": "JZ-0098"}
+              for n, (material, spec, quantity, location) in enumerate([
+                  ("热轧带肋钢筋", "HRB400E Φ20", "60t", "3#楼二层框架柱"),
+                  ("普通硅酸盐水泥", "P·O 42.5", "200t", "搅拌站1#罐"),
+                  ("混凝土试块", "C35 150mm", "3块", "3#楼三层顶板")], start=7)]
+    return {**common_context("样", 12, "L3XP-8RTA"), "labels": labels}

@@ -263,6 +263,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/projects/<code>/samples": _(SAMPLERS),
     "GET /api/v1/samples/<sample_code>": _(ALL, params=SAMPLE),
     "PATCH /api/v1/samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
+    "POST /api/v1/projects/<code>/sample-labels": _(SAMPLERS),
     "GET /api/v1/projects/<code>/commissions": _(ALL),
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
 }

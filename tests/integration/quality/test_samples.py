@@ -2,7 +2,12 @@
 as a trail (original, new, who, when), scoped like the project."""
 from __future__ import annotations
 
+import io
+
+import pypdf
+
 from tests.integration.quality.support import make_sample, sample_body
+from tests.unit.notices.conftest import pdf_text, squash
 
 
 def test_a_sample_gets_a_unique_code_per_project(demo_data, api):
@@ -47,3 +52,19 @@ def test_samples_of_another_district_answer_404(demo_data, api):
     assert api.patch(f"/api/v1/samples/{code}", "contractor_pm2", json={"quantity": "1t"}).status_code == 404
     assert api.get("/api/v1/samples/NOPE-S0001", "supervisor").status_code == 404
     assert api.get("/api/v1/projects/JS-2026-001/samples", "contractor_pm2").status_code == 404
+
+
+def test_the_label_sheet_prints_each_sample_with_its_qr_code(demo_data, api, tmp_path):
+    codes = [make_sample(api), make_sample(api, material="普通硅酸盐水泥", specification="P·O 42.5")]
+    r = api.post("/api/v1/projects/JS-2026-001/sample-labels", "supervisor", json={})
+    assert r.status_code == 201, r.get_json()
+    document_id = r.get_json()["data"]["document_id"]
+    pdf = api.get(f"/api/v1/documents/{document_id}/pdf", "chief_supervisor")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = squash(pdf_text(pdf.data, tmp_path))
+    assert all(squash(c) in text for c in [*codes, "普通硅酸盐水泥", "见证取样样品标识"])
+    images = {img.data for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages for img in page.images}
+    assert len(images) == 3  # the two labels and the verification code
+    r = api.post("/api/v1/projects/JS-2026-001/sample-labels", "supervisor", json={"sample_codes": ["X"]})
+    assert r.status_code == 422
+    assert api.post("/api/v1/projects/JS-2026-001/sample-labels", "contractor_pm", json={}).status_code == 403
