@@ -62,3 +62,18 @@ def test_a_fit_agency_takes_the_commission_of_the_projects_samples(demo_data, ap
     other = make_sample(api, project="EQ-2026-001", user="admin")
     r = commission(api, agency_id, [other])
     assert r.status_code == 422 and "sample_codes" in r.get_json()["error"]["fields"]
+
+
+def test_the_daily_sweep_raises_each_expiry_reminder_once(demo_data, api):
+    from flask import current_app
+
+    from app.extensions import celery
+    agency_id, _ = make_agency(api, valid_until=EXPIRED, people=EXPIRED)
+    make_agency(api)
+    task = current_app.config["CELERY_BEAT_SCHEDULE"]["quality-expiries"]["task"]
+    assert celery.tasks[task].apply().get() == 2
+    assert celery.tasks[task].apply().get() == 0
+    warnings = api.get("/api/v1/quality/warnings", "district_safety2").get_json()["data"]
+    assert sorted(w["kind"] for w in warnings) == ["agency_expired", "person_expired"]
+    assert {w["agency_id"] for w in warnings} == {agency_id}
+    assert api.get("/api/v1/quality/warnings", "contractor_pm").get_json()["data"] == []
