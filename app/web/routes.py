@@ -19,6 +19,7 @@ from app.web import (  # noqa: F401
     inbox,
     notifications,
     pages,
+    quality,
     registry,
     stats,
     tasks,

@@ -119,3 +119,9 @@ def get_sample(actor: Actor, code: str) -> dict[str, Any]:
         {"field": c.field, "label": FIELD_LABELS.get(c.field, c.field), "old_value": c.old_value,
          "new_value": c.new_value, "changed_by": c.changed_by, "changed_at": c.changed_at}
         for c in sample.changes]}
+
+
+def may_sample(actor: Actor, project_code: str) -> bool:
+    """Whether the actor records samples on the project (pages show the form only then)."""
+    project = visible_project(actor, code=project_code)
+    return bool(actor.is_admin or actor.roles_on_project(project.id) & set(SAMPLERS))

@@ -266,4 +266,13 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/projects/<code>/sample-labels": _(SAMPLERS),
     "GET /api/v1/projects/<code>/commissions": _(ALL),
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
+    "GET /quality": _(ALL),
+    "POST /quality/agencies": _(QUALITY_KEEPERS),
+    "GET /quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),
+    "POST /quality/agencies/<int:agency_id>/<kind>": _(QUALITY_KEEPERS, params={**AGENCY, "kind": Fixed("people")}),
+    "GET /projects/<code>/samples": _(ALL),
+    "POST /projects/<code>/samples": _(SAMPLERS),
+    "POST /projects/<code>/sample-labels": _(SAMPLERS),
+    "GET /samples/<sample_code>": _(ALL, params=SAMPLE),
+    "POST /samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
 }
