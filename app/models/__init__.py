@@ -21,14 +21,14 @@ from app.models.quality import (
     WARNING_KINDS,
     AgencyEquipment,
     AgencyPerson,
+    QualityCommission,
+    QualityReport,
     QualitySample,
     QualityWarning,
     ReportRejection,
     ReportRevision,
     SampleChange,
-    TestCommission,
     TestingAgency,
-    TestReport,
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
@@ -62,6 +62,6 @@ __all__ = [
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
     "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
-    "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "TestCommission",
-    "TestingAgency", "TestReport",
+    "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
+    "TestingAgency", "QualityReport",
 ]

@@ -115,7 +115,7 @@ class SampleChange(db.Model):
     sample: Mapped[QualitySample] = relationship(back_populates="changes")
 
 
-class TestCommission(db.Model):
+class QualityCommission(db.Model):
     __tablename__ = "quality_commission"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +128,7 @@ class TestCommission(db.Model):
     agency: Mapped[TestingAgency] = relationship()
 
 
-class TestReport(db.Model):
+class QualityReport(db.Model):
     __tablename__ = "quality_report"
     __table_args__ = (UniqueConstraint("agency_id", "report_no", name="uq_quality_report_number"),)
 
@@ -159,7 +159,7 @@ class ReportRevision(db.Model):
     before: Mapped[dict] = mapped_column(JSONType)
     after: Mapped[dict] = mapped_column(JSONType)
     revised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    report: Mapped[TestReport] = relationship(back_populates="history")
+    report: Mapped[QualityReport] = relationship(back_populates="history")
 
 
 class ReportRejection(db.Model):

@@ -11,7 +11,7 @@ from app.errors import ConflictError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import QualitySample, TestCommission
+from app.models import QualityCommission, QualitySample
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_project_role
 from app.services.access.scoping import in_visible_projects, visible_project
@@ -49,9 +49,9 @@ def create_commission(actor: Actor, project_code: str, data: Any) -> str:
 
 def _commission(actor: Actor, project_id: int, agency_id: int, samples: list[QualitySample]) -> str:
     year = wallclock.local_today().year
-    sequence = db.session.scalar(select(func.count()).select_from(TestCommission)
-                                 .where(TestCommission.number.startswith(f"WT{year}-"))) + 1
-    commission = TestCommission(number=f"WT{year}-{sequence:05d}", project_id=project_id,
+    sequence = db.session.scalar(select(func.count()).select_from(QualityCommission)
+                                 .where(QualityCommission.number.startswith(f"WT{year}-"))) + 1
+    commission = QualityCommission(number=f"WT{year}-{sequence:05d}", project_id=project_id,
                                 agency_id=agency_id, created_by=actor.username, samples=samples)
     db.session.add(commission)
     db.session.flush()
@@ -60,7 +60,7 @@ def _commission(actor: Actor, project_id: int, agency_id: int, samples: list[Qua
 
 def list_commissions(actor: Actor, project_code: str | None = None) -> list[dict[str, Any]]:
     """Commissions of the visible projects (or of one). Raises NotFoundError."""
-    stmt = in_visible_projects(actor, TestCommission, project_code).order_by(TestCommission.id.desc())
+    stmt = in_visible_projects(actor, QualityCommission, project_code).order_by(QualityCommission.id.desc())
     return [{"number": c.number, "agency_id": c.agency_id, "agency_name": c.agency.name,
              "sample_codes": [s.code for s in c.samples], "created_by": c.created_by,
              "created_at": c.created_at} for c in db.session.scalars(stmt)]

@@ -5,14 +5,14 @@ qualified re-test closes it. Started once per report, inside the report's transa
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import Project, TestReport
+from app.models import Project, QualityReport
 from app.services.access.actors import SYSTEM
 from app.services.supervision.orders import start_child_case
 
 PROCESS_KEY = "quality_handling"
 
 
-def start_data(report: TestReport) -> dict:
+def start_data(report: QualityReport) -> dict:
     """What the chain starts with: the report, its samples and the failed items."""
     failed = [i for i in report.items if str(i.get("result", "")) in ("不合格", "unqualified")] or report.items
     return {"report_id": report.id, "report_no": report.report_no, "agency_name": report.agency.name,
@@ -22,7 +22,7 @@ def start_data(report: TestReport) -> dict:
             "failed_items": [{k: str(v) for k, v in i.items()} for i in failed]}
 
 
-def start_handling(report: TestReport) -> int:
+def start_handling(report: QualityReport) -> int:
     """Start the handling case of an unqualified report; returns its instance id."""
     project = db.session.get(Project, report.project_id)
     return start_child_case(SYSTEM, PROCESS_KEY, None, project, start_data(report),

@@ -25,12 +25,12 @@ from app.infra.uow import transaction
 from app.models import (
     REPORT_CONCLUSIONS,
     Project,
+    QualityCommission,
+    QualityReport,
     QualitySample,
     ReportRejection,
     ReportRevision,
-    TestCommission,
     TestingAgency,
-    TestReport,
 )
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
@@ -156,8 +156,8 @@ def _sample_problem(agency_id: int, report: dict[str, Any]) -> tuple[str, str] |
     foreign = [c for c, s in samples.items() if s.project_id != project.id]
     if foreign:
         return "sample_other_project", f"样品 {'、'.join(foreign)} 不属于项目 {project.code}。"
-    commissioned = set(db.session.scalars(select(QualitySample.code).join(TestCommission.samples).where(
-        TestCommission.agency_id == agency_id, QualitySample.code.in_(report["sample_codes"]))))
+    commissioned = set(db.session.scalars(select(QualitySample.code).join(QualityCommission.samples).where(
+        QualityCommission.agency_id == agency_id, QualitySample.code.in_(report["sample_codes"]))))
     missing = [c for c in report["sample_codes"] if c not in commissioned]
     if missing:
         return "sample_not_commissioned", f"样品 {'、'.join(missing)} 未委托本检测机构检测。"
@@ -176,11 +176,11 @@ def _store(agency: TestingAgency, report: dict[str, Any], raw: Any, source: str,
     for sample in samples:
         if report["received_at"] is not None and sample.received_at is None:
             sample.received_at = report["received_at"]
-    row = db.session.scalar(select(TestReport).where(TestReport.agency_id == agency.id,
-                                                     TestReport.report_no == report["report_no"]))
+    row = db.session.scalar(select(QualityReport).where(QualityReport.agency_id == agency.id,
+                                                     QualityReport.report_no == report["report_no"]))
     now = wallclock.now()
     if row is None:
-        row = TestReport(agency_id=agency.id, project_id=project_id, report_no=report["report_no"],
+        row = QualityReport(agency_id=agency.id, project_id=project_id, report_no=report["report_no"],
                          issued_at=report["issued_at"], conclusion=report["conclusion"], items=report["items"],
                          source=source, entered_by=entered_by[:64], received_at=now, samples=samples)
         db.session.add(row)
@@ -206,14 +206,14 @@ def _store(agency: TestingAgency, report: dict[str, Any], raw: Any, source: str,
     return ReportOutcome(status, row.report_no, handling_instance_id=row.handling_instance_id)
 
 
-def _stored(row: TestReport) -> dict[str, Any]:
+def _stored(row: QualityReport) -> dict[str, Any]:
     received = [s.received_at for s in row.samples if s.received_at is not None]
     return {"project_code": db.session.get(Project, row.project_id).code, "issued_at": row.issued_at,
             "received_at": min(received) if received else None, "conclusion": row.conclusion,
             "sample_codes": sorted(s.code for s in row.samples), "items": row.items}
 
 
-def report_dict(row: TestReport) -> dict[str, Any]:
+def report_dict(row: QualityReport) -> dict[str, Any]:
     return {"id": row.id, "report_no": row.report_no, "agency_id": row.agency_id, "agency_name": row.agency.name,
             "project_code": db.session.get(Project, row.project_id).code, "issued_at": row.issued_at,
             "conclusion": row.conclusion, "conclusion_label": REPORT_CONCLUSIONS[row.conclusion],
@@ -224,10 +224,10 @@ def report_dict(row: TestReport) -> dict[str, Any]:
 
 def list_reports(actor: Actor, project_code: str | None = None, *, modified_only: bool = False) -> list[dict[str, Any]]:
     """Reports of the visible projects (or of one), newest first. Raises NotFoundError."""
-    stmt = in_visible_projects(actor, TestReport, project_code)
+    stmt = in_visible_projects(actor, QualityReport, project_code)
     if modified_only:
-        stmt = stmt.where(TestReport.revisions > 0)
-    return [report_dict(r) for r in db.session.scalars(stmt.order_by(TestReport.id.desc()).limit(500))]
+        stmt = stmt.where(QualityReport.revisions > 0)
+    return [report_dict(r) for r in db.session.scalars(stmt.order_by(QualityReport.id.desc()).limit(500))]
 
 
 def list_rejections(actor: Actor) -> list[dict[str, Any]]:

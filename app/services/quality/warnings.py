@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import WARNING_KINDS, QualityWarning, TestingAgency, TestReport
+from app.models import WARNING_KINDS, QualityReport, QualityWarning, TestingAgency
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.quality.registries import daily_capacity
@@ -73,9 +73,9 @@ def sweep_expiries() -> int:
 
 def check_capacity(agency: TestingAgency, issued_on: date) -> bool:
     """Warn when the agency's reports issued on `issued_on` exceed its capacity that day."""
-    issued = db.session.scalar(select(func.count()).select_from(TestReport).where(
-        TestReport.agency_id == agency.id, TestReport.issued_at >= wallclock.local_day_start(issued_on),
-        TestReport.issued_at <= wallclock.local_day_end(issued_on)))
+    issued = db.session.scalar(select(func.count()).select_from(QualityReport).where(
+        QualityReport.agency_id == agency.id, QualityReport.issued_at >= wallclock.local_day_start(issued_on),
+        QualityReport.issued_at <= wallclock.local_day_end(issued_on)))
     capacity = daily_capacity(agency, issued_on)
     if issued <= capacity:
         return False
@@ -84,7 +84,7 @@ def check_capacity(agency: TestingAgency, issued_on: date) -> bool:
                          f"超出其检测能力（每日 {capacity} 份）。", agency_id=agency.id)
 
 
-def check_report(report: TestReport) -> None:
+def check_report(report: QualityReport) -> None:
     """The warnings one accepted report may raise: repeated modification, issued before received."""
     if report.revisions >= REPEATED_REVISIONS:
         raise_warning("repeated_modification", f"{report.id}:{report.revisions}",
