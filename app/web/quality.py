@@ -28,9 +28,40 @@ def _invalid(exc: ValidationError) -> None:
 @page
 def quality():
     actor = web_actor()
+    can_keep = bool(actor.is_admin or actor.roles & set(registries.KEEPERS))
+    can_enter = bool(actor.is_admin or actor.roles & set(reports.ENTERERS))
     return render_template("quality/index.html", agencies=registries.list_agencies(actor),
                            warnings=warnings.list_warnings(actor), reports=reports.list_reports(actor),
-                           can_keep=bool(actor.is_admin or actor.roles & set(registries.KEEPERS)))
+                           rejections=reports.list_rejections(actor) if can_keep else [],
+                           can_keep=can_keep, can_enter=can_enter)
+
+
+@bp.post("/quality/reports")
+@page
+def enter_report():
+    """A report entered by a quality officer (one test item on the page)."""
+    form = request.form
+    codes = [c.strip() for c in form.get("sample_codes", "").replace("，", ",").split(",") if c.strip()]
+    item = {k: form.get(f"item_{k}", "").strip() for k in ("name", "value", "standard", "result")}
+    data = {"report_no": form.get("report_no", ""), "project_code": form.get("project_code", ""),
+            "issued_at": _moment(form.get("issued_at")), "received_at": _moment(form.get("received_at")),
+            "conclusion": form.get("conclusion", ""), "sample_codes": codes,
+            "items": [item] if item["name"] else []}
+    outcome = reports.enter_report(web_actor(), _int(form.get("agency_id")), data)
+    if outcome.status == "rejected":
+        flash(f"检测报告未被接受：{outcome.detail}（已记录）", "error")
+    else:
+        flash(f"检测报告 {outcome.report_no} 已录入。", "ok")
+    return redirect(url_for("web.quality"))
+
+
+def _moment(value: str | None) -> str | None:
+    """A datetime-local field is China time."""
+    return f"{value}:00+08:00" if value and len(value) == 16 else (value or None)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @bp.post("/quality/agencies")

@@ -268,6 +268,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
     "GET /quality": _(ALL),
     "POST /quality/agencies": _(QUALITY_KEEPERS),
+    "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),
     "GET /quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),
     "POST /quality/agencies/<int:agency_id>/<kind>": _(QUALITY_KEEPERS, params={**AGENCY, "kind": Fixed("people")}),
     "GET /projects/<code>/samples": _(ALL),

@@ -68,3 +68,20 @@ def test_another_districts_sample_page_is_not_found(demo_data, api):
     code = make_sample(api)
     assert _login(demo_data, "contractor_pm2").get(f"/samples/{code}").status_code == 404
     assert _login(demo_data, "contractor_pm2").get("/projects/JS-2026-001/samples").status_code == 404
+
+
+def test_a_quality_officer_enters_a_report_on_the_page_and_sees_refusals(demo_data, api):
+    agency_id, _ = make_agency(api)
+    code = make_sample(api)
+    assert commission(api, agency_id, [code]).status_code == 201
+    officer = _login(demo_data, "district_quality")
+    form = {"agency_id": str(agency_id), "project_code": "JS-2026-001", "report_no": "BG-P1",
+            "issued_at": "2026-03-04T10:00", "received_at": "2026-03-02T09:00", "conclusion": "qualified",
+            "sample_codes": code, "item_name": "屈服强度", "item_value": "455", "item_standard": "≥400", "item_result": "合格"}
+    assert officer.post("/quality/reports", data=form).status_code == 302
+    officer.post("/quality/reports", data={**form, "report_no": "BG-P2", "sample_codes": "JS-2026-001-S0999"})
+    html = officer.get("/quality").get_data(as_text=True)
+    assert "BG-P1" in html and "检测报告未被接受" in html and "JS-2026-001-S0999" in html
+    [report] = api.get("/api/v1/quality/reports", "supervisor").get_json()["data"]
+    assert (report["source"], report["issued_at"]) == ("page", "2026-03-04T02:00:00+00:00")
+    assert report["items"] == [{"name": "屈服强度", "value": "455", "standard": "≥400", "result": "合格"}]
