@@ -19,7 +19,9 @@ def start_data(report: QualityReport) -> dict:
             "issued_on": report.issued_at.date().isoformat(),
             "sample_codes": [s.code for s in report.samples],
             "materials": "、".join(sorted({s.material for s in report.samples})),
-            "failed_items": [{k: str(v) for k, v in i.items()} for i in failed]}
+            "failed_items": [{k: str(v) for k, v in i.items()} for i in failed],
+            "failed_summary": "；".join(f"{i.get('name', '')} {i.get('value', '')}（{i.get('standard', '')}）"
+                                       for i in failed) or "见检测报告"}
 
 
 def start_handling(report: QualityReport) -> int:

@@ -26,6 +26,7 @@ def test_the_pm_and_chief_supervisor_are_told_and_the_officer_decides(demo_sqlit
     assert open_tasks(case) == [("decide", "district_quality_officer")]
     shown = context("district_quality", case, "decide")
     assert (shown["report_no"], shown["materials"]) == ("BG2026-0001", "热轧带肋钢筋")
+    assert shown["failed_summary"] == "屈服强度 372 MPa（≥400 MPa）"
     decide = my_task("district_quality", case, "decide").id
     for other in ("district_safety", "contractor_pm"):  # the safety station and the PM do not decide
         with pytest.raises(DomainError):
