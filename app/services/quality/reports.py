@@ -194,9 +194,10 @@ def _store(agency: TestingAgency, report: dict[str, Any], raw: Any, source: str,
         row.revisions += 1
         row.issued_at, row.conclusion, row.items = report["issued_at"], report["conclusion"], report["items"]
         row.project_id, row.samples = project_id, samples
-        warnings.raise_warning("report_modified", f"{row.id}:{row.revisions}",
-                               f"{agency.name}的检测报告 {row.report_no} 出具后被修改（第 {row.revisions} 次）。",
+        message = f"{agency.name}的检测报告 {row.report_no} 出具后被修改（第 {row.revisions} 次）。"
+        warnings.raise_warning("report_modified", f"{row.id}:{row.revisions}", message,
                                agency_id=agency.id, project_id=project_id)
+        warnings.tell_quality_officers(project_id, "检测报告出具后被修改", message + "修改前后内容见检测监管页面。")
         status = "modified"
     db.session.flush()
     warnings.check_report(row)

@@ -18,7 +18,17 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import WARNING_KINDS, QualityReport, QualityWarning, TestingAgency
+from app.models import (
+    WARNING_KINDS,
+    Notification,
+    OrgUnit,
+    Project,
+    QualityReport,
+    QualityWarning,
+    RoleGrant,
+    TestingAgency,
+    User,
+)
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.quality.registries import daily_capacity
@@ -56,6 +66,20 @@ def _expiry_warnings(agency: TestingAgency, day: date) -> int:
                                     f"{agency.name}检测设备{row.name}（{row.serial_no}）的检定已于 "
                                     f"{row.calibrated_until.isoformat()} 过期。", agency_id=agency.id)
     return raised
+
+
+def tell_quality_officers(project_id: int, title: str, body: str) -> int:
+    """An in-app message to every active quality officer whose jurisdiction covers the project
+    (inside the caller's transaction); returns how many were told."""
+    district = db.session.scalar(select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id)
+                                 .where(Project.id == project_id))
+    rows = db.session.execute(select(RoleGrant.user_id, OrgUnit.path).join(OrgUnit, OrgUnit.id == RoleGrant.org_unit_id)
+                              .join(User, User.id == RoleGrant.user_id)
+                              .where(RoleGrant.role_code == "district_quality_officer", User.is_active)).all()
+    users = sorted({uid for uid, path in rows if district and path and district.startswith(path)})
+    db.session.add_all([Notification(user_id=uid, project_id=project_id, title=title[:200], body=body,
+                                     created_at=wallclock.now()) for uid in users])
+    return len(users)
 
 
 def raise_fitness_warnings(agency_id: int) -> int:

@@ -75,6 +75,9 @@ def test_a_report_changed_after_issue_keeps_its_before_and_after_and_is_flagged(
     assert report["history"][0]["before"]["items"][0]["value"] == 455
     assert report["history"][0]["after"]["items"][0]["value"] == 405
     assert _kinds(api) == ["report_modified"]
+    told = api.get("/api/v1/notifications", "district_quality").get_json()["data"]
+    assert [n["title"] for n in told] == ["检测报告出具后被修改"] and "BG2026-0001" in told[0]["body"]
+    assert api.get("/api/v1/notifications", "district_safety").get_json()["data"] == []
     post_report(api, token, report_body(codes, issued_at="2026-03-05T10:00:00+08:00"))
     assert _kinds(api) == ["repeated_modification", "report_modified", "report_modified"]
 
