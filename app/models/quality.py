@@ -168,6 +168,8 @@ class ReportRejection(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("testing_agency.id"), index=True)
+    # the project the report names, when it exists: the refusal is then scoped like the project
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
     report_no: Mapped[str | None] = mapped_column(String(64))
     reason_code: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(String(500))

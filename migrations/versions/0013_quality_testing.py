@@ -32,16 +32,19 @@ def upgrade():
     op.create_table('quality_report_rejection',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
     sa.Column('report_no', sa.String(length=64), nullable=True),
     sa.Column('reason_code', sa.String(length=40), nullable=False),
     sa.Column('detail', sa.String(length=500), nullable=False),
     sa.Column('payload', JSON, nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['testing_agency.id'], name=op.f('fk_quality_report_rejection_agency_id_testing_agency')),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_quality_report_rejection_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_report_rejection'))
     )
     with op.batch_alter_table('quality_report_rejection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quality_report_rejection_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quality_report_rejection_project_id'), ['project_id'], unique=False)
 
     op.create_table('testing_agency_equipment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -233,6 +236,7 @@ def downgrade():
 
     op.drop_table('testing_agency_equipment')
     with op.batch_alter_table('quality_report_rejection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quality_report_rejection_project_id'))
         batch_op.drop_index(batch_op.f('ix_quality_report_rejection_agency_id'))
 
     op.drop_table('quality_report_rejection')

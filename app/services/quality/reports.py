@@ -34,7 +34,7 @@ from app.models import (
 )
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
-from app.services.access.scoping import in_visible_projects, visible_project
+from app.services.access.scoping import in_visible_projects, visible_project, visible_project_ids
 from app.services.quality import warnings
 from app.services.quality._input import Fields
 from app.services.quality.handling import start_handling
@@ -123,8 +123,11 @@ def enter_report(actor: Actor, agency_id: Any, data: Any) -> ReportOutcome:
 def _reject(agency_id: int | None, data: Any, reason: str, detail: str) -> ReportOutcome:
     body = data if isinstance(data, dict) else {"_body": str(data)[:2000]}
     report_no = body.get("report_no") if isinstance(body.get("report_no"), str) else None
+    code = body.get("project_code")
     with transaction():
-        db.session.add(ReportRejection(agency_id=agency_id, report_no=(report_no or "")[:64] or None,
+        project_id = db.session.scalar(select(Project.id).where(Project.code == code)) if isinstance(code, str) else None
+        db.session.add(ReportRejection(agency_id=agency_id, project_id=project_id,
+                                       report_no=(report_no or "")[:64] or None,
                                        reason_code=reason, detail=detail[:500], payload=body,
                                        received_at=wallclock.now()))
     return ReportOutcome("rejected", report_no, reason, detail)
@@ -232,9 +235,12 @@ def list_reports(actor: Actor, project_code: str | None = None, *, modified_only
 
 
 def list_rejections(actor: Actor) -> list[dict[str, Any]]:
-    """Refused reports, kept with their reason (quality officers). Raises PermissionDeniedError."""
+    """Refused reports, kept with their reason (the quality stations): those naming a project in
+    the actor's scope, and those naming none. Raises PermissionDeniedError."""
     require_any_role(actor, *ENTERERS, "city_official")
-    rows = db.session.scalars(select(ReportRejection).order_by(ReportRejection.id.desc()).limit(500))
+    rows = db.session.scalars(select(ReportRejection).where(
+        ReportRejection.project_id.in_(visible_project_ids(actor)) | ReportRejection.project_id.is_(None))
+        .order_by(ReportRejection.id.desc()).limit(500))
     return [{"id": r.id, "agency_id": r.agency_id, "report_no": r.report_no, "reason_code": r.reason_code,
              "detail": r.detail, "payload": r.payload, "received_at": r.received_at} for r in rows]
 

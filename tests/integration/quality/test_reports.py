@@ -60,6 +60,12 @@ def test_reports_for_unknown_foreign_or_uncommissioned_samples_are_refused_with_
     assert all(x["agency_id"] == agency_id for x in kept)
     assert foreign in next(x["detail"] for x in kept if x["reason_code"] == "sample_other_project")
     assert api.get("/api/v1/quality/reports", "district_quality").get_json()["data"] == []
+    # refusals naming a project follow its scope; those naming none are the stations' alike
+    post_report(api, token, report_body(codes, project_code="EQ-2026-001", report_no="BG-6"))
+    seen = {x["report_no"] for x in api.get("/api/v1/quality/report-rejections", "district_quality").get_json()["data"]}
+    assert "BG-6" not in seen and "BG-4" in seen
+    assert "BG-6" in {x["report_no"] for x in api.get("/api/v1/quality/report-rejections",
+                                                        "city_official").get_json()["data"]}
     assert db.session.scalar(select(ReportRejection).where(ReportRejection.report_no == "BG-2")).payload[
         "sample_codes"] == [codes[0], foreign]
 
