@@ -45,10 +45,14 @@ class Config:
         "backup-scheduled": {"task": "backup.scheduled", "schedule": 24 * 3600.0},
         # audit log: months past AUDIT_ONLINE_MONTHS to signed archives (idempotent, daily)
         "audit-archive-due": {"task": "audit.archive_due", "schedule": 24 * 3600.0},
+        # testing agencies: expired certificates, qualifications and calibrations (daily)
+        "quality-expiries": {"task": "quality.sweep_expiries", "schedule": 24 * 3600.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")
     NOTICE_NUMBER_FORMATS: dict[str, str] = {}
+    # Testing agencies' capacity (量能): reports a day per qualified person with a calibrated instrument.
+    QUALITY_REPORTS_PER_UNIT_DAY = int(os.environ.get("QUALITY_REPORTS_PER_UNIT_DAY", 20))
     # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
     MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
     # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.

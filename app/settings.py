@@ -31,6 +31,8 @@ class Settings:
     hazard_panel_min_size: int
     order_deadline_days: int
     urging_days: int
+    # Testing supervision: reports a day one qualified person with one calibrated instrument issues.
+    quality_reports_per_unit_day: int
     # Accounts: token lifetime, password hashing cost, login throttling.
     token_ttl_hours: int
     argon2_time_cost: int
@@ -72,6 +74,7 @@ class Settings:
             hazard_panel_min_size=int(config.get("HAZARD_PANEL_MIN_SIZE", 5)),
             order_deadline_days=int(config.get("ORDER_DEFAULT_DEADLINE_DAYS", 7)),
             urging_days=int(config.get("URGING_DEFAULT_DAYS", 5)),
+            quality_reports_per_unit_day=int(config.get("QUALITY_REPORTS_PER_UNIT_DAY", 20)),
             token_ttl_hours=int(config["TOKEN_TTL_HOURS"]),
             argon2_time_cost=int(config["ARGON2_TIME_COST"]),
             argon2_memory_cost=int(config["ARGON2_MEMORY_COST"]),

@@ -68,8 +68,10 @@ def me():
     return ok(ActorSchema().dump(api_actor()))
 
 
-# Endpoints that need no authenticated actor (devices authenticate with their own token).
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.record_schema"}
+# Endpoints that need no authenticated actor (devices and testing agencies authenticate with
+# their own token).
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.record_schema",
+                    "api.post_test_report"}
 
 
 @bp.before_request

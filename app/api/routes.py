@@ -14,6 +14,7 @@ from app.api import (  # noqa: F401
     notifications,
     openapi,
     orders,
+    quality,
     registrations,
     stats,
     tasks,

@@ -17,6 +17,20 @@ from app.models.notification import Notification
 from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
+from app.models.quality import (
+    REPORT_CONCLUSIONS,
+    WARNING_KINDS,
+    AgencyEquipment,
+    AgencyPerson,
+    QualityCommission,
+    QualityReport,
+    QualitySample,
+    QualityWarning,
+    ReportRejection,
+    ReportRevision,
+    SampleChange,
+    TestingAgency,
+)
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
@@ -49,4 +63,7 @@ __all__ = [
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
     "BACKUP_KINDS", "AuditArchive", "BackupArchive",
+    "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
+    "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
+    "TestingAgency", "QualityReport",
 ]

@@ -57,6 +57,10 @@ _ALL = (
                    ("inspection_date", "inspectors", "check_items", "units_present")),
     NoticeTemplate("health_check_report", "工地体检报告", "体",
                    ("month", "indices", "overall_score")),
+    NoticeTemplate("quality_rectification_notice", "质量整改通知书", "质",
+                   ("inspected_unit", "agency_name", "report_no", "materials", "sample_codes",
+                    "failed_items", "measure", "affected_scope", "requirements", "deadline")),
+    NoticeTemplate("sample_label_sheet", "见证取样样品标识", "样", ("labels",)),
 )
 
 TEMPLATES: dict[str, NoticeTemplate] = {t.name: t for t in _ALL}

@@ -1,2 +1,12 @@
 """Celery tasks: thin, ids in, one service call each. Named `module.verb`."""
-from app.tasks import backup, devices, health_check, messages, notices, notifications, outbox, timers  # noqa: F401
+from app.tasks import (  # noqa: F401
+    backup,
+    devices,
+    health_check,
+    messages,
+    notices,
+    notifications,
+    outbox,
+    quality,
+    timers,
+)

@@ -21,6 +21,7 @@ from app.web import (  # noqa: F401
     inbox,
     notifications,
     pages,
+    quality,
     registry,
     stats,
     tasks,

@@ -31,6 +31,7 @@ STATUS_OF_CLASS = {
     "app.services.ingestion.credentials.DeviceCredentialsError": 401,
     "app.services.ingestion.http_upload.DeviceTokenError": 401,
     "app.services.ingestion.http_upload.DeviceXmlInvalidError": 422,
+    "app.services.quality.reports.AgencyTokenError": 401,
     "app.services.notices.context.NoticeIssueError": 422,
     "app.api.xml_schemas.RecordSchemaNotFound": 404,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,

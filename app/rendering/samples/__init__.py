@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.rendering.samples import hazardous, inspection, orders
+from app.rendering.samples import hazardous, inspection, orders, quality
 from app.rendering.samples.common import many_problems
 
 _BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -22,6 +22,8 @@ _BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
     "expert_argumentation_report": hazardous.expert_argumentation_report,
     "inspection_record": inspection.inspection_record,
     "health_check_report": inspection.health_check_report,
+    "quality_rectification_notice": quality.quality_rectification_notice,
+    "sample_label_sheet": quality.sample_label_sheet,
 }
 
 

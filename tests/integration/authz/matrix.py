@@ -57,6 +57,11 @@ def _(allowed: frozenset[str], **kw) -> Entry:
 
 
 CATEGORY = {"code": "category"}
+# Testing supervision: the quality stations keep the agency registry; supervisors take samples.
+QUALITY_KEEPERS = frozenset({"admin", "city_official", "district_quality"})
+SAMPLERS = frozenset({"admin", "chief_supervisor", "supervisor"})
+SAMPLE = {"sample_code": "sample"}
+AGENCY = {"agency_id": "agency"}
 MATRIX: dict[str, Entry] = {
     # --- API -------------------------------------------------------------------------------------
     "POST /api/v1/auth/token": _(ALL, public=True),
@@ -247,4 +252,33 @@ MATRIX: dict[str, Entry] = {
     "GET /api-docs": _(ALL, public=True),
     "GET /api/v1/orders": _(ALL),
     "GET /api/v1/orders/<int:instance_id>": _(ALL),
+    # --- testing supervision (quality): agencies are city-wide, samples follow their project ----
+    "GET /api/v1/quality/agencies": _(ALL),
+    "POST /api/v1/quality/agencies": _(QUALITY_KEEPERS),
+    "GET /api/v1/quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),
+    "POST /api/v1/quality/agencies/<int:agency_id>/people": _(QUALITY_KEEPERS, params=AGENCY),
+    "POST /api/v1/quality/agencies/<int:agency_id>/equipment": _(QUALITY_KEEPERS, params=AGENCY),
+    "POST /api/v1/quality/agencies/<int:agency_id>/token": _(QUALITY_KEEPERS, params=AGENCY),
+    "POST /api/v1/quality/agencies/<int:agency_id>/reports": _(frozenset({"admin", "district_quality"}), params=AGENCY),
+    "POST /api/v1/quality/reports": _(ALL, public=True),  # an agency token, not a user, authorises it
+    "GET /api/v1/quality/reports": _(ALL),
+    "GET /api/v1/quality/report-rejections": _(QUALITY_KEEPERS),
+    "GET /api/v1/quality/warnings": _(ALL),
+    "GET /api/v1/projects/<code>/samples": _(ALL),
+    "POST /api/v1/projects/<code>/samples": _(SAMPLERS),
+    "GET /api/v1/samples/<sample_code>": _(ALL, params=SAMPLE),
+    "PATCH /api/v1/samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
+    "POST /api/v1/projects/<code>/sample-labels": _(SAMPLERS),
+    "GET /api/v1/projects/<code>/commissions": _(ALL),
+    "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
+    "GET /quality": _(ALL),
+    "POST /quality/agencies": _(QUALITY_KEEPERS),
+    "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),
+    "GET /quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),
+    "POST /quality/agencies/<int:agency_id>/<kind>": _(QUALITY_KEEPERS, params={**AGENCY, "kind": Fixed("people")}),
+    "GET /projects/<code>/samples": _(ALL),
+    "POST /projects/<code>/samples": _(SAMPLERS),
+    "POST /projects/<code>/sample-labels": _(SAMPLERS),
+    "GET /samples/<sample_code>": _(ALL, params=SAMPLE),
+    "POST /samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
 }

@@ -156,6 +156,17 @@ def _directory(world: World) -> None:
         world.ids[kind] = {"js": value, "eq": value}
 
 
+def _quality_records(world: World) -> None:
+    """A testing agency (city-wide) and a witness sample on each side's project."""
+    from app.services.quality import registries, samples
+    from tests.integration.quality.support import agency_body, sample_body
+
+    agency = registries.create_agency(_actor("admin"), agency_body())
+    world.ids["agency"] = {"js": agency.id, "eq": agency.id}
+    world.ids["sample"] = {"js": samples.record_sample(_actor("supervisor"), "JS-2026-001", sample_body()),
+                           "eq": samples.record_sample(_actor("admin"), "EQ-2026-001", sample_body())}
+
+
 def _login(world: World) -> None:
     password = world.app.config["DEMO_PASSWORD"]
     for name in USERS:
@@ -183,6 +194,7 @@ def build_world(template: Path, folder: Path) -> World:
             world.ids[kind] = {side: sides[side][kind] for side in sides}
         _directory(world)
         _own_notifications(world)
+        _quality_records(world)
         db.session.remove()
     _login(world)
     with app.app_context():

@@ -57,6 +57,13 @@ SPECIFIC: dict[str, Callable[[dict], list[Any]]] = {
     "health_check_report": lambda c: [
         c["month"], "63.7", "48（预警）", *[i["name"] for i in c["indices"]],
         *[d["alarm"]["content"] for d in c["deductions"]], *c["suggestions"]],
+    "quality_rectification_notice": lambda c: [
+        c["inspected_unit"], c["agency_name"], c["report_no"], c["materials"], *c["sample_codes"],
+        *[i[k] for i in c["failed_items"] for k in ("name", "value", "standard")], c["measure"],
+        c["affected_scope"], *c["requirements"], cn_date(c["deadline"])],
+    "sample_label_sheet": lambda c: [
+        *[s[k] for s in c["labels"] for k in ("code", "material", "specification", "batch", "location",
+                                              "sampler_name", "sampler_cert", "witness_name")]],
 }
 
 
@@ -95,22 +102,29 @@ def test_pdf_prints_specific_fields(name: str, sample_pdfs: dict, tmp_path: Path
     assert [s for s in expected if squash(s) not in text] == []
 
 
+def _encodes(image: Any, content: str) -> bool:
+    """Whether the QR image shows `content`, module by module."""
+    qr = image.convert("L")
+    matrix = segno.make(content, error="m", micro=False).matrix
+    border = 2
+    if qr.size != ((len(matrix) + 2 * border) * MODULE_PX,) * 2:
+        return False
+    return all((qr.getpixel(((x + border) * MODULE_PX + MODULE_PX // 2,
+                             (y + border) * MODULE_PX + MODULE_PX // 2)) < 128) == bool(dark)
+               for y, row in enumerate(matrix) for x, dark in enumerate(row))
+
+
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
 def test_qr_image_encodes_the_verify_url(name: str, sample_pdfs: dict) -> None:
-    """Compare the embedded QR image module by module with the expected code."""
+    """Compare the embedded QR images module by module with the expected codes: the verify URL,
+    and on the label sheet each sample's code."""
     reader = pypdf.PdfReader(io.BytesIO(sample_pdfs[name]))
     # Pages share one resource dictionary, so dedupe by content.
-    images = {img.data: img for page in reader.pages for img in page.images}
-    assert len(images) == 1
-    qr = next(iter(images.values())).image.convert("L")
-    matrix = segno.make(sample_context(name)["verify_url"], error="m", micro=False).matrix
-    border = 2
-    assert qr.size == ((len(matrix) + 2 * border) * MODULE_PX,) * 2
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            px = qr.getpixel(((x + border) * MODULE_PX + MODULE_PX // 2,
-                              (y + border) * MODULE_PX + MODULE_PX // 2))
-            assert (px < 128) == bool(dark), (x, y)
+    images = [img.image for img in {img.data: img for page in reader.pages for img in page.images}.values()]
+    ctx = sample_context(name)
+    expected = [ctx["verify_url"], *[label["code"] for label in ctx.get("labels", [])]]
+    assert len(images) == len(expected)
+    assert [c for c in expected if not any(_encodes(image, c) for image in images)] == []
 
 
 def test_rectification_title_variant() -> None:
