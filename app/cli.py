@@ -116,3 +116,15 @@ def register(app: Flask) -> None:
         with transaction():
             added = load_default_categories()
         click.echo(f"hazardous categories: +{added}")
+
+    @app.cli.group()
+    def stats() -> None:
+        """Statistics: the daily alarm rollups."""
+
+    @stats.command("rebuild-rollups")
+    def rebuild_rollups() -> None:
+        """Recompute every daily alarm rollup from the alarms (after bulk loads)."""
+        from app.services.insight.rollups import rebuild
+
+        result = rebuild()
+        click.echo(f"alarm rollups: {result.rows} rows over {result.days} project days")

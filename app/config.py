@@ -41,6 +41,8 @@ class Config:
         # site health check: last month's scores and rectification cases (daily; idempotent, so
         # the first run of a month scores the month before and later runs change nothing)
         "health-check-monthly": {"task": "health_check.monthly", "schedule": 24 * 3600.0},
+        # the days whose alarms changed: their statistics rollups recomputed (app/services/insight/rollups.py)
+        "insight-rollups": {"task": "insight.rollups", "schedule": 60.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")

@@ -17,6 +17,7 @@ from app.models.orders import LegalClause, RectificationOrder, UrgingAssignment
 from app.models.org import DEPARTMENT_KINDS, Department, OrgUnit
 from app.models.project import Project, ProjectParticipant
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
+from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
@@ -47,4 +48,5 @@ __all__ = [
     "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
+    "AlarmDayRollup", "AlarmRollupDirty",
 ]

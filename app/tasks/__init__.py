@@ -1,2 +1,2 @@
 """Celery tasks: thin, ids in, one service call each. Named `module.verb`."""
-from app.tasks import devices, health_check, messages, notices, notifications, outbox, timers  # noqa: F401
+from app.tasks import devices, health_check, insight, messages, notices, notifications, outbox, timers  # noqa: F401
