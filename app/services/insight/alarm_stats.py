@@ -60,23 +60,15 @@ class _Tally:
                 "mean_disposal_hours": round(self.hours / self.closed, 1) if self.closed else 0.0}
 
 
-def _groups(actor: Actor, flt: StatsFilter):
-    """One row per district, project, device type, alarm type and level: the counts of the docstring,
-    summed from the daily rollups (app/services/insight/rollups.py)."""
+def _summed(actor: Actor, flt: StatsFilter, *names: str):
+    """(key values, [total, closed, assigned, urged, on time, disposal hours]) per value of the
+    rollup columns `names`, summed in the database over the actor's scope and period (one grouping
+    per breakdown: the rows that reach Python are as many as the breakdown has entries)."""
     days = day_rows(visible_project_ids(actor), flt.start, flt.end, flt.kind)
-    keys = (OrgUnit.name, Project.code, Project.name, days.c.device_type, days.c.alarm_type, days.c.level)
-    return db.session.execute(
-        select(*keys, *(func.sum(days.c[name]) for name in FIGURES)).select_from(days)
-        .join(Project, Project.id == days.c.project_id).join(OrgUnit, OrgUnit.id == Project.district_id)
-        .group_by(*keys))
-
-
-def _days(actor: Actor, flt: StatsFilter):
-    """(China day, raised, of those closed) per day of the period that has alarms."""
-    days = day_rows(visible_project_ids(actor), flt.start, flt.end, flt.kind)
-    for value, raised, closed in db.session.execute(
-            select(days.c.day, func.sum(days.c.total), func.sum(days.c.closed)).group_by(days.c.day)):
-        yield date.fromisoformat(str(value)[:10]), int(raised or 0), int(closed or 0)
+    keys = [days.c[name] for name in names]
+    for row in db.session.execute(select(*keys, *(func.sum(days.c[f]) for f in FIGURES)).group_by(*keys)):
+        counts = row[len(names):]  # PostgreSQL sums of integers are numeric
+        yield tuple(row[:len(names)]), [*(int(c or 0) for c in counts[:-1]), float(counts[-1] or 0)]
 
 
 def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:
@@ -105,20 +97,25 @@ def alarm_statistics(actor: Actor, flt: StatsFilter) -> dict:
     overall = _Tally()
     groups: dict[str, dict[tuple[str, str], _Tally]] = {g: defaultdict(_Tally)
                                                         for g in ("district", "project", "device_type")}
-    types, levels = Counter(), Counter()
-    for district, project_code, project_name, device_type, alarm_type, level, *counts in _groups(actor, flt):
-        counts = [*(int(c or 0) for c in counts[:5]), float(counts[5] or 0)]  # PostgreSQL sums are numeric
+    projects = {pid: (code, name, district) for pid, code, name, district in db.session.execute(
+        select(Project.id, Project.code, Project.name, OrgUnit.name).join(OrgUnit, OrgUnit.id == Project.district_id)
+        .where(Project.id.in_(visible_project_ids(actor))))}
+    for (project_id,), counts in _summed(actor, flt, "project_id"):
+        code, name, district = projects[project_id]
         overall.add(*counts)
         groups["district"][(district, district)].add(*counts)
-        groups["project"][(project_code, project_name)].add(*counts)
+        groups["project"][(code, name)].add(*counts)
+    for (device_type,), counts in _summed(actor, flt, "device_type"):
         groups["device_type"][(device_type, DEVICE_TYPES.get(device_type, device_type))].add(*counts)
+    types, levels = Counter(), Counter()
+    for (alarm_type, level), counts in _summed(actor, flt, "alarm_type", "level"):
         types[alarm_type] += counts[0]
         levels[level] += counts[0]
     trend = {b: [0, 0] for b in buckets(flt)}
-    for day, raised, closed in _days(actor, flt):
-        slot = trend.setdefault(bucket(day, flt.grain), [0, 0])
-        slot[0] += raised
-        slot[1] += closed or 0
+    for (day,), counts in _summed(actor, flt, "day"):
+        slot = trend.setdefault(bucket(date.fromisoformat(str(day)[:10]), flt.grain), [0, 0])
+        slot[0] += counts[0]
+        slot[1] += counts[1]
     return {
         "overview": overall.figures(),
         "open_by_type": _open_now(actor, flt),

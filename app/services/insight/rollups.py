@@ -117,31 +117,30 @@ def mark_days(connection, pairs: Iterable[tuple[int, date]]) -> None:
 
 # --- computing rollup rows from the alarms -------------------------------------------------------
 
-def source_rows(*where):
-    """The rollup rows (KEYS + FIGURES) computed from the alarms that satisfy `where`."""
+def source_rows(*where, marked_only: bool = False):
+    """The rollup rows (KEYS + FIGURES) computed from the alarms that satisfy `where`; with
+    `marked_only`, of the marked (project, day)s only (`where` may then name AlarmRollupDirty),
+    read from the marks (few) through the (project_id, first_at) index of the alarms."""
     day = local_day(DeviceAlarm.first_at)
     closed = DeviceAlarm.status == "closed"
     urged = exists().where(InboxTask.instance_id == DeviceAlarm.instance_id, InboxTask.task_name == URGED_TASK)
     hours = case((and_(closed, DeviceAlarm.closed_at.is_not(None)),
                   hours_between(DeviceAlarm.first_at, DeviceAlarm.closed_at)), else_=0.0)
-    return (select(DeviceAlarm.project_id, day.label("day"), Device.device_type, DeviceAlarm.alarm_type,
-                   DeviceAlarm.level, func.count().label("total"), _flag(closed).label("closed"),
-                   _flag(DeviceAlarm.instance_id.is_not(None)).label("assigned"), _flag(urged).label("urged"),
-                   _flag(and_(closed, DeviceAlarm.outcome == "handled", ~urged)).label("on_time"),
-                   func.coalesce(func.sum(hours), 0.0).label("disposal_hours"))
-            .join(Device, Device.id == DeviceAlarm.device_id).where(*where)
+    stmt = select(DeviceAlarm.project_id, day.label("day"), Device.device_type, DeviceAlarm.alarm_type,
+                  DeviceAlarm.level, func.count().label("total"), _flag(closed).label("closed"),
+                  _flag(DeviceAlarm.instance_id.is_not(None)).label("assigned"), _flag(urged).label("urged"),
+                  _flag(and_(closed, DeviceAlarm.outcome == "handled", ~urged)).label("on_time"),
+                  func.coalesce(func.sum(hours), 0.0).label("disposal_hours"))
+    if marked_only:
+        stmt = stmt.select_from(AlarmRollupDirty).join(DeviceAlarm, and_(
+            DeviceAlarm.project_id == AlarmRollupDirty.project_id, DeviceAlarm.first_at >= AlarmRollupDirty.starts_at,
+            DeviceAlarm.first_at <= AlarmRollupDirty.ends_at))
+    return (stmt.join(Device, Device.id == DeviceAlarm.device_id).where(*where)
             .group_by(DeviceAlarm.project_id, day, Device.device_type, DeviceAlarm.alarm_type, DeviceAlarm.level))
 
 
 def _flag(condition):
     return func.sum(case((condition, 1), else_=0))
-
-
-def _in_marked_days(*where):
-    """Alarms of the marked (project, day)s that satisfy `where` on AlarmRollupDirty."""
-    return exists().where(AlarmRollupDirty.project_id == DeviceAlarm.project_id,
-                          DeviceAlarm.first_at >= AlarmRollupDirty.starts_at,
-                          DeviceAlarm.first_at <= AlarmRollupDirty.ends_at, *where)
 
 
 def day_rows(projects, start: date, end: date, alarm_type: str | None = None):
@@ -150,15 +149,12 @@ def day_rows(projects, start: date, end: date, alarm_type: str | None = None):
     stored = [AlarmDayRollup.project_id.in_(projects), AlarmDayRollup.day >= start, AlarmDayRollup.day <= end,
               ~exists().where(AlarmRollupDirty.project_id == AlarmDayRollup.project_id,
                               AlarmRollupDirty.day == AlarmDayRollup.day)]
-    live = [DeviceAlarm.project_id.in_(projects),
-            DeviceAlarm.first_at >= wallclock.local_day_start(start),
-            DeviceAlarm.first_at <= wallclock.local_day_end(end),
-            _in_marked_days()]
+    live = [AlarmRollupDirty.project_id.in_(projects), AlarmRollupDirty.day >= start, AlarmRollupDirty.day <= end]
     if alarm_type:
         stored.append(AlarmDayRollup.alarm_type == alarm_type)
         live.append(DeviceAlarm.alarm_type == alarm_type)
     columns = [getattr(AlarmDayRollup, name) for name in (*KEYS, *FIGURES)]
-    return union_all(select(*columns).where(*stored), source_rows(*live)).subquery("alarm_days")
+    return union_all(select(*columns).where(*stored), source_rows(*live, marked_only=True)).subquery("alarm_days")
 
 
 # --- keeping them current ------------------------------------------------------------------------
@@ -174,7 +170,7 @@ def refresh_dirty() -> RefreshResult:
             taken = tuple_(AlarmRollupDirty.project_id, AlarmRollupDirty.day).in_(chunk)
             days = tuple_(AlarmDayRollup.project_id, AlarmDayRollup.day).in_(chunk)
             db.session.execute(delete(AlarmDayRollup).where(days))
-            _insert(source_rows(_in_marked_days(taken)))
+            _insert(source_rows(taken, marked_only=True))
             result.rows += db.session.scalar(select(func.count()).select_from(AlarmDayRollup).where(days))
             db.session.execute(delete(AlarmRollupDirty).where(taken))
             result.days += len(chunk)
