@@ -9,6 +9,7 @@ from app.web import (  # noqa: F401
     admin_projects,
     announcements,
     cases,
+    command_centre,
     common,
     designer,
     device_registry,

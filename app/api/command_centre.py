@@ -1,0 +1,19 @@
+"""The command centre (工地大脑): every figure of the dashboard of the caller's scope, city or district."""
+from __future__ import annotations
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_actor
+from app.api.envelope import ok
+from app.api.openapi import doc
+from app.schemas.command_centre import CommandCentreQuerySchema, CommandCentreSchema
+from app.services.insight.command_centre import command_centre
+
+
+@bp.get("/command-centre")
+@doc(query=CommandCentreQuerySchema, response=CommandCentreSchema)
+def command_centre_figures():
+    """Projects, monitoring, enforcement, hazardous works, dust and noise rankings and the district grid."""
+    args = CommandCentreQuerySchema().load(request.args)
+    return ok(CommandCentreSchema().dump(command_centre(api_actor(), args.get("district"))))
