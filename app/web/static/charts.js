@@ -42,7 +42,8 @@
     }
     var stacked = kind === "stack";
     return {tooltip: {trigger: "axis"}, legend: {bottom: 0}, grid: {left: 40, right: 16, top: 16, bottom: 56},
-            xAxis: {type: "category", data: names, axisLabel: {hideOverlap: true}},
+            xAxis: {type: "category", data: names,
+                    axisLabel: {hideOverlap: true, width: 96, overflow: "truncate"}},
             yAxis: {type: "value", minInterval: 1},
             series: series.map(function (s) {
               return {type: stacked ? "bar" : kind, stack: stacked ? "all" : undefined, name: s[1],
