@@ -1,6 +1,7 @@
 """Statistics answers under volume: /api/v1/stats/alarms and /stats/supervision, SQLite and PostgreSQL.
 
     .venv/bin/python bench/stats.py [--alarms 100000] [--projects 0] [--runs 20] [--backends sqlite,postgresql]
+                                    [--reuse FILE.sqlite]
 
 A fresh database (a SQLite file; a throw-away PostgreSQL cluster) with the demo data, --projects
 projects in all (the demo's plus generated ones with two devices each, over the demo districts;
@@ -113,12 +114,13 @@ def timed(client, url: str, headers: dict, runs: int) -> tuple[float, float]:
     return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
-def run_backend(app, args) -> None:
-    t0 = time.perf_counter()
-    seed(app, args.alarms, args.projects)
-    print(f"seeded {args.alarms} alarms, {args.projects or 'demo'} projects in {time.perf_counter() - t0:.1f} s; "
-          f"load average {os.getloadavg()}")
-    print(f"rollups rebuilt in {rebuild_rollups(app):.1f} s")
+def run_backend(app, args, seeded: bool = False) -> None:
+    if not seeded:
+        t0 = time.perf_counter()
+        seed(app, args.alarms, args.projects)
+        print(f"seeded {args.alarms} alarms, {args.projects or 'demo'} projects in {time.perf_counter() - t0:.1f} s; "
+              f"load average {os.getloadavg()}")
+        print(f"rollups rebuilt in {rebuild_rollups(app):.1f} s")
     client = app.test_client()
     cases = [("plain alarm list (baseline)", "/api/v1/alarms"),
              ("alarms, last 30 days", "/api/v1/stats/alarms"),
@@ -144,6 +146,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=0)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--backends", default="sqlite")
+    parser.add_argument("--reuse", type=Path, help="a SQLite file seeded by an earlier run: ask only")
     args = parser.parse_args()
     from tests.support.apps import build_app, create_schema
     from tests.support.services import running_postgres
@@ -152,9 +155,10 @@ def main() -> None:
         print(f"== {backend}", flush=True)
         folder = Path(tempfile.mkdtemp(prefix=f"bench-stats-{backend}-"))
         if backend == "sqlite":
-            app = build_app(f"sqlite:///{folder / 'stats.sqlite'}", folder / "instance")
-            create_schema(app)
-            run_backend(app, args)
+            app = build_app(f"sqlite:///{args.reuse or folder / 'stats.sqlite'}", folder / "instance")
+            if not args.reuse:
+                create_schema(app)
+            run_backend(app, args, seeded=bool(args.reuse))
             continue
         with running_postgres() as url:
             app = build_app(url, folder / "instance")

@@ -31,7 +31,7 @@ from app.models.device import DEVICE_TYPES
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.insight.filters import StatsFilter, bucket, buckets, rate, require_scope
-from app.services.insight.rollups import FIGURES, day_rows
+from app.services.insight.rollups import summed
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 
 
@@ -64,11 +64,7 @@ def _summed(actor: Actor, flt: StatsFilter, *names: str):
     """(key values, [total, closed, assigned, urged, on time, disposal hours]) per value of the
     rollup columns `names`, summed in the database over the actor's scope and period (one grouping
     per breakdown: the rows that reach Python are as many as the breakdown has entries)."""
-    days = day_rows(visible_project_ids(actor), flt.start, flt.end, flt.kind)
-    keys = [days.c[name] for name in names]
-    for row in db.session.execute(select(*keys, *(func.sum(days.c[f]) for f in FIGURES)).group_by(*keys)):
-        counts = row[len(names):]  # PostgreSQL sums of integers are numeric
-        yield tuple(row[:len(names)]), [*(int(c or 0) for c in counts[:-1]), float(counts[-1] or 0)]
+    return summed(visible_project_ids(actor), flt.start, flt.end, names, flt.kind).items()
 
 
 def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:

@@ -14,8 +14,8 @@ ingestion, monitoring and the workflow runtime, below this package. So:
 - By beat (`insight.rollups`, every minute): `refresh_dirty` recomputes the marked days from
   their alarms and removes the marks (the marks are locked while it works, so a change that
   commits meanwhile marks its day again).
-- In between, the statistics read the rollup rows of the days that are not marked and compute
-  the marked days from their alarms (`day_rows`): answers are exact at every moment.
+- In between, the statistics read the stored rows, take away those of marked days and add the
+  marked days computed from their alarms (`summed`): answers are exact at every moment.
 - `rebuild` (CLI `flask stats rebuild-rollups`) recomputes everything: after bulk loads that
   bypass the ORM (bench seeding, imports) or a device's type being changed.
 """
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, delete, event, exists, func, insert, select, tuple_, union_all
+from sqlalchemy import and_, case, delete, event, exists, func, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 
@@ -143,18 +143,30 @@ def _flag(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def day_rows(projects, start: date, end: date, alarm_type: str | None = None):
-    """A sub-select of rollup rows (KEYS + FIGURES) of the `projects` sub-select and China days
-    start..end: stored rows of unmarked days, computed rows of marked ones."""
-    stored = [AlarmDayRollup.project_id.in_(projects), AlarmDayRollup.day >= start, AlarmDayRollup.day <= end,
-              ~exists().where(AlarmRollupDirty.project_id == AlarmDayRollup.project_id,
-                              AlarmRollupDirty.day == AlarmDayRollup.day)]
+def summed(projects, start: date, end: date, names: tuple[str, ...], alarm_type: str | None = None
+           ) -> dict[tuple, list]:
+    """{values of the rollup columns `names`: [total, closed, assigned, urged, on time, disposal hours]}
+    over the `projects` sub-select and China days start..end, exact at this moment: the stored rows,
+    minus the stored rows of marked days, plus those days computed from their alarms. The first
+    sum is a plain indexed aggregate; the other two are read from the marks (few)."""
+    stored = [AlarmDayRollup.project_id.in_(projects), AlarmDayRollup.day >= start, AlarmDayRollup.day <= end]
     live = [AlarmRollupDirty.project_id.in_(projects), AlarmRollupDirty.day >= start, AlarmRollupDirty.day <= end]
     if alarm_type:
         stored.append(AlarmDayRollup.alarm_type == alarm_type)
         live.append(DeviceAlarm.alarm_type == alarm_type)
     columns = [getattr(AlarmDayRollup, name) for name in (*KEYS, *FIGURES)]
-    return union_all(select(*columns).where(*stored), source_rows(*live, marked_only=True)).subquery("alarm_days")
+    marked = and_(AlarmRollupDirty.project_id == AlarmDayRollup.project_id, AlarmRollupDirty.day == AlarmDayRollup.day)
+    parts = ((1, select(*columns).where(*stored).subquery()),
+             (-1, select(*columns).join(AlarmRollupDirty, marked).where(*stored).subquery()),
+             (1, source_rows(*live, marked_only=True).subquery()))
+    out: dict[tuple, list] = {}
+    for sign, rows in parts:
+        keys = [rows.c[name] for name in names]
+        for row in db.session.execute(select(*keys, *(func.sum(rows.c[f]) for f in FIGURES)).group_by(*keys)):
+            sums = out.setdefault(tuple(row[:len(names)]), [0, 0, 0, 0, 0, 0.0])
+            for i, value in enumerate(row[len(names):]):  # PostgreSQL sums of integers are numeric
+                sums[i] += sign * (float(value or 0) if i == len(FIGURES) - 1 else int(value or 0))
+    return {key: sums for key, sums in out.items() if sums[0]}
 
 
 # --- keeping them current ------------------------------------------------------------------------
