@@ -68,7 +68,7 @@ def me():
 
 
 # Endpoints that need no authenticated actor (devices authenticate with their own token).
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.display_figures_route"}
 
 
 @bp.before_request

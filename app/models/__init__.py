@@ -2,6 +2,7 @@
 from app.models.announcement import Announcement
 from app.models.audit import AuditLog
 from app.models.device import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator
+from app.models.display import DisplayToken
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
@@ -21,17 +22,17 @@ from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
-                                 INSTANCE_STATUSES,
-                                 Attachment,
-                                 InboxTask,
-                                 Incident,
-                                 InstanceEvent,
-                                 MessageReceipt,
-                                 MessageSubscription,
-                                 OutboxMessage,
-                                 ProcessDefinition,
-                                 ProcessInstance,
-                                 TaskComment,
+    INSTANCE_STATUSES,
+    Attachment,
+    InboxTask,
+    Incident,
+    InstanceEvent,
+    MessageReceipt,
+    MessageSubscription,
+    OutboxMessage,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskComment,
 )
 
 __all__ = [
@@ -48,5 +49,5 @@ __all__ = [
     "DeviceAlarm", "DeviceReading", "ProjectThreshold", "RejectedMessage",
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
-    "AlarmDayRollup", "AlarmRollupDirty",
+    "AlarmDayRollup", "AlarmRollupDirty", "DisplayToken",
 ]

@@ -108,3 +108,12 @@ class CommandCentreSchema(Schema):
     works = fields.Nested(_Works)
     rankings = fields.Nested(_Rankings)
     districts = fields.List(fields.Nested(_DistrictRow))
+
+
+class _Display(Schema):
+    name = fields.Str()
+    unit = fields.Str()
+
+
+class DisplayFiguresSchema(CommandCentreSchema):
+    display = fields.Nested(_Display)

@@ -14,6 +14,7 @@ from app.web import (  # noqa: F401
     designer,
     device_registry,
     devices,
+    display,
     emergency_plans,
     hazard,
     health_check,

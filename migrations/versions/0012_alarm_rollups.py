@@ -1,4 +1,5 @@
-"""daily alarm rollups for the statistics and the command centre, filled from the alarms held
+"""daily alarm rollups for the statistics and the command centre, filled from the alarms held;
+display tokens of the command-centre wall
 
 Revision ID: 0012
 Revises: 0011
@@ -63,6 +64,22 @@ def upgrade():
     )
     with op.batch_alter_table("device_alarm", schema=None) as batch_op:
         batch_op.create_index("ix_device_alarm_project_first", ["project_id", "first_at"], unique=False)
+    op.create_table(
+        "display_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("org_unit_id", sa.Integer(), nullable=False),
+        sa.Column("token_sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["org_unit_id"], ["org_unit.id"], name=op.f("fk_display_token_org_unit_id_org_unit")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_display_token")),
+        sa.UniqueConstraint("token_sha256", name=op.f("uq_display_token_token_sha256")),
+    )
+    with op.batch_alter_table("display_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_display_token_org_unit_id"), ["org_unit_id"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         day, hours = "date(a.first_at, '+8 hours')", "(julianday(a.closed_at) - julianday(a.first_at)) * 24.0"
     else:
@@ -72,6 +89,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("display_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_display_token_org_unit_id"))
+    op.drop_table("display_token")
     with op.batch_alter_table("device_alarm", schema=None) as batch_op:
         batch_op.drop_index("ix_device_alarm_project_first")
     op.drop_table("alarm_rollup_dirty")

@@ -70,3 +70,37 @@ def test_command_centre_charts_and_district_grid(login, live_server, district_co
         assert 0 < width <= PHONE["width"]
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shoot(page, f"command-centre-{suffix}")
+
+
+WALL = {"width": 1920, "height": 1080}
+
+
+def test_the_wall_draws_dark_without_a_login_and_refreshes(chromium, live_app, live_server):
+    from app.models import OrgUnit as Unit
+    from app.services.insight import display
+
+    with live_app.app_context():
+        city = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+        _, token = display.issue(city.code, "指挥大厅")
+        projects = db.session.scalar(select(func.count()).select_from(Project))
+        db.session.remove()
+    context = chromium.new_context(viewport=WALL, locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        page = context.new_page()
+        page.add_init_script(REPORT_VIOLATIONS)
+        page.clock.install()
+        page.goto(f"{live_server}/display?token={token}")
+        page.wait_for_selector("#centre[data-updates='1']", state="attached")
+        for chart, series in {"projects_by_district": 4, "devices": 2, "alarms": 3, "orders": 4, "works": 1}.items():
+            assert page.evaluate(SERIES, chart) == series, chart
+            assert page.evaluate(PIXELS, chart) > 500, chart
+        shown = sum(int(c) for c in page.locator("#table-projects_by_district tbody tr td:nth-child(2)").all_text_contents())
+        assert shown == projects  # the table view holds the figures, though the wall folds it away
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(11, 21, 38)"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert "/login" not in page.url and page.evaluate("window.__csp") == []
+        page.clock.run_for(61_000)  # the minute's refresh asks again
+        page.wait_for_selector("#centre[data-updates='2']", state="attached")
+        shoot(page, "command-centre-wall")
+    finally:
+        context.close()
