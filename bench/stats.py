@@ -1,4 +1,4 @@
-"""Statistics answers under volume: /api/v1/stats/alarms and /stats/supervision, SQLite and PostgreSQL.
+"""Statistics answers under volume: /api/v1/stats/…, /api/v1/command-centre, SQLite and PostgreSQL.
 
     .venv/bin/python bench/stats.py [--alarms 100000] [--projects 0] [--runs 20] [--backends sqlite,postgresql]
                                     [--reuse FILE.sqlite]
@@ -126,7 +126,8 @@ def run_backend(app, args, seeded: bool = False) -> None:
              ("alarms, last 30 days", "/api/v1/stats/alarms"),
              ("alarms, 365 days by month", "/api/v1/stats/alarms?start={year_ago}&grain=month"),
              ("supervision, last 30 days", "/api/v1/stats/supervision"),
-             ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export")]
+             ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export"),
+             ("command centre", "/api/v1/command-centre")]
     from datetime import date
     year_ago = (date.today() - timedelta(days=364)).isoformat()
     for user in ("city_official", "district_safety"):
