@@ -34,6 +34,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     from app.infra import audit_trail  # noqa: F401  (attach the audit listener)
     from app.services import load_operators
+    from app.services.insight import rollups  # noqa: F401  (attach the alarm rollup marker)
 
     load_operators()
     from app.services.access.login import load_user

@@ -118,3 +118,48 @@ def register(app: Flask) -> None:
         with transaction():
             added = load_default_categories()
         click.echo(f"hazardous categories: +{added}")
+
+    @app.cli.group()
+    def stats() -> None:
+        """Statistics: the daily alarm rollups."""
+
+    @stats.command("rebuild-rollups")
+    def rebuild_rollups() -> None:
+        """Recompute every daily alarm rollup from the alarms (after bulk loads)."""
+        from app.services.insight.rollups import rebuild
+
+        result = rebuild()
+        click.echo(f"alarm rollups: {result.rows} rows over {result.days} project days")
+
+    @app.cli.group()
+    def display() -> None:
+        """Display tokens of the command-centre wall (big-screen mode)."""
+
+    @display.command("issue")
+    @click.argument("unit_code")
+    @click.argument("name")
+    def issue_display(unit_code: str, name: str) -> None:
+        """A read-only token for the command centre of the org unit UNIT_CODE (shown once)."""
+        from app.services.insight.display import issue
+
+        row, token = issue(unit_code, name)
+        click.echo(f"display token {row.id} ({row.name}): {token}")
+        click.echo(f"wall URL: {app.config['PUBLIC_BASE_URL']}/display?token={token}")
+
+    @display.command("revoke")
+    @click.argument("token_id", type=int)
+    def revoke_display(token_id: int) -> None:
+        """Revoke a display token."""
+        from app.services.insight.display import revoke
+
+        revoke(token_id)
+        click.echo(f"display token {token_id} revoked")
+
+    @display.command("list")
+    def list_display() -> None:
+        """Every display token: id, unit, name, state."""
+        from app.services.insight.display import list_tokens
+
+        for row in list_tokens():
+            state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.org_unit.code}\t{row.name}\t{state}")

@@ -47,6 +47,8 @@ class Config:
         "audit-archive-due": {"task": "audit.archive_due", "schedule": 24 * 3600.0},
         # testing agencies: expired certificates, qualifications and calibrations (daily)
         "quality-expiries": {"task": "quality.sweep_expiries", "schedule": 24 * 3600.0},
+        # the days whose alarms changed: their statistics rollups recomputed (app/services/insight/rollups.py)
+        "insight-rollups": {"task": "insight.rollups", "schedule": 60.0},
     }
     # Notice numbers: {prefix} is the issuing org unit's notice_prefix, e.g. 金建安整〔2026〕第0007号.
     NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "{prefix}安{type_code}〔{year}〕第{sequence:04d}号")

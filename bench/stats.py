@@ -1,12 +1,15 @@
-"""Statistics answers under volume: /api/v1/stats/alarms and /stats/supervision on SQLite.
+"""Statistics answers under volume: /api/v1/stats/…, /api/v1/command-centre, SQLite and PostgreSQL.
 
-    .venv/bin/python bench/stats.py [--alarms 100000] [--runs 20]
+    .venv/bin/python bench/stats.py [--alarms 100000] [--projects 0] [--runs 20] [--backends sqlite,postgresql]
+                                    [--reuse FILE.sqlite]
 
-A fresh SQLite file with the demo data and --alarms device alarms spread over the demo devices
-and the last 365 days (levels, types, 70 % closed; 10 % with a disposal case, half of those
+A fresh database (a SQLite file; a throw-away PostgreSQL cluster) with the demo data, --projects
+projects in all (the demo's plus generated ones with two devices each, over the demo districts;
+0: the demo's only) and --alarms device alarms spread over their devices and the last 365 days (levels, types, 70 % closed; 10 % with a disposal case, half of those
 urged through a decide_overdue task). Through the Flask test client with a bearer token (the
 whole request: auth, query, Python aggregation, JSON), each answer is asked --runs times and
-reported as p50 / p95; the baseline is the plain alarm list (GET /api/v1/alarms, first page)
+reported as p50 / p95; the alarms are bulk-inserted, so the daily rollups are rebuilt once
+(`flask stats rebuild-rollups`, timed) before the answers are asked; the baseline is the plain alarm list (GET /api/v1/alarms, first page)
 asked in the same run, so the ratio holds across machines and loads.
 """
 from __future__ import annotations
@@ -26,7 +29,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 TYPES = ["load_pct", "moment_pct", "wind_speed", "tilt_deg", "pm10_ug_m3", "leq_day_db", "settlement_mm"]
 
 
-def seed(app, count: int) -> None:
+def _more_projects(total: int) -> None:
+    from sqlalchemy import func, insert, select
+
+    from app.extensions import db
+    from app.models import Device, Project
+
+    have = db.session.scalar(select(func.count()).select_from(Project))
+    districts = sorted(set(db.session.scalars(select(Project.district_id))))
+    rng = random.Random(11)
+    for start in range(have, total, 1000):
+        ids = db.session.scalars(insert(Project).returning(Project.id, sort_by_parameter_order=True), [
+            {"code": f"BENCH-{n:05d}", "name": f"压测工程{n}", "district_id": districts[n % len(districts)],
+             "status": rng.choice(("registered", "active", "active", "suspended", "completed"))}
+            for n in range(start, min(total, start + 1000))]).all()
+        db.session.execute(insert(Device), [
+            {"code": f"BENCH-{pid}-{k}", "device_type": rng.choice(("tower_crane", "hoist", "dust", "foundation_pit")),
+             "name": f"设备{pid}-{k}", "project_id": pid, "threshold_overrides": {}} for pid in ids for k in range(2)])
+    db.session.commit()
+
+
+def seed(app, count: int, projects: int = 0) -> None:
     from sqlalchemy import insert, select
 
     from app.extensions import db
@@ -35,39 +58,49 @@ def seed(app, count: int) -> None:
     from app.services.demo import seed as demo
 
     with app.app_context():
-        demo.seed(app.config["DEMO_PASSWORD"])
+        demo.load_demo(app.config["DEMO_PASSWORD"])
+        if projects:
+            _more_projects(projects)
         devices = db.session.execute(select(Device.id, Device.project_id)).all()
         definition = ProcessDefinition(key="device_alarm_disposal", version=1, content_hash="0" * 64,
                                        spec_json="{}", sources={})
         db.session.add(definition)
         db.session.flush()
-        rng, now, rows = random.Random(7), wallclock.now(), []
-        for i in range(count):
-            device_id, project_id = devices[i % len(devices)]
-            first = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
-            closed = rng.random() < 0.7
-            rows.append({"device_id": device_id, "project_id": project_id, "alarm_type": rng.choice(TYPES),
-                         "level": rng.choice(("warning", "alarm")), "status": "closed" if closed else "open",
-                         "first_at": first, "last_at": first, "first_data_id": f"b{i}", "source": "threshold",
-                         "count": 1, "outcome": "handled" if closed else None, "created_at": first,
-                         "closed_at": first + timedelta(hours=rng.randrange(1, 72)) if closed else None})
+        rng, now = random.Random(7), wallclock.now()
         for start in range(0, count, 10000):
-            chunk = rows[start:start + 10000]
-            for n, row in enumerate(chunk):
-                if n % 10 == 0:  # a disposal case for 10 %
-                    instance = ProcessInstance(definition_id=definition.id, process_key="device_alarm_disposal",
-                                               state="{}", project_id=row["project_id"])
-                    db.session.add(instance)
-                    db.session.flush()
-                    row["instance_id"] = instance.id
-                    if n % 20 == 0:
-                        db.session.add(InboxTask(instance_id=instance.id, spiff_task_id=f"t-{start + n}",
-                                                 task_name="decide_overdue", title="逾期预警处理决定",
-                                                 process_key="device_alarm_disposal",
-                                                 role="district_safety_officer", project_id=row["project_id"]))
+            chunk = []
+            for i in range(start, min(count, start + 10000)):
+                device_id, project_id = devices[i % len(devices)]
+                first = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
+                closed = rng.random() < 0.7
+                chunk.append({"device_id": device_id, "project_id": project_id, "alarm_type": rng.choice(TYPES),
+                              "level": rng.choice(("warning", "alarm")), "status": "closed" if closed else "open",
+                              "first_at": first, "last_at": first, "first_data_id": f"b{i}", "source": "threshold",
+                              "count": 1, "outcome": "handled" if closed else None, "created_at": first,
+                              "closed_at": first + timedelta(hours=rng.randrange(1, 72)) if closed else None})
+            cased = chunk[::10]  # a disposal case for 10 %, half of those urged
+            ids = db.session.scalars(insert(ProcessInstance).returning(ProcessInstance.id, sort_by_parameter_order=True), [
+                {"definition_id": definition.id, "process_key": "device_alarm_disposal", "state": "{}",
+                 "project_id": row["project_id"], "data_summary": {}} for row in cased]).all()
+            for row, instance_id in zip(cased, ids, strict=True):
+                row["instance_id"] = instance_id
+            db.session.execute(insert(InboxTask), [
+                {"instance_id": instance_id, "spiff_task_id": f"t-{instance_id}", "task_name": "decide_overdue",
+                 "title": "逾期预警处理决定", "process_key": "device_alarm_disposal",
+                 "role": "district_safety_officer", "project_id": row["project_id"]}
+                for row, instance_id in zip(cased[::2], ids[::2], strict=True)])
             db.session.execute(insert(DeviceAlarm), chunk)
-        db.session.commit()
+            db.session.commit()
         db.session.remove()
+
+
+def rebuild_rollups(app) -> float:
+    from app.services.insight.rollups import rebuild
+
+    with app.app_context():
+        t0 = time.perf_counter()
+        rebuild()
+        return time.perf_counter() - t0
 
 
 def timed(client, url: str, headers: dict, runs: int) -> tuple[float, float]:
@@ -81,25 +114,20 @@ def timed(client, url: str, headers: dict, runs: int) -> tuple[float, float]:
     return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--alarms", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    from tests.support.apps import build_app, create_schema
-
-    folder = Path(tempfile.mkdtemp(prefix="bench-stats-"))
-    app = build_app(f"sqlite:///{folder / 'stats.sqlite'}", folder / "instance")
-    create_schema(app)
-    t0 = time.perf_counter()
-    seed(app, args.alarms)
-    print(f"seeded {args.alarms} alarms in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()}")
+def run_backend(app, args, seeded: bool = False) -> None:
+    if not seeded:
+        t0 = time.perf_counter()
+        seed(app, args.alarms, args.projects)
+        print(f"seeded {args.alarms} alarms, {args.projects or 'demo'} projects in {time.perf_counter() - t0:.1f} s; "
+              f"load average {os.getloadavg()}")
+        print(f"rollups rebuilt in {rebuild_rollups(app):.1f} s")
     client = app.test_client()
     cases = [("plain alarm list (baseline)", "/api/v1/alarms"),
              ("alarms, last 30 days", "/api/v1/stats/alarms"),
              ("alarms, 365 days by month", "/api/v1/stats/alarms?start={year_ago}&grain=month"),
              ("supervision, last 30 days", "/api/v1/stats/supervision"),
-             ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export")]
+             ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export"),
+             ("command centre", "/api/v1/command-centre")]
     from datetime import date
     year_ago = (date.today() - timedelta(days=364)).isoformat()
     for user in ("city_official", "district_safety"):
@@ -110,7 +138,37 @@ def main() -> None:
             p50, p95 = timed(client, url.format(year_ago=year_ago), headers, args.runs)
             base = base or p95
             print(f"{user:16s} {name:30s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ×{p95 / base:5.1f} baseline")
-    print(f"load average after {os.getloadavg()}")
+    print(f"load average after {os.getloadavg()}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--alarms", type=int, default=100_000)
+    parser.add_argument("--projects", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--backends", default="sqlite")
+    parser.add_argument("--reuse", type=Path, help="a SQLite file seeded by an earlier run: ask only")
+    args = parser.parse_args()
+    from tests.support.apps import build_app, create_schema
+    from tests.support.services import running_postgres
+
+    for backend in args.backends.split(","):
+        print(f"== {backend}", flush=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-stats-{backend}-"))
+        if backend == "sqlite":
+            app = build_app(f"sqlite:///{args.reuse or folder / 'stats.sqlite'}", folder / "instance")
+            if not args.reuse:
+                create_schema(app)
+            run_backend(app, args, seeded=bool(args.reuse))
+            continue
+        with running_postgres() as url:
+            app = build_app(url, folder / "instance")
+            create_schema(app)
+            run_backend(app, args)
+            with app.app_context():
+                from app.extensions import db
+                db.session.remove()
+                db.engine.dispose()
 
 
 if __name__ == "__main__":

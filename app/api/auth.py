@@ -68,10 +68,10 @@ def me():
     return ok(ActorSchema().dump(api_actor()))
 
 
-# Endpoints that need no authenticated actor (devices and testing agencies authenticate with
-# their own token).
+# Endpoints that need no authenticated actor (devices, testing agencies and command-centre walls
+# authenticate with their own token).
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.device_data", "api.openapi", "api.record_schema",
-                    "api.post_test_report"}
+                    "api.post_test_report", "api.display_figures_route"}
 
 
 @bp.before_request

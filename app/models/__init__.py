@@ -3,6 +3,7 @@ from app.models.announcement import Announcement
 from app.models.audit import AuditLog
 from app.models.backup import BACKUP_KINDS, AuditArchive, BackupArchive
 from app.models.device import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator
+from app.models.display import DisplayToken
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
@@ -32,20 +33,21 @@ from app.models.quality import (
     TestingAgency,
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
+from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
-                                 INSTANCE_STATUSES,
-                                 Attachment,
-                                 InboxTask,
-                                 Incident,
-                                 InstanceEvent,
-                                 MessageReceipt,
-                                 MessageSubscription,
-                                 OutboxMessage,
-                                 ProcessDefinition,
-                                 ProcessInstance,
-                                 TaskComment,
+    INSTANCE_STATUSES,
+    Attachment,
+    InboxTask,
+    Incident,
+    InstanceEvent,
+    MessageReceipt,
+    MessageSubscription,
+    OutboxMessage,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskComment,
 )
 
 __all__ = [
@@ -66,4 +68,5 @@ __all__ = [
     "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
     "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
     "TestingAgency", "QualityReport",
+    "AlarmDayRollup", "AlarmRollupDirty", "DisplayToken",
 ]

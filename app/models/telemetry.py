@@ -52,7 +52,9 @@ class DeviceAlarm(db.Model):
     """
 
     __tablename__ = "device_alarm"
-    __table_args__ = (Index("ix_device_alarm_project_status", "project_id", "status"),)
+    __table_args__ = (Index("ix_device_alarm_project_status", "project_id", "status"),
+                      # the daily rollups recompute one project's China day (app/services/insight/rollups.py)
+                      Index("ix_device_alarm_project_first", "project_id", "first_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)

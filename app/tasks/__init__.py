@@ -3,6 +3,7 @@ from app.tasks import (  # noqa: F401
     backup,
     devices,
     health_check,
+    insight,
     messages,
     notices,
     notifications,

@@ -1,5 +1,9 @@
 """Alarm statistics (预警统计, seed 000 3.1.9.3) read from device_alarm and its disposal cases.
 
+The figures are sums of the daily rollups (app/services/insight/rollups.py: stored rows for
+settled days, computed from the alarms for days changed since the last refresh), so they equal
+the per-alarm definitions below at every moment.
+
 Definitions (every figure counts the alarms of the projects the actor may see, first raised
 inside the period's China days, of the requested alarm type if one is given):
 - total: alarms first raised in the period (a repeat of an open alarm is the same alarm);
@@ -19,15 +23,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Device, DeviceAlarm, InboxTask, OrgUnit, Project
+from app.models import DeviceAlarm, OrgUnit, Project
 from app.models.device import DEVICE_TYPES
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.insight.filters import StatsFilter, bucket, buckets, rate, require_scope
-from app.services.insight.sql_time import hours_between, local_day
+from app.services.insight.rollups import summed
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 
 
@@ -56,43 +60,11 @@ class _Tally:
                 "mean_disposal_hours": round(self.hours / self.closed, 1) if self.closed else 0.0}
 
 
-def _flag(condition) -> ColumnElement:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def _in_scope(actor: Actor, flt: StatsFilter):
-    urged = (select(InboxTask.instance_id.label("instance_id")).where(InboxTask.task_name == "decide_overdue")
-             .distinct().subquery())
-    stmt = (select().select_from(DeviceAlarm).outerjoin(urged, urged.c.instance_id == DeviceAlarm.instance_id)
-            .where(DeviceAlarm.project_id.in_(visible_project_ids(actor)),
-                   DeviceAlarm.first_at >= flt.start_at, DeviceAlarm.first_at <= flt.end_at))
-    if flt.kind:
-        stmt = stmt.where(DeviceAlarm.alarm_type == flt.kind)
-    return stmt, urged.c.instance_id.is_not(None)
-
-
-def _groups(actor: Actor, flt: StatsFilter):
-    """One row per district, project, device type, alarm type and level: the counts of the docstring."""
-    stmt, urged = _in_scope(actor, flt)
-    closed = DeviceAlarm.status == "closed"
-    keys = (OrgUnit.name, Project.code, Project.name, Device.device_type, DeviceAlarm.alarm_type, DeviceAlarm.level)
-    hours = case((and_(closed, DeviceAlarm.closed_at.is_not(None)),
-                  hours_between(DeviceAlarm.first_at, DeviceAlarm.closed_at)), else_=0.0)
-    return db.session.execute(
-        stmt.add_columns(*keys, func.count(), _flag(closed), _flag(DeviceAlarm.instance_id.is_not(None)),
-                         _flag(urged), _flag(and_(closed, DeviceAlarm.outcome == "handled", ~urged)),
-                         func.sum(hours))
-        .join(Project, Project.id == DeviceAlarm.project_id).join(OrgUnit, OrgUnit.id == Project.district_id)
-        .join(Device, Device.id == DeviceAlarm.device_id).group_by(*keys))
-
-
-def _days(actor: Actor, flt: StatsFilter):
-    """(China day, raised, of those closed) per day of the period that has alarms."""
-    stmt, _ = _in_scope(actor, flt)
-    day = local_day(DeviceAlarm.first_at)
-    for value, raised, closed in db.session.execute(
-            stmt.add_columns(day, func.count(), _flag(DeviceAlarm.status == "closed")).group_by(day)):
-        yield date.fromisoformat(str(value)[:10]), raised, closed
+def _summed(actor: Actor, flt: StatsFilter, *names: str):
+    """(key values, [total, closed, assigned, urged, on time, disposal hours]) per value of the
+    rollup columns `names`, summed in the database over the actor's scope and period (one grouping
+    per breakdown: the rows that reach Python are as many as the breakdown has entries)."""
+    return summed(visible_project_ids(actor), flt.start, flt.end, names, flt.kind).items()
 
 
 def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:
@@ -121,20 +93,25 @@ def alarm_statistics(actor: Actor, flt: StatsFilter) -> dict:
     overall = _Tally()
     groups: dict[str, dict[tuple[str, str], _Tally]] = {g: defaultdict(_Tally)
                                                         for g in ("district", "project", "device_type")}
-    types, levels = Counter(), Counter()
-    for district, project_code, project_name, device_type, alarm_type, level, *counts in _groups(actor, flt):
-        counts = [c or 0 for c in counts]
+    projects = {pid: (code, name, district) for pid, code, name, district in db.session.execute(
+        select(Project.id, Project.code, Project.name, OrgUnit.name).join(OrgUnit, OrgUnit.id == Project.district_id)
+        .where(Project.id.in_(visible_project_ids(actor))))}
+    for (project_id,), counts in _summed(actor, flt, "project_id"):
+        code, name, district = projects[project_id]
         overall.add(*counts)
         groups["district"][(district, district)].add(*counts)
-        groups["project"][(project_code, project_name)].add(*counts)
+        groups["project"][(code, name)].add(*counts)
+    for (device_type,), counts in _summed(actor, flt, "device_type"):
         groups["device_type"][(device_type, DEVICE_TYPES.get(device_type, device_type))].add(*counts)
+    types, levels = Counter(), Counter()
+    for (alarm_type, level), counts in _summed(actor, flt, "alarm_type", "level"):
         types[alarm_type] += counts[0]
         levels[level] += counts[0]
     trend = {b: [0, 0] for b in buckets(flt)}
-    for day, raised, closed in _days(actor, flt):
-        slot = trend.setdefault(bucket(day, flt.grain), [0, 0])
-        slot[0] += raised
-        slot[1] += closed or 0
+    for (day,), counts in _summed(actor, flt, "day"):
+        slot = trend.setdefault(bucket(date.fromisoformat(str(day)[:10]), flt.grain), [0, 0])
+        slot[0] += counts[0]
+        slot[1] += counts[1]
     return {
         "overview": overall.figures(),
         "open_by_type": _open_now(actor, flt),

@@ -152,6 +152,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/stats/alarms/export": _(SCOPED),
     "GET /api/v1/stats/supervision": _(SCOPED),
     "GET /api/v1/stats/supervision/export": _(SCOPED),
+    "GET /api/v1/command-centre": _(SCOPED),
+    "GET /api/v1/display/command-centre": _(ALL, public=True),  # a display token, not a user, opens it
     "GET /api/v1/urging/stats": _(OFFICIALS),
     "POST /api/v1/users": _(ADMIN, body_first=True),
     "GET /api/v1/users/<int:user_id>": _(ADMIN),
@@ -243,6 +245,8 @@ MATRIX: dict[str, Entry] = {
     "POST /tasks/<int:task_id>/comments": _(ALL, body_first=True),
     "POST /tasks/<int:task_id>/unclaim": _(OFFICIALS),
     "GET /stats": _(SCOPED),
+    "GET /command-centre": _(SCOPED),
+    "GET /display": _(ALL, public=True),  # the wall: a display token in the URL, no login
     "GET /urging/stats": _(OFFICIALS),
     "GET /workbench": _(ALL),
     "GET /works/<int:work_id>": _(ALL),

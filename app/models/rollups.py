@@ -1,0 +1,47 @@
+"""Pre-aggregated daily alarm figures for the statistics and the command centre.
+
+``AlarmDayRollup``: one row per China day of first_at × project × device type × alarm type ×
+level, holding what the alarm statistics sum (raised, closed, assigned, urged, on time, the
+disposal hours of the closed ones). ``AlarmRollupDirty``: a (project, China day) whose alarms
+changed since its rollup rows were last computed; written in the transaction of the change
+(app.services.insight.rollups), emptied by the beat job that recomputes those days.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models._base import UTCDateTime
+
+
+class AlarmDayRollup(db.Model):
+    __tablename__ = "alarm_day_rollup"
+    __table_args__ = (Index("ix_alarm_day_rollup_day_project", "day", "project_id"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alarm_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    assigned: Mapped[int] = mapped_column(Integer, default=0)
+    urged: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    disposal_hours: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class AlarmRollupDirty(db.Model):
+    __tablename__ = "alarm_rollup_dirty"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # The UTC bounds of that China day, so that alarms join on plain columns.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Bumped by every change: the upsert locks the row until the change commits, so the
+    # recomputation (which locks the rows it takes) always sees the change it removes.
+    changes: Mapped[int] = mapped_column(Integer, default=1)
