@@ -25,7 +25,7 @@ from app.models import (
     User,
 )
 from app.services.access.actors import Actor
-from app.services.workflow import deployments, review_duties, timeline
+from app.services.workflow import deployments, review_duties, summaries, timeline
 from app.services.workflow.timeline import jsonable
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
@@ -114,7 +114,19 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
         row.form_values = _form_values(instance, task)
+        row.subject_title = _subject_title(instance, task) or row.subject_title
     return new_rows
+
+
+def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | None:
+    """The inbox row's subject as the process's summary names it (the work, device, order…)."""
+    spec = deployments.summary_of(instance.definition)
+    if not spec or not spec.get("title"):
+        return None
+    project = db.session.get(Project, instance.project_id) if instance.project_id else None
+    sources = {**(task.get("data") or {}), "case": instance.data_summary or {},
+               "project": {"code": project.code, "name": project.name} if project else {}}
+    return summaries.title(spec, sources)
 
 
 def _row_context(instance: ProcessInstance) -> dict[str, Any]:
@@ -137,13 +149,17 @@ def _fill(row: InboxTask, task: dict[str, Any]) -> None:
 
 
 def _form_values(instance: ProcessInstance, task: dict[str, Any]) -> dict[str, Any] | None:
-    """What the task page shows of the task's data: its form's read-only fields (e.g. the return
-    reason the previous reviewer wrote), kept on the row so that no page loads the workflow."""
+    """What the task page shows of the task's data, kept on the row so that no page loads the
+    workflow: the values of its form's read-only fields (e.g. the return reason the previous
+    reviewer wrote) and the data the process's subject summary names (summaries.data_roots)."""
     form = deployments.form_of(instance.definition, task.get("form"))
-    if form is None:
+    roots = summaries.data_roots(deployments.summary_of(instance.definition), task["element_id"])
+    if form is None and not roots:
         return None
     data = task.get("data") or {}
-    return jsonable({name: data.get(name) for name in form.readonly_fields})
+    kept = {name: data[name] for name in roots if name in data}
+    kept.update({name: data.get(name) for name in form.readonly_fields} if form else {})
+    return jsonable(kept)
 
 
 def _priority(value: Any) -> int:
