@@ -63,3 +63,17 @@ def test_the_reviewer_sees_the_answer_and_a_returned_answer_comes_back(deployed)
     page = Browser(deployed)("contractor_pm").get(f"/tasks/{again.id}").get_data(as_text=True)
     assert "此表单已被退回" in page and "未附处置照片" in page
     assert 'value="停止作业，卸载后重新吊装"' in page or ">停止作业，卸载后重新吊装<" in page
+
+
+def test_after_a_submit_the_page_says_who_has_the_case_and_the_inbox_names_the_device(deployed):
+    ingest_messages([crane(104)])
+    case = db.session.scalar(select(DeviceAlarm.instance_id))
+    [row] = open_tasks(case, "handle_alarm")
+    pm = Browser(deployed)("contractor_pm")
+    inbox = pm.get("/inbox").get_data(as_text=True)
+    assert "1#塔吊 QTZ80（JS001-TC-01）载重报警" in inbox
+    r = pm.post(f"/tasks/{row.id}", data={"cause": "吊重超限", "measures": "卸载后重新吊装",
+                                          "disposed_at": "2026-05-04"})
+    assert r.status_code == 302
+    shown = pm.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已提交。接下来：「审核预警处置」由安监站监督员办理。" in shown
