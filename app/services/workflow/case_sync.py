@@ -65,6 +65,7 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
         _record_events(instance, actor, result.events, now, action)
         _record_binding_fallbacks(instance, actor, ready, new_rows, now)
     db.session.flush()
+    _announce(instance, new_rows)
     open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
     for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
         review_duties.open_conflict_incident(instance, actor, conflict, now)
@@ -116,6 +117,30 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
         row.form_values = _form_values(instance, task)
         row.subject_title = _subject_title(instance, task) or row.subject_title
     return new_rows
+
+
+def _announce(instance: ProcessInstance, new_rows: list[InboxTask]) -> None:
+    """Tell the holders of each new task through the bell (an outbox message
+    `notifications.task_ready`, delivered after the commit like `notify`): the bound user, else
+    the lane's role where the case lives. A form sent back says so, with its reason."""
+    if not new_rows:
+        return
+    done = set(db.session.scalars(select(InboxTask.task_name).where(
+        InboxTask.instance_id == instance.id, InboxTask.status == "completed")))
+    spec = deployments.summary_of(instance.definition) or {}
+    for row in new_rows:
+        reason = summaries.lookup(row.form_values or {}, spec.get("return_reason") or "return_reason")
+        subject = f"（{row.subject_title}）" if row.subject_title else ""
+        if row.task_name in done and isinstance(reason, str) and reason:
+            text = f"已退回：{row.title}{subject}。退回原因：{reason}"
+        else:
+            text = f"新待办：{row.title}{subject}"
+        message = OutboxMessage(task_name="notifications.task_ready", payload={
+            "instance_id": instance.id, "role": row.role, "user": row.candidate_user_id,
+            "message": text[:500], "title": (row.subject_title or instance.title or row.title)[:200]})
+        db.session.add(message)
+        db.session.flush()  # its id keys the delivery: a re-send adds nothing
+        message.payload = {**message.payload, "outbox_id": message.id}
 
 
 def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | None:
