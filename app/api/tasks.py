@@ -15,7 +15,6 @@ from app.schemas.answers import (
     CreatedSchema,
     StoredFileSchema,
     TaskCountsSchema,
-    TaskDetailSchema,
 )
 from app.schemas.workflow import (
     AssignTaskSchema,
@@ -23,6 +22,7 @@ from app.schemas.workflow import (
     CompleteTaskSchema,
     InboxQuerySchema,
     InboxTaskSchema,
+    TaskDetailSchema,
 )
 from app.services.casework import attachment_uploads, task_reads
 from app.services.workflow import cases, inbox_queries
@@ -48,6 +48,8 @@ def task_counts():
 @bp.get("/tasks/<int:task_id>")
 @doc(response=TaskDetailSchema)
 def get_task(task_id: int):
+    """A task with the summary of its case's subject (above its form on the task page), the
+    return reason when its form was sent back (`returned`, `form.previous` refills it)."""
     view = task_reads.task_detail(api_actor(), task_id, with_values=True)
     return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
 

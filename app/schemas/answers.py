@@ -72,14 +72,6 @@ class TaskCountsSchema(Schema):
     done = fields.Int()
 
 
-class TaskDetailSchema(Schema):
-    task = fields.Dict(required=True)
-    form = fields.Dict(allow_none=True)
-    case = fields.Dict(required=True)
-    comments = fields.List(fields.Dict())
-    attachments = fields.List(fields.Dict())
-
-
 class CompletionSchema(Schema):
     instance_id = fields.Int(required=True)
     status = fields.Str(required=True)

@@ -52,6 +52,38 @@ class InboxTaskSchema(Schema):
         return is_overdue(row)
 
 
+class SummaryFactSchema(Schema):
+    """One fact of the case's subject (processes/<key>.summary.json): `value` is a text for
+    kind `text`, a list of texts for `list`, a list of {id, filename, current} for `files`."""
+    label = fields.Str(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(["text", "list", "files"]))
+    value = fields.Raw(required=True)
+
+
+class ReturnedSchema(Schema):
+    reason = fields.Str(allow_none=True)
+    by = fields.Str(allow_none=True)
+
+
+class TaskFormSchema(Schema):
+    schema = fields.Dict()
+    ui = fields.Dict(allow_none=True)
+    values = fields.Dict(metadata={"description": "the read-only fields' values"})
+    previous = fields.Dict(metadata={"description": "the last submission of a form sent back (else empty)"})
+
+
+class TaskDetailSchema(Schema):
+    """A task with the summary of its case's subject, the return (when its form was sent back),
+    its form and the case context."""
+    task = fields.Nested(InboxTaskSchema)
+    summary = fields.List(fields.Nested(SummaryFactSchema))
+    returned = fields.Nested(ReturnedSchema, allow_none=True)
+    form = fields.Nested(TaskFormSchema, allow_none=True)
+    case = fields.Dict()
+    comments = fields.List(fields.Dict())
+    attachments = fields.List(fields.Dict())
+
+
 class InboxQuerySchema(Schema):
     scope = fields.Str(load_default="all", validate=validate.OneOf(SCOPES))
     process = fields.Str(load_default=None)

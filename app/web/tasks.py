@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.errors import DomainError, ValidationError
 from app.http_status import status_of
@@ -16,9 +17,12 @@ from app.web.forms_render import build_form, parse_submission
 def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
     view = task_page.task_page(web_actor(), task_id)
     form = view["form"]
-    values = {**task_reads.readonly_values(web_actor(), task_id), **(values or {})}
+    if form:  # a form sent back comes back with its last submission; read-only fields from the case
+        values = {**form["previous"], **form["values"], **(values or {})}
     rendered = build_form(form["schema"], form["ui"], values, errors) if form else None
-    return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered), status
+    file_names = {a["id"]: a["filename"] for a in view["attachments"]}
+    return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered,
+                           file_names=file_names), status
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -45,8 +49,20 @@ def complete(task_id: int):
     if submission.credentials:  # new accounts' initial passwords: shown on this page only, once
         return render_template("tasks/credentials.html", credentials=submission.credentials,
                                instance_id=submission.instance_id)
-    flash("已提交。", "ok")
+    flash(_what_happens_next(submission), "ok")
     return redirect(url_for("web.inbox"))
+
+
+def _what_happens_next(submission: form_submission.Submission) -> str:
+    if submission.next_holders:
+        holders = "；".join(
+            gettext("「%(task)s」由%(who)s办理", task=h["task"],
+                    who=f"{h['role']} {h['user']}" if h["user"] else h["role"])
+            for h in submission.next_holders)
+        return gettext("已提交。接下来：%(holders)s。", holders=holders)
+    if submission.status == "completed":
+        return gettext("已提交，案件已办结。")
+    return gettext("已提交。")
 
 
 @bp.post("/tasks/<int:task_id>/attachments")

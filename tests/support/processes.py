@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +34,7 @@ def deploy_only(keys: tuple[str, ...], form_prefixes: tuple[str, ...] | None = N
     """Deploy the diagrams named `keys` and the forms starting with `form_prefixes` (default: the
     keys): other families' files are not the test's concern and may be mid-edit."""
     base = deployments.bundle_from_dirs()
-    files = {n: b for n, b in base.files.items() if Path(n).stem in keys}
+    files = {n: b for n, b in base.files.items() if n.split(".")[0] in keys}  # with its summary
     forms = {n: b for n, b in base.forms.items() if n.startswith(form_prefixes or keys)}
     deployments.deploy(deployments.Bundle(files, forms))
 

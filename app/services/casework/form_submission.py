@@ -16,6 +16,8 @@ class Submission:
     instance_id: int
     status: str
     credentials: list[dict[str, Any]] = field(default_factory=list)
+    # Who has the case now (task_reads.next_holders): what the page says happens next.
+    next_holders: list[dict[str, Any]] = field(default_factory=list)
 
 
 def submit(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Submission:
@@ -23,6 +25,7 @@ def submit(actor: Actor, inbox_task_id: int, data: dict[str, Any]) -> Submission
     row = task_reads.visible_task(actor, inbox_task_id)
     if row.process_key in (applications.ENTERPRISE_KEY, applications.PROJECT_KEY):
         result = applications.complete_registration_task(actor, inbox_task_id, data)
-        return Submission(result.instance_id, result.status, list(result.credentials))
+        return Submission(result.instance_id, result.status, list(result.credentials),
+                          task_reads.next_holders(result.instance_id))
     result = cases.complete_task(actor, inbox_task_id, data)
-    return Submission(result.instance_id, result.status)
+    return Submission(result.instance_id, result.status, next_holders=task_reads.next_holders(result.instance_id))

@@ -43,7 +43,7 @@ def _subject(instance_subject: dict[str, Any]) -> dict[str, Any] | None:
 
 def task_page(actor: Actor, task_id: int) -> dict[str, Any]:
     """Everything the task page shows. Raises NotFoundError (`task_not_found`) when invisible."""
-    detail = task_reads.task_detail(actor, task_id)
+    detail = task_reads.task_detail(actor, task_id, with_values=True)
     row: InboxTask = detail["task"]
     instance_id = detail["case"]["id"]
     return {

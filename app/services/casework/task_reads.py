@@ -7,8 +7,10 @@ from sqlalchemy import or_, select
 
 from app.errors import NotFoundError, PermissionDeniedError
 from app.extensions import db
+from app.formdefs import summaries
 from app.infra.uow import transaction
-from app.models import Attachment, InboxTask, Project, TaskComment
+from app.models import Attachment, InboxTask, InstanceEvent, Project, TaskComment, User
+from app.roles import ROLES
 from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.workflow import case_steps, deployments, inbox_queries
@@ -41,16 +43,20 @@ def task_detail(actor: Actor, task_id: int, *, with_values: bool = False) -> dic
     row = visible_task(actor, task_id)
     instance = row.instance
     form = deployments.form_of(instance.definition, row.form_name)
+    returned = _returned(row)
     shown = {"schema": form.schema, "ui": form.ui} if form else None
     if shown is not None and with_values:
         shown["values"] = _readonly_values_of(row)
+        shown["previous"] = _previous_submission(row, form) if returned is not None else {}
     project = db.session.get(Project, row.project_id) if row.project_id else None
     comments = db.session.scalars(select(TaskComment).where(TaskComment.instance_id == instance.id)
                                   .order_by(TaskComment.id))
-    files = db.session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
-                               .order_by(Attachment.id))
+    files = list(db.session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
+                                    .order_by(Attachment.id)))
     return {
         "task": row,
+        "summary": _summary(row, project, files),
+        "returned": returned,
         "form": shown,
         "case": {"id": instance.id, "process_key": instance.process_key, "version": instance.definition.version,
                  "title": instance.title, "status": instance.status, "data": instance.data_summary,
@@ -87,3 +93,81 @@ def _readonly_values_of(row: InboxTask) -> dict[str, Any]:
     shown = case_steps.task_form(row.instance.definition, row.form_name).readonly_fields
     stored = row.form_values or {}
     return {name: stored.get(name) for name in shown}
+
+
+def _summary(row: InboxTask, project: Project | None, files: list[Attachment]) -> list[dict[str, Any]]:
+    """The facts of the case's subject the process declares for this task (summaries), read from
+    the row's stored data, the case's live summary and its project: no engine call."""
+    instance = row.instance
+    spec = deployments.summary_of(instance.definition)
+    if not spec:
+        return []
+    sources = {**(row.form_values or {}), "case": instance.data_summary or {},
+               "project": {"code": project.code, "name": project.name} if project else {}}
+    by_task = dict(db.session.execute(select(InboxTask.id, InboxTask.task_name).where(
+        InboxTask.instance_id == instance.id, InboxTask.status == "completed")).all())
+    earlier: dict[str, list[int]] = {}
+    for a in files:
+        if a.inbox_task_id in by_task:
+            earlier.setdefault(by_task[a.inbox_task_id], []).append(a.id)
+    named = {a.id: {"id": a.id, "filename": a.filename} for a in files}
+    return summaries.render(spec, row.task_name, sources, named, earlier)
+
+
+def _returned(row: InboxTask) -> dict[str, Any] | None:
+    """When an open task was worked before in this case (it was sent back): the reason and who
+    sent it back, as the process's data names them (summary `return_reason`, default
+    `return_reason` / `returned_by`); None for a first visit."""
+    if row.status != "open":
+        return None
+    before = db.session.scalar(select(InboxTask.id).where(
+        InboxTask.instance_id == row.instance_id, InboxTask.task_name == row.task_name,
+        InboxTask.status == "completed", InboxTask.id != row.id).limit(1))
+    if before is None:
+        return None
+    spec = deployments.summary_of(row.instance.definition) or {}
+    stored = row.form_values or {}
+    reason = summaries.lookup(stored, spec.get("return_reason") or "return_reason")
+    by = summaries.lookup(stored, spec.get("returned_by") or "returned_by")
+    return {"reason": reason if isinstance(reason, str) and reason else None,
+            "by": by if isinstance(by, str) and by else None}
+
+
+def _previous_submission(row: InboxTask, form: Any) -> dict[str, Any]:
+    """The last submission of a returned form (as the timeline recorded it when the task was
+    completed): its own (not read-only) fields, to fill the form again."""
+    submitted = db.session.scalar(select(InstanceEvent.data).where(
+        InstanceEvent.instance_id == row.instance_id, InstanceEvent.kind == "task_completed",
+        InstanceEvent.task_name == row.task_name).order_by(InstanceEvent.id.desc()).limit(1)) or {}
+    own = [n for n in (form.schema.get("properties") or {}) if n not in form.readonly_fields]
+    return {name: submitted[name] for name in own if submitted.get(name) not in (None, "", [])}
+
+
+def previous_submission(actor: Actor, task_id: int) -> dict[str, Any]:
+    """What a returned form is filled with (empty for a first visit). Raises NotFoundError."""
+    row = visible_task(actor, task_id)
+    form = deployments.form_of(row.instance.definition, row.form_name)
+    if form is None or _returned(row) is None:
+        return {}
+    return _previous_submission(row, form)
+
+
+def next_holders(instance_id: int) -> list[dict[str, Any]]:
+    """Who has the case now: one entry per open task ({task, role (its words), user (the person
+    it is bound or assigned to, else None)}); empty when the case is no longer waiting on anyone.
+    Called right after a submission by its author (no scope check beyond that: it names roles
+    and, for bound tasks, the person)."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(InboxTask).where(
+        InboxTask.instance_id == instance_id, InboxTask.status == "open").order_by(InboxTask.id))
+    holders, seen = [], set()
+    for row in rows:
+        user = db.session.get(User, row.assignee_id or row.candidate_user_id) \
+            if (row.assignee_id or row.candidate_user_id) else None
+        entry = {"task": row.title, "role": ROLES[row.role].label if row.role in ROLES else row.role,
+                 "user": user.display_name if user is not None else None}
+        if (entry["task"], entry["role"], entry["user"]) not in seen:
+            seen.add((entry["task"], entry["role"], entry["user"]))
+            holders.append(entry)
+    return holders
+

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import engine
 from app.errors import ValidationError
 from app.extensions import db
+from app.formdefs import summaries
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
@@ -47,7 +48,7 @@ def _read_upload(files: list[UploadedFile]) -> deployments.Bundle:
             problems.setdefault(name or "?", []).append("只接受 .bpmn、.dmn 和 .json 表单文件。")
         elif len(data) > MAX_FILE_BYTES:
             problems.setdefault(name, []).append("文件超过 2 MB。")
-        elif name.endswith((".bpmn", ".dmn")):
+        elif name.endswith((".bpmn", ".dmn")) or summaries.is_summary_file(name):
             bpmn[name] = data
         else:
             forms[name] = data

@@ -31,7 +31,7 @@ MAX_PAGE = 200
 
 
 def deliver_notification(*, instance_id: int, message: str, role: str | None = None,
-                         user: Any = None, outbox_id: int | None = None) -> int:
+                         user: Any = None, outbox_id: int | None = None, title: str | None = None) -> int:
     """Write the notification rows of one outbox message; returns how many rows were new.
 
     Users who already have a row for `outbox_id` are skipped (a re-send adds nothing). An
@@ -47,7 +47,7 @@ def deliver_notification(*, instance_id: int, message: str, role: str | None = N
             for user_id in sorted(users):
                 db.session.add(Notification(
                     user_id=user_id, instance_id=instance.id, project_id=instance.project_id,
-                    outbox_id=outbox_id, title=(instance.title or instance.process_key)[:200],
+                    outbox_id=outbox_id, title=(title or instance.title or instance.process_key)[:200],
                     body=str(message or ""), created_at=now))
             return len(users)
     except IntegrityError:

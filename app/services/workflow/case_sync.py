@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_, select
 
 from app import engine
 from app.extensions import db
+from app.formdefs import summaries
 from app.models import (
     InboxTask,
     MessageSubscription,
@@ -65,6 +66,7 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
         _record_events(instance, actor, result.events, now, action)
         _record_binding_fallbacks(instance, actor, ready, new_rows, now)
     db.session.flush()
+    _announce(instance, new_rows)
     open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
     for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
         review_duties.open_conflict_incident(instance, actor, conflict, now)
@@ -114,7 +116,43 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
         row.form_values = _form_values(instance, task)
+        row.subject_title = _subject_title(instance, task) or row.subject_title
     return new_rows
+
+
+def _announce(instance: ProcessInstance, new_rows: list[InboxTask]) -> None:
+    """Tell the holders of each new task through the bell (an outbox message
+    `notifications.task_ready`, delivered after the commit like `notify`): the bound user, else
+    the lane's role where the case lives. A form sent back says so, with its reason."""
+    if not new_rows:
+        return
+    done = set(db.session.scalars(select(InboxTask.task_name).where(
+        InboxTask.instance_id == instance.id, InboxTask.status == "completed")))
+    spec = deployments.summary_of(instance.definition) or {}
+    for row in new_rows:
+        reason = summaries.lookup(row.form_values or {}, spec.get("return_reason") or "return_reason")
+        subject = f"（{row.subject_title}）" if row.subject_title else ""
+        if row.task_name in done and isinstance(reason, str) and reason:
+            text = f"已退回：{row.title}{subject}。退回原因：{reason}"
+        else:
+            text = f"新待办：{row.title}{subject}"
+        message = OutboxMessage(task_name="notifications.task_ready", payload={
+            "instance_id": instance.id, "role": row.role, "user": row.candidate_user_id,
+            "message": text[:500], "title": (row.subject_title or instance.title or row.title)[:200]})
+        db.session.add(message)
+        db.session.flush()  # its id keys the delivery: a re-send adds nothing
+        message.payload = {**message.payload, "outbox_id": message.id}
+
+
+def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | None:
+    """The inbox row's subject as the process's summary names it (the work, device, order…)."""
+    spec = deployments.summary_of(instance.definition)
+    if not spec or not spec.get("title"):
+        return None
+    project = db.session.get(Project, instance.project_id) if instance.project_id else None
+    sources = {**(task.get("data") or {}), "case": instance.data_summary or {},
+               "project": {"code": project.code, "name": project.name} if project else {}}
+    return summaries.title(spec, sources)
 
 
 def _row_context(instance: ProcessInstance) -> dict[str, Any]:
@@ -137,13 +175,17 @@ def _fill(row: InboxTask, task: dict[str, Any]) -> None:
 
 
 def _form_values(instance: ProcessInstance, task: dict[str, Any]) -> dict[str, Any] | None:
-    """What the task page shows of the task's data: its form's read-only fields (e.g. the return
-    reason the previous reviewer wrote), kept on the row so that no page loads the workflow."""
+    """What the task page shows of the task's data, kept on the row so that no page loads the
+    workflow: the values of its form's read-only fields (e.g. the return reason the previous
+    reviewer wrote) and the data the process's subject summary names (summaries.data_roots)."""
     form = deployments.form_of(instance.definition, task.get("form"))
-    if form is None:
+    roots = summaries.data_roots(deployments.summary_of(instance.definition), task["element_id"])
+    if form is None and not roots:
         return None
     data = task.get("data") or {}
-    return jsonable({name: data.get(name) for name in form.readonly_fields})
+    kept = {name: data[name] for name in roots if name in data}
+    kept.update({name: data.get(name) for name in form.readonly_fields} if form else {})
+    return jsonable(kept)
 
 
 def _priority(value: Any) -> int:

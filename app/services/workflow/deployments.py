@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app import engine
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
-from app.formdefs import FormDef, form_file_names, schema_problem
+from app.formdefs import FormDef, form_file_names, schema_problem, summaries
 from app.infra.uow import transaction
 from app.models import ProcessDefinition
 from app.roles import ROLES
@@ -42,7 +42,7 @@ class BundleInvalidError(ValidationError):
 
 @dataclass(frozen=True)
 class Bundle:
-    files: dict[str, bytes]   # *.bpmn, *.dmn
+    files: dict[str, bytes]   # *.bpmn, *.dmn, *.summary.json (the subject summary of a process)
     forms: dict[str, bytes]   # *.schema.json, *.ui.json
 
 
@@ -55,7 +55,8 @@ class DeployOutcome:
 
 
 def bundle_from_dirs(processes: Path = ROOT / "processes", forms: Path = ROOT / "forms") -> Bundle:
-    files = {p.name: p.read_bytes() for p in sorted(processes.glob("*")) if p.suffix in (".bpmn", ".dmn")}
+    files = {p.name: p.read_bytes() for p in sorted(processes.glob("*"))
+             if p.suffix in (".bpmn", ".dmn") or summaries.is_summary_file(p.name)}
     form_files = {p.name: p.read_bytes() for p in sorted(forms.glob("*.json"))}
     return Bundle(files, form_files)
 
@@ -75,16 +76,51 @@ def _form_problems(bundle: Bundle) -> list[engine.BundleProblem]:
     return problems
 
 
+def _diagrams(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files the engine reads (BPMN and DMN)."""
+    return {n: b for n, b in files.items() if not summaries.is_summary_file(n)}
+
+
+def _user_task_ids(bpmn: bytes) -> set[str]:
+    from lxml import etree
+
+    root = etree.fromstring(bpmn, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    return {e.get("id") for e in root.iter("{*}userTask")}
+
+
+def _summary_problems(bundle: Bundle, diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
+    problems = []
+    for name, raw in bundle.files.items():
+        if not summaries.is_summary_file(name):
+            continue
+        key = summaries.key_of(name)
+        if f"{key}.bpmn" not in bundle.files:
+            problems.append(engine.BundleProblem(name, None, None, "summary_invalid", "没有同名的流程图。"))
+            continue
+        try:
+            spec = json.loads(raw)
+        except ValueError as exc:
+            problems.append(engine.BundleProblem(name, None, None, "summary_invalid", f"不是有效的 JSON：{exc}"))
+            continue
+        problems += [engine.BundleProblem(name, None, None, "summary_invalid", p)
+                     for p in summaries.problems(spec, _user_task_ids(diagrams[f"{key}.bpmn"]))]
+    return problems
+
+
 def validate(bundle: Bundle) -> list[engine.BundleProblem]:
     """Every problem of the bundle (empty when it can be deployed)."""
-    problems = engine.validate_bundle(bundle.files, known_roles=set(ROLES), operators=set(OPERATORS),
+    diagrams = _diagrams(bundle.files)
+    problems = engine.validate_bundle(diagrams, known_roles=set(ROLES), operators=set(OPERATORS),
                                       form_exists=lambda name: name in bundle.forms)
-    return problems + _form_problems(bundle)
+    if problems:
+        return problems + _form_problems(bundle)
+    return problems + _form_problems(bundle) + _summary_problems(bundle, diagrams)
 
 
 def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tuple[dict, dict]:
     stems = {key, *compiled.called_processes}
-    files = {n: b for n, b in bundle.files.items() if n.endswith(".dmn") or Path(n).stem in stems}
+    files = {n: b for n, b in bundle.files.items() if n.endswith(".dmn") or Path(n).stem in stems
+             or n == summaries.file_name(key)}
     forms = {}
     for task in compiled.user_tasks:
         for name in (task.get("form"), task.get("ui_form")):
@@ -117,7 +153,7 @@ def deploy(bundle: Bundle, actor: Actor = SYSTEM, keys: list[str] | None = None,
 
 
 def _deploy_one(key: str, bundle: Bundle, actor: Actor) -> DeployOutcome:
-    compiled = engine.compile_process(key, bundle.files)
+    compiled = engine.compile_process(key, _diagrams(bundle.files))
     files, forms = _own_files(key, compiled, bundle)
     digest = engine.content_hash(files, forms)
     latest = latest_definition(key)
@@ -143,6 +179,11 @@ def _title(bpmn: bytes | None, key: str) -> str:
         if element.get("id") == key and element.get("name"):
             return element.get("name")
     return key
+
+
+def summary_of(definition: ProcessDefinition) -> dict | None:
+    """The subject summary deployed with this definition version (None without one)."""
+    return summaries.parse(definition_cache.sources(definition).get(summaries.file_name(definition.key)))
 
 
 def latest_definition(key: str) -> ProcessDefinition | None:

@@ -30,7 +30,7 @@ _ids = itertools.count(1)
 
 
 def disposal_bundle() -> Bundle:
-    files = {f"{PROCESS}.bpmn": (ROOT / "processes" / f"{PROCESS}.bpmn").read_bytes()}
+    files = {n: (ROOT / "processes" / n).read_bytes() for n in (f"{PROCESS}.bpmn", f"{PROCESS}.summary.json")}
     forms = {p.name: p.read_bytes() for p in (ROOT / "forms").glob(f"{PROCESS}_*.json")}
     return Bundle(files, forms)
 

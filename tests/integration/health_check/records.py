@@ -106,5 +106,5 @@ def deploy_rectification() -> None:
     """The real health_check_rectification diagram and its forms."""
     bundle = deployments.bundle_from_dirs(ROOT / "processes", ROOT / "forms")
     deployments.deploy(deployments.Bundle(
-        {n: b for n, b in bundle.files.items() if Path(n).stem == "health_check_rectification"},
+        {n: b for n, b in bundle.files.items() if n.split(".")[0] == "health_check_rectification"},
         {n: b for n, b in bundle.forms.items() if n.startswith("health_check_rectification")}))

@@ -5,7 +5,7 @@ import pytest
 
 from app.errors import PermissionDeniedError, ValidationError
 from app.services.workflow import cases
-from tests.support.processes import actor, context, events, my_task
+from tests.support.processes import actor, context, deploy_only, events, my_task
 
 from .support import complete, inbox_names, set_status, start, status_of, work
 
@@ -52,6 +52,7 @@ def test_chief_patrol_with_two_failed_rechecks_then_pass(hz_sqlite):
 
 
 def test_refusal_to_rectify_is_reported_to_the_district(hz_sqlite):
+    deploy_only(("rectification_order",))  # the stop order it chooses is issued (test_escalation_effects)
     w = work()
     set_status(w, "in_progress")
     iid = start("supervisor", "hazardous_inspection", w)

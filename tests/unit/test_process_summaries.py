@@ -1,0 +1,76 @@
+"""Every process declares the summary of its subject (processes/<key>.summary.json), and the
+summaries render what they name and nothing blank."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.formdefs import summaries
+from app.services.workflow import deployments
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
+
+
+def test_there_are_sixteen_processes_or_more():
+    assert len(KEYS) >= 16
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_process_has_a_valid_summary(key):
+    path = ROOT / "processes" / summaries.file_name(key)
+    assert path.exists(), f"{key} has no {path.name}"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    user_tasks = deployments._user_task_ids((ROOT / "processes" / f"{key}.bpmn").read_bytes())
+    assert summaries.problems(spec, user_tasks) == []
+
+
+def test_problems_name_unknown_tasks_and_bad_facts():
+    spec = {"facts": [{"label": "设备"}, {"text": "{a}"}, {"label": "x", "value": "a", "as": "money"}],
+            "tasks": {"nope": [{"label": "y", "value": "b"}]}}
+    found = summaries.problems(spec, {"handle"})
+    assert "tasks.nope：流程中没有这个用户任务。" in found
+    assert any(p.startswith("facts.0：") for p in found)
+    assert any(p.startswith("facts.1：") for p in found)
+    assert any(p.startswith("facts.2：as") for p in found)
+    assert summaries.problems({"facts": []}, set()) == ["facts 必须是非空列表。"]
+
+
+SPEC = {
+    "title": "{alarm.device_name}（{alarm.device_code}）",
+    "facts": [
+        {"label": "设备", "text": "{alarm.device_name}（{alarm.device_code}）"},
+        {"label": "报警值", "text": "{alarm.value} {alarm.unit}"},
+        {"label": "首次", "value": "alarm.occurred_at", "as": "datetime"},
+        {"label": "次数", "text": "{case.alarm.count} 次"},
+        {"label": "缺", "value": "missing"},
+        {"label": "问题", "list": "problems", "item": "{location}：{description}"},
+        {"label": "文件", "files": "plan_file", "history_of": "compile"}],
+    "tasks": {"review": [{"label": "措施", "value": "measures"}]},
+}
+
+
+def test_render_fills_templates_formats_china_time_and_leaves_unknowns_out():
+    sources = {"alarm": {"device_name": "1#塔吊", "device_code": "TC-01", "value": 104.0, "unit": "%",
+                         "occurred_at": "2026-05-04T02:00:00+00:00"},
+               "problems": [{"location": "3#楼", "description": "临边缺防护"}, {"location": "x"}],
+               "plan_file": [7], "measures": "已整改", "case": {"alarm": {"count": 3}}}
+    files = {5: {"id": 5, "filename": "v1.pdf"}, 7: {"id": 7, "filename": "v2.pdf"}}
+    shown = summaries.render(SPEC, "review", sources, files, {"compile": [5, 7]})
+    assert [(f["label"], f["value"]) for f in shown if f["kind"] != "files"] == [
+        ("设备", "1#塔吊（TC-01）"), ("报警值", "104 %"), ("首次", "2026-05-04 10:00"), ("次数", "3 次"),
+        ("问题", ["3#楼：临边缺防护"]), ("措施", "已整改")]
+    [listed] = [f["value"] for f in shown if f["kind"] == "files"]
+    assert listed == [{"id": 7, "filename": "v2.pdf", "current": True},
+                      {"id": 5, "filename": "v1.pdf", "current": False}]
+    assert summaries.title(SPEC, sources) == "1#塔吊（TC-01）"
+    assert summaries.title(SPEC, {}) is None
+    assert [f["label"] for f in summaries.render(SPEC, "other", sources, files, {})][-1] == "文件"
+
+
+def test_data_roots_are_what_the_row_keeps():
+    assert summaries.data_roots(SPEC, "review") == {
+        "alarm", "problems", "plan_file", "missing", "measures", "return_reason", "returned_by"}
+    assert summaries.data_roots(None, "review") == set()
