@@ -145,6 +145,32 @@ NOTICE = _terms(
     expert_argumentation_report=("专家论证报告", "Expert argumentation report"),
     inspection_record=("监督检查记录", "Inspection record"), health_check_report=("工地体检报告", "Site health check report"),
 )
+# What a notice prints, by its catalogue key (app/rendering/catalogue.py): named when one is missing.
+NOTICE_FIELD = {key: Term(zh, en) for key, (zh, en) in {
+    "number": ("文书编号", "Number"), "project.name": ("工程名称", "Project name"),
+    "project.address": ("工程地址", "Project address"), "addressees": ("受送达单位", "Addressees"),
+    "issuer.org_unit": ("签发单位", "Issuing body"), "issuer.signatory": ("签发人", "Signatory"),
+    "issue_date": ("签发日期", "Date of issue"), "verify_code": ("核验码", "Verification code"),
+    "verify_url": ("核验地址", "Verification address"), "inspected_unit": ("被检查单位", "Inspected unit"),
+    "inspection_date": ("检查日期", "Inspection date"), "problems": ("问题清单", "Problems"),
+    "requirements": ("整改要求", "Requirements"), "deadline": ("期限", "Deadline"), "stop_type": ("停工类别", "Stop type"),
+    "stop_scope": ("停工范围", "Stop scope"), "stop_time": ("停工时间", "Stop time"),
+    "resume_conditions": ("复工条件", "Conditions to resume"), "stop_notice_number": ("停工通知书编号", "Stop notice number"),
+    "evidence_summary": ("整改情况", "Evidence"), "resumption_scope": ("复工范围", "Resumption scope"),
+    "resumption_date": ("复工日期", "Resumption date"), "subject": ("督办事项", "Subject"),
+    "lead_unit": ("主办单位", "Lead unit"), "item_category": ("事项类别", "Category"),
+    "item_content": ("事项内容", "Content"), "reply_method": ("回复方式", "Reply method"),
+    "contact.name": ("联系人", "Contact"), "contact.phone": ("联系电话", "Contact phone"),
+    "applicant.unit": ("申请单位", "Applicant"), "suspension_date": ("中止日期", "Suspension date"),
+    "reason": ("原因", "Reason"), "part_under_construction": ("在施部位", "Part under construction"),
+    "safety_measures": ("安全措施", "Safety measures"), "acceptance_report_ref": ("验收报告", "Acceptance report"),
+    "end_proof_ref": ("终止证明", "Proof of end"), "termination_date": ("终止日期", "Termination date"),
+    "hazardous_work.name": ("危大工程", "Hazardous work"), "plan_name": ("方案名称", "Plan"),
+    "argued_at": ("论证日期", "Date argued"), "experts": ("专家", "Experts"), "conclusion": ("结论", "Conclusion"),
+    "inspectors": ("检查人员", "Inspectors"), "check_items": ("检查项目", "Check items"),
+    "units_present": ("参检单位", "Units present"), "month": ("月份", "Month"), "indices": ("指标", "Indices"),
+    "overall_score": ("综合得分", "Overall score"),
+}.items()}
 # Where a bare code is looked up, in this order (a status word wins over a process of the same code).
 GROUPS: dict[str, dict[str, Term]] = {
     "role": ROLE, "case_status": CASE_STATUS, "task_status": TASK_STATUS, "work_status": WORK_STATUS,
@@ -152,7 +178,7 @@ GROUPS: dict[str, dict[str, Term]] = {
     "order_type": ORDER_TYPE, "alarm_level": ALARM_LEVEL, "alarm_status": ALARM_STATUS,
     "metric": {code: m.term for code, m in METRIC.items()}, "compliance_alarm": COMPLIANCE_ALARM,
     "parameter": {code: m.term for code, m in PARAMETER.items()},
-    "event": EVENT, "process": PROCESS, "notice": NOTICE,
+    "event": EVENT, "process": PROCESS, "notice": NOTICE, "notice_field": NOTICE_FIELD,
 }
 
 

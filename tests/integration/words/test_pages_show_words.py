@@ -13,15 +13,10 @@ from app.models import Device, DeviceAlarm, HazardousWork, InboxTask, InstanceEv
 from app.web.words import ENGINE_EVENTS
 from tests.integration.authz.cells import build_url
 from tests.integration.authz.matrix import MATRIX
-from tests.integration.authz.world import USERS, World, build_world
+from tests.integration.authz.world import USERS, World
 from tests.support.raw_codes import code_tokens, find_codes, visible_text
 
 TECHNICAL_USERS = {"admin", "designer"}
-
-
-@pytest.fixture(scope="module")
-def world(sqlite_template, tmp_path_factory) -> World:
-    return build_world(sqlite_template, tmp_path_factory.mktemp("words-world"))
 
 
 @pytest.fixture(scope="module")
