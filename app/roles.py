@@ -1,7 +1,9 @@
-"""Role codes of roles.md. BPMN lane names map to these codes."""
+"""Role codes of roles.md. BPMN lane names map to these codes; their words are the vocabulary's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from app.domain.vocabulary import ROLE
 
 
 @dataclass(frozen=True)
@@ -12,21 +14,21 @@ class Role:
 
 
 ROLES: dict[str, Role] = {r.code: r for r in (
-    Role("sys_admin", "系统管理员", "authority"),
-    Role("city_official", "市级监管人员", "authority"),
-    Role("district_safety_officer", "安监站监督员", "authority"),
-    Role("district_quality_officer", "质监站监督员", "authority"),
-    Role("district_leader", "签发领导", "authority"),
-    Role("urging_clerk", "考核督办员", "authority"),
-    Role("process_designer", "流程设计员", "authority"),
-    Role("auditor", "安全审计员", "authority"),
-    Role("owner_rep", "建设单位项目负责人", "enterprise"),
-    Role("contractor_pm", "施工单位项目经理", "enterprise"),
-    Role("contractor_tech_lead", "施工单位技术负责人", "enterprise"),
-    Role("contractor_safety_officer", "专职安全员", "enterprise"),
-    Role("chief_supervisor", "总监理工程师", "enterprise"),
-    Role("supervisor", "监理工程师", "enterprise"),
-    Role("expert", "专家", "individual"),
+    Role("sys_admin", ROLE["sys_admin"].zh, "authority"),
+    Role("city_official", ROLE["city_official"].zh, "authority"),
+    Role("district_safety_officer", ROLE["district_safety_officer"].zh, "authority"),
+    Role("district_quality_officer", ROLE["district_quality_officer"].zh, "authority"),
+    Role("district_leader", ROLE["district_leader"].zh, "authority"),
+    Role("urging_clerk", ROLE["urging_clerk"].zh, "authority"),
+    Role("process_designer", ROLE["process_designer"].zh, "authority"),
+    Role("auditor", ROLE["auditor"].zh, "authority"),
+    Role("owner_rep", ROLE["owner_rep"].zh, "enterprise"),
+    Role("contractor_pm", ROLE["contractor_pm"].zh, "enterprise"),
+    Role("contractor_tech_lead", ROLE["contractor_tech_lead"].zh, "enterprise"),
+    Role("contractor_safety_officer", ROLE["contractor_safety_officer"].zh, "enterprise"),
+    Role("chief_supervisor", ROLE["chief_supervisor"].zh, "enterprise"),
+    Role("supervisor", ROLE["supervisor"].zh, "enterprise"),
+    Role("expert", ROLE["expert"].zh, "individual"),
 )}
 
 AUTHORITY_ROLES = frozenset(c for c, r in ROLES.items() if r.side == "authority")

@@ -10,7 +10,10 @@ import operator
 import re
 from dataclasses import dataclass
 
+from app.domain.vocabulary import unit_of, word
+
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+_OP_WORDS = {">=": "不小于", ">": "大于", "<=": "不大于", "<": "小于", "==": "等于"}
 _TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -49,14 +52,25 @@ def evaluate(rule: str, parameters: dict, *, declared_key: str) -> RuleOutcome:
     for name, op, limit in terms:
         value = parameters.get(name)
         if isinstance(value, int | float) and not isinstance(value, bool) and _OPS[op](value, limit):
-            return RuleOutcome(True, f"{name}={value:g} {op} {limit:g}")
+            return RuleOutcome(True, f"{word(name, 'parameter')}为{_amount(name, value)}，{_threshold(name, op, limit)}")
     if prose:
         criteria = "；".join(prose)
         declared = parameters.get(declared_key)
         if declared is None:
             return RuleOutcome(False, f"需要判定：{criteria}", needs_declaration=True)
         return RuleOutcome(bool(declared), f"{'符合' if declared else '不符合'}：{criteria}")
-    return RuleOutcome(False, f"未达到 {text}")
+    return RuleOutcome(False, "未达到：" + "，或".join(_threshold(name, op, limit, named=True)
+                                                      for name, op, limit in terms))
+
+
+def _amount(name: str, value: float) -> str:
+    unit = unit_of(name)
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
+def _threshold(name: str, op: str, limit: float, named: bool = False) -> str:
+    """`不小于 8 m` (`搭设（安装）高度不小于 8 m` when `named`): a rule's comparison in words."""
+    return f"{word(name, 'parameter') if named else ''}{_OP_WORDS[op]} {_amount(name, limit)}"
 
 
 def classify(hazardous_rule: str, super_scale_rule: str, parameters: dict) -> tuple[RuleOutcome, RuleOutcome]:

@@ -20,3 +20,9 @@ def store(data: bytes, digest: str) -> str:
         tmp.write_bytes(data)
         tmp.replace(path)
     return relative
+
+
+def read(digest: str) -> bytes | None:
+    """The stored bytes of `digest`, or None when the file is not (or no longer) there."""
+    path = settings.current().files_dir / relative_path(digest)
+    return path.read_bytes() if path.is_file() else None

@@ -6,7 +6,7 @@ service layer, which calls these functions.
 
 from app.rendering.catalogue import TEMPLATES, NoticeTemplate, missing_fields
 from app.rendering.render import NoticeRenderError, render_html, render_pdf
-from app.rendering.samples import sample_context
+from app.rendering.samples import sample_context, sample_fields
 
 __all__ = [
     "TEMPLATES",
@@ -16,4 +16,5 @@ __all__ = [
     "render_html",
     "render_pdf",
     "sample_context",
+    "sample_fields",
 ]

@@ -24,17 +24,18 @@ class NoticeTemplate:
     title: str
     type_code: str
     specific_keys: tuple[str, ...]
+    common_keys: tuple[str, ...] = COMMON_KEYS
 
     @property
     def required_keys(self) -> tuple[str, ...]:
-        return COMMON_KEYS + self.specific_keys
+        return self.common_keys + self.specific_keys
 
 
 _ALL = (
     NoticeTemplate("rectification_notice", "安全隐患整改通知书", "整",
-                   ("inspected_unit", "problems", "requirements", "deadline")),
+                   ("inspected_unit", "inspection_date", "problems", "requirements", "deadline")),
     NoticeTemplate("stop_work_notice", "停工整改通知书", "停",
-                   ("inspected_unit", "problems", "stop_type", "stop_scope",
+                   ("inspected_unit", "inspection_date", "problems", "stop_type", "stop_scope",
                     "stop_time", "resume_conditions", "deadline")),
     NoticeTemplate("resumption_notice", "复工通知书", "复",
                    ("stop_notice_number", "evidence_summary", "resumption_scope",
@@ -42,7 +43,9 @@ _ALL = (
     NoticeTemplate("urging_notice", "督办通知书", "督",
                    ("subject", "lead_unit", "item_category", "item_content",
                     "requirements", "deadline", "reply_method", "contact.name",
-                    "contact.phone")),
+                    "contact.phone"),
+                   # sent to the urged units (lead_unit); a project is printed only when there is one
+                   tuple(k for k in COMMON_KEYS if k not in ("project.name", "project.address", "addressees"))),
     NoticeTemplate("supervision_suspend_notice", "中止施工安全监督告知书", "中",
                    ("applicant.unit", "suspension_date", "reason",
                     "part_under_construction", "safety_measures")),

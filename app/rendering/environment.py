@@ -8,6 +8,7 @@ gap an inspector could overlook, and never as an exception that blocks issuing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Undefined
 from markupsafe import Markup
 
+from app.infra.wallclock import LOCAL_TZ
 from app.rendering.qr import qr_data_uri
 
 DOCUMENTS_DIR = Path(__file__).resolve().parents[2] / "documents"
@@ -63,6 +65,8 @@ def cn_date(value: Any, with_time: bool = False) -> Any:
         except ValueError:
             return value  # already human text such as "2026年3月"
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # a moment prints in China time, like every page
+            value = value.astimezone(LOCAL_TZ)
         text = f"{value.year}年{value.month}月{value.day}日"
         if with_time or (value.hour, value.minute) != (0, 0):
             text += f"{value.hour}时{value.minute:02d}分"
@@ -93,6 +97,26 @@ def number(value: Any, digits: int = 1) -> Any:
     if parsed is None:
         return value
     return f"{parsed:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{parsed:.0f}"
+
+
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_LABEL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def blank_labels(html: str) -> list[str]:
+    """The labels of the table rows of a rendered notice that print the placeholder (the row's
+    header cells, or the first cell of a listed item), in order: what a refusal names."""
+    labels: list[str] = []
+    for row in _ROW.findall(html):
+        if PLACEHOLDER_TEXT not in row:
+            continue
+        heads = [_TAGS.sub("", h).strip() for h in _LABEL.findall(row)]
+        before = _TAGS.sub(" ", row[:row.index(PLACEHOLDER_TEXT)]).split()
+        label = (heads[-1] if heads else "") or (before[0] if before else "")
+        if label and label not in labels:
+            labels.append(label)
+    return labels
 
 
 def build_environment() -> Environment:

@@ -66,8 +66,8 @@ def _cell(row: Any, path: str) -> str:
     """A table cell: dotted attribute, with dates, flags, lists and role grants made readable."""
     from datetime import datetime
 
-    from app.roles import ROLES
     from app.web.common import local_time
+    from app.web.words import words
 
     value = row
     for part in path.split("."):
@@ -77,7 +77,7 @@ def _cell(row: Any, path: str) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if path == "grants":
-        return "、".join(ROLES[g.role_code].label if g.role_code in ROLES else g.role_code for g in value or [])
+        return "、".join(words(g.role_code, "role") for g in value or [])
     if isinstance(value, list | tuple):
         return "、".join(map(str, value))
     return "" if value is None else str(value)

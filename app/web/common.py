@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.roles import ROLES
+from app.domain import vocabulary
 from app.services.access import login
 from app.services.access.actors import Actor
 from app.services.notifications import delivery
@@ -95,7 +95,7 @@ def _dt_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 @bp.app_template_filter("role_label")
 def _role_label(code: str | None) -> str:
-    return ROLES[code].label if code in ROLES else (code or "")
+    return vocabulary.word(code, "role", str(get_locale() or "zh"))
 
 
 @bp.app_context_processor

@@ -28,5 +28,6 @@ from app.web import (  # noqa: F401
     stats,
     tasks,
     verify,
+    words,
     workbench,
 )

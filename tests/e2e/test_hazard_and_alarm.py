@@ -77,7 +77,7 @@ def _register_super_scale_work(page, base: str) -> int:
     page.click("form.work-form button.primary")
     page.wait_for_selector("#registered-note")
     assert "超过一定规模" in page.locator("#super-scale").inner_text()
-    assert "height_m=9.6 >= 8" in page.locator("#super-scale").inner_text()
+    assert "搭设（安装）高度为9.6 m，不小于 8 m" in page.locator("#super-scale").inner_text()
     return int(page.url.split("/works/")[1].split("?")[0])
 
 

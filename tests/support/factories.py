@@ -41,6 +41,8 @@ def gen_enterprise(type: str = "contractor", **kw) -> Enterprise:
 def gen_project(district: OrgUnit | None = None, **kw) -> Project:
     n = next(_seq)
     district = district or gen_district()
+    # what a registered project has (notices print it)
+    kw = {"address": f"郑州市测试路{n}号", "permit_no": f"41010520260{n:05d}", "supervision_no": f"AJ{n:06d}", **kw}
     project = Project(code=kw.pop("code", f"P-{n}"), name=kw.pop("name", f"测试工程{n}"),
                       district_id=district.id, status=kw.pop("status", "active"), **kw)
     db.session.add(project)
@@ -50,7 +52,8 @@ def gen_project(district: OrgUnit | None = None, **kw) -> Project:
 
 def gen_participant(project: Project, party_type: str = "contractor", enterprise: Enterprise | None = None):
     enterprise = enterprise or gen_enterprise(party_type)
-    db.session.add(ProjectParticipant(project_id=project.id, enterprise_id=enterprise.id, party_type=party_type))
+    db.session.add(ProjectParticipant(project_id=project.id, enterprise_id=enterprise.id, party_type=party_type,
+                                      responsible_person=f"负责人{next(_seq)}"))
     db.session.commit()
     return enterprise
 

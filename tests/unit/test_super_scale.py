@@ -21,7 +21,9 @@ def test_excavation_thresholds(params, hazardous, super_scale):
 def test_formwork_any_parameter_decides_and_reason_names_it():
     rule = "height_m>=8 or span_m>=18 or load_kn_m2>=15 or line_load_kn_m>=20"
     outcome = evaluate(rule, {"height_m": 6, "span_m": 18}, declared_key="x")
-    assert outcome.met and "span_m" in outcome.reason
+    assert outcome.met and outcome.reason == "搭设跨度为18 m，不小于 18 m"
+    missed = evaluate("height_m>=8 or span_m>=18", {"height_m": 6}, declared_key="x")
+    assert missed.reason == "未达到：搭设（安装）高度不小于 8 m，或搭设跨度不小于 18 m"
 
 
 def test_always_never_and_prose_declarations():

@@ -32,4 +32,13 @@ def sample_context(template: str) -> dict[str, Any]:
     return _BUILDERS[template]()
 
 
-__all__ = ["many_problems", "sample_context"]
+def sample_fields(template: str) -> dict[str, Any]:
+    """The template's own fields of its sample (what a case would hand to issuing: the service
+    fills the project, its parties, the issuer, the number and the date)."""
+    from app.rendering.catalogue import COMMON_KEYS
+
+    service = {key.split(".")[0] for key in COMMON_KEYS}
+    return {k: v for k, v in sample_context(template).items() if k not in service}
+
+
+__all__ = ["many_problems", "sample_context", "sample_fields"]

@@ -58,7 +58,8 @@ def _open_order() -> None:
     order = cases.start_case(_actor("district_safety"), "rectification_order",
                              project_code="JS-2026-001", title="金水湾住宅小区 限期整改")
     _do("district_safety", order, "issue_order", {
-        "order_type": "deadline", "deadline": _days_ahead(30), "requirements": "立即整改，整改完成后书面回复。",
+        "order_type": "deadline", "inspection_date": _days_ahead(0), "deadline": _days_ahead(30),
+        "requirements": "立即整改，整改完成后书面回复。",
         "problems": [{"description": "12层楼梯口临边未设防护栏杆", "location": "3#楼12层",
                       "clauses": ["JGJ59-3.13"]},
                      {"description": "塔吊力矩限制器失效", "location": "1#塔吊", "clauses": ["JGJ59-3.16"]}]})
@@ -78,7 +79,8 @@ def _urging() -> None:
         "item_no": "DB-2026-001", "category": "安全生产", "name": "汛期在建工地隐患排查督办",
         "content": "对辖区在建工地开展汛期安全隐患排查整治。", "requirements": "逐项排查，建立台账，按期报送。",
         "start_date": "2026-06-01", "end_date": "2026-12-31", "reporting_method": "system",
-        "warning_days": 3, "follow_up_person": "许静", "urgency": "urgent"})
+        "warning_days": 3, "follow_up_person": "许静", "follow_up_phone": "0371-67180001",
+        "urgency": "urgent"})
     _do("urging_clerk", urging, "decompose", {"tasks": [
         {"name": "金水区排查", "deadline": _days_ahead(30), "lead_unit": "ZZ-JS", "order": 1},
         {"name": "二七区排查", "deadline": _days_ahead(30), "lead_unit": "ZZ-EQ", "order": 2}]})

@@ -95,7 +95,7 @@ def _projects(units, firms, counts: Counter) -> dict[str, Project]:
 
 def _users(password: str, units, firms, projects, counts: Counter) -> None:
     password_hash = None
-    for u in DEMO_USERS:
+    for number, u in enumerate(DEMO_USERS, 1):
         user = db.session.scalar(select(User).where(User.username == u.username))
         if user is None:
             password_hash = password_hash or hash_password(password)
@@ -106,7 +106,8 @@ def _users(password: str, units, firms, projects, counts: Counter) -> None:
             user = User(username=u.username, display_name=u.display_name, password_hash=password_hash,
                         org_unit_id=units[u.org_unit].id if u.org_unit else None,
                         department_id=dept.id if dept else None,
-                        enterprise_id=firms[u.enterprise].id if u.enterprise else None)
+                        enterprise_id=firms[u.enterprise].id if u.enterprise else None,
+                        phone=f"0371-6718{number:04d}")  # notices print the official's phone
             db.session.add(user)
             db.session.flush()
             counts["users"] += 1

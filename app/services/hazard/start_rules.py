@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from app.domain import vocabulary
 from app.engine.parsing import start_lanes
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
@@ -19,8 +20,7 @@ from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.workflow import definition_cache
 
-STATUS_LABELS = {"registered": "已登记", "plan_approved": "方案已通过", "in_progress": "施工中",
-                 "suspended": "已中止", "accepted": "已验收", "terminated": "已终止"}
+STATUS_LABELS = vocabulary.labels("work_status")
 OPEN_STATUSES = ("running", "waiting", "error")
 TERMINATION_KEY = "hazardous_termination"
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.super_scale import split_terms
+from app.domain.vocabulary import PARAMETER, metric_with_unit
 from app.errors import PermissionDeniedError
 from app.extensions import db
 from app.models import HazardousCategory, InboxTask, Project, User
@@ -19,16 +20,8 @@ from app.services.hazard.start_rules import RULES, STATUS_LABELS
 from app.services.workflow import case_steps as rt
 
 REGISTRANT_ROLES = frozenset({"owner_rep", "contractor_pm"})
-# Chinese labels of the parameters named in the category rules (hazardous-categories.csv).
-PARAMETER_LABELS = {
-    "depth_m": "开挖（挖孔）深度（m）", "height_m": "搭设（安装）高度（m）", "span_m": "搭设跨度（m）",
-    "load_kn_m2": "施工总荷载（kN/m²）", "line_load_kn_m": "集中线荷载（kN/m）",
-    "point_load_kn": "单点集中荷载（kN）", "lift_kn": "单件起吊重量（kN）", "capacity_kn": "起重量（kN）",
-    "base_elevation_m": "基础标高（m）", "lift_height_m": "提升高度（m）",
-    "section_height_m": "分段架体搭设高度（m）", "install_height_m": "幕墙安装高度（m）",
-    "steel_span_m": "钢结构跨度（m）", "frame_span_m": "网架或索膜结构跨度（m）",
-    "weight_kn": "顶升（平移）重量（kN）",
-}
+# Chinese labels of the parameters named in the category rules, with their units.
+PARAMETER_LABELS = {code: metric_with_unit(code) for code in PARAMETER}
 PROCESS_LABELS = {
     "hazardous_plan_review": "编制专项方案", "hazardous_inspection": "危大工程巡查",
     "hazardous_acceptance": "申请验收", "hazardous_suspension": "申请中止施工",

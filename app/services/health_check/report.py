@@ -50,7 +50,7 @@ def report_fields(score: HealthCheckScore) -> dict[str, Any]:
             labels += f"等 {len(found)} 条"
         first = next((r["time"] for r in found if r["time"] is not None), None)
         deductions.append({"index": d.indicator_name, "points": d.points, "alarm": {
-            "time": first.replace(tzinfo=None).isoformat() if first else None,
+            "time": first.isoformat() if first else None,  # aware: the notice prints it in China time
             "type": d.indicator_name, "content": d.reason, "device": labels or "监管平台"}})
     year, mon = score.month.split("-")
     suggestions = [MEASURES[d.indicator_code].suggestion for d in score.deductions if d.indicator_code in MEASURES]

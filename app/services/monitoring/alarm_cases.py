@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from app import settings
+from app.domain import vocabulary
 from app.errors import DomainError
 from app.extensions import db
 from app.infra.uow import transaction
@@ -27,25 +28,8 @@ log = logging.getLogger(__name__)
 MESSAGE = "device_alarm"
 RETRY_AFTER = timedelta(seconds=60)
 PENDING_LIMIT = 50
-LEVEL_LABELS = {"warning": "预警", "alarm": "报警"}
-METRIC_LABELS = {
-    "load_pct": "载重", "moment_pct": "力矩", "wind_speed": "风速", "tilt_permille": "倾斜",
-    "collision_distance_m": "防碰撞距离", "tilt_deg": "倾角",
-    "wall_top_horizontal_mm": "墙顶水平位移", "wall_top_horizontal_rate_mm_d": "墙顶水平位移速率",
-    "wall_top_settlement_mm": "墙顶沉降", "deep_horizontal_mm": "深层水平位移",
-    "ground_settlement_mm": "地表沉降", "strut_axial_force_pct": "支撑轴力",
-    "groundwater_change_mm": "地下水位变化", "settlement_mm": "模板沉降", "horizontal_mm": "水平位移",
-    "pole_tilt_deg": "立杆倾角", "pole_axial_force_kn": "立杆轴力", "pm10_ug_m3": "PM10",
-    "leq_day_db": "昼间噪声", "leq_night_db": "夜间噪声",
-}
-
-
-# Alarm types that are not a metric: the registry's compliance checks (device_compliance).
-OTHER_LABELS = {"operator_unregistered": "特种作业人员未登记", "certificate_expired": "特种作业人员证书过期"}
-
-
-def alarm_label(alarm_type: str) -> str:
-    return METRIC_LABELS.get(alarm_type) or OTHER_LABELS.get(alarm_type, alarm_type)
+LEVEL_LABELS = vocabulary.labels("alarm_level")
+alarm_label = vocabulary.alarm_label
 
 
 def idempotency_key(alarm: DeviceAlarm) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.models import ENTERPRISE_TYPES, Department, OrgUnit, ProcessInstance, Project, User
+from app.models import ENTERPRISE_TYPES, Department, OrgUnit, ProcessInstance, Project, RoleGrant, User
 from app.rendering import TEMPLATES
 from app.rendering.catalogue import COMMON_KEYS
 from app.rendering.environment import DOCUMENTS_DIR, build_environment
@@ -81,9 +81,17 @@ def issuer_block(actor: Actor, unit: OrgUnit) -> dict[str, Any]:
     if department is None:
         department = db.session.scalar(select(Department).where(
             Department.org_unit_id == unit.id, Department.kind == "safety_station"))
-    signatory = re.sub(r"[（(].*?[）)]", "", user.display_name).strip() if user else None
+    signer = user or _unit_leader(unit)  # a notice issued by the system is signed by the unit's leader
+    signatory = re.sub(r"[（(].*?[）)]", "", signer.display_name).strip() if signer else None
     return {"org_unit": department.name if department else unit.name, "signatory": signatory or None,
             "unit_name": unit.name}
+
+
+def _unit_leader(unit: OrgUnit) -> User | None:
+    """The signing leader (role district_leader) of `unit`, the first one granted."""
+    return db.session.scalar(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.org_unit_id == unit.id, RoleGrant.role_code == "district_leader", User.is_active.is_(True))
+        .order_by(RoleGrant.id).limit(1))
 
 
 def project_block(project: Project | None) -> dict[str, Any]:

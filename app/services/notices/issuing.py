@@ -17,15 +17,18 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from app.domain.vocabulary import word
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.infra import audit_trail, file_store, wallclock
 from app.infra.uow import transaction
 from app.models import Incident, IssuedDocument, OutboxMessage, ProcessInstance, Project
-from app.rendering import TEMPLATES, NoticeRenderError, missing_fields, render_pdf
+from app.rendering import TEMPLATES, NoticeRenderError, missing_fields, render_html, render_pdf
+from app.rendering.environment import PLACEHOLDER_TEXT, blank_labels
 from app.services.access.actors import SYSTEM, Actor
 from app.services.notices import context as nc
 from app.services.notices import numbers as nn
+from app.services.notices import photos
 from app.services.workflow import timeline
 from app.services.workflow.incidents import side_effect_retry
 
@@ -46,7 +49,8 @@ def issue_notice(actor: Actor, template: str, *, project: Project | None = None,
 
     `verify_code` is for demo data only (a fixed code); notices get a random one.
 
-    Raises ValidationError(`template_unknown`), NoticeIssueError(`notice_issuer_unknown`).
+    Raises ValidationError(`template_unknown`), NoticeIssueError(`notice_issuer_unknown`,
+    `notice_incomplete` when a field the notice prints is not known).
     """
     spec = TEMPLATES[nc.require_template(template)]
     params = dict(params or {})
@@ -61,6 +65,7 @@ def issue_notice(actor: Actor, template: str, *, project: Project | None = None,
                                addressee_parties=params.get("addressee_parties"))
     number = nn.format_number(nn.notice_prefix(unit), spec.type_code, local.year, sequence)
     context.update(number=number, verify_code=nn.display_code(code), verify_url=nn.verify_url(code))
+    _require_complete(template, context)
     document = IssuedDocument(
         instance_id=instance.id if instance else None, project_id=project.id if project else None,
         template=template, type_code=spec.type_code, number=number, org_unit_id=unit.id,
@@ -71,9 +76,23 @@ def issue_notice(actor: Actor, template: str, *, project: Project | None = None,
     db.session.add(OutboxMessage(task_name=RENDER_TASK, payload={"document_id": document.id}))
     if instance is not None:
         timeline.record(instance.id, actor, "document_issued", issued_at, data={
-            "document_id": document.id, "number": number, "template": template,
-            "missing_fields": missing_fields(template, context)})
+            "document_id": document.id, "number": number, "template": template})
     return document
+
+
+def _require_complete(template: str, context: dict[str, Any]) -> None:
+    """A notice is a legal paper: it is issued only when everything it prints is known.
+
+    Raises NoticeIssueError(`notice_incomplete`) naming the missing fields."""
+    missing = missing_fields(template, context)
+    html = render_html(template, context)
+    if not missing and PLACEHOLDER_TEXT not in html:
+        return
+    names = [word(key, "notice_field") for key in missing]
+    names += [label for label in blank_labels(html) if label not in names]
+    named = "、".join(names) or "部分内容"
+    raise nc.NoticeIssueError(f"{TEMPLATES[template].title}缺少{named}，不能签发。", code="notice_incomplete",
+                              fields={key: ["签发文书需要此项。"] for key in missing})
 
 
 def render_document(document_id: int) -> str:
@@ -86,7 +105,8 @@ def render_document(document_id: int) -> str:
         document = db.session.get(IssuedDocument, document_id)
         if document is None or document.status == "rendered":
             return document.status if document else "missing"
-        template, context = document.template, dict(document.context or {})
+        template, context = document.template, photos.with_images(dict(document.context or {}),
+                                                                 document.instance_id)
     try:
         pdf = _render_once_per_snapshot(template, context)
         digest, relative = store_file(pdf)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import settings
+from app.domain import vocabulary
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.infra import audit_trail
@@ -23,7 +24,7 @@ from app.services.access.scoping import project_filter, visible_project
 from app.services.notices import numbers as nn
 from app.services.workflow import case_steps as rt
 
-STATUS_LABELS = {"pending": "生成中", "rendered": "有效", "failed": "生成失败"}
+STATUS_LABELS = vocabulary.labels("notice_status")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ contract in app/services/orders.py.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -67,7 +68,8 @@ def register_rectification_order(ctx: OperatorContext, params: dict, data: dict)
     # issuer_user_id binds the audit (candidateUserVariable); audit_seats only serves instances
     # of versions deployed when the audit was a one-seat multi-instance.
     return {"problems": problems, "files": files, "copy_attachments_from": None,
-            "notice_problems": [notice_problem(p) for p in problems],
+            "notice_problems": notice_problems(problems), "photo_annex": photo_annex(problems),
+            "inspection_date": data.get("inspection_date") or wallclock.local_today().isoformat(),
             "stop_type": ORDER_TYPES[row.order_type].removesuffix("整改"),
             "resume_conditions": RESUME_CONDITIONS, "issued_on": wallclock.local_today().isoformat(),
             "issuer_user_id": row.issuer_user_id, "issuer_name": row.issuer_name or "",
@@ -75,12 +77,22 @@ def register_rectification_order(ctx: OperatorContext, params: dict, data: dict)
             "requirements": data.get("requirements") or "", "stop_scope": data.get("stop_scope") or ""}
 
 
-def notice_problem(problem: dict[str, Any]) -> dict[str, Any]:
-    """A problem as the notice prints it: photo references and the legal basis per clause."""
-    return {"location": problem.get("location"), "description": problem.get("description"),
-            "photos": [f"附件{i}" for i in problem.get("photos") or []],
-            "basis": [{"rule": b["title"] or b["code"], "article": f"（{b['code']}）"}
-                      for b in problem.get("legal_basis") or []]}
+def notice_problems(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The problems as the notice prints them: the notice's own photo numbers (照片1, 照片2… across
+    the notice, the photos themselves on its annex page) and the legal basis per clause."""
+    numbers = iter(range(1, 10_000))
+    return [{"location": p.get("location"), "description": p.get("description"),
+             "photos": [f"照片{next(numbers)}" for _ in p.get("photos") or []],
+             "basis": [{"rule": b["title"] or b["code"], "article": f"（{b['code']}）"}
+                       for b in p.get("legal_basis") or []]}
+            for p in problems]
+
+
+def photo_annex(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The annex page of a notice: each photo (an attachment of the case) under its notice number."""
+    photos = [(index, p, attachment) for index, p in enumerate(problems, 1) for attachment in p.get("photos") or []]
+    return [{"label": f"照片{n}", "attachment_id": attachment, "problem": index, "location": p.get("location")}
+            for n, (index, p, attachment) in enumerate(photos, 1)]
 
 
 @operator("update_rectification_order")
@@ -115,6 +127,11 @@ def rectification_order_overdue(ctx: OperatorContext, params: dict, data: dict) 
     timeline.note(ctx, "order_overdue_reminder", {"deadline": data.get("deadline")})
 
 
+def _person(user: User | None) -> str:
+    """A user's name as a notice prints it: without the bracketed unit of the display name."""
+    return re.sub(r"[（(].*?[）)]", "", user.display_name).strip() if user else ""
+
+
 def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dict) -> dict:
     project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
     unit = db.session.get(OrgUnit, project.district_id) if project else None
@@ -124,11 +141,14 @@ def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dic
     deadline = (today + timedelta(days=days)).isoformat()
     name = f"整改逾期未回复：{project.name if project else ctx.instance.title}"
     return {
-        "item_ready": True, "item_no": f"ZG-{ctx.instance.id}", "category": "rectification_overdue",
+        "item_ready": True, "item_no": f"ZG-{ctx.instance.id}", "category": "整改逾期",
         "name": name[:200], "content": f"整改单（期限 {data.get('deadline')}）逾期未回复，请督促施工单位整改。",
         "requirements": "督促施工单位立即整改并回复，报送整改结果。", "leader": "",
         "start_date": today.isoformat(), "end_date": deadline, "reporting_method": "system",
-        "warning_days": 1, "follow_up_person": "", "urgency": "urgent",
+        "warning_days": 1, "urgency": "urgent",
+        # the official who issued the order follows it up: the urging notice names him and his phone
+        "follow_up_person": _person(issuer), "follow_up_phone": issuer.phone if issuer else "",
+        "signatory": _person(issuer),  # the escalation runs on a timer: the order's issuer signs the notice
         "source_instance_id": ctx.instance.id,
         "tasks": [{"name": "督促整改回复", "description": name[:200], "deadline": deadline,
                    "lead_unit": unit.code if unit else "", "assisting_units": [],

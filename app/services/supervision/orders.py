@@ -10,6 +10,7 @@ separate `rectification_order` case on the calling case's project and returns
                    clauses: [clause codes of the clause library]}]  (required, ≥1)
     deadline     ISO date                          (default: today + deadline_days)
     deadline_days int                              (default ORDER_DEFAULT_DEADLINE_DAYS, 7)
+    inspection_date ISO date                        (default: today, the day the source opens the order)
     requirements, stop_scope  text                 (optional)
     files        [attachment ids of the calling case]   (optional)
     source_kind  'alarm' | 'inspection' | 'clue' | 'site_check' | 'health_check' | …
@@ -72,6 +73,10 @@ def _copy_attachments(ids: Any, source: ProcessInstance, target_id: int) -> list
     return [c.id for c in copies]
 
 
+# What a notice states when the source chain names no requirements of its own.
+DEFAULT_REQUIREMENTS = "对上述安全隐患立即整改，整改完成后书面回复。"
+
+
 def _scope(actor: Actor, source: ProcessInstance | None) -> str | None:
     from app.services.workflow.case_steps import scope_path
     return scope_path(source) if source is not None else (actor.jurisdiction_paths or (None,))[0]
@@ -89,8 +94,10 @@ def _order_data(actor: Actor, source: ProcessInstance, params: dict[str, Any]) -
     issue_now = params.get("issue_now", True) is not False and actor.user_id is not None
     return {
         "order_type": order_type, "deadline": str(deadline),
+        # the day the problems were found (the source's inspection, else the day it opens the order)
+        "inspection_date": str(params.get("inspection_date") or wallclock.local_today().isoformat()),
         "problems": [dict(p) for p in problems if isinstance(p, dict)],
-        "requirements": str(params.get("requirements") or ""),
+        "requirements": str(params.get("requirements") or DEFAULT_REQUIREMENTS),
         "stop_scope": str(params.get("stop_scope") or ""),
         "source_kind": str(params.get("source_kind") or source.process_key),
         "source_instance_id": source.id, "order_ready": issue_now,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
+from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import (
     Announcement,
@@ -35,6 +36,7 @@ from app.models import (
     RoleGrant,
     User,
 )
+from app.rendering import sample_fields
 from app.services.access.actors import Actor, actor_for
 from app.services.casework.attachment_uploads import attach_to_task
 from app.services.demo import seed
@@ -97,7 +99,8 @@ def _order(official: str, project_code: str) -> int:
     iid = cases.start_case(_actor(official), "rectification_order", project_code=project_code,
                            title="授权矩阵 限期整改")
     cases.complete_task(_actor(official), _open_task(iid, "issue_order").id, {
-        "order_type": "deadline", "deadline": "2026-12-31", "requirements": "立即整改。",
+        "order_type": "deadline", "inspection_date": wallclock.local_today().isoformat(), "deadline": "2026-12-31",
+        "requirements": "立即整改。",
         "problems": [{"description": "临边未设防护栏杆", "location": "3#楼", "clauses": ["JGJ59-3.13"]}]})
     return iid
 
@@ -123,7 +126,8 @@ def _side_objects(world: World, side: str, official: str, pm: str, project_code:
                                  .order_by(IssuedDocument.id))
     if document is None:
         with transaction(_actor(official)):
-            document = issuing.issue_notice(_actor(official), "rectification_notice", project=project)
+            document = issuing.issue_notice(_actor(official), "rectification_notice", project=project,
+                                            params=sample_fields("rectification_notice"))
     with transaction():
         incident = Incident(instance_id=iid, code="script_error", message="授权矩阵", action={})
         notice = Announcement(title="公告", body="正文", org_path=project.district.path,

@@ -11,7 +11,15 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm, DeviceOperator, DeviceReading, RectificationOrder
 from app.services.workflow import deployments
-from tests.support.factories import gen_device, gen_inbox_task, gen_instance, gen_org_unit, gen_project
+from tests.support.factories import (
+    gen_device,
+    gen_inbox_task,
+    gen_instance,
+    gen_org_unit,
+    gen_participant,
+    gen_project,
+    gen_user,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)      # 10:00 on 2 March in China
@@ -64,6 +72,10 @@ def world(app):
         a1, a2 = gen_project(east, code="E-1"), gen_project(east, code="E-2")
         b1 = gen_project(west, code="W-1")
         idle = gen_project(west, code="W-9", status="completed")
+        for project in (a1, a2, b1):  # what a report needs: its addressee and the district's signing leader
+            gen_participant(project, "contractor")
+        for district in (east, west):
+            gen_user("district_leader", org_unit=district, display_name=f"{district.name}领导")
         registered = utc(2026, 1, 31, 16, 0)                                  # 00:00 on 1 Feb China
         d_a1, d_a2, d_b1, d_idle = (gen_device(p, created_at=registered) for p in (a1, a2, b1, idle))
         rec = {"projects": (a1, a2, b1, idle), "districts": (east, west), "a1_device": d_a1.id}

@@ -15,6 +15,7 @@ from app import settings
 from app.extensions import celery, db
 from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
+from app.rendering import sample_fields
 from app.services.access.actors import Actor, actor_for
 from app.services.notices.issuing import issue_notice
 from app.services.workflow.deployments import Bundle
@@ -48,9 +49,10 @@ def project(code: str) -> Project:
 
 
 def issue(who: Actor, template: str, proj: Project | None, **params: Any) -> int:
-    """Issue one notice in its own transaction (the render follows the commit); returns its id."""
+    """Issue one notice in its own transaction (the render follows the commit); returns its id.
+    Without params the sample's fields are used: a notice is issued only when it is complete."""
     with transaction(who):
-        document = issue_notice(who, template, project=proj, params=params)
+        document = issue_notice(who, template, project=proj, params=params or sample_fields(template))
     return document.id
 
 

@@ -57,8 +57,10 @@ def test_the_demo_holds_one_rendered_notice_of_every_template(demo_data):
         assert document.number == f"金建安{TEMPLATES[template].type_code}〔{document.year}〕第0001号"
         context = document.context
         text = pdf_text(stored_path(demo_data, document))
+        # the urging notice is sent to the urged units, the others to the project's firms
+        addressee = context["lead_unit"] if template == "urging_notice" else "中建七局第二建筑有限公司"
         needles = [document.number, "金水湾住宅小区一期工程", context["project"]["address"],
-                   context["verify_code"], "中建七局第二建筑有限公司", "金水区建设工程安全监督站"]
+                   context["verify_code"], addressee, "金水区建设工程安全监督站"]
         for needle in needles + EXPECTED[template](context):
             assert squash(str(needle)) in text, (template, needle)
         assert "（未填写）" not in text, template  # the demo data is complete

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import IssuedDocument, NoticeCounter, Project
+from app.rendering import sample_fields
 from app.services.access.actors import actor_for
 from app.services.notices.issuing import issue_notice
 from tests.support.concurrency import in_threads
@@ -59,7 +60,8 @@ def test_a_rolled_back_issue_gives_its_number_back(app):
     _, project, official = _site("测建")
     issue(official, "rectification_notice", project)
     with pytest.raises(RuntimeError), transaction(official):
-        issue_notice(official, "rectification_notice", project=project)
+        issue_notice(official, "rectification_notice", project=project,
+                     params=sample_fields("rectification_notice"))
         raise RuntimeError("the case step failed after issuing")
     again = issue(official, "rectification_notice", project)
     assert reload(again).sequence == 2
@@ -81,6 +83,7 @@ def test_an_org_unit_without_prefix_uses_its_name(app):
     province = gen_org_unit()
     district = gen_org_unit(gen_org_unit(province), name="新郑市住房和城乡建设局")
     project = gen_project(district)
+    gen_participant(project, "contractor")
     official = actor_for(gen_user("district_safety_officer", org_unit=district))
     with wallclock.frozen(T0):
         number = reload(issue(official, "inspection_record", project)).number

@@ -11,8 +11,10 @@ from app.extensions import celery, db
 from app.infra import outbox
 from app.infra.uow import transaction
 from app.models import IssuedDocument, OutboxMessage
+from app.rendering import render_pdf, sample_context, sample_fields
 from app.rendering.samples import many_problems
 from app.services.access.actors import actor_for
+from app.services.notices.context import NoticeIssueError
 from app.services.notices.issuing import issue_notice, render_document
 from tests.support.factories import gen_org_unit, gen_participant, gen_project, gen_user
 
@@ -49,7 +51,7 @@ def test_a_rendered_notice_is_never_rendered_again(app, site):
 
 def test_a_crash_after_the_commit_is_healed_by_the_relay(app, site):
     project, official = site
-    issue_notice(official, "urging_notice", project=project)  # committed without the outbox hook:
+    issue_notice(official, "urging_notice", project=project, params=sample_fields("urging_notice"))  # committed without the outbox hook:
     db.session.commit()                                        # as if the process died right here
     db.session.remove()
     [document] = db.session.scalars(select(IssuedDocument))
@@ -64,7 +66,8 @@ def test_a_crash_after_the_commit_is_healed_by_the_relay(app, site):
 def test_nothing_is_sent_for_a_rolled_back_transaction(app, site):
     project, official = site
     with pytest.raises(RuntimeError), transaction(official):
-        issue_notice(official, "rectification_notice", project=project)
+        issue_notice(official, "rectification_notice", project=project,
+                     params=sample_fields("rectification_notice"))
         raise RuntimeError("boom")
     assert db.session.scalar(select(IssuedDocument.id)) is None
     assert db.session.scalar(select(OutboxMessage.id)) is None
@@ -79,18 +82,24 @@ def test_a_message_without_a_task_stays_pending(app, site):
     assert outbox.relay_pending(now=datetime.now(UTC) + timedelta(minutes=2)) == 0
 
 
-def test_missing_and_overlong_fields_still_render(app, site):
+def test_overlong_fields_render_and_missing_ones_are_refused_before_issuing(app, site, tmp_path):
     project, official = site
     problems = many_problems(40)
     problems[0]["description"] = "超长描述" * 400
-    problems[1] = {"location": None}
-    document_id = issue(official, "stop_work_notice", project, problems=problems,
-                        stop_scope="全场" * 300, deadline=None, inspected_unit="")
+    with pytest.raises(NoticeIssueError) as refused, transaction(official):
+        issue_notice(official, "stop_work_notice", project=project,
+                     params={**sample_fields("stop_work_notice"), "deadline": None, "inspected_unit": ""})
+    assert refused.value.code == "notice_incomplete" and set(refused.value.fields) == {"deadline", "inspected_unit"}
+    blank = tmp_path / "blank.pdf"  # the renderer itself still prints a placeholder, never a gap
+    blank.write_bytes(render_pdf("stop_work_notice", {**sample_context("stop_work_notice"), "deadline": None}))
+    assert "（未填写）" in pdf_text(blank)
+    document_id = issue(official, "stop_work_notice", project, **{**sample_fields("stop_work_notice"),
+                                                                  "problems": problems, "stop_scope": "全场" * 300})
     document = reload(document_id)
     assert document.status == "rendered", document.error
     path = stored_path(app, document)
     text = pdf_text(path)
-    assert "（未填写）" in text and document.number in text
+    assert "（未填写）" not in text and document.number in text
     assert squash(problems[39]["description"]) in text and "超长描述超长描述" in text
     pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert int(next(ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages:"))) >= 3

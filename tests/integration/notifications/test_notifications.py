@@ -22,7 +22,7 @@ def overdue_order(clock) -> int:
     order = cases.start_case(official, "rectification_order", project_code=PROJECT, title="金水湾 限期整改")
     photo = upload(official, order, "issue_order", "problem.png")
     complete(official, order, "issue_order", {
-        "order_type": "deadline", "deadline": "2026-03-04", "requirements": "立即整改",
+        "order_type": "deadline", "inspection_date": "2026-03-02", "deadline": "2026-03-04", "requirements": "立即整改",
         "problems": [{"description": "临边防护缺失", "location": "3#楼12层", "photos": [photo]}]})
     clock.advance(days=2, hours=16)  # past the deadline, before the automatic urging
     timers.fire_due_timers()

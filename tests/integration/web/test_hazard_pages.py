@@ -47,7 +47,7 @@ def test_registering_shows_the_super_scale_flag_and_its_reason(browser, hazard_s
     r = _register(browser)
     assert r.status_code == 302 and "registered=1" in r.headers["Location"]
     html = browser("contractor_pm").get(r.headers["Location"]).get_data(as_text=True)
-    assert "超过一定规模" in html and "height_m=9.5 &gt;= 8" in html and 'id="registered-note"' in html
+    assert "超过一定规模" in html and "搭设（安装）高度为9.5 m，不小于 8 m" in html and 'id="registered-note"' in html
     assert 'data-status="registered"' in html and "已登记" in html
     assert 'data-process="hazardous_plan_review"' in html
     work = db.session.scalar(select(HazardousWork).where(HazardousWork.code == "WEB-01"))

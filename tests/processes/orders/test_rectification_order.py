@@ -34,7 +34,7 @@ def issue(instance_id: int, order_type: str = "deadline", deadline: str = "2026-
     photo = upload(official, instance_id, "issue_order", "problem.png")
     files = upload(official, instance_id, "issue_order", "record.pdf.png")
     complete(official, instance_id, "issue_order", {
-        "order_type": order_type, "deadline": deadline,
+        "order_type": order_type, "inspection_date": "2026-03-02", "deadline": deadline,
         "problems": [{"description": "临边防护缺失", "location": "3#楼12层", "photos": [photo],
                       "clauses": ["JGJ59-3.13", "XX-404"]}],
         "requirements": "立即整改", "files": [files], **extra})

@@ -23,7 +23,8 @@ INSPECTORS = [{"name": "马晓东", "credential_no": "豫建执0101"}, {"name": 
 def record(case: int, problems: list[dict], **extra) -> None:
     official = actor("district_safety")
     photo = upload(official, case, "record_inspection", "site.png")
-    data = {"inspection_date": "2026-03-02", "inspection_type": "safety", "inspectors": INSPECTORS,
+    data = {"inspection_date": "2026-03-02", "inspection_type": "safety", "progress": "主体结构施工至12层",
+            "inspectors": INSPECTORS,
             "check_results": [{"item": "临边防护", "result": "不符合" if problems else "符合"}],
             "problems": [{**p, "photos": [photo]} for p in problems],
             "units_present": [{"role": "施工单位", "unit": "中建七局第二建筑有限公司", "person": "张伟"},

@@ -18,7 +18,7 @@ ITEM = {
     "item_no": "DB-2026-001", "category": "安全生产", "name": "汛期在建工地安全隐患排查",
     "content": "对辖区在建工地开展汛期安全隐患排查整治。", "requirements": "逐项排查，建立台账，按期报送。",
     "leader": "高建军", "start_date": "2026-03-02", "end_date": "2026-03-20",
-    "reporting_method": "system", "warning_days": 2, "follow_up_person": "许静", "urgency": "urgent",
+    "reporting_method": "system", "warning_days": 2, "follow_up_person": "许静", "follow_up_phone": "0371-67180001", "urgency": "urgent",
     "assessment_point": "隐患整改闭环率", "assessment_index": "100%",
 }
 TASKS = {"tasks": [

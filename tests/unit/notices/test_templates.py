@@ -82,14 +82,16 @@ def test_sample_context_fills_every_required_key(name: str) -> None:
 def test_pdf_prints_common_fields(name: str, sample_pdfs: dict, tmp_path: Path) -> None:
     ctx = sample_context(name)
     text = squash(pdf_text(sample_pdfs[name], tmp_path))
-    expected = [
-        ctx["number"], ctx["project"]["name"], ctx["project"]["address"],
+    # an urging notice is sent to the urged units, not the project's firms
+    parties = [ctx["lead_unit"]] if name == "urging_notice" else [
         ctx["project"]["permit_no"], ctx["project"]["supervision_no"],
+        *[a["unit"] for a in ctx["addressees"]], *[a["person"] for a in ctx["addressees"]]]
+    expected = [
+        ctx["number"], ctx["project"]["name"], ctx["project"]["address"], *parties,
         ctx["issuer"]["org_unit"], "签发人：" + ctx["issuer"]["signatory"],
         cn_date(ctx["issue_date"]), "印章处", "回执", "签收人", "签收单位", "签收日期",
         "沿此虚线剪下", "核验码：" + ctx["verify_code"], ctx["verify_url"],
         TEMPLATES[name].title if name != "stop_work_notice" else "停工整改通知书",
-        *[a["unit"] for a in ctx["addressees"]], *[a["person"] for a in ctx["addressees"]],
     ]
     assert [s for s in expected if squash(s) not in text] == []
     assert "未填写" not in text

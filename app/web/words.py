@@ -1,0 +1,77 @@
+"""Words, not codes: the Jinja filters that print codes, case data and times as people read them."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask_babel import get_locale
+
+from app.domain import vocabulary
+from app.formdefs.titles import choice_label, field_title
+from app.web import bp
+from app.web.common import local_time
+
+# Timeline events of the engine's own bookkeeping: designers and administrators see them.
+ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught", "candidate_fallback",
+                           "binding_fallback", "message_unrouted"})
+# Keys of event data that only the engine reads (ids, element ids, correlation keys).
+ENGINE_KEYS = frozenset({"element_id", "task_id", "task_spec", "instance_id", "inbox_task_id", "operator",
+                         "params", "correlation", "correlations", "idempotency_key", "document_id",
+                         "urging_instance_id", "incident_id", "sha256", "storage_key", "template",
+                         "bpmn_task_id", "name", "payload"})
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _lang() -> str:
+    return str(get_locale() or "zh")
+
+
+def sees_engine(actor: Any) -> bool:
+    """The technical view (engine internals on case pages) is for designers and administrators."""
+    return bool(actor) and (actor.is_admin or actor.has_role("process_designer"))
+
+
+@bp.app_template_filter("words")
+def words(code: Any, group: str | None = None) -> str:
+    return vocabulary.word(None if code is None else str(code), group, _lang())
+
+
+@bp.app_template_filter("field_word")
+def field_word(name: Any) -> str:
+    """A key of case data in words: the form's title, else the vocabulary's word."""
+    text = str(name)
+    return field_title(text) or vocabulary.word(text, lang=_lang())
+
+
+@bp.app_template_filter("data_value")
+def data_value(value: Any, key: Any = None) -> Any:
+    """One scalar of case data as people read it: a choice's label, a code's word, a moment in China time."""
+    if isinstance(value, datetime):
+        return local_time(value)
+    if not isinstance(value, str):
+        return value
+    if ISO_MOMENT.match(value.strip()):
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return local_time(moment) if moment.tzinfo else value
+    label = choice_label(str(key), value) if key is not None else None
+    return label or vocabulary.word(value, lang=_lang())
+
+
+@bp.app_template_global("shown_data")
+def shown_data(data: Any, technical: bool = False) -> Any:
+    """Case data without the engine's keys (kept for the technical view)."""
+    if technical or not isinstance(data, dict):
+        return data
+    return {k: shown_data(v) for k, v in data.items() if k not in ENGINE_KEYS}
+
+
+@bp.app_context_processor
+def _technical_view() -> dict[str, Any]:
+    return {"sees_engine": sees_engine, "ENGINE_EVENTS": ENGINE_EVENTS}
+
+
+@bp.app_template_global("word_choices")
+def word_choices(group: str) -> dict[str, str]:
+    """A group of the vocabulary as {code: word} for a select."""
+    return vocabulary.labels(group, _lang())
