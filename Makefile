@@ -31,13 +31,15 @@ $(VENV)/.stamp-install-dev: setup.cfg pyproject.toml | $(BIN)/python
 
 # Browser assets from the npm registry (package-lock.json), copied next to the pages; not committed.
 VENDOR := app/web/static/vendor
-$(VENDOR)/.stamp: package.json package-lock.json
+$(VENDOR)/.stamp: package.json package-lock.json $(wildcard assets/designer/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/bpmn-js
 	cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
 	mkdir -p $(VENDOR)/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(VENDOR)/echarts/
+	# The process modeler (bpmn-js + properties panel + SiteCase providers), bundled by esbuild.
+	node assets/designer/build.mjs $(VENDOR)/designer
 	touch $@
 
 assets: $(VENDOR)/.stamp

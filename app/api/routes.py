@@ -6,6 +6,7 @@ from app.api import (  # noqa: F401
     attachments,
     auth,
     catalog,
+    designer,
     documents,
     emergency_plans,
     hazard_admin,

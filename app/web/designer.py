@@ -13,7 +13,7 @@ from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
 from app.services.workflow import designer as service
-from app.services.workflow import incidents
+from app.services.workflow import designer_catalogue, incidents
 from app.web import bp
 from app.web.common import page, web_actor
 from app.web.forms_render import build_form
@@ -37,7 +37,7 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms)
+                           forms=forms, catalogue=designer_catalogue.modeler_catalogue(web_actor()))
 
 
 @bp.get("/designer/<key>/forms/<name>")

@@ -1,4 +1,5 @@
-// Process designer: bpmn-js Modeler with a name panel, validate/deploy; form JSON with live preview.
+// Process designer: the SiteCase modeler (bpmn-js, properties panel, checks as you type; bundle built by
+// `make assets` from assets/designer/), validate/deploy; form JSON with live preview.
 (function () {
   "use strict";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -46,9 +47,11 @@
 
   // --- modeler page ---------------------------------------------------------------------------
   var wrap = document.querySelector(".modeler-wrap");
-  if (wrap && window.BpmnJS) {
+  if (wrap && window.SiteCaseModeler) {
     var key = wrap.dataset.key;
-    var modeler = new window.BpmnJS({ container: "#modeler", keyboard: { bindTo: document } });
+    var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel",
+      catalogue: JSON.parse(document.getElementById("catalogue-src").textContent),
+      checkUrl: wrap.dataset.checkUrl, csrf: csrf });
     window.sitecaseModeler = modeler;
     var marked = [];
     var deployButton = document.getElementById("btn-deploy");
@@ -69,22 +72,6 @@
       wrap.dataset.ready = "error";
     });
     modeler.on("commandStack.changed", refreshDeployable);
-
-    var current = null;
-    var nameInput = document.getElementById("prop-name");
-    modeler.on("selection.changed", function (e) {
-      current = e.newSelection[0] || null;
-      document.getElementById("prop-form").hidden = !current;
-      document.getElementById("prop-empty").hidden = !!current;
-      if (current) {
-        document.getElementById("prop-id").textContent = current.id;
-        document.getElementById("prop-type").textContent = current.type;
-        nameInput.value = current.businessObject.name || "";
-      }
-    });
-    nameInput.addEventListener("change", function () {
-      if (current) modeler.get("modeling").updateLabel(current, nameInput.value);
-    });
 
     function mark(ids) {
       var canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");

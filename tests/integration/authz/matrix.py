@@ -242,4 +242,7 @@ MATRIX: dict[str, Entry] = {
     "GET /works/<int:work_id>": _(ALL),
     "POST /works/<int:work_id>/plans": _(PMS, body_first=True),
     "POST /works/<int:work_id>/start": _(ALL),
+    # The designer's properties panel: the operator catalogue and sandbox checks as you type.
+    "GET /api/v1/designer/operators": _(DESIGNERS),
+    "POST /api/v1/designer/expressions/check": _(DESIGNERS),
 }
