@@ -37,7 +37,8 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms, catalogue=designer_catalogue.modeler_catalogue(web_actor()))
+                           forms=forms, catalogue=designer_catalogue.modeler_catalogue(web_actor()),
+                           form_editor_url=url_for("web.form_editor", key=key, name="__name__"))
 
 
 @bp.get("/designer/<key>/forms/<name>")

@@ -113,11 +113,18 @@ function textArea(injector, element, id, label, get, set, description) {
   });
 }
 
-function select(element, id, label, get, set, options) {
+function select(element, id, label, get, set, options, description) {
   return entry(id, element, function () {
     return createElement(SelectEntry, { element: element, id: id, label: label, getValue: get, setValue: set,
-      getOptions: function () { return options; } });
+      description: description, getOptions: function () { return options; } });
   });
+}
+
+// "Open in the form editor" under the form selects (the editor of the deployed version's form).
+function formLink(catalogue, name) {
+  if (!name || !catalogue.formEditorUrl) return undefined;
+  return createElement("a", { href: catalogue.formEditorUrl.replace("__name__", encodeURIComponent(name)),
+    target: "_blank", rel: "noopener", class: "sitecase-form-link" }, "在表单编辑器中打开");
 }
 
 function laneEntries(element, injector, catalogue) {
@@ -151,8 +158,10 @@ function userTaskEntries(element, injector, catalogue) {
     if (fe.$type === "bpmn:UserTask" && fe.id !== bo.id) reviewOptions.push({ value: fe.id, label: (fe.name || fe.id) + "（" + fe.id + "）" });
   });
   return [
-    select(element, "sitecase-form-schema", "表单", prop("formJsonSchemaFilename"), setProp("formJsonSchemaFilename"), options(schemas, propertyValue(bo, "formJsonSchemaFilename"))),
-    select(element, "sitecase-form-ui", "表单布局", prop("formUiSchemaFilename"), setProp("formUiSchemaFilename"), options(uis, propertyValue(bo, "formUiSchemaFilename"))),
+    select(element, "sitecase-form-schema", "表单", prop("formJsonSchemaFilename"), setProp("formJsonSchemaFilename"),
+      options(schemas, propertyValue(bo, "formJsonSchemaFilename")), formLink(catalogue, propertyValue(bo, "formJsonSchemaFilename"))),
+    select(element, "sitecase-form-ui", "表单布局", prop("formUiSchemaFilename"), setProp("formUiSchemaFilename"),
+      options(uis, propertyValue(bo, "formUiSchemaFilename")), formLink(catalogue, propertyValue(bo, "formUiSchemaFilename"))),
     textField(injector, element, "sitecase-due-in", "办理时限（表达式，如 'P3D'）", prop("dueIn"), setProp("dueIn")),
     textField(injector, element, "sitecase-priority", "优先级（urgent、high、normal、low 或数字）", prop("priority"), setProp("priority")),
     textField(injector, element, "sitecase-candidate", "指定办理人变量", prop("candidateUserVariable"), setProp("candidateUserVariable"),
@@ -247,6 +256,16 @@ function multiInstanceEntries(element, injector) {
   ];
 }
 
+function callActivityEntries(element, injector, catalogue) {
+  var modeling = injector.get("modeling");
+  var current = getBusinessObject(element).calledElement;
+  var options = [{ value: NONE, label: "（请选择流程）" }].concat((catalogue.processes || []).map(function (k) { return { value: k, label: k }; }));
+  if (current && (catalogue.processes || []).indexOf(current) < 0) options.push({ value: current, label: "未部署：" + current });
+  return [select(element, "sitecase-called-process", "调用的流程（已部署的流程编号）",
+    function () { return getBusinessObject(element).calledElement || NONE; },
+    function (v) { modeling.updateProperties(element, { calledElement: v || undefined }); }, options)];
+}
+
 function group(id, label, entries) {
   return entries.length ? { id: id, label: label, component: Group, entries: entries } : null;
 }
@@ -266,6 +285,7 @@ SiteCaseProvider.prototype.getGroups = function (element) {
     if (is(element, "bpmn:Lane")) mine.push(group("sitecase-lane", "泳道与角色", laneEntries(element, injector, catalogue)));
     if (is(element, "bpmn:UserTask")) mine.push(group("sitecase-user-task", "表单与办理", userTaskEntries(element, injector, catalogue)));
     if (is(element, "bpmn:ServiceTask")) mine.push(group("sitecase-operator", "服务操作与参数", serviceTaskEntries(element, injector, catalogue)));
+    if (is(element, "bpmn:CallActivity")) mine.push(group("sitecase-call", "调用流程", callActivityEntries(element, injector, catalogue)));
     if (is(element, "bpmn:ScriptTask")) mine.push(group("sitecase-script", "脚本", scriptEntries(element, injector)));
     if (is(element, "bpmn:SequenceFlow") && bo.sourceRef && /Gateway$/.test(bo.sourceRef.$type)) {
       mine.push(group("sitecase-condition", "流转条件", conditionEntries(element, injector)));

@@ -87,6 +87,21 @@ def test_the_properties_panel_edits_what_the_engine_reads(login, live_server):
     assert "必填" in page.locator("[data-entry-id=sitecase-param-outcome]").inner_text()
     page.fill("#bio-properties-panel-sitecase-param-note", "'已现场核实'")
     page.press("#bio-properties-panel-sitecase-param-note", "Tab")
+    # User task → form from forms/, with a link to the form editor.
+    _select(page, "handle_alarm")
+    assert page.locator("#bio-properties-panel-sitecase-form-schema").input_value() == \
+        "device_alarm_disposal_handle.schema.json"
+    link = page.locator("[data-entry-id=sitecase-form-schema] a.sitecase-form-link")
+    assert link.get_attribute("href").endswith("/designer/device_alarm_disposal/forms/device_alarm_disposal_handle.schema.json")
+    page.fill("#bio-properties-panel-sitecase-due-in", "'P2D'")
+    page.press("#bio-properties-panel-sitecase-due-in", "Tab")
+    # A timer's duration is an expression too: checked by the same sandbox.
+    _select(page, "deadline_passed")
+    page.fill("#bio-properties-panel-timerEventDefinitionValue", "iso_duration(hours=")
+    page.press("#bio-properties-panel-timerEventDefinitionValue", "Tab")
+    page.wait_for_selector("[data-entry-id=timerEventDefinitionValue] .bio-properties-panel-error:has-text('语法错误')")
+    page.fill("#bio-properties-panel-timerEventDefinitionValue", "iso_duration(hours=deadline_hours)")
+    page.press("#bio-properties-panel-timerEventDefinitionValue", "Tab")
     # A sequence-flow condition with a syntax error: Chinese message on the entry, element marked.
     flow = page.evaluate("""() => window.sitecaseModeler.get('elementRegistry')
         .filter(e => e.type === 'bpmn:SequenceFlow' && e.businessObject.conditionExpression)[0].id""")
@@ -101,5 +116,7 @@ def test_the_properties_panel_edits_what_the_engine_reads(login, live_server):
     assert root.xpath("//bpmn:lane[@id='Lane_officer']/@name", namespaces=NS) == ["district_quality_officer"]
     assert root.xpath("//bpmn:serviceTask[@id='close_handled']//spiffworkflow:parameter[@id='note']/@value",
                       namespaces=NS) == ["'已现场核实'"]
+    assert root.xpath("//bpmn:userTask[@id='handle_alarm']//spiffworkflow:property[@name='dueIn']/@value",
+                      namespaces=NS) == ["'P2D'"]
     assert root.xpath(f"//bpmn:sequenceFlow[@id='{flow}']/bpmn:conditionExpression/text()",
                       namespaces=NS) == ["decision == 'close'"]

@@ -8,8 +8,12 @@ import re
 from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy import select
+
 from app import engine
 from app.errors import ValidationError
+from app.extensions import db
+from app.models import ProcessDefinition
 from app.roles import ROLES
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
@@ -29,11 +33,14 @@ def operators(actor: Actor) -> list[dict[str, Any]]:
 
 
 def modeler_catalogue(actor: Actor) -> dict[str, Any]:
-    """Roles (lane names), form files and operators, for the modeler page."""
+    """Roles (lane names), form files, operators and the deployed process keys a call activity
+    may call, for the modeler page."""
+    keys = db.session.scalars(select(ProcessDefinition.key).distinct().order_by(ProcessDefinition.key))
     return {
         "roles": [{"code": r.code, "label": r.label} for r in ROLES.values()],
         "forms": sorted(deployments.bundle_from_dirs().forms),
         "operators": operators(actor),
+        "processes": list(keys),
     }
 
 

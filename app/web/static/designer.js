@@ -50,7 +50,8 @@
   if (wrap && window.SiteCaseModeler) {
     var key = wrap.dataset.key;
     var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel",
-      catalogue: JSON.parse(document.getElementById("catalogue-src").textContent),
+      catalogue: Object.assign(JSON.parse(document.getElementById("catalogue-src").textContent),
+        { formEditorUrl: wrap.dataset.formEditorUrl }),
       checkUrl: wrap.dataset.checkUrl, csrf: csrf });
     window.sitecaseModeler = modeler;
     var marked = [];
