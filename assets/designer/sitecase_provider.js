@@ -181,7 +181,8 @@ function serviceTaskEntries(element, injector, catalogue) {
   if (name && !known) options.push({ value: name, label: "未知操作：" + name });
   var entries = [
     select(element, "sitecase-operator", "操作", function () { return name; },
-      function (v) { setOperator(element, { id: v || undefined }, injector); }, options),
+      function (v) { setOperator(element, { id: v || undefined }, injector); }, options,
+      known ? known.summary : (name ? "该操作未在目录中登记，部署时会被拒绝。" : undefined)),
     textField(injector, element, "sitecase-result-variable", "结果变量",
       function () { return (operatorOf(bo) || {}).resultVariable || NONE; },
       function (v) { setOperator(element, { resultVariable: v || undefined }, injector); },
@@ -197,6 +198,19 @@ function serviceTaskEntries(element, injector, catalogue) {
       function () { var p = operatorParameters(bo).filter(function (x) { return x.id === spec.name; })[0]; return p ? p.value : NONE; },
       function (v) { setParameter(element, spec, v, injector); }, spec.help));
   });
+  if (known && known.free_params) {
+    // Operators taking parameters of any name (a notice template's fields, username bindings):
+    // name a new one here, it appears above with the value None to edit.
+    entries.push(entry("sitecase-param-new", element, function () {
+      return createElement(TextFieldEntry, { element: element, id: "sitecase-param-new", label: "新增参数（参数名）",
+        description: known.free_params, getValue: function () { return NONE; }, debounce: injector.get("debounceInput"),
+        validate: function (v) { return !v || /^[A-Za-z][A-Za-z0-9_]*$/.test(v) ? null : "参数名只能由字母、数字和下划线组成，且以字母开头。"; },
+        setValue: function (v, error) {
+          if (!v || error || operatorParameters(bo).some(function (p) { return p.id === v; })) return;
+          setParameter(element, { name: v, type: "any" }, "None", injector);
+        } });
+    }));
+  }
   return entries;
 }
 

@@ -143,3 +143,37 @@ def test_every_element_of_every_diagram_opens_in_the_properties_panel(login, liv
         }""", path.read_text(encoding="utf-8"))
     assert errors == []
     assert counted > 500
+
+
+def _import(page, key: str) -> None:
+    page.evaluate("async (xml) => { await window.sitecaseModeler.importXML(xml); }",
+                  (ROOT / "processes" / f"{key}.bpmn").read_text(encoding="utf-8"))
+
+
+def test_the_panel_edits_multi_instance_messages_and_free_parameters(login, live_server):
+    page = _open_modeler(login, live_server)
+    # The message start event: where the message's content goes.
+    _select(page, "alarm_received")
+    assert page.locator("#bio-properties-panel-sitecase-message-variable").input_value() == "alarm"
+    # Multi-instance: the collection is a task-data variable, each instance gets one item.
+    _import(page, "hazardous_plan_review")
+    _select(page, "give_opinion")
+    assert page.locator("#bio-properties-panel-sitecase-mi-collection").input_value() == "panel_pending"
+    assert page.locator("#bio-properties-panel-sitecase-mi-item").input_value() == "expert"
+    assert page.locator("#bio-properties-panel-sitecase-mi-output").input_value() == "panel_answers"
+    page.fill("#bio-properties-panel-sitecase-mi-collection", "panel_queue")
+    page.press("#bio-properties-panel-sitecase-mi-collection", "Tab")
+    root = etree.fromstring(_saved(page).encode())
+    assert root.xpath("//bpmn:userTask[@id='give_opinion']//bpmn:loopDataInputRef/text()", namespaces=NS) == \
+        ["panel_queue"]
+    # An operator taking parameters of any name (a notice's template fields): the designer adds one.
+    _import(page, "rectification_order")
+    _select(page, "print_notice")
+    assert "签发通知书" in page.locator("[data-entry-id=sitecase-operator]").inner_text()
+    page.fill("#bio-properties-panel-sitecase-param-new", "inspector_name")
+    page.press("#bio-properties-panel-sitecase-param-new", "Tab")
+    page.fill("#bio-properties-panel-sitecase-param-inspector_name", "inspector['name']")
+    page.press("#bio-properties-panel-sitecase-param-inspector_name", "Tab")
+    root = etree.fromstring(_saved(page).encode())
+    assert root.xpath("//bpmn:serviceTask[@id='print_notice']//spiffworkflow:parameter[@id='inspector_name']"
+                      "/@value", namespaces=NS) == ["inspector['name']"]

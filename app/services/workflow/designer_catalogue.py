@@ -33,13 +33,13 @@ def operators(actor: Actor) -> list[dict[str, Any]]:
 
 
 def modeler_catalogue(actor: Actor) -> dict[str, Any]:
-    """Roles (lane names), form files, operators and the deployed process keys a call activity
-    may call, for the modeler page."""
+    """Roles (lane names), form files and the deployed process keys a call activity may call, for
+    the modeler page (its operators come from the API's catalogue, `operators`)."""
+    require_any_role(actor, "process_designer")
     keys = db.session.scalars(select(ProcessDefinition.key).distinct().order_by(ProcessDefinition.key))
     return {
         "roles": [{"code": r.code, "label": r.label} for r in ROLES.values()],
         "forms": sorted(deployments.bundle_from_dirs().forms),
-        "operators": operators(actor),
         "processes": list(keys),
     }
 

@@ -49,9 +49,14 @@
   var wrap = document.querySelector(".modeler-wrap");
   if (wrap && window.SiteCaseModeler) {
     var key = wrap.dataset.key;
-    var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel",
-      catalogue: Object.assign(JSON.parse(document.getElementById("catalogue-src").textContent),
-        { formEditorUrl: wrap.dataset.formEditorUrl }),
+    // Roles, forms and process keys come with the page; the operators from the API's catalogue.
+    var catalogue = Object.assign(JSON.parse(document.getElementById("catalogue-src").textContent),
+      { formEditorUrl: wrap.dataset.formEditorUrl, operators: [] });
+    var operatorsLoaded = fetch(wrap.dataset.operatorsUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+      .then(function (body) { Array.prototype.push.apply(catalogue.operators, body.data); })
+      .catch(function () { show("无法读取服务操作目录，服务任务的操作暂时不能选择。", false); });
+    var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel", catalogue: catalogue,
       checkUrl: wrap.dataset.checkUrl, csrf: csrf });
     window.sitecaseModeler = modeler;
     var marked = [];
@@ -67,6 +72,8 @@
     modeler.importXML(JSON.parse(document.getElementById("bpmn-src").textContent)).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
       refreshDeployable();
+      return operatorsLoaded;
+    }).then(function () {
       wrap.dataset.ready = "true";
     }).catch(function () {
       show("流程图无法在画布上显示（文件缺少图形信息），不能部署。请先生成布局：flask processes layout。", false);
