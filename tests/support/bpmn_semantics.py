@@ -16,7 +16,7 @@ from lxml import etree
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 IGNORED_ROOT_ATTRIBUTES = {"exporter", "exporterVersion"}
-# Text of these elements is code or an expression: kept as written (outer whitespace aside).
+# (tag, sorted attributes, text without outer whitespace, sorted children)
 Node = tuple[str, tuple[tuple[str, str], ...], str, tuple[Any, ...]]
 
 
@@ -63,8 +63,10 @@ def differences(before: str | bytes, after: str | bytes) -> list[str]:
     """Readable differences of the semantic trees (empty when equal), element paths by id."""
     out: list[str] = []
     _diff(semantic_form(before), semantic_form(after), "", out)
-    if shapes_of(before) != shapes_of(after):
-        out.append(f"diagram interchange: {sorted((shapes_of(before) ^ shapes_of(after)).elements())}")
+    shapes_before, shapes_after = shapes_of(before), shapes_of(after)
+    if shapes_before != shapes_after:
+        changed = (shapes_before - shapes_after) + (shapes_after - shapes_before)
+        out.append(f"diagram interchange: {sorted(changed.elements())}")
     return out
 
 
