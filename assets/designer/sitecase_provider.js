@@ -99,11 +99,17 @@ function entry(id, element, render) {
   return { id: id, element: element, component: render, isEdited: function () { return true; } };
 }
 
-function textField(injector, element, id, label, get, set, description) {
+function textField(injector, element, id, label, get, set, description, validate) {
   return entry(id, element, function () {
     return createElement(TextFieldEntry, { element: element, id: id, label: label, description: description,
-      getValue: get, setValue: set, debounce: injector.get("debounceInput") });
+      getValue: get, setValue: set, debounce: injector.get("debounceInput"), validate: validate });
   });
+}
+
+// The inbox reads `priority` as written (not an expression): a level or a number.
+export function priorityProblem(value) {
+  if (!value || /^(urgent|high|normal|low)$/.test(value) || /^-?\d+(\.\d+)?$/.test(value)) return null;
+  return "优先级只能是 urgent、high、normal、low 或一个数字。";
 }
 
 function textArea(injector, element, id, label, get, set, description) {
@@ -163,7 +169,8 @@ function userTaskEntries(element, injector, catalogue) {
     select(element, "sitecase-form-ui", "表单布局", prop("formUiSchemaFilename"), setProp("formUiSchemaFilename"),
       options(uis, propertyValue(bo, "formUiSchemaFilename")), formLink(catalogue, propertyValue(bo, "formUiSchemaFilename"))),
     textField(injector, element, "sitecase-due-in", "办理时限（表达式，如 'P3D'）", prop("dueIn"), setProp("dueIn")),
-    textField(injector, element, "sitecase-priority", "优先级（urgent、high、normal、low 或数字）", prop("priority"), setProp("priority")),
+    textField(injector, element, "sitecase-priority", "优先级（urgent、high、normal、low 或数字）", prop("priority"),
+      function (v, error) { if (!error) setPropertyValue(element, "priority", v, injector); }, undefined, priorityProblem),
     textField(injector, element, "sitecase-candidate", "指定办理人变量", prop("candidateUserVariable"), setProp("candidateUserVariable"),
       "任务数据中保存办理人编号的变量名；为空时由泳道角色决定。"),
     select(element, "sitecase-reviews", "审核的任务（审核人不能是其办理人）", prop("reviews"), setProp("reviews"), reviewOptions)

@@ -95,6 +95,10 @@ def test_the_properties_panel_edits_what_the_engine_reads(login, live_server):
     assert link.get_attribute("href").endswith("/designer/device_alarm_disposal/forms/device_alarm_disposal_handle.schema.json")
     page.fill("#bio-properties-panel-sitecase-due-in", "'P2D'")
     page.press("#bio-properties-panel-sitecase-due-in", "Tab")
+    page.fill("#bio-properties-panel-sitecase-priority", "very high")
+    page.wait_for_selector("[data-entry-id=sitecase-priority] .bio-properties-panel-error:has-text('优先级只能是')")
+    page.fill("#bio-properties-panel-sitecase-priority", "high")
+    page.press("#bio-properties-panel-sitecase-priority", "Tab")
     # A timer's duration is an expression too: checked by the same sandbox.
     _select(page, "deadline_passed")
     page.fill("#bio-properties-panel-timerEventDefinitionValue", "iso_duration(hours=")
@@ -118,6 +122,8 @@ def test_the_properties_panel_edits_what_the_engine_reads(login, live_server):
                       namespaces=NS) == ["'已现场核实'"]
     assert root.xpath("//bpmn:userTask[@id='handle_alarm']//spiffworkflow:property[@name='dueIn']/@value",
                       namespaces=NS) == ["'P2D'"]
+    assert root.xpath("//bpmn:userTask[@id='handle_alarm']//spiffworkflow:property[@name='priority']/@value",
+                      namespaces=NS) == ["high"]
     assert root.xpath(f"//bpmn:sequenceFlow[@id='{flow}']/bpmn:conditionExpression/text()",
                       namespaces=NS) == ["decision == 'close'"]
 
