@@ -189,7 +189,7 @@ function serviceTaskEntries(element, injector, catalogue) {
   var entries = [
     select(element, "sitecase-operator", "操作", function () { return name; },
       function (v) { setOperator(element, { id: v || undefined }, injector); }, options,
-      known ? known.summary : (name ? "该操作未在目录中登记，部署时会被拒绝。" : undefined)),
+      name && !known ? "该操作未在目录中登记，部署时会被拒绝。" : undefined),
     textField(injector, element, "sitecase-result-variable", "结果变量",
       function () { return (operatorOf(bo) || {}).resultVariable || NONE; },
       function (v) { setOperator(element, { resultVariable: v || undefined }, injector); },
