@@ -31,7 +31,7 @@ $(VENV)/.stamp-install-dev: setup.cfg pyproject.toml | $(BIN)/python
 
 # Browser assets from the npm registry (package-lock.json), copied next to the pages; not committed.
 VENDOR := app/web/static/vendor
-$(VENDOR)/.stamp: package.json package-lock.json
+$(VENDOR)/.stamp: package.json package-lock.json $(wildcard assets/designer/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/bpmn-js
 	cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
@@ -40,6 +40,8 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(VENDOR)/echarts/
 	mkdir -p $(VENDOR)/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	# The process modeler (bpmn-js + properties panel + SiteCase providers), bundled by esbuild.
+	node assets/designer/build.mjs $(VENDOR)/designer
 	touch $@
 
 assets: $(VENDOR)/.stamp

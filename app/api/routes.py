@@ -7,6 +7,7 @@ from app.api import (  # noqa: F401
     auth,
     catalog,
     command_centre,
+    designer,
     documents,
     emergency_plans,
     hazard_admin,

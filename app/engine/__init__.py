@@ -18,11 +18,12 @@ from .runtime import (
                       start,
                       start_by_message,
 )
+from .sandbox import SandboxCompileError, compile_source
 from .scripting import Host
 from .validation import BundleProblem, validate_bundle
 
 __all__ = [
     "BundleProblem", "CompiledProcess", "DEFAULT_TIME_BUDGET", "EngineError", "EngineResult",
-    "Host", "OperatorRegistry", "cancel", "compile_process", "complete_task", "content_hash",
+    "Host", "OperatorRegistry", "SandboxCompileError", "cancel", "compile_process", "compile_source", "complete_task", "content_hash",
     "deliver_message", "fire_due_timers", "start", "start_by_message", "validate_bundle",
 ]

@@ -12,6 +12,7 @@ from app.formdefs import form_file_names
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
+from app.services.designer import catalogue
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
@@ -37,7 +38,8 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms)
+                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor()),
+                           form_editor_url=url_for("web.form_editor", key=key, name="__name__"))
 
 
 @bp.get("/designer/<key>/forms/<name>")

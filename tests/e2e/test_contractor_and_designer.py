@@ -77,8 +77,8 @@ def test_designer_changes_a_diagram_and_deploys_a_new_version(login, live_server
     page.click("tr[data-key=web_review] >> text=编辑")
     page.wait_for_selector(".modeler-wrap[data-ready=true]")
     page.click("[data-element-id=review_plan]")
-    page.fill("#prop-name", "总监理工程师审查方案")
-    page.press("#prop-name", "Tab")
+    page.fill("#bio-properties-panel-name", "总监理工程师审查方案")
+    page.press("#bio-properties-panel-name", "Tab")
     assert page.locator("g[data-element-id=review_plan]").first.text_content() == "总监理工程师审查方案"
     page.click("#btn-validate")
     page.wait_for_selector("#designer-result:has-text('校验通过')")

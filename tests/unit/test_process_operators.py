@@ -30,3 +30,31 @@ def test_every_operator_of_a_diagram_lives_in_an_operators_module(diagram: Path)
 
 def test_an_unknown_operator_has_no_location() -> None:
     assert operator_location("no_such_operator") is None
+
+
+@pytest.mark.parametrize("diagram", DIAGRAMS, ids=[d.stem for d in DIAGRAMS])
+def test_every_parameter_a_diagram_passes_is_in_the_designer_catalogue(diagram: Path) -> None:
+    """The properties panel offers an operator's parameters from its metadata: a parameter a
+    diagram passes is declared there (or the operator takes parameters of any name)."""
+    from lxml import etree
+
+    from app.services.workflow.operator_registry import OPERATOR_INFO
+
+    load_operators()
+    ns = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+    for node in etree.fromstring(diagram.read_bytes()).xpath("//spiffworkflow:serviceTaskOperator", namespaces=ns):
+        info = OPERATOR_INFO[node.get("id")]
+        assert info.summary != info.name, f"{info.name} has no summary"
+        if info.free_params:
+            continue
+        declared = {p.name for p in info.params}
+        passed = set(node.xpath(".//spiffworkflow:parameter/@id", namespaces=ns))
+        assert passed <= declared, f"{diagram.name}: {info.name} does not declare {sorted(passed - declared)}"
+
+
+def test_an_operator_without_metadata_is_listed_by_its_name(monkeypatch) -> None:
+    from app.services.workflow.operator_registry import OPERATORS, operator_catalogue
+
+    monkeypatch.setitem(OPERATORS, "zz_bare", lambda ctx, params, data: None)
+    bare = operator_catalogue()[-1]
+    assert (bare.name, bare.summary, bare.params) == ("zz_bare", "zz_bare", ())

@@ -10,7 +10,7 @@ from app.infra import wallclock
 from app.models import HazardousWork
 from app.services.hazard import expert_draw
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
 class WorkStatusError(DomainError):
@@ -29,7 +29,9 @@ WORK_TRANSITIONS = {
 }
 
 
-@operator("set_work_status")
+@operator("set_work_status", summary="变更危大工程状态（按生命周期）", params=(
+    Param("status", "any", "目标状态，如 'plan_approved'", required=True),
+))
 def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Move the instance's hazardous work to `params["status"]` if the lifecycle allows it."""
     work = work_of(ctx, params)
@@ -57,7 +59,7 @@ def work_of(ctx: OperatorContext, params: dict) -> HazardousWork:
     return work
 
 
-@operator("load_hazardous_work")
+@operator("load_hazardous_work", summary="把危大工程信息载入案件数据")
 def load_hazardous_work(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Copy what the forms and gateways need about the work into the case data."""
     work = work_of(ctx, params)
@@ -76,7 +78,7 @@ def load_hazardous_work(ctx: OperatorContext, params: dict, data: dict) -> dict[
     }
 
 
-@operator("mark_work_started")
+@operator("mark_work_started", summary="首次巡查：标记危大工程已开工")
 def mark_work_started(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """The first patrol of an approved plan shows the work is being built: plan_approved → in_progress."""
     work = work_of(ctx, params)
@@ -85,7 +87,11 @@ def mark_work_started(ctx: OperatorContext, params: dict, data: dict) -> dict[st
     return {"work_status": work.status}
 
 
-@operator("draw_experts")
+@operator("draw_experts", summary="抽取论证专家组", params=(
+    Param("size", "any", "专家人数（不少于配置的最少人数）", required=True),
+    Param("specialty", "str", "专业（可选，默认取工程类别的专业）"),
+    Param("seed", "int", "随机种子（可选）"),
+))
 def draw_experts(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Draw a panel (params: size ≥ the configured minimum, optional specialty, seed, work_id).
 
@@ -103,7 +109,13 @@ def draw_experts(ctx: OperatorContext, params: dict, data: dict) -> dict[str, An
             "panel_drawn_ids": [s["expert_id"] for s in seats]}
 
 
-@operator("redraw_experts")
+@operator("redraw_experts", summary="替换回避的专家", params=(
+    Param("declined", "any", "回避的专家席位", required=True),
+    Param("members", "any", "当前专家组席位", required=True),
+    Param("drawn_ids", "any", "已抽过的专家编号", required=True),
+    Param("specialty", "str", "专业（可选）"),
+    Param("seed", "int", "随机种子（可选）"),
+))
 def redraw_experts(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Replace each expert who declined by a newly drawn eligible expert not drawn before.
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
 def alarm_of_case(ctx: OperatorContext, data: dict[str, Any]) -> DeviceAlarm | None:
@@ -34,7 +34,10 @@ def close_alarm(alarm: DeviceAlarm | None, outcome: str, details: dict[str, Any]
     alarm.outcome, alarm.outcome_data = outcome, details
 
 
-@operator("close_device_alarm")
+@operator("close_device_alarm", summary="关闭本案件的设备预警", params=(
+    Param("outcome", "str", "处置结果代码，如 'handled'、'false_alarm'", required=True),
+    Param("note", "str", "处置说明（可选）"),
+))
 def close_device_alarm(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Close the case's device alarm with `params["outcome"]` and an optional `note`."""
     alarm = alarm_of_case(ctx, data)
@@ -43,7 +46,11 @@ def close_device_alarm(ctx: OperatorContext, params: dict, data: dict) -> dict:
     return {"alarm_id": alarm.id if alarm else None, "outcome": params.get("outcome")}
 
 
-@operator("request_device_rectification_order")
+@operator("request_device_rectification_order", summary="逾期预警转开整改单", params=(
+    Param("order_type", "str", "整改单类型，如 'deadline'、'stop'", required=True),
+    Param("problems", "str", "存在的问题", required=True),
+    Param("rectify_deadline", "str", "整改期限（ISO 日期）", required=True),
+))
 def request_device_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """The official decided to issue a rectification order for an overdue alarm.
 

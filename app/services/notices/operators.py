@@ -4,10 +4,14 @@ from __future__ import annotations
 from app.extensions import db
 from app.models import Project
 from app.services.notices.issuing import issue_notice
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
-@operator("issue_document")
+@operator("issue_document", summary="签发通知书（编号、内容冻结、排队生成 PDF）", params=(
+    Param("template", "str", "通知书模板代码", required=True),
+    Param("addressee_parties", "list", "送达单位（可选），如 ['contractor']"),
+    Param("signatory", "str", "签发人（可选）"),
+), free_params="其余参数为该通知书模板的字段，优先于同名的任务数据")
 def issue_document(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Issue notice `params["template"]`: next number, frozen context, render queued.
 

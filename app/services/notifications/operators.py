@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
-@operator("notify")
+@operator("notify", summary="发送站内通知（指定用户或案件的角色）", params=(
+    Param("message", "str", "通知内容", required=True),
+    Param("user", "int", "用户编号或用户名（可选）"),
+    Param("role", "str", "角色代码（未指定用户时）"),
+))
 def notify(ctx: OperatorContext, params: dict, data: dict) -> None:
     """Queue a notification to a user (`user`: id or username) or else a role of the case, sent
     after the commit as the Celery task `notifications.send` (app/services/notifications/delivery.py)."""

@@ -16,7 +16,7 @@ def _outcome(problems: rules.Problems) -> dict[str, Any]:
     return {"check_passed": not problems, "check_problems": rules.problems_text(problems)}
 
 
-@operator("check_enterprise_submission")
+@operator("check_enterprise_submission", summary="校验企业信息申报并生成变更摘要")
 def check_enterprise_submission(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Rules of an enterprise submission; also the change summary the reviewer reads."""
     problems = rules.enterprise_problems(data, data.get("enterprise_id"), data.get("submitter_user_id"))
@@ -26,7 +26,7 @@ def check_enterprise_submission(ctx: OperatorContext, params: dict, data: dict) 
     return {**_outcome(problems), "change_summary": summary}
 
 
-@operator("apply_enterprise_submission")
+@operator("apply_enterprise_submission", summary="写入审核通过的企业信息并保留前后记录")
 def apply_enterprise_submission(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Write the approved information to the enterprise and keep the before/after history."""
     enterprise_id = approval.apply_enterprise(ctx.instance.id, ctx.actor.username, data)
@@ -37,7 +37,7 @@ def apply_enterprise_submission(ctx: OperatorContext, params: dict, data: dict) 
     return {"enterprise_id": enterprise_id}
 
 
-@operator("check_project_registration")
+@operator("check_project_registration", summary="校验开工登记并生成审核摘要")
 def check_project_registration(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Rules of a start registration; also the summaries the reviewer reads."""
     problems = rules.project_problems(data, data["district_id"], data.get("submitter_user_id"))
@@ -47,7 +47,7 @@ def check_project_registration(ctx: OperatorContext, params: dict, data: dict) -
     return {**_outcome(problems), "participant_summary": parties, "account_summary": accounts or "无"}
 
 
-@operator("activate_registered_project")
+@operator("activate_registered_project", summary="项目生效：登记参建单位并开设账号")
 def activate_registered_project(ctx: OperatorContext, params: dict, data: dict) -> dict[str, Any]:
     """Project active, participants and registration recorded, accounts created with their grants."""
     done = approval.activate_project(ctx.instance.id, ctx.actor.username, data)

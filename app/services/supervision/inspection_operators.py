@@ -11,10 +11,14 @@ from app.models import Expert, Project
 from app.services.access.scoping import project_filter
 from app.services.supervision import orders
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
-@operator("draw_inspections")
+@operator("draw_inspections", summary="在辖区内随机抽取检查项目和专家", params=(
+    Param("project_count", "int", "抽取的项目数", required=True),
+    Param("expert_count", "int", "抽取的专家数", required=True),
+    Param("check_items", "list", "检查事项列表"),
+))
 def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Draw projects in the official's jurisdiction and experts; record the seed and the
     candidate lists (so the draw can be replayed), then start one inspection case per project."""

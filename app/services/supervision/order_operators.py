@@ -23,7 +23,7 @@ from app.models.orders import ORDER_TYPES, STOP_ORDER_TYPES
 from app.services.notifications.operators import notify
 from app.services.supervision import clauses, orders
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
+from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
                      "经本监督机构审核同意后方可复工"]
@@ -43,7 +43,7 @@ def _issuer(ctx: OperatorContext, data: dict[str, Any]) -> User | None:
     return db.session.get(User, user_id) if isinstance(user_id, int) else None
 
 
-@operator("register_rectification_order")
+@operator("register_rectification_order", summary="登记已签发的整改单（签发人、条款快照、通知书）")
 def register_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Register the issued order: issuer (bound to the audit), clause snapshots, notice type."""
     problems = [dict(p) for p in data.get("problems") or []]
@@ -95,7 +95,10 @@ def photo_annex(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for n, (index, p, attachment) in enumerate(photos, 1)]
 
 
-@operator("update_rectification_order")
+@operator("update_rectification_order", summary="变更整改单台账状态", params=(
+    Param("status", "str", "新状态", required=True),
+    Param("reason", "str", "退回原因（退回时）"),
+))
 def update_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> None:
     """Move the order register to `status`; a return posts its reason for the contractor."""
     row = orders.order_of(ctx.instance.id)
@@ -116,7 +119,7 @@ def update_rectification_order(ctx: OperatorContext, params: dict, data: dict) -
         timeline.note(ctx, "order_resumed", {"order_type": data.get("order_type")})
 
 
-@operator("rectification_order_overdue")
+@operator("rectification_order_overdue", summary="整改逾期：标记并提醒施工单位")
 def rectification_order_overdue(ctx: OperatorContext, params: dict, data: dict) -> None:
     """The deadline passed without a reply: flag the order and remind the contractor."""
     row = orders.order_of(ctx.instance.id)
@@ -156,7 +159,7 @@ def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dic
     }
 
 
-@operator("open_urging_for_order")
+@operator("open_urging_for_order", summary="整改单未回复：开启一个督办案件（只开一次）")
 def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Escalate an unanswered order: open one supervision_urging case (never a second)."""
     row = orders.order_of(ctx.instance.id)
@@ -174,14 +177,25 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
     return {"instance_id": instance_id, "created": True}
 
 
-@operator("open_rectification_order")
+@operator("open_rectification_order", summary="从当前案件开启一个整改单案件", params=(
+    Param("order_type", "str", "整改单类型", required=True),
+    Param("problems", "list", "问题列表", required=True),
+    Param("deadline", "str", "整改期限（ISO 日期）", required=True),
+    Param("stop_scope", "str", "停工范围（停工整改时）"),
+    Param("source_kind", "str", "来源类型，如 'site_check'"),
+))
 def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Open a rectification_order case from the calling case (contract: services/orders.py)."""
     instance_id = orders.open_order(ctx.actor, ctx.instance, params)
     return {"rectification_order_instance_id": instance_id}
 
 
-@operator("open_rectification_orders")
+@operator("open_rectification_orders", summary="按问题的整改类型各开一个整改单案件", params=(
+    Param("problems", "list", "问题列表，每项含 order_type", required=True),
+    Param("deadline", "str", "整改期限（ISO 日期）", required=True),
+    Param("stop_scope", "str", "停工范围（停工整改时）"),
+    Param("source_kind", "str", "来源类型"),
+))
 def open_rectification_orders(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """One order per order type among `problems` (each problem names its `order_type`)."""
     by_type: dict[str, list[dict]] = {}
@@ -193,7 +207,11 @@ def open_rectification_orders(ctx: OperatorContext, params: dict, data: dict) ->
     return {"rectification_order_instance_ids": ids}
 
 
-@operator("note_return")
+@operator("note_return", summary="记录退回及原因（案件意见与历史）", params=(
+    Param("step", "str", "退回的步骤编号", required=True),
+    Param("label", "str", "步骤名称", required=True),
+    Param("reason", "str", "退回原因", required=True),
+))
 def note_return(ctx: OperatorContext, params: dict, data: dict) -> None:
     """Any chain's return with reason: shown as a case comment and kept in the history."""
     reason = str(params.get("reason") or "")

@@ -73,7 +73,7 @@ def _seats(ctx: OperatorContext, tasks: list[dict[str, Any]]) -> list[dict[str, 
     return seats
 
 
-@operator("plan_urging")
+@operator("plan_urging", summary="为每个牵头单位绑定席位并计算预警、督办时间")
 def plan_urging(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Bind one seat per lead unit and compute the warning and urging moments."""
     tasks = data.get("tasks") or []
@@ -125,7 +125,7 @@ def _lagging(ctx: OperatorContext) -> list[UrgingAssignment]:
         if a.user_id in open_users or a.user_id not in reported]
 
 
-@operator("urging_remind")
+@operator("urging_remind", summary="期限前提醒尚未办结的单位")
 def urging_remind(ctx: OperatorContext, params: dict, data: dict) -> None:
     """Warning days before the deadline: remind every unit that has not finished."""
     lagging = _lagging(ctx)
@@ -135,7 +135,7 @@ def urging_remind(ctx: OperatorContext, params: dict, data: dict) -> None:
     timeline.note(ctx, "urging_warning", {"units": [a.unit_id for a in lagging]})
 
 
-@operator("urge_units")
+@operator("urge_units", summary="逾期后对未办结单位各催办一次")
 def urge_units(ctx: OperatorContext, params: dict, data: dict) -> None:
     """After the deadline: one counted urge (催办) for each unit that has not finished."""
     now = wallclock.now()
@@ -149,7 +149,7 @@ def urge_units(ctx: OperatorContext, params: dict, data: dict) -> None:
                                  "counts": [a.urge_count for a in lagging]})
 
 
-@operator("finish_urging")
+@operator("finish_urging", summary="跟进人验收汇报：各牵头单位任务办结")
 def finish_urging(ctx: OperatorContext, params: dict, data: dict) -> None:
     """The follow-up person accepted the reports: every lead unit's task is complete."""
     now = wallclock.now()

@@ -22,7 +22,7 @@ def project_user_id(project_id: int | None, username: object) -> int | None:
         User.username == username, RoleGrant.project_id == project_id).limit(1))
 
 
-@operator("project_user_ids")
+@operator("project_user_ids", summary="把用户名换成项目上的用户编号", free_params="每个参数“变量名: 用户名”，写回该变量为用户编号（该用户须在本项目任职，否则为空）")
 def project_user_ids(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Each param `<variable>: <username>` becomes `<variable>: user id` (None when he holds no
     role on the case's project: the lane's role then decides; a `binding_fallback` event says so)."""
@@ -34,7 +34,7 @@ def project_user_ids(ctx: OperatorContext, params: dict, data: dict) -> dict:
     return out
 
 
-@operator("bind_project_users")
+@operator("bind_project_users", summary="把用户名绑定为多实例席位", free_params="每个参数“席位变量名: 用户名”，写回该变量为席位列表")
 def bind_project_users(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Each param `<seats variable>: <username>` becomes `[{"user_id": id}]` (or `[None]`: the
     lane's role then decides)."""

@@ -32,11 +32,42 @@ Operator = Callable[[OperatorContext, dict[str, Any], dict[str, Any]], "dict[str
 OPERATORS: dict[str, Operator] = {}
 
 
-def operator(name: str) -> Callable[[Operator], Operator]:
+@dataclass(frozen=True)
+class Param:
+    """One parameter a diagram passes (spiffworkflow:parameter): its value is a sandboxed
+    expression; `type` is the diagram's type attribute (str, int, list, dict, any)."""
+    name: str
+    type: str
+    help: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class OperatorInfo:
+    """What the designer's catalogue tells about an operator: a Chinese summary, its parameters
+    and, for operators taking parameters of any name, what those mean (`free_params`)."""
+    name: str
+    summary: str
+    params: tuple[Param, ...] = ()
+    free_params: str = ""
+
+
+OPERATOR_INFO: dict[str, OperatorInfo] = {}
+
+
+def operator(name: str, *, summary: str = "", params: tuple[Param, ...] = (),
+             free_params: str = "") -> Callable[[Operator], Operator]:
     def register(fn: Operator) -> Operator:
         OPERATORS[name] = fn
+        OPERATOR_INFO[name] = OperatorInfo(name, summary or name, params, free_params)
         return fn
     return register
+
+
+def operator_catalogue() -> list[OperatorInfo]:
+    """Every registered operator with its metadata, by name (an operator registered without
+    metadata is listed by its name, with no parameters)."""
+    return [OPERATOR_INFO.get(name) or OperatorInfo(name, name) for name in sorted(OPERATORS)]
 
 
 def operator_location(name: str) -> str | None:

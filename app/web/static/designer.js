@@ -1,4 +1,5 @@
-// Process designer: bpmn-js Modeler with a name panel, validate/deploy; form JSON with live preview.
+// Process designer: the SiteCase modeler (bpmn-js, properties panel, checks as you type; bundle built by
+// `make assets` from assets/designer/), validate/deploy; form JSON with live preview.
 (function () {
   "use strict";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -46,9 +47,17 @@
 
   // --- modeler page ---------------------------------------------------------------------------
   var wrap = document.querySelector(".modeler-wrap");
-  if (wrap && window.BpmnJS) {
+  if (wrap && window.SiteCaseModeler) {
     var key = wrap.dataset.key;
-    var modeler = new window.BpmnJS({ container: "#modeler", keyboard: { bindTo: document } });
+    // Roles, forms and process keys come with the page; the operators from the API's catalogue.
+    var catalogue = Object.assign(JSON.parse(document.getElementById("catalogue-src").textContent),
+      { formEditorUrl: wrap.dataset.formEditorUrl, operators: [] });
+    var operatorsLoaded = fetch(wrap.dataset.operatorsUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+      .then(function (body) { Array.prototype.push.apply(catalogue.operators, body.data); })
+      .catch(function () { show("无法读取服务操作目录，服务任务的操作暂时不能选择。", false); });
+    var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel", catalogue: catalogue,
+      checkUrl: wrap.dataset.checkUrl, csrf: csrf });
     window.sitecaseModeler = modeler;
     var marked = [];
     var deployButton = document.getElementById("btn-deploy");
@@ -63,28 +72,14 @@
     modeler.importXML(JSON.parse(document.getElementById("bpmn-src").textContent)).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
       refreshDeployable();
+      return operatorsLoaded;
+    }).then(function () {
       wrap.dataset.ready = "true";
     }).catch(function () {
       show("流程图无法在画布上显示（文件缺少图形信息），不能部署。请先生成布局：flask processes layout。", false);
       wrap.dataset.ready = "error";
     });
     modeler.on("commandStack.changed", refreshDeployable);
-
-    var current = null;
-    var nameInput = document.getElementById("prop-name");
-    modeler.on("selection.changed", function (e) {
-      current = e.newSelection[0] || null;
-      document.getElementById("prop-form").hidden = !current;
-      document.getElementById("prop-empty").hidden = !!current;
-      if (current) {
-        document.getElementById("prop-id").textContent = current.id;
-        document.getElementById("prop-type").textContent = current.type;
-        nameInput.value = current.businessObject.name || "";
-      }
-    });
-    nameInput.addEventListener("change", function () {
-      if (current) modeler.get("modeling").updateLabel(current, nameInput.value);
-    });
 
     function mark(ids) {
       var canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");

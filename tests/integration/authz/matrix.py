@@ -285,4 +285,7 @@ MATRIX: dict[str, Entry] = {
     "POST /projects/<code>/sample-labels": _(SAMPLERS),
     "GET /samples/<sample_code>": _(ALL, params=SAMPLE),
     "POST /samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
+    # The designer's properties panel: the operator catalogue and sandbox checks as you type.
+    "GET /api/v1/designer/operators": _(DESIGNERS),
+    "POST /api/v1/designer/expressions/check": _(DESIGNERS),
 }

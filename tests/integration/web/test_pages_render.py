@@ -79,5 +79,6 @@ def test_english_through_lang_parameter(browser):
 def test_assets_are_served(site):
     client = site.test_client()
     for path in ("/assets/site.css", "/assets/forms.js", "/assets/designer.js",
-                 "/assets/vendor/bpmn-js/bpmn-modeler.production.min.js"):
+                 "/assets/vendor/bpmn-js/bpmn-modeler.production.min.js", "/assets/vendor/designer/designer.bundle.js",
+                 "/assets/vendor/designer/designer.bundle.css"):
         assert client.get(path).status_code == 200, path

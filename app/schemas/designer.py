@@ -1,0 +1,35 @@
+"""Shapes of the designer's catalogue (operators and their parameters) and expression checks."""
+from marshmallow import Schema, fields, validate
+
+from app.services.designer.catalogue import KINDS, MAX_ITEMS, MAX_KEY, MAX_SOURCE
+
+
+class OperatorParamSchema(Schema):
+    name = fields.Str()
+    type = fields.Str()
+    help = fields.Str()
+    required = fields.Bool()
+
+
+class OperatorSchema(Schema):
+    name = fields.Str()
+    summary = fields.Str()
+    params = fields.List(fields.Nested(OperatorParamSchema))
+    free_params = fields.Str()
+
+
+class SourceItemSchema(Schema):
+    key = fields.Str(load_default="", validate=validate.Length(max=MAX_KEY))
+    kind = fields.Str(required=True, validate=validate.OneOf(sorted(KINDS)))
+    source = fields.Str(required=True, validate=validate.Length(max=MAX_SOURCE))
+
+
+class SourceCheckSchema(Schema):
+    items = fields.List(fields.Nested(SourceItemSchema), required=True, validate=validate.Length(max=MAX_ITEMS))
+
+
+class SourceResultSchema(Schema):
+    key = fields.Str()
+    ok = fields.Bool()
+    message = fields.Str()
+    line = fields.Int(allow_none=True)

@@ -1,0 +1,88 @@
+"""What the designer's properties panel offers and checks: the operator catalogue (names,
+Chinese summaries, parameters with types and help), the roles a lane may name, the forms a user
+task may use, and expressions/scripts compiled by the engine's sandbox as the designer types,
+with the reasons in Chinese."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+
+from app import engine
+from app.errors import ValidationError
+from app.extensions import db
+from app.models import ProcessDefinition
+from app.roles import ROLES
+from app.services.access.actors import Actor
+from app.services.access.permissions import require_any_role
+from app.services.workflow import deployments
+from app.services.workflow.operator_registry import operator_catalogue
+
+MAX_ITEMS = 2000
+MAX_KEY = 200
+MAX_SOURCE = 100_000
+KINDS = {"expression": "eval", "script": "exec"}
+
+
+def operators(actor: Actor) -> list[dict[str, Any]]:
+    """Every operator a service task may name, with its parameters (process designers)."""
+    require_any_role(actor, "process_designer")
+    return [asdict(info) for info in operator_catalogue()]
+
+
+def modeler_catalogue(actor: Actor) -> dict[str, Any]:
+    """Roles (lane names), form files and the deployed process keys a call activity may call, for
+    the modeler page (its operators come from the API's catalogue, `operators`)."""
+    require_any_role(actor, "process_designer")
+    keys = db.session.scalars(select(ProcessDefinition.key).distinct().order_by(ProcessDefinition.key))
+    return {
+        "roles": [{"code": r.code, "label": r.label} for r in ROLES.values()],
+        "forms": sorted(deployments.bundle_from_dirs().forms),
+        "processes": list(keys),
+    }
+
+
+_NOT_ALLOWED = re.compile(r"^(\S+) is not allowed$")
+_UNDERSCORE = re.compile(r'"([^"]+)" is an invalid \w+ name because it starts with "_"')
+
+
+def _chinese(exc: engine.SandboxCompileError, kind: str) -> str:
+    where = f"第 {exc.line} 行：" if exc.line else ""
+    if exc.code.endswith("_syntax"):
+        what = "表达式" if kind == "expression" else "脚本"
+        return f"{where}{what}语法错误，无法编译。"
+    match = _NOT_ALLOWED.match(exc.message)
+    if match:
+        return f"{where}不允许使用 {match.group(1)}。"
+    underscore = _UNDERSCORE.search(exc.message)
+    if underscore:
+        return f"{where}不允许使用以下划线开头的名称 {underscore.group(1)}。"
+    if exc.message.startswith("longer than"):
+        return "内容过长，超过沙箱允许的长度。"
+    if exc.message.startswith("nested too deeply"):
+        return "嵌套过深，沙箱无法编译。"
+    return f"{where}沙箱不允许这种写法（如以下划线开头的名称、访问内部属性等）。"
+
+
+def check_sources(actor: Actor, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Compile each `{key, kind: expression|script, source}` in the sandbox: `{key, ok, message,
+    line}` per item, `message` in Chinese. Raises ValidationError(`check_invalid`)."""
+    require_any_role(actor, "process_designer")
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise ValidationError(f"请提交不超过 {MAX_ITEMS} 项的列表。", code="check_invalid")
+    results = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("kind") not in KINDS or not isinstance(item.get("source"), str) \
+                or len(item["source"]) > MAX_SOURCE or not isinstance(item.get("key", ""), str) \
+                or len(item.get("key", "")) > MAX_KEY:
+            raise ValidationError("每一项须有 key、kind（expression 或 script）和 source。", code="check_invalid")
+        key = item.get("key", "")
+        try:
+            engine.compile_source(item["source"], KINDS[item["kind"]])
+        except engine.SandboxCompileError as exc:
+            results.append({"key": key, "ok": False, "message": _chinese(exc, item["kind"]), "line": exc.line})
+        else:
+            results.append({"key": key, "ok": True, "message": "", "line": None})
+    return results
