@@ -25,7 +25,8 @@ def site(demo_data, api):
     order = cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001",
                              title="限期整改")
     cases.complete_task(actor("district_safety"), my_task("district_safety", order, "issue_order").id, {
-        "order_type": "deadline", "deadline": "2026-12-31", "requirements": "立即整改。",
+        "order_type": "deadline", "inspection_date": "2026-12-01", "deadline": "2026-12-31",
+        "requirements": "立即整改。",
         "problems": [{"description": "临边未设防护栏杆", "location": "3#楼", "clauses": ["JGJ59-3.13"]}]})
     return api
 

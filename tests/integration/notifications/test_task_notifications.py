@@ -30,7 +30,8 @@ def test_new_tasks_and_a_return_reach_the_bell_of_their_holders(family, api):
     before = delivery.unread_count(actor("contractor_pm"))
     photo = upload(official, order, "issue_order", "problem.png")
     complete(official, order, "issue_order", {
-        "order_type": "deadline", "deadline": "2026-03-09", "requirements": "立即整改",
+        "order_type": "deadline", "inspection_date": "2026-03-02", "deadline": "2026-03-09",
+        "requirements": "立即整改",
         "problems": [{"description": "临边防护缺失", "location": "3#楼12层", "photos": [photo]}]})
     [reply] = announced(order, "contractor_pm")
     assert reply.body.startswith("新待办：整改回复（整改单 ") and reply.read_at is None
