@@ -23,7 +23,7 @@ from app.schemas.quality import (
     LabelSheetBodySchema,
     LabelSheetSchema,
     PersonSchema,
-    RejectionSchema,
+    ReportRejectionSchema,
     ReportBodySchema,
     ReportOutcomeSchema,
     ReportQuerySchema,
@@ -74,7 +74,7 @@ def add_agency_equipment(agency_id: int):
 
 
 @bp.post("/quality/agencies/<int:agency_id>/token")
-@doc(response=AgencyTokenSchema)
+@doc(response=AgencyTokenSchema, no_body=True)
 def reset_agency_token(agency_id: int):
     return ok({"id": agency_id, "token": registries.reset_token(api_actor(), agency_id)})
 
@@ -148,9 +148,9 @@ def list_test_reports():
 
 
 @bp.get("/quality/report-rejections")
-@doc(response=RejectionSchema, many=True)
+@doc(response=ReportRejectionSchema, many=True)
 def list_report_rejections():
-    return ok(RejectionSchema(many=True).dump(reports.list_rejections(api_actor())))
+    return ok(ReportRejectionSchema(many=True).dump(reports.list_rejections(api_actor())))
 
 
 @bp.get("/quality/warnings")

@@ -132,7 +132,8 @@ PROCESS = _terms(
     hazardous_suspension=("危大工程中止与恢复施工", "Hazardous work suspension"),
     hazardous_termination=("危大工程终止", "Hazardous work termination"),
     health_check_rectification=("工地体检整改跟踪", "Site health check follow-up"),
-    project_registration=("工程开工登记", "Project registration"), rectification_order=("下发整改", "Rectification order"),
+    project_registration=("工程开工登记", "Project registration"),
+    quality_handling=("检测不合格处理", "Failed test handling"), rectification_order=("下发整改", "Rectification order"),
     site_check=("现场检查（实名制/扬尘）", "Site check"), supervision_inspection=("监督检查", "Supervision inspection"),
     supervision_urging=("督办", "Urging"),
 )
@@ -144,6 +145,8 @@ NOTICE = _terms(
     supervision_terminate_notice=("终止施工安全监督告知书", "Termination notice"),
     expert_argumentation_report=("专家论证报告", "Expert argumentation report"),
     inspection_record=("监督检查记录", "Inspection record"), health_check_report=("工地体检报告", "Site health check report"),
+    quality_rectification_notice=("质量整改通知书", "Quality rectification notice"),
+    sample_label_sheet=("见证取样样品标识", "Witness sample labels"),
 )
 # What a notice prints, by its catalogue key (app/rendering/catalogue.py): named when one is missing.
 NOTICE_FIELD = {key: Term(zh, en) for key, (zh, en) in {

@@ -172,7 +172,7 @@ class ReportQuerySchema(Schema):
     modified = fields.Bool()
 
 
-class RejectionSchema(Schema):
+class ReportRejectionSchema(Schema):
     id = fields.Int()
     agency_id = fields.Int(allow_none=True)
     report_no = fields.Str(allow_none=True)

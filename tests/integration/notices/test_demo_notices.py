@@ -38,6 +38,9 @@ EXPECTED = {
     + [e["name"] for e in c["experts"]],
     "inspection_record": lambda c: _problems(c) + [i["name"] for i in c["inspectors"]],
     "health_check_report": lambda c: [c["month"]] + [i["name"] for i in c["indices"]],
+    "quality_rectification_notice": lambda c: [c["report_no"], c["agency_name"], *c["requirements"],
+                                               cn_date(c["deadline"])],
+    "sample_label_sheet": lambda c: [label["code"] for label in c["labels"]],
 }
 
 
