@@ -9,6 +9,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import User
 from app.rendering import missing_fields
+from app.services.casework import task_reads
 from app.services.workflow import cases
 from tests.processes.quality.support import complete, notices, open_tasks, status, told, unqualified_report
 from tests.support.processes import actor, context, my_task
@@ -57,6 +58,11 @@ def test_a_rectification_prints_the_notice_and_the_pm_replies_before_the_retest(
                                             "verify_code": notice.verify_code}) == []
     assert open_tasks(case) == [("reply", "contractor_pm")]
     assert context("contractor_pm", case, "reply")["requirements"] == "清退该批钢筋。"
+    reply = my_task("contractor_pm", case, "reply")
+    assert reply.subject_title.startswith("检测不合格 BG2026-0001（")
+    summary = {f["label"]: f["value"] for f in task_reads.task_detail(actor("contractor_pm"), reply.id)["summary"]}
+    assert (summary["检测报告编号"], summary["不合格项目"]) == ("BG2026-0001", "屈服强度 372 MPa（≥400 MPa）")
+    assert summary["整改要求"] == "清退该批钢筋。"
     complete("contractor_pm", case, "reply", {"rectification_measures": "已清退并重新进场。", "completed_on": "2026-03-08"})
     complete("supervisor", case, "record_retest", QUALIFIED)
     assert status(case) == "completed"
