@@ -182,6 +182,8 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
     Param("problems", "list", "问题列表", required=True),
     Param("deadline", "str", "整改期限（ISO 日期）", required=True),
     Param("stop_scope", "str", "停工范围（停工整改时）"),
+    Param("requirements", "str", "整改要求（印在通知书上）"),
+    Param("inspection_date", "str", "发现问题的检查日期（ISO 日期，印在通知书上）"),
     Param("source_kind", "str", "来源类型，如 'site_check'"),
 ))
 def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
@@ -194,6 +196,8 @@ def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> 
     Param("problems", "list", "问题列表，每项含 order_type", required=True),
     Param("deadline", "str", "整改期限（ISO 日期）", required=True),
     Param("stop_scope", "str", "停工范围（停工整改时）"),
+    Param("requirements", "str", "整改要求（印在通知书上）"),
+    Param("inspection_date", "str", "发现问题的检查日期（ISO 日期，印在通知书上）"),
     Param("source_kind", "str", "来源类型"),
 ))
 def open_rectification_orders(ctx: OperatorContext, params: dict, data: dict) -> dict:

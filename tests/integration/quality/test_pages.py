@@ -59,7 +59,8 @@ def test_a_modified_report_shows_its_before_and_after_to_the_officer(demo_data, 
     post_report(api, token, report_body([code], issued_at="2026-03-05T09:00:00+08:00"))
     html = _login(demo_data, "district_quality").get("/quality").get_data(as_text=True)
     assert "出具后修改 1 次" in html and "报告出具后被修改" in html
-    assert "2026-03-04T02:00:00+00:00" in html and "2026-03-05T01:00:00+00:00" in html
+    # the issue time before and after the change, in China time
+    assert "2026-03-04 10:00" in html and "2026-03-05 09:00" in html and "+00:00" not in html
     other = _login(demo_data, "contractor_pm2").get("/quality").get_data(as_text=True)
     assert "BG2026-0001" not in other
 
