@@ -34,7 +34,7 @@ LOOP = "d = {}\nwhile True:\n    d[len(d)] = [len(d)]"
 
 def per_call(calls: int) -> tuple[float, float]:
     now = datetime.now(UTC)
-    sandbox = Sandbox(now, time.monotonic() + 3600)
+    sandbox = Sandbox(now, 3600)
     started = time.perf_counter()
     for _ in range(calls):
         sandbox.evaluate(CONDITION, DATA)

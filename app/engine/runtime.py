@@ -5,7 +5,6 @@ last good state (the state passed in) and opens an incident.
 """
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from .errors import INTERPRETER_EXIT, EngineError, SandboxViolation, ScriptTimeo
 from .scripting import Host, RestrictedScriptEngine
 from .serialization import dump_state, load_specs, load_workflow
 
-DEFAULT_TIME_BUDGET = 2.0  # seconds of engine work per call
+DEFAULT_TIME_BUDGET = 2.0  # CPU seconds of engine work per call (sandbox.work_clock)
 
 
 @dataclass
@@ -68,8 +67,7 @@ def _engine_errors() -> Iterator[None]:
 
 
 def _engine(host: Host | None, now: datetime, budget: float | None) -> RestrictedScriptEngine:
-    deadline = time.monotonic() + budget if budget else None
-    return RestrictedScriptEngine(host=host, now=now, deadline=deadline)
+    return RestrictedScriptEngine(host=host, now=now, budget=budget)
 
 
 def _load(spec_json: str, state: str, engine: RestrictedScriptEngine) -> BpmnWorkflow:

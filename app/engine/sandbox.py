@@ -2,8 +2,9 @@
 
 Diagrams are edited by process designers, not programmers we trust with the server: scripts see
 task data, an allow-list of builtins and the helpers of `helpers.py`, and nothing else. Every run
-also carries a deadline enforced with a line tracer, so an endless loop stops the run instead of
-a worker.
+also carries a time budget enforced with a line tracer, so an endless loop stops the run instead
+of a worker. The budget counts this thread's CPU time (`work_clock`), not the wall clock: a busy
+machine or a stalled neighbour must not fail a step that did little work.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from . import limits
 from .errors import SandboxViolation, ScriptTimeout
 from .helpers import make_helpers
 
+work_clock = time.thread_time  # CPU seconds of the running thread: what a script can consume
 SCRIPT_FILENAME = "<bpmn-script>"
 EXPRESSION_FILENAME = "<bpmn-expression>"
 MAX_RANGE = 100_000
@@ -171,19 +173,32 @@ def _compile(source: str, mode: str, kind: str) -> CodeType:
 
 
 class Sandbox:
-    """Evaluates expressions and executes scripts for one engine run (one clock, one deadline)."""
+    """Evaluates expressions and executes scripts for one engine run (one clock, one budget).
 
-    def __init__(self, now: datetime, deadline: float | None = None):
+    `budget` is seconds of work (see `work_clock`) from now on; None runs without a deadline.
+    """
+
+    def __init__(self, now: datetime, budget: float | None = None):
         self.helpers = make_helpers(now)
-        self.deadline = deadline
+        self.deadline = work_clock() + budget if budget else None
 
     def _globals(self, context: dict[str, Any]) -> dict[str, Any]:
         scope: dict[str, Any] = {"__builtins__": SAFE_BUILTINS, **_GUARDS, **self.helpers}
         scope.update(context)
         return scope
 
+    @contextmanager
+    def budget_paused(self) -> Iterator[None]:
+        """Host work (an operator's queries) is not the designer's: it does not use the budget."""
+        started = work_clock()
+        try:
+            yield
+        finally:
+            if self.deadline is not None:
+                self.deadline += work_clock() - started
+
     def check_deadline(self) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if self.deadline is not None and work_clock() > self.deadline:
             raise ScriptTimeout("the run exceeded its time budget")
 
     @contextmanager
@@ -202,7 +217,7 @@ class Sandbox:
         sandbox_files = (SCRIPT_FILENAME, EXPRESSION_FILENAME)
 
         def local_trace(frame: Any, event: str, arg: Any) -> Any:
-            if time.monotonic() > deadline:
+            if work_clock() > deadline:
                 raise ScriptTimeout("the run exceeded its time budget (endless loop in a script?)")
             return local_trace
 

@@ -66,14 +66,14 @@ def translate(exc: BaseException, task: Any, what: str, source: str) -> EngineEr
 class RestrictedScriptEngine(PythonScriptEngine):
     """Runs every script, condition, DMN cell and timer expression in the sandbox."""
 
-    def __init__(self, *, host: Host | None, now: datetime, deadline: float | None):
+    def __init__(self, *, host: Host | None, now: datetime, budget: float | None):
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.now = now.astimezone(UTC)
         self.host = host
         self.events: list[dict[str, Any]] = []
         self.previous_subscriptions: list[dict[str, Any]] | None = None  # set by the runtime
-        self.sandbox = Sandbox(self.now, deadline)
+        self.sandbox = Sandbox(self.now, budget)
         super().__init__(environment=SandboxEnvironment(self.sandbox))
 
     def evaluate(self, task: Any, expression: str,
@@ -106,7 +106,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
                               _element_id(task))
         self.sandbox.check_deadline()
         try:
-            result = self.host.call_operator(name, params, dict(task.data))
+            with self.sandbox.budget_paused():
+                result = self.host.call_operator(name, params, dict(task.data))
         except (EngineError, *INTERPRETER_EXIT):
             raise
         except BaseException as exc:
