@@ -20,6 +20,8 @@ content hash), not Python per page:
 - `facts` are shown on every task of the process, `tasks.<user task id>` after them on that task;
 - a path reads the task's data when it became ready (`a.b.c`), the case's live data summary
   (`case.…`, e.g. an alarm's repeat count) or the case's project (`project.name`, `project.code`);
+- a coded value (a choice of one of the process's forms: `retest`, `deadline`…) is shown as the
+  label its form offered, matched by the last part of the path (`decision.kind` → field `kind`);
 - a fact whose value is unknown is left out (a summary never shows a blank); `as` formats a
   `value` (`datetime` / `date` in China time, `yesno`); `files` lists the case's attachments of
   that field, the ones the data names marked current and, with `history_of`, the files of
@@ -133,14 +135,24 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def fill(template: str, sources: dict[str, Any]) -> str | None:
+Choices = dict[str, dict[str, str]]  # {field: {stored value: label}} of the process's forms
+
+
+def worded(value: Any, path: str, choices: Choices | None) -> Any:
+    """The label the forms give a coded value of the field `path` ends in, else the value."""
+    if not choices or _blank(value) or isinstance(value, dict | list):
+        return value
+    return choices.get(path.rsplit(".", 1)[-1], {}).get(str(value), value)
+
+
+def fill(template: str, sources: dict[str, Any], choices: Choices | None = None) -> str | None:
     """The template with its placeholders replaced; None when one of them is unknown."""
     values = {}
     for path in _PLACEHOLDER.findall(template):
         value = lookup(sources, path)
         if _blank(value) or isinstance(value, dict | list):
             return None
-        values[path] = _plain(value)
+        values[path] = _plain(worded(value, path, choices))
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template).strip() or None
 
 
@@ -170,47 +182,49 @@ def formatted(value: Any, how: str) -> str | None:
     return _plain(value)
 
 
-def title(spec: dict[str, Any] | None, data: dict[str, Any]) -> str | None:
+def title(spec: dict[str, Any] | None, data: dict[str, Any], choices: Choices | None = None) -> str | None:
     """The subject's name for inbox rows, or None when the summary has none or it is unknown."""
     if not spec or not spec.get("title"):
         return None
-    text = fill(spec["title"], data)
+    text = fill(spec["title"], data, choices)
     return text[:200] if text else None
 
 
 def render(spec: dict[str, Any] | None, task_name: str | None, sources: dict[str, Any],
-           files: dict[int, dict[str, Any]], earlier_files: dict[str, list[int]]) -> list[dict[str, Any]]:
+           files: dict[int, dict[str, Any]], earlier_files: dict[str, list[int]],
+           choices: Choices | None = None) -> list[dict[str, Any]]:
     """The facts of a task's summary, each {label, kind: text|list|files, value}.
 
     `sources` holds the stored task data, `case` and `project`; `files` the case's attachments
     by id ({id, filename}); `earlier_files` the attachment ids of earlier submissions of a task,
-    by task name (for `history_of`).
+    by task name (for `history_of`); `choices` the labels of the process's coded values.
     """
     if not spec:
         return []
     shown = []
     for fact in [*(spec.get("facts") or []), *((spec.get("tasks") or {}).get(task_name) or [])]:
-        entry = _render_fact(fact, sources, files, earlier_files)
+        entry = _render_fact(fact, sources, files, earlier_files, choices)
         if entry is not None:
             shown.append(entry)
     return shown
 
 
 def _render_fact(fact: dict[str, Any], sources: dict[str, Any], files: dict[int, dict[str, Any]],
-                 earlier_files: dict[str, list[int]]) -> dict[str, Any] | None:
+                 earlier_files: dict[str, list[int]], choices: Choices | None) -> dict[str, Any] | None:
     label = fact["label"]
     if "text" in fact:
-        text = fill(fact["text"], sources)
+        text = fill(fact["text"], sources, choices)
         return {"label": label, "kind": "text", "value": text} if text else None
     if "value" in fact:
-        text = formatted(lookup(sources, fact["value"]), fact.get("as", "text"))
+        path = fact["value"]
+        text = formatted(worded(lookup(sources, path), path, choices), fact.get("as", "text"))
         return {"label": label, "kind": "text", "value": text} if text else None
     if "list" in fact:
         items = lookup(sources, fact["list"])
         if not isinstance(items, list):
             return None
-        shown = [fill(fact.get("item", "{}"), item) if isinstance(item, dict) else formatted(item, "text")
-                 for item in items]
+        shown = [fill(fact.get("item", "{}"), item, choices) if isinstance(item, dict)
+                 else formatted(worded(item, fact["list"], choices), "text") for item in items]
         shown = [s for s in shown if s]
         return {"label": label, "kind": "list", "value": shown} if shown else None
     current = _ids(lookup(sources, fact["files"]))

@@ -3,6 +3,7 @@ data (the vocabulary of form field names is the forms' own titles)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,15 +32,30 @@ def _walk(schema: Any, ui: Any, titles: dict[str, str], choices: dict[str, dict[
         _walk(items, own_ui.get("items"), titles, choices)
 
 
-@lru_cache(maxsize=4)
-def _read(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def _collect(forms: Iterable[tuple[str, str | None]]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Titles and choice labels of forms given as (schema text, ui text or None)."""
     titles: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("*" + SCHEMA_SUFFIX)):
-        ui_path = folder / (path.name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX)
-        ui = json.loads(ui_path.read_text(encoding="utf-8")) if ui_path.is_file() else None
-        _walk(json.loads(path.read_text(encoding="utf-8")), ui, titles, choices)
+    for schema, ui in forms:
+        _walk(json.loads(schema), json.loads(ui) if ui else None, titles, choices)
     return titles, {name: named for name, named in choices.items() if named}
+
+
+@lru_cache(maxsize=4)
+def _read(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    def forms() -> Iterator[tuple[str, str | None]]:
+        for path in sorted(folder.glob("*" + SCHEMA_SUFFIX)):
+            ui_path = folder / (path.name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX)
+            yield (path.read_text(encoding="utf-8"),
+                   ui_path.read_text(encoding="utf-8") if ui_path.is_file() else None)
+    return _collect(forms())
+
+
+def choices_in(sources: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The choice labels of the forms among a definition's deployed sources (file name → text),
+    by field name: {field: {stored value: label}}."""
+    return _collect((text, sources.get(name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX))
+                    for name, text in sorted(sources.items()) if name.endswith(SCHEMA_SUFFIX))[1]
 
 
 def field_title(name: str, folder: Path = FORMS_DIR) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.formdefs import summaries
+from app.formdefs import summaries, titles
 from app.services.workflow import deployments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +68,30 @@ def test_render_fills_templates_formats_china_time_and_leaves_unknowns_out():
     assert summaries.title(SPEC, sources) == "1#塔吊（TC-01）"
     assert summaries.title(SPEC, {}) is None
     assert [f["label"] for f in summaries.render(SPEC, "other", sources, files, {})][-1] == "文件"
+
+
+def test_coded_values_are_shown_as_the_words_their_forms_offered():
+    spec = {"title": "{order_type} {order_no}",
+            "facts": [{"label": "决定", "value": "decision.kind"}, {"label": "类别", "list": "categories"},
+                      {"label": "说明", "text": "{order_type}：{reason}"}, {"label": "其他", "value": "free"}]}
+    choices = {"kind": {"rectify": "限期整改"}, "categories": {"pit": "深基坑", "crane": "起重机械"},
+               "order_type": {"deadline": "限期整改通知"}}
+    sources = {"decision": {"kind": "rectify"}, "categories": ["pit", "crane", "other"],
+               "order_type": "deadline", "order_no": "ZG-7", "reason": "临边", "free": "rectify"}
+    shown = summaries.render(spec, None, sources, {}, {}, choices)
+    assert [f["value"] for f in shown] == ["限期整改", ["深基坑", "起重机械", "other"], "限期整改通知：临边",
+                                           "rectify"]
+    assert summaries.title(spec, sources, choices) == "限期整改通知 ZG-7"
+    assert summaries.title(spec, sources) == "deadline ZG-7"
+
+
+def test_choices_in_reads_the_deployed_forms_and_their_ui_names():
+    sources = {"a.schema.json": json.dumps({"properties": {
+                   "kind": {"type": "string", "oneOf": [{"const": "x", "title": "甲"}]},
+                   "level": {"type": "string", "enum": ["1", "2"]}}}),
+               "a.ui.json": json.dumps({"level": {"ui:enumNames": ["一级", "二级"]}}),
+               "p.bpmn": "<xml/>"}
+    assert titles.choices_in(sources) == {"kind": {"x": "甲"}, "level": {"1": "一级", "2": "二级"}}
 
 
 def test_data_roots_are_what_the_row_keeps():

@@ -111,7 +111,8 @@ def _summary(row: InboxTask, project: Project | None, files: list[Attachment]) -
         if a.inbox_task_id in by_task:
             earlier.setdefault(by_task[a.inbox_task_id], []).append(a.id)
     named = {a.id: {"id": a.id, "filename": a.filename} for a in files}
-    return summaries.render(spec, row.task_name, sources, named, earlier)
+    return summaries.render(spec, row.task_name, sources, named, earlier,
+                            deployments.choice_labels_of(instance.definition))
 
 
 def _returned(row: InboxTask) -> dict[str, Any] | None:

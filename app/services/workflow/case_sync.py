@@ -152,7 +152,7 @@ def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | Non
     project = db.session.get(Project, instance.project_id) if instance.project_id else None
     sources = {**(task.get("data") or {}), "case": instance.data_summary or {},
                "project": {"code": project.code, "name": project.name} if project else {}}
-    return summaries.title(spec, sources)
+    return summaries.title(spec, sources, deployments.choice_labels_of(instance.definition))
 
 
 def _row_context(instance: ProcessInstance) -> dict[str, Any]:

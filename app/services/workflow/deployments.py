@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app import engine
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
-from app.formdefs import FormDef, form_file_names, schema_problem, summaries
+from app.formdefs import FormDef, form_file_names, schema_problem, summaries, titles
 from app.infra.uow import transaction
 from app.models import ProcessDefinition
 from app.roles import ROLES
@@ -184,6 +184,22 @@ def _title(bpmn: bytes | None, key: str) -> str:
 def summary_of(definition: ProcessDefinition) -> dict | None:
     """The subject summary deployed with this definition version (None without one)."""
     return summaries.parse(definition_cache.sources(definition).get(summaries.file_name(definition.key)))
+
+
+_choice_labels: dict[tuple[int, str], dict[str, dict[str, str]]] = {}
+
+
+def choice_labels_of(definition: ProcessDefinition) -> dict[str, dict[str, str]]:
+    """{field: {stored value: label}} of the forms deployed with this version, for showing a
+    case's coded values as the words its forms offered (cached like the blobs: a version
+    never changes)."""
+    key = (definition.id, definition.content_hash)
+    found = _choice_labels.get(key)
+    if found is None:
+        if len(_choice_labels) >= definition_cache.SIZE:
+            _choice_labels.clear()
+        found = _choice_labels[key] = titles.choices_in(definition_cache.sources(definition))
+    return found
 
 
 def latest_definition(key: str) -> ProcessDefinition | None:

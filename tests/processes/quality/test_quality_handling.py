@@ -63,6 +63,7 @@ def test_a_rectification_prints_the_notice_and_the_pm_replies_before_the_retest(
     summary = {f["label"]: f["value"] for f in task_reads.task_detail(actor("contractor_pm"), reply.id)["summary"]}
     assert (summary["检测报告编号"], summary["不合格项目"]) == ("BG2026-0001", "屈服强度 372 MPa（≥400 MPa）")
     assert summary["整改要求"] == "清退该批钢筋。"
+    assert summary["处理决定"] == "限期整改（下达质量整改通知书）"  # the decision's words, not its code
     complete("contractor_pm", case, "reply", {"rectification_measures": "已清退并重新进场。", "completed_on": "2026-03-08"})
     complete("supervisor", case, "record_retest", QUALIFIED)
     assert status(case) == "completed"
