@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -99,7 +100,8 @@ def _order(official: str, project_code: str) -> int:
     iid = cases.start_case(_actor(official), "rectification_order", project_code=project_code,
                            title="授权矩阵 限期整改")
     cases.complete_task(_actor(official), _open_task(iid, "issue_order").id, {
-        "order_type": "deadline", "inspection_date": wallclock.local_today().isoformat(), "deadline": "2026-12-31",
+        "order_type": "deadline", "inspection_date": wallclock.local_today().isoformat(),
+        "deadline": (wallclock.local_today() + timedelta(days=30)).isoformat(),
         "requirements": "立即整改。",
         "problems": [{"description": "临边未设防护栏杆", "location": "3#楼", "clauses": ["JGJ59-3.13"]}]})
     return iid

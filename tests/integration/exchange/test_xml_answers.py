@@ -2,11 +2,14 @@
 answers are valid against the XSD the API publishes beside its OpenAPI document."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from lxml import etree
 from sqlalchemy import select
 
 from app.extensions import db
+from app.infra import wallclock
 from app.models import Device, HazardousWork, IssuedDocument, ProcessInstance, Project, RectificationOrder
 from app.services.ingestion.ingest import ingest_messages
 from app.services.workflow import cases
@@ -15,6 +18,7 @@ from tests.integration.alarms.conftest import crane, disposal_bundle
 from tests.support.processes import actor, deploy_only, my_task
 
 XML = {"Accept": "application/xml"}
+DEADLINE = (wallclock.local_today() + timedelta(days=30)).isoformat()  # a deadline must be ahead
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def site(demo_data, api):
     order = cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001",
                              title="限期整改")
     cases.complete_task(actor("district_safety"), my_task("district_safety", order, "issue_order").id, {
-        "order_type": "deadline", "inspection_date": "2026-12-01", "deadline": "2026-12-31",
+        "order_type": "deadline", "inspection_date": "2026-12-01", "deadline": DEADLINE,
         "requirements": "立即整改。",
         "problems": [{"description": "临边未设防护栏杆", "location": "3#楼", "clauses": ["JGJ59-3.13"]}]})
     return api
@@ -95,7 +99,7 @@ def test_exchanged_records_are_valid_against_their_xsd(site):
     reading = answer(site, f"/api/v1/devices/{device.id}/readings?format=xml").find("data/reading")
     assert reading.findtext("metrics/load_pct") == "104.0"
     issued = answer(site, f"/api/v1/orders/{order.instance_id}?format=xml").find("data/order")
-    assert (issued.findtext("order_type"), issued.findtext("deadline")) == ("deadline", "2026-12-31")
+    assert (issued.findtext("order_type"), issued.findtext("deadline")) == ("deadline", DEADLINE)
 
 
 def test_orders_are_scoped_like_their_project(site):
