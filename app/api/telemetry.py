@@ -49,12 +49,12 @@ def list_alarms():
 
 
 @bp.get("/devices/<int:device_id>/readings")
-@doc(response=ReadingSchema, many=True, args=("limit",))
+@doc(response=ReadingSchema, many=True, paged=True)
 def device_readings(device_id: int):
-    """The newest readings of one device."""
-    limit, _ = paging()
-    rows = alarm_queries.latest_readings(api_actor(), device_id, limit=limit)
-    return ok(ReadingSchema(many=True).dump(rows))
+    """The readings of one device, newest first (page back with offset)."""
+    limit, offset = paging()
+    rows, total = alarm_queries.latest_readings(api_actor(), device_id, limit=limit, offset=offset)
+    return ok(ReadingSchema(many=True).dump(rows), {"total": total})
 
 
 @bp.patch("/devices/<int:device_id>/thresholds")

@@ -86,12 +86,16 @@ def alarm_view(alarm: DeviceAlarm, device: Device) -> dict[str, Any]:
     }
 
 
-def latest_readings(actor: Actor, device_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest readings of a visible device. Raises NotFoundError(`device_not_found`)."""
+def latest_readings(actor: Actor, device_id: int, *, limit: int = 50,
+                    offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """A page of a visible device's readings, newest first, and how many it has.
+    Raises NotFoundError(`device_not_found`)."""
     device = get_device(actor, device_id)
+    total = db.session.scalar(select(func.count()).select_from(DeviceReading)
+                              .where(DeviceReading.device_id == device.id)) or 0
     rows = db.session.scalars(select(DeviceReading).where(DeviceReading.device_id == device.id)
                               .order_by(DeviceReading.collected_at.desc(), DeviceReading.id.desc())
-                              .limit(limit))
+                              .limit(limit).offset(offset))
     return [{"data_id": r.data_id, "kind": r.kind, "collected_at": r.collected_at,
              "received_at": r.received_at, "metrics": r.metrics, "level": r.level,
-             "alarm_type": r.alarm_type} for r in rows]
+             "alarm_type": r.alarm_type} for r in rows], total

@@ -86,6 +86,9 @@ def test_latest_readings(deployed, api):
     dev = device("JS001-TC-01").id
     r = api.get(f"/api/v1/devices/{dev}/readings?limit=2", "contractor_pm")
     assert [x["metrics"]["load_pct"] for x in r.get_json()["data"]] == [104, 20]
+    assert r.get_json()["meta"]["total"] == 3
+    r = api.get(f"/api/v1/devices/{dev}/readings?limit=2&offset=2", "contractor_pm")
+    assert [x["metrics"]["load_pct"] for x in r.get_json()["data"]] == [10]  # the page further back
     assert api.get(f"/api/v1/devices/{dev}/readings", "contractor_pm2").status_code == 404
 
 
