@@ -6,6 +6,7 @@ import itertools
 from app.domain.credit_code import make_credit_code
 from app.extensions import db
 from app.models import Device, Enterprise, OrgUnit, Project, ProjectParticipant, RoleGrant, User
+from app.services.access.directory import LEVEL_BELOW
 from app.services.access.passwords import hash_password
 
 _seq = itertools.count(1)
@@ -14,7 +15,10 @@ PASSWORD = "Secret#2026"
 
 def gen_org_unit(parent: OrgUnit | None = None, **kw) -> OrgUnit:
     n = next(_seq)
-    level = {None: "province", "province": "city", "city": "district"}[parent.level if parent else None]
+    above = parent.level if parent else None
+    if above not in LEVEL_BELOW:
+        raise ValueError(f"no org unit level below {above!r}: SiteCase's units stop at the district")
+    level = LEVEL_BELOW[above]
     unit = OrgUnit(code=kw.pop("code", f"OU{n}"), name=kw.pop("name", f"单位{n}"), level=level,
                    parent_id=parent.id if parent else None, **kw)
     db.session.add(unit)
