@@ -117,6 +117,9 @@ class Config:
     # derived from SECRET_KEY), written to AUDIT_ARCHIVE_DIR (default INSTANCE_DIR/audit-archive).
     AUDIT_ARCHIVE_DIR = os.environ.get("SITECASE_AUDIT_ARCHIVE_DIR") or None
     AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "")
+    # After rotating AUDIT_ARCHIVE_KEY (or SECRET_KEY, when the key is derived from it): the old
+    # keys, comma-separated, so that earlier archives still verify. New archives use the new key.
+    AUDIT_ARCHIVE_PREVIOUS_KEYS = os.environ.get("AUDIT_ARCHIVE_PREVIOUS_KEYS", "")
     # The daily beat archives every month older than the current one minus AUDIT_ONLINE_MONTHS.
     AUDIT_ONLINE_MONTHS = int(os.environ.get("AUDIT_ONLINE_MONTHS", 12))
     # Application log: rotated by size when LOG_FILE is set (else the log goes to stderr).

@@ -57,6 +57,8 @@ class Settings:
     # Monthly audit-log archives: where the signed files go, and the HMAC key that signs them.
     audit_archive_dir: Path = Path("instance/audit-archive")
     audit_archive_key: str = field(default="", repr=False)
+    # Keys that signed earlier archives (after a rotation): accepted when verifying, never used to sign.
+    audit_archive_previous_keys: tuple[str, ...] = field(default=(), repr=False)
     audit_online_months: int = 12  # full months kept in the table before the monthly archive
 
     @classmethod
@@ -96,6 +98,8 @@ class Settings:
             audit_online_months=int(config.get("AUDIT_ONLINE_MONTHS", 12)),
             audit_archive_key=config.get("AUDIT_ARCHIVE_KEY") or hmac.new(
                 config["SECRET_KEY"].encode(), b"sitecase audit archive", hashlib.sha256).hexdigest(),
+            audit_archive_previous_keys=tuple(
+                k.strip() for k in str(config.get("AUDIT_ARCHIVE_PREVIOUS_KEYS") or "").split(",") if k.strip()),
         )
 
 

@@ -42,8 +42,16 @@ def _line(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
-def _signature(body: bytes) -> str:
-    return hmac.new(settings.current().audit_archive_key.encode(), body, hashlib.sha256).hexdigest()
+def _signature(body: bytes, key: str | None = None) -> str:
+    key = settings.current().audit_archive_key if key is None else key
+    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _signed_by_a_known_key(claimed: str, body: bytes) -> bool:
+    """Signed with the current key or one the deployment rotated away from."""
+    current = settings.current()
+    return any(hmac.compare_digest(claimed, _signature(body, key))
+               for key in (current.audit_archive_key, *current.audit_archive_previous_keys))
 
 
 def period(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -122,7 +130,7 @@ def _read_verified(path: Path) -> tuple[dict[str, Any], bytes]:
         header = json.loads(body.split(b"\n", 1)[0])
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationError("归档文件格式不正确。", code="audit_archive_invalid") from exc
-    if not isinstance(claimed, str) or not hmac.compare_digest(claimed, _signature(body)):
+    if not isinstance(claimed, str) or not _signed_by_a_known_key(claimed, body):
         raise ValidationError("归档文件签名不符：文件被改动，或不是本系统签发。",
                               code="audit_archive_signature_mismatch")
     if header.get("format") != FORMAT:

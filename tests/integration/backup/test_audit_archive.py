@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DatabaseError
 
+from app import settings
 from app.domain.actors import SYSTEM
 from app.errors import ConflictError, ValidationError
 from app.extensions import db
@@ -98,9 +99,14 @@ def test_verify_archive_refuses_an_altered_file_or_another_key(app, monkeypatch,
     truncated.write_bytes(done.path.read_bytes()[:-20])
     result = runner.invoke(args=["audit", "verify-archive", str(truncated)])
     assert result.exit_code == 2 and "audit_archive_" in result.output
+    signed_with = settings.of(app).audit_archive_key
     change_settings(monkeypatch, app, audit_archive_key="another deployment's key")
     result = runner.invoke(args=["audit", "verify-archive", str(done.path)])
     assert result.exit_code == 2 and "audit_archive_signature_mismatch" in result.output
+    # A rotated key: the old one, listed as previous, still verifies the archives it signed.
+    change_settings(monkeypatch, app, audit_archive_previous_keys=("unrelated", signed_with))
+    result = runner.invoke(args=["audit", "verify-archive", str(done.path)])
+    assert result.exit_code == 0, result.output
 
 
 def test_the_daily_task_archives_the_months_past_the_online_period(app, monkeypatch):
