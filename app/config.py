@@ -47,6 +47,8 @@ class Config:
         "audit-archive-due": {"task": "audit.archive_due", "schedule": 24 * 3600.0},
         # testing agencies: expired certificates, qualifications and calibrations (daily)
         "quality-expiries": {"task": "quality.sweep_expiries", "schedule": 24 * 3600.0},
+        # safety education: active projects without a session for 30 days (daily; once per 30 days)
+        "education-reminders": {"task": "safety_education.remind", "schedule": 24 * 3600.0},
         # the days whose alarms changed: their statistics rollups recomputed (app/services/insight/rollups.py)
         "insight-rollups": {"task": "insight.rollups", "schedule": 60.0},
     }

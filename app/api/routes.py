@@ -18,6 +18,7 @@ from app.api import (  # noqa: F401
     orders,
     quality,
     registrations,
+    safety_education,
     stats,
     tasks,
     telemetry,

@@ -1,13 +1,11 @@
 """Statistics (统计报表): alarm and supervision figures of the caller's scope, and their xlsx export."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import request, send_file
+from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import ok
+from app.api.envelope import XLSX, ok, xlsx_file
 from app.api.openapi import doc
 from app.schemas.stats import AlarmStatsSchema, StatsQuerySchema, SupervisionStatsSchema
 from app.services.insight import export
@@ -15,16 +13,10 @@ from app.services.insight.alarm_stats import alarm_statistics
 from app.services.insight.filters import make_filter
 from app.services.insight.supervision_stats import supervision_statistics
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _filter():
     args = StatsQuerySchema().load(request.args)
     return make_filter(args.get("start"), args.get("end"), args.get("type"), args.get("grain"))
-
-
-def _xlsx(content: bytes, name: str):
-    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.get("/stats/alarms")
@@ -38,7 +30,7 @@ def alarm_stats():
 @doc(query=StatsQuerySchema, file=XLSX)
 def alarm_stats_export():
     """Every alarm statistics table as one xlsx workbook."""
-    return _xlsx(export.alarm_workbook(api_actor(), _filter()), "alarm-statistics.xlsx")
+    return xlsx_file(export.alarm_workbook(api_actor(), _filter()), "alarm-statistics.xlsx")
 
 
 @bp.get("/stats/supervision")
@@ -52,4 +44,4 @@ def supervision_stats():
 @doc(query=StatsQuerySchema, file=XLSX)
 def supervision_stats_export():
     """Every supervision statistics table as one xlsx workbook."""
-    return _xlsx(export.supervision_workbook(api_actor(), _filter()), "supervision-statistics.xlsx")
+    return xlsx_file(export.supervision_workbook(api_actor(), _filter()), "supervision-statistics.xlsx")

@@ -34,6 +34,15 @@ from app.models.quality import (
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
+from app.models.safety_education import (
+    EDUCATION_KINDS,
+    ENTRY_LEVELS,
+    PASS_MARK,
+    EducationAttendance,
+    EducationReminder,
+    EducationSession,
+    SiteWorker,
+)
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
@@ -69,4 +78,6 @@ __all__ = [
     "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
     "TestingAgency", "QualityReport",
     "AlarmDayRollup", "AlarmRollupDirty", "DisplayToken",
+    "EDUCATION_KINDS", "ENTRY_LEVELS", "PASS_MARK", "EducationAttendance", "EducationReminder",
+    "EducationSession", "SiteWorker",
 ]

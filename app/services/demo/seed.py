@@ -24,6 +24,7 @@ from app.models import (
     RoleGrant,
     User,
 )
+from app.services.access.id_numbers import hash_id_number, mask_id_number
 from app.services.access.passwords import hash_password
 from app.services.demo.data import (
     DEMO_USERS,
@@ -36,12 +37,12 @@ from app.services.demo.data import (
     ORG_UNITS,
     PROJECTS,
 )
+from app.services.demo.education import seed_education
 from app.services.demo.hazard import seed_lifecycle
 from app.services.demo.notices import seed_notices
 from app.services.demo.orders import seed_orders
 from app.services.demo.quality import seed_quality
 from app.services.hazard.categories import load_default_categories
-from app.services.hazard.expert_identity import hash_id_number, mask_id_number
 
 __all__ = ["DEMO_USERS", "load_demo"]
 
@@ -179,4 +180,5 @@ def load_demo(password: str) -> dict[str, int]:
     counts.update(seed_lifecycle())  # after the commit: hazardous works walked through their processes
     counts.update(seed_orders())  # after the commit: clauses, an order, a clue, an urging item
     counts.update(seed_quality())  # after the commit: agencies, samples, reports, a handling case
+    counts.update(seed_education())  # after the commit: a site roster, sessions, a reminder
     return dict(counts)

@@ -15,9 +15,9 @@ from app.extensions import db
 from app.infra.uow import transaction
 from app.models import Enterprise, Expert, HazardousCategory, RoleGrant, User
 from app.services.access.actors import Actor
+from app.services.access.id_numbers import hash_id_number, mask_id_number
 from app.services.access.permissions import require_any_role
 from app.services.access.projects import Page
-from app.services.hazard.expert_identity import hash_id_number, mask_id_number
 
 ADMIN_ROLES = ("sys_admin", "city_official", "district_safety_officer", "district_quality_officer")
 CATEGORY_FIELDS = ("name_zh", "name_en", "division", "sub_item", "hazardous_rule", "super_scale_rule",

@@ -1,10 +1,7 @@
 """Every statistics table as one xlsx workbook: a sheet per table, Chinese headers, no codes."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from openpyxl import Workbook
-
+from app.infra.xlsx import workbook
 from app.services.access.actors import Actor
 from app.services.insight.alarm_stats import alarm_statistics
 from app.services.insight.filters import StatsFilter
@@ -35,37 +32,20 @@ SUPERVISION_SHEETS = [
 ]
 
 
-def _sheet(book: Workbook, title: str, rows: list[dict], columns: list[tuple[str, str]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append([header for _, header in columns])
-    for row in rows:
-        sheet.append([row.get(key) for key, _ in columns])
-
-
-def _save(book: Workbook) -> bytes:
-    del book[book.sheetnames[0]]  # the empty default sheet
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def alarm_workbook(actor: Actor, flt: StatsFilter) -> bytes:
     """The alarm statistics as xlsx bytes. Raises PermissionDeniedError like alarm_statistics."""
     figures = alarm_statistics(actor, flt)
     figures["overview"] = [{"label": "合计", **figures["overview"]}]
-    book = Workbook()
-    for title, key, columns in ALARM_SHEETS:
-        _sheet(book, title, figures[key], columns)
-    return _save(book)
+    return workbook((title, figures[key], columns) for title, key, columns in ALARM_SHEETS)
 
 
 def supervision_workbook(actor: Actor, flt: StatsFilter) -> bytes:
     """The supervision statistics as xlsx bytes. Raises PermissionDeniedError like supervision_statistics."""
     figures = supervision_statistics(actor, flt)
-    book = Workbook()
+    sheets = []
     for title, path, columns in SUPERVISION_SHEETS:
         rows = figures
         for part in path:
             rows = rows[part]
-        _sheet(book, title, rows, columns)
-    return _save(book)
+        sheets.append((title, rows, columns))
+    return workbook(sheets)

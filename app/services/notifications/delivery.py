@@ -66,13 +66,19 @@ def recipients(instance: ProcessInstance, role: str | None, user: Any) -> list[i
     named = named_user_id(user)
     if named is not None:
         return [named]
-    if role in ENTERPRISE_ROLES and instance.project_id is not None:
+    return role_holders(role, project_id=instance.project_id,
+                        path=scope_path(instance) if role in AUTHORITY_ROLES else None)
+
+
+def role_holders(role: str | None, *, project_id: int | None, path: str | None) -> list[int]:
+    """Ids of the active users holding `role` there: an enterprise role on the project, an
+    authority role on an org unit whose jurisdiction covers `path` (the project's district)."""
+    if role in ENTERPRISE_ROLES and project_id is not None:
         return list(db.session.scalars(select(RoleGrant.user_id).distinct()
                                        .join(User, User.id == RoleGrant.user_id)
                                        .where(RoleGrant.role_code == role, User.is_active,
-                                              RoleGrant.project_id == instance.project_id)))
+                                              RoleGrant.project_id == project_id)))
     if role in AUTHORITY_ROLES:
-        path = scope_path(instance)
         rows = db.session.execute(select(RoleGrant.user_id, OrgUnit.path)
                                   .join(OrgUnit, OrgUnit.id == RoleGrant.org_unit_id)
                                   .join(User, User.id == RoleGrant.user_id)

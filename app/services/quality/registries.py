@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import settings
+from app.domain.body_fields import Fields
 from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
@@ -24,7 +25,6 @@ from app.infra.uow import transaction
 from app.models import AgencyEquipment, AgencyPerson, TestingAgency
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
-from app.services.quality._input import Fields
 
 KEEPERS = ("district_quality_officer", "city_official")
 

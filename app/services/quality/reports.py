@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.body_fields import Fields
 from app.errors import AuthenticationError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
@@ -36,7 +37,6 @@ from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.access.scoping import in_visible_projects, visible_project, visible_project_ids
 from app.services.quality import warnings
-from app.services.quality._input import Fields
 from app.services.quality.handling import start_handling
 from app.services.quality.registries import agency_row
 

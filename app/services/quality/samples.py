@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.domain.body_fields import Fields
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
@@ -17,7 +18,6 @@ from app.models import QualitySample, SampleChange
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_project_role
 from app.services.access.scoping import in_visible_projects, visible_project
-from app.services.quality._input import Fields
 
 SAMPLERS = ("supervisor", "chief_supervisor")
 TEXT_FIELDS = {"material": 100, "specification": 100, "batch": 64, "quantity": 64, "location": 200,

@@ -1,5 +1,6 @@
-"""Reading request bodies of the quality use cases: required texts and dates, field errors
-collected in one ValidationError (the use cases check who asks before they call these)."""
+"""Reading request bodies of use cases that take plain JSON (quality, safety education): required
+texts and dates, field errors collected in one ValidationError (the use cases check who asks before
+they call these)."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The expert library's identity handling: ID numbers are stored only hashed and masked."""
+"""ID card numbers of people (experts, site workers): stored only hashed and masked."""
 from __future__ import annotations
 
 import hashlib
