@@ -62,6 +62,7 @@ QUALITY_KEEPERS = frozenset({"admin", "city_official", "district_quality"})
 SAMPLERS = frozenset({"admin", "chief_supervisor", "supervisor"})
 SAMPLE = {"sample_code": "sample"}
 AGENCY = {"agency_id": "agency"}
+EDUCATION_KEEPERS = frozenset({"admin", "safety_officer"}) | PMS
 MATRIX: dict[str, Entry] = {
     # --- API -------------------------------------------------------------------------------------
     "POST /api/v1/auth/token": _(ALL, public=True),
@@ -275,6 +276,15 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/projects/<code>/sample-labels": _(SAMPLERS),
     "GET /api/v1/projects/<code>/commissions": _(ALL),
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
+    # --- safety education: the project's PM and safety officer keep the roster and the records ----
+    "GET /api/v1/projects/<code>/workers": _(ALL),
+    "POST /api/v1/projects/<code>/workers": _(EDUCATION_KEEPERS),
+    "POST /api/v1/workers/<int:worker_id>/leave": _(EDUCATION_KEEPERS),
+    "GET /api/v1/education-sessions": _(ALL),
+    "POST /api/v1/projects/<code>/education-sessions": _(EDUCATION_KEEPERS),
+    "GET /api/v1/education-sessions/<int:session_id>": _(ALL),
+    "GET /api/v1/projects/<code>/education": _(ALL),
+    "GET /api/v1/projects/<code>/education/export": _(ALL),
     "GET /quality": _(ALL),
     "POST /quality/agencies": _(QUALITY_KEEPERS),
     "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),

@@ -173,6 +173,21 @@ def _quality_records(world: World) -> None:
                            "eq": samples.record_sample(_actor("admin"), "EQ-2026-001", sample_body())}
 
 
+def _education_records(world: World) -> None:
+    """A site worker and an education session on each side's project."""
+    from app.services.safety_education import roster, sessions
+
+    for side, project, keeper, card in (("js", "JS-2026-001", "safety_officer", "410102199001010012"),
+                                        ("eq", "EQ-2026-001", "contractor_pm2", "410102199001010039")):
+        worker = roster.add_worker(_actor(keeper), project, {
+            "name": "授权矩阵", "id_card_no": card, "trade": "普工", "team": "普工班组", "entered_on": "2026-01-05"})
+        session = sessions.record_session(_actor(keeper), project, {
+            "kind": "company", "held_on": "2026-01-06", "topic": "公司级安全教育", "trainer": "李娜", "hours": 8,
+            "attendees": [{"worker_id": worker, "score": 80}]})
+        world.ids.setdefault("worker", {})[side] = worker
+        world.ids.setdefault("education_session", {})[side] = session
+
+
 def _login(world: World) -> None:
     password = world.app.config["DEMO_PASSWORD"]
     for name in USERS:
@@ -201,6 +216,7 @@ def build_world(template: Path, folder: Path) -> World:
         _directory(world)
         _own_notifications(world)
         _quality_records(world)
+        _education_records(world)
         db.session.remove()
     _login(world)
     with app.app_context():
