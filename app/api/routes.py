@@ -18,6 +18,7 @@ from app.api import (  # noqa: F401
     orders,
     quality,
     registrations,
+    site_records,
     stats,
     tasks,
     telemetry,

@@ -34,6 +34,7 @@ from app.models.quality import (
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
 from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
+from app.models.site_records import RECORD_KINDS, RECORD_STATUSES, SupervisionLogReminder, SupervisionRecord
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
@@ -51,6 +52,7 @@ from app.models.workflow import (
 )
 
 __all__ = [
+    "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
     "Announcement",
     "HealthCheckDeduction", "HealthCheckIndicator", "HealthCheckScore", "HealthCheckStandard",
     "Notification",

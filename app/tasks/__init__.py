@@ -9,5 +9,6 @@ from app.tasks import (  # noqa: F401
     notifications,
     outbox,
     quality,
+    site_records,
     timers,
 )

@@ -25,6 +25,7 @@ from app.web import (  # noqa: F401
     pages,
     quality,
     registry,
+    site_records,
     stats,
     tasks,
     verify,

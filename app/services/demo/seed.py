@@ -40,6 +40,7 @@ from app.services.demo.hazard import seed_lifecycle
 from app.services.demo.notices import seed_notices
 from app.services.demo.orders import seed_orders
 from app.services.demo.quality import seed_quality
+from app.services.demo.site_records import seed_site_records
 from app.services.hazard.categories import load_default_categories
 from app.services.hazard.expert_identity import hash_id_number, mask_id_number
 
@@ -179,4 +180,5 @@ def load_demo(password: str) -> dict[str, int]:
     counts.update(seed_lifecycle())  # after the commit: hazardous works walked through their processes
     counts.update(seed_orders())  # after the commit: clauses, an order, a clue, an urging item
     counts.update(seed_quality())  # after the commit: agencies, samples, reports, a handling case
+    counts.update(seed_site_records())  # supervision logs and records in every review state, reminders
     return dict(counts)
