@@ -6,6 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 
 from app.errors import ValidationError
 from app.models import RECORD_KINDS, RECORD_STATUSES
@@ -28,7 +29,8 @@ def _form() -> dict[str, str]:
 
 def _invalid(kind: str, exc: ValidationError) -> None:
     names = {**labels(kind), "decision": "审核结论", "opinion": "审核意见"} if kind in RECORD_KINDS else {}
-    flash("；".join(f"{names.get(k, '其他')}：{''.join(v)}" for k, v in exc.fields.items()) or exc.message, "error")
+    flash("；".join(f"{gettext(names.get(k, '其他'))}：{''.join(v)}" for k, v in exc.fields.items()) or exc.message,
+          "error")
 
 
 @bp.get("/supervision-records")
@@ -70,7 +72,7 @@ def write_supervision_record(code: str):
     except ValidationError as exc:
         _invalid(kind, exc)
         return redirect(url_for("web.project_supervision_records", code=code))
-    flash("记录已提交，待总监理工程师审核。", "ok")
+    flash(gettext("记录已提交，待总监理工程师审核。"), "ok")
     return redirect(url_for("web.supervision_record", record_id=record_id))
 
 
@@ -92,7 +94,7 @@ def revise_supervision_record(record_id: int):
     kind = records.visible_record(actor, record_id).kind
     try:
         records.revise_record(actor, record_id, _form())
-        flash("记录已修改并重新提交审核。", "ok")
+        flash(gettext("记录已修改并重新提交审核。"), "ok")
     except ValidationError as exc:
         _invalid(kind, exc)
     return redirect(url_for("web.supervision_record", record_id=record_id))
@@ -107,5 +109,5 @@ def review_supervision_record(record_id: int):
     except ValidationError as exc:
         _invalid("log", exc)
         return redirect(url_for("web.supervision_record", record_id=record_id))
-    flash("已审核通过，打印件已生成。" if outcome["status"] == "approved" else "已退回记录人修改。", "ok")
+    flash(gettext("已审核通过，打印件已生成。") if outcome["status"] == "approved" else gettext("已退回记录人修改。"), "ok")
     return redirect(url_for("web.supervision_record", record_id=record_id))

@@ -53,3 +53,14 @@ def test_pages_are_scoped(demo_data, api):
     assert "JS-2026-001-RZ0001" not in other.get("/supervision-records").get_data(as_text=True)
     html = _login(demo_data, "owner_rep").get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
     assert "JS-2026-001-RZ0001" in html and 'id="new-log"' not in html
+
+
+def test_the_pages_speak_english(demo_data, api):
+    record_id = write(api)
+    browser = _login(demo_data, "chief_supervisor")
+    html = browser.get(f"/supervision-records/{record_id}?lang=en").get_data(as_text=True)
+    assert all(w in html for w in ("Supervision log", "Awaiting review", "Weather", "Chief supervisor's review",
+                                   "Opinion (required when returning)"))
+    assert "天气情况" not in html and "总监理工程师审核" not in html
+    html = browser.get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
+    assert "New Side-station record" in html and "Export to Excel" in html and "旁站开始时间" not in html
