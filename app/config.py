@@ -49,6 +49,8 @@ class Config:
         "quality-expiries": {"task": "quality.sweep_expiries", "schedule": 24 * 3600.0},
         # safety education: active projects without a session for 30 days (daily; once per 30 days)
         "education-reminders": {"task": "safety_education.remind", "schedule": 24 * 3600.0},
+        # projects under construction without a supervision log for N working days (daily, idempotent)
+        "supervision-log-reminders": {"task": "site_records.remind_missing_logs", "schedule": 24 * 3600.0},
         # the days whose alarms changed: their statistics rollups recomputed (app/services/insight/rollups.py)
         "insight-rollups": {"task": "insight.rollups", "schedule": 60.0},
     }
@@ -57,6 +59,9 @@ class Config:
     NOTICE_NUMBER_FORMATS: dict[str, str] = {}
     # Testing agencies' capacity (量能): reports a day per qualified person with a calibrated instrument.
     QUALITY_REPORTS_PER_UNIT_DAY = int(os.environ.get("QUALITY_REPORTS_PER_UNIT_DAY", 20))
+    # A project under construction without a supervision log for this many working days warns its
+    # chief supervisor and the district officers.
+    SUPERVISION_LOG_GRACE_DAYS = int(os.environ.get("SUPERVISION_LOG_GRACE_DAYS", 3))
     # MQTT: an external broker at scale; the run command starts an embedded one on this URL.
     MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
     # The run command starts an embedded broker (amqtt, MQTT 3.1.1 only) unless MQTT_URL names one.

@@ -33,6 +33,8 @@ class Settings:
     urging_days: int
     # Testing supervision: reports a day one qualified person with one calibrated instrument issues.
     quality_reports_per_unit_day: int
+    # working days a project under construction may go without a supervision log (监理日志)
+    supervision_log_grace_days: int
     # Accounts: token lifetime, password hashing cost, login throttling.
     token_ttl_hours: int
     argon2_time_cost: int
@@ -77,6 +79,7 @@ class Settings:
             order_deadline_days=int(config.get("ORDER_DEFAULT_DEADLINE_DAYS", 7)),
             urging_days=int(config.get("URGING_DEFAULT_DAYS", 5)),
             quality_reports_per_unit_day=int(config.get("QUALITY_REPORTS_PER_UNIT_DAY", 20)),
+            supervision_log_grace_days=int(config.get("SUPERVISION_LOG_GRACE_DAYS", 3)),
             token_ttl_hours=int(config["TOKEN_TTL_HOURS"]),
             argon2_time_cost=int(config["ARGON2_TIME_COST"]),
             argon2_memory_cost=int(config["ARGON2_MEMORY_COST"]),

@@ -19,6 +19,7 @@ from app.api import (  # noqa: F401
     quality,
     registrations,
     safety_education,
+    site_records,
     stats,
     tasks,
     telemetry,

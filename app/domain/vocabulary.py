@@ -147,6 +147,8 @@ NOTICE = _terms(
     inspection_record=("监督检查记录", "Inspection record"), health_check_report=("工地体检报告", "Site health check report"),
     quality_rectification_notice=("质量整改通知书", "Quality rectification notice"),
     sample_label_sheet=("见证取样样品标识", "Witness sample labels"),
+    supervision_log=("监理日志", "Supervision log"), side_station_record=("旁站记录", "Side-station record"),
+    parallel_inspection_record=("平行检验记录", "Parallel inspection record"),
 )
 # What a notice prints, by its catalogue key (app/rendering/catalogue.py): named when one is missing.
 NOTICE_FIELD = {key: Term(zh, en) for key, (zh, en) in {

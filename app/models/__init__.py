@@ -43,6 +43,7 @@ from app.models.safety_education import (
     EducationSession,
     SiteWorker,
 )
+from app.models.site_records import RECORD_KINDS, RECORD_STATUSES, SupervisionLogReminder, SupervisionRecord
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
@@ -60,6 +61,7 @@ from app.models.workflow import (
 )
 
 __all__ = [
+    "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
     "Announcement",
     "HealthCheckDeduction", "HealthCheckIndicator", "HealthCheckScore", "HealthCheckStandard",
     "Notification",

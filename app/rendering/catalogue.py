@@ -31,6 +31,9 @@ class NoticeTemplate:
         return self.common_keys + self.specific_keys
 
 
+# The supervising engineers' records (app/services/site_records/printing.py).
+_RECORD_KEYS = ("record_no", "record_date", "supervision_unit", "recorder", "reviewer", "reviewed_on")
+
 _ALL = (
     NoticeTemplate("rectification_notice", "安全隐患整改通知书", "整",
                    ("inspected_unit", "inspection_date", "problems", "requirements", "deadline")),
@@ -64,6 +67,12 @@ _ALL = (
                    ("inspected_unit", "agency_name", "report_no", "materials", "sample_codes",
                     "failed_items", "measure", "affected_scope", "requirements", "deadline")),
     NoticeTemplate("sample_label_sheet", "见证取样样品标识", "样", ("labels",)),
+    NoticeTemplate("supervision_log", "监理日志", "志", _RECORD_KEYS + (
+        "weather", "works", "inspections", "problems", "handling", "instructions")),
+    NoticeTemplate("side_station_record", "旁站记录", "旁", _RECORD_KEYS + (
+        "process", "location", "started_at", "ended_at", "works", "problems", "handling")),
+    NoticeTemplate("parallel_inspection_record", "平行检验记录", "平", _RECORD_KEYS + (
+        "item", "location", "findings", "result")),
 )
 
 TEMPLATES: dict[str, NoticeTemplate] = {t.name: t for t in _ALL}

@@ -10,5 +10,6 @@ from app.tasks import (  # noqa: F401
     outbox,
     quality,
     safety_education,
+    site_records,
     timers,
 )

@@ -26,6 +26,7 @@ from app.web import (  # noqa: F401
     quality,
     registry,
     safety_education,
+    site_records,
     stats,
     tasks,
     verify,

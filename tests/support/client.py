@@ -33,5 +33,8 @@ class ApiClient:
     def patch(self, path: str, as_user: str | None = None, **kw):
         return self._call("patch", path, as_user, **kw)
 
+    def put(self, path: str, as_user: str | None = None, **kw):
+        return self._call("put", path, as_user, **kw)
+
     def delete(self, path: str, as_user: str | None = None, **kw):
         return self._call("delete", path, as_user, **kw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.rendering.samples import hazardous, inspection, orders, quality
+from app.rendering.samples import hazardous, inspection, orders, quality, site_records
 from app.rendering.samples.common import many_problems
 
 _BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -24,6 +24,9 @@ _BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
     "health_check_report": inspection.health_check_report,
     "quality_rectification_notice": quality.quality_rectification_notice,
     "sample_label_sheet": quality.sample_label_sheet,
+    "supervision_log": site_records.supervision_log,
+    "side_station_record": site_records.side_station_record,
+    "parallel_inspection_record": site_records.parallel_inspection_record,
 }
 
 

@@ -42,6 +42,7 @@ from app.services.demo.hazard import seed_lifecycle
 from app.services.demo.notices import seed_notices
 from app.services.demo.orders import seed_orders
 from app.services.demo.quality import seed_quality
+from app.services.demo.site_records import seed_site_records
 from app.services.hazard.categories import load_default_categories
 
 __all__ = ["DEMO_USERS", "load_demo"]
@@ -181,4 +182,5 @@ def load_demo(password: str) -> dict[str, int]:
     counts.update(seed_orders())  # after the commit: clauses, an order, a clue, an urging item
     counts.update(seed_quality())  # after the commit: agencies, samples, reports, a handling case
     counts.update(seed_education())  # after the commit: a site roster, sessions, a reminder
+    counts.update(seed_site_records())  # supervision logs and records in every review state, reminders
     return dict(counts)

@@ -63,6 +63,10 @@ SAMPLERS = frozenset({"admin", "chief_supervisor", "supervisor"})
 SAMPLE = {"sample_code": "sample"}
 AGENCY = {"agency_id": "agency"}
 EDUCATION_KEEPERS = frozenset({"admin", "safety_officer"}) | PMS
+# Supervision records: the project's supervisors write, the author revises, the chief reviews.
+RECORD = {"record_id": "supervision_record"}
+AUTHOR = frozenset({"supervisor"})
+CHIEFS = frozenset({"admin", "chief_supervisor"})
 MATRIX: dict[str, Entry] = {
     # --- API -------------------------------------------------------------------------------------
     "POST /api/v1/auth/token": _(ALL, public=True),
@@ -289,6 +293,22 @@ MATRIX: dict[str, Entry] = {
     "GET /projects/<code>/education/export": _(ALL),
     "POST /projects/<code>/workers": _(EDUCATION_KEEPERS),
     "POST /projects/<code>/education-sessions": _(EDUCATION_KEEPERS),
+    "POST /api/v1/projects/<code>/supervision-logs": _(SAMPLERS),
+    "POST /api/v1/projects/<code>/side-station-records": _(SAMPLERS),
+    "POST /api/v1/projects/<code>/parallel-inspections": _(SAMPLERS),
+    "GET /api/v1/supervision-records": _(ALL),
+    "GET /api/v1/supervision-records/export": _(ALL),
+    "GET /api/v1/supervision-records/<int:record_id>": _(ALL, params=RECORD),
+    "PUT /api/v1/supervision-records/<int:record_id>": _(AUTHOR, params=RECORD),
+    "POST /api/v1/supervision-records/<int:record_id>/review": _(CHIEFS, params=RECORD),
+    "GET /api/v1/supervision-log-reminders": _(ALL),
+    "GET /supervision-records": _(ALL),
+    "GET /supervision-records/export": _(ALL),
+    "GET /projects/<code>/supervision-records": _(ALL),
+    "POST /projects/<code>/supervision-records": _(SAMPLERS),
+    "GET /supervision-records/<int:record_id>": _(ALL, params=RECORD),
+    "POST /supervision-records/<int:record_id>": _(AUTHOR, params=RECORD),
+    "POST /supervision-records/<int:record_id>/review": _(CHIEFS, params=RECORD),
     "GET /quality": _(ALL),
     "POST /quality/agencies": _(QUALITY_KEEPERS),
     "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),

@@ -188,6 +188,17 @@ def _education_records(world: World) -> None:
         world.ids.setdefault("education_session", {})[side] = session
 
 
+def _supervision_records(world: World) -> None:
+    """A supervision log waiting for review on each side's project (the js one by the supervisor,
+    so that the chief supervisor reviews it)."""
+    from app.services.site_records import records
+    from tests.integration.site_records.support import log_body
+
+    world.ids["supervision_record"] = {
+        "js": records.write_record(_actor("supervisor"), "JS-2026-001", "log", log_body()),
+        "eq": records.write_record(_actor("admin"), "EQ-2026-001", "log", log_body())}
+
+
 def _login(world: World) -> None:
     password = world.app.config["DEMO_PASSWORD"]
     for name in USERS:
@@ -217,6 +228,7 @@ def build_world(template: Path, folder: Path) -> World:
         _own_notifications(world)
         _quality_records(world)
         _education_records(world)
+        _supervision_records(world)
         db.session.remove()
     _login(world)
     with app.app_context():

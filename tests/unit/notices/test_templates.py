@@ -25,6 +25,12 @@ def _problems(ctx: dict) -> list[str]:
     return texts
 
 
+def _record(c: dict) -> list[Any]:
+    """What every supervision record prints besides its own rows."""
+    return [c["record_no"], cn_date(c["record_date"]), c["supervision_unit"], c["recorder"], c["reviewer"],
+            cn_date(c["reviewed_on"])]
+
+
 SPECIFIC: dict[str, Callable[[dict], list[Any]]] = {
     "rectification_notice": lambda c: [
         c["title"], c["inspected_unit"], cn_date(c["deadline"]), *c["requirements"],
@@ -64,6 +70,12 @@ SPECIFIC: dict[str, Callable[[dict], list[Any]]] = {
     "sample_label_sheet": lambda c: [
         *[s[k] for s in c["labels"] for k in ("code", "material", "specification", "batch", "location",
                                               "sampler_name", "sampler_cert", "witness_name")]],
+    "supervision_log": lambda c: [*_record(c), *[c[k] for k in (
+        "weather", "works", "inspections", "problems", "handling", "instructions")]],
+    "side_station_record": lambda c: [*_record(c), *[c[k] for k in (
+        "process", "location", "started_at", "ended_at", "works", "problems", "handling")]],
+    "parallel_inspection_record": lambda c: [*_record(c), *[c[k] for k in ("item", "location", "findings")],
+                                             "检验结论", c["result"]],
 }
 
 

@@ -1,0 +1,113 @@
+"""监理日常监管: a project's supervision logs, side-station and parallel inspection records (the
+supervisors write them, the chief supervisor reviews them), one record with its review, the
+officials' list across their projects and the Excel export."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+
+from app.errors import ValidationError
+from app.models import RECORD_KINDS, RECORD_STATUSES
+from app.services.site_records import export, records, reminders, review
+from app.services.site_records.fields import RESULTS, labels
+from app.web import bp
+from app.web.common import page, web_actor
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form() -> dict[str, str]:
+    """The posted fields; datetime-local fields are China time."""
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "kind")}
+    for name in ("started_at", "ended_at"):
+        if len(data.get(name, "")) == 16:
+            data[name] = f"{data[name]}:00+08:00"
+    return data
+
+
+def _invalid(kind: str, exc: ValidationError) -> None:
+    names = {**labels(kind), "decision": "审核结论", "opinion": "审核意见"} if kind in RECORD_KINDS else {}
+    flash("；".join(f"{gettext(names.get(k, '其他'))}：{''.join(v)}" for k, v in exc.fields.items()) or exc.message,
+          "error")
+
+
+@bp.get("/supervision-records")
+@page
+def supervision_records():
+    actor = web_actor()
+    kind, status = request.args.get("kind") or None, request.args.get("status") or None
+    rows = records.list_records(actor, kind=kind if kind in RECORD_KINDS else None,
+                                status=status if status in RECORD_STATUSES else None)
+    return render_template("site_records/index.html", records=rows, reminders=reminders.list_reminders(actor),
+                           kinds=RECORD_KINDS, statuses=RECORD_STATUSES, kind=kind, status=status)
+
+
+@bp.get("/supervision-records/export")
+@page
+def export_supervision_records():
+    project = request.args.get("project") or None
+    content = export.records_workbook(web_actor(), project)
+    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True,
+                     download_name=f"supervision-records-{project or 'all'}.xlsx")
+
+
+@bp.get("/projects/<code>/supervision-records")
+@page
+def project_supervision_records(code: str):
+    actor = web_actor()
+    rows = records.list_records(actor, code)
+    return render_template("site_records/project.html", code=code, records=rows,
+                           reminders=reminders.list_reminders(actor, code), may=records.project_roles(actor, code),
+                           kinds=RECORD_KINDS, labels={k: labels(k) for k in RECORD_KINDS}, results=RESULTS)
+
+
+@bp.post("/projects/<code>/supervision-records")
+@page
+def write_supervision_record(code: str):
+    kind = request.form.get("kind", "")
+    try:
+        record_id = records.write_record(web_actor(), code, kind, _form())
+    except ValidationError as exc:
+        _invalid(kind, exc)
+        return redirect(url_for("web.project_supervision_records", code=code))
+    flash(gettext("记录已提交，待总监理工程师审核。"), "ok")
+    return redirect(url_for("web.supervision_record", record_id=record_id))
+
+
+@bp.get("/supervision-records/<int:record_id>")
+@page
+def supervision_record(record_id: int):
+    actor = web_actor()
+    row = records.get_record(actor, record_id)
+    may = records.project_roles(actor, row["project_code"])
+    return render_template("site_records/record.html", r=row, results=RESULTS,
+                           may_review=may["review"] and row["status"] == "submitted" and row["author"] != actor.username,
+                           may_revise=row["status"] == "returned" and row["author"] == actor.username)
+
+
+@bp.post("/supervision-records/<int:record_id>")
+@page
+def revise_supervision_record(record_id: int):
+    actor = web_actor()
+    kind = records.visible_record(actor, record_id).kind
+    try:
+        records.revise_record(actor, record_id, _form())
+        flash(gettext("记录已修改并重新提交审核。"), "ok")
+    except ValidationError as exc:
+        _invalid(kind, exc)
+    return redirect(url_for("web.supervision_record", record_id=record_id))
+
+
+@bp.post("/supervision-records/<int:record_id>/review")
+@page
+def review_supervision_record(record_id: int):
+    data = {"decision": request.form.get("decision", ""), "opinion": request.form.get("opinion", "")}
+    try:
+        outcome = review.review_record(web_actor(), record_id, data)
+    except ValidationError as exc:
+        _invalid("log", exc)
+        return redirect(url_for("web.supervision_record", record_id=record_id))
+    flash(gettext("已审核通过，打印件已生成。") if outcome["status"] == "approved" else gettext("已退回记录人修改。"), "ok")
+    return redirect(url_for("web.supervision_record", record_id=record_id))
