@@ -2,13 +2,11 @@
 written to the audit log (who took which project's records)."""
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
-
-from openpyxl import Workbook
 
 from app.infra import audit_trail
 from app.infra.uow import transaction
+from app.infra.xlsx import workbook
 from app.models import RECORD_KINDS
 from app.services.access.actors import Actor
 from app.services.site_records.fields import labels
@@ -31,16 +29,12 @@ def records_workbook(actor: Actor, project_code: str | None = None) -> bytes:
     """The visible records (or one project's) as xlsx bytes. Raises NotFoundError for an
     invisible project."""
     rows = list_records(actor, project_code, limit=10_000)
-    book = Workbook()
+    sheets = []
     for kind, title in RECORD_KINDS.items():
-        sheet = book.create_sheet(title)
         columns = [*_HEAD, *labels(kind).items(), *_TAIL]
-        sheet.append([header for _, header in columns])
-        for row in (r for r in rows if r["kind"] == kind):
-            sheet.append([_cell(row, key) for key, _ in columns])
-    del book[book.sheetnames[0]]
-    out = BytesIO()
-    book.save(out)
+        sheets.append((title, [{key: _cell(row, key) for key, _ in columns} for row in rows if row["kind"] == kind],
+                       columns))
+    content = workbook(sheets)
     with transaction(actor):
         audit_trail.record(actor, "export", entity_type="supervision_record", entity_id=project_code or "all")
-    return out.getvalue()
+    return content
