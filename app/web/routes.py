@@ -25,6 +25,7 @@ from app.web import (  # noqa: F401
     pages,
     quality,
     registry,
+    static_files,
     stats,
     tasks,
     verify,
