@@ -203,8 +203,9 @@ def plan(host: str, port: int, mqtt_port: int) -> list[Child]:
                          # gossip, mingle and heartbeats are broadcasts no single worker needs
                          "--without-gossip", "--without-mingle", "--without-heartbeat",
                          f"--schedule={Config.CELERY_DATA_DIR / 'beat-schedule'}"]),
-        Child("web", [python, "-m", "waitress", f"--host={host}", f"--port={port}", "--threads=8",
-                      "--ident=SiteCase", "wsgi:app"],
+        # the production server, one worker process per core (app/gunicorn_config.py)
+        Child("web", [python, "-m", "gunicorn", "--config=python:app.gunicorn_config",
+                      f"--bind={host}:{port}", "wsgi:app"],
               ready=functools.partial(port_open, _local(host), port)),
         Child("mqtt-sidecar", [python, "-m", "devices"]),
     ]

@@ -34,7 +34,7 @@ def api_actor():
     elif current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             csrf.protect()
-        actor = login.actor_for_user_id(current_user.id, client_ip())
+        actor = login.session_actor(current_user._get_current_object(), client_ip())
     if actor is None:
         raise AuthenticationError()
     request.environ[_ACTOR_KEY] = actor

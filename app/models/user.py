@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
+from app.models.access_triggers import new_access_version
 
 
 class User(db.Model):
@@ -28,6 +29,9 @@ class User(db.Model):
     # Raised by a password change, an admin reset and a deactivation: a web session carries the
     # epoch it was opened under (get_id), so every older session ends at once.
     auth_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A new random value, set by database triggers, whenever anything the account's actor, tokens
+    # or sessions depend on changes (app/models/access_triggers.py): the auth caches check it.
+    access_version: Mapped[int] = mapped_column(BigInteger, default=new_access_version, server_default="0")
     # An account-wide lock (an administrator's): refuses logins and the account's tokens.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -27,7 +27,7 @@ def web_actor() -> Actor:
     # Cached on the request (not on `g`, which outlives a request when an app context is shared).
     actor = request.environ.get("sitecase.actor")
     if actor is None:
-        actor = login.actor_for_user_id(current_user.id, request.remote_addr)
+        actor = login.session_actor(current_user._get_current_object(), request.remote_addr)
         if actor is None:
             abort(401)
         request.environ["sitecase.actor"] = actor

@@ -27,6 +27,7 @@ from app.web import (  # noqa: F401
     registry,
     safety_education,
     site_records,
+    static_files,
     stats,
     tasks,
     verify,

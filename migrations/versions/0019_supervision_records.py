@@ -2,14 +2,14 @@
 records with their chief supervisor's review
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0016
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,10 @@
 """Migrations build an empty database from nothing, and match the models exactly."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from app.extensions import db
+from app.models.access_triggers import TRIGGER_NAMES
 from tests.support.apps import build_app, migrate_to_head
 
 
@@ -19,8 +20,16 @@ def _check(url, tmp_path):
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
+        assert TRIGGER_NAMES[engine.dialect.name] <= _triggers(engine), "the access_version triggers (auth caches) are missing"
     finally:
         engine.dispose()
+
+
+def _triggers(engine) -> set[str]:
+    query = ("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal" if engine.dialect.name == "postgresql"
+             else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    with engine.connect() as conn:
+        return set(conn.scalars(text(query)))
 
 
 def test_upgrade_empty_sqlite(tmp_path):

@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from app import settings
 from app.errors import AuthenticationError, DomainError
@@ -16,7 +17,8 @@ from app.infra import audit_trail
 from app.infra.uow import transaction
 from app.models import ApiToken, User
 from app.services.access import lockout
-from app.services.access.actors import Actor, actor_for
+from app.services.access.actor_cache import VersionedCache
+from app.services.access.actors import Actor, actor_for, actor_of
 from app.services.access.passwords import dummy_hash, verify_password
 
 
@@ -88,7 +90,7 @@ def _check_login(user: User | None, username: str, password: str, attempt: Actor
     return actor
 
 
-def is_locked(user: User, now: datetime | None = None) -> bool:
+def is_locked(user: User | SessionUser, now: datetime | None = None) -> bool:
     """Whether an administrator's account-wide lock holds."""
     return bool(user.locked_until and user.locked_until > (now or datetime.now(UTC)))
 
@@ -103,12 +105,23 @@ def issue_token(actor: Actor) -> IssuedToken:
 
 
 def actor_for_token(token: str, ip: str | None) -> Actor:
-    """Resolve a bearer token. Raises AuthenticationError when unknown, expired or revoked."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _sha256(token)))
-    if (row is None or row.revoked or row.expires_at <= datetime.now(UTC) or not row.user.is_active
-            or is_locked(row.user)):
+    """Resolve a bearer token. Raises AuthenticationError when unknown, expired or revoked.
+
+    Served from this process's cache when the account's access version is unchanged (one
+    primary-key read; see actor_cache): a revocation holds on the very next request.
+    """
+    sha = _sha256(token)
+    state = _tokens.get(sha)
+    if state is None:
+        row = db.session.execute(select(ApiToken.revoked, ApiToken.expires_at, *_USER_COLUMNS)
+                                 .join(User, User.id == ApiToken.user_id)
+                                 .where(ApiToken.token_sha256 == sha)).first()
+        if row is not None and not row.revoked and row.is_active:
+            state = _TokenState(row.expires_at, _session_user_of(row))
+            _tokens.put(sha, row.id, row.access_version, state)
+    if state is None or state.expires_at <= datetime.now(UTC) or is_locked(state.user):
         raise AuthenticationError("令牌无效或已过期。", code="token_invalid")
-    return actor_for(row.user, ip)
+    return replace(state.user.actor, ip=ip)
 
 
 def password_change_required(actor: Actor) -> bool:
@@ -119,10 +132,16 @@ def password_change_required(actor: Actor) -> bool:
 
 def actor_for_user_id(user_id: int, ip: str | None) -> Actor | None:
     """Resolve a web session's user id (None when the user is gone, disabled or locked)."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active or is_locked(user):
-        return None
-    return actor_for(user, ip)
+    user = _active_user(user_id)
+    return replace(user.actor, ip=ip) if user else None
+
+
+def session_actor(user: object, ip: str | None) -> Actor | None:
+    """The actor of Flask-Login's current user: checked once this request already when
+    load_user gave it (a SessionUser), else resolved by id (None when disabled or locked)."""
+    if isinstance(user, SessionUser):
+        return replace(user.actor, ip=ip)
+    return actor_for_user_id(user.id, ip)
 
 
 def session_user(user_id: int) -> User | None:
@@ -131,7 +150,7 @@ def session_user(user_id: int) -> User | None:
     return user if user and user.is_active else None
 
 
-def load_user(session_id: str) -> User | None:
+def load_user(session_id: str) -> SessionUser | None:
     """Flask-Login's user loader: ``"<user id>:<auth epoch>"``, as User.get_id wrote it.
 
     A session opened before the last password change, reset or deactivation names an older
@@ -141,7 +160,59 @@ def load_user(session_id: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit() and epoch.isascii() and epoch.isdigit()) \
             or len(user_id) > 18:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or is_locked(user) or user.auth_epoch != int(epoch):
+    user = _active_user(int(user_id))
+    if user is None or user.auth_epoch != int(epoch):
         return None
     return user
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """What a session or a token needs of its account, kept across requests (Flask-Login's
+    user protocol included: only active accounts become one)."""
+
+    id: int
+    display_name: str
+    auth_epoch: int
+    password_change_required: bool
+    locked_until: datetime | None
+    actor: Actor  # without an address: each request adds its own
+
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.auth_epoch}"
+
+
+@dataclass(frozen=True)
+class _TokenState:
+    expires_at: datetime
+    user: SessionUser
+
+
+# The version is read in the same statement as the columns (actor_cache's rule).
+_USER_COLUMNS = (User.id, User.access_version, User.username, User.display_name, User.enterprise_id,
+                 User.org_unit_id, User.is_active, User.locked_until, User.auth_epoch,
+                 User.password_change_required)
+_tokens: VersionedCache[_TokenState] = VersionedCache()
+_users: VersionedCache[SessionUser] = VersionedCache()
+
+
+def _session_user_of(row: Row) -> SessionUser:
+    actor = actor_of(row.id, row.username, row.display_name, row.enterprise_id, row.org_unit_id)
+    return SessionUser(row.id, row.display_name, row.auth_epoch or 0, bool(row.password_change_required),
+                       row.locked_until, actor)
+
+
+def _active_user(user_id: int) -> SessionUser | None:
+    """The active, unlocked account `user_id` (cached while its access version stays)."""
+    user = _users.get(user_id)
+    if user is None:
+        row = db.session.execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
+        if row is None or not row.is_active:
+            return None
+        user = _session_user_of(row)
+        _users.put(user_id, row.id, row.access_version, user)
+    return None if is_locked(user) else user

@@ -176,6 +176,7 @@ MATRIX: dict[str, Entry] = {
     "GET /verify": _(ALL, public=True),
     "GET /verify/<code>": _(ALL, public=True, params={"code": "verify_code"}),
     "GET /assets/<path:filename>": _(ALL, public=True, params={"filename": Fixed("site.css")}),
+    "GET /favicon.ico": _(ALL, public=True),
     "GET /static/<path:filename>": _(NOBODY, public=True, params={"filename": Fixed("site.css")}),
     "GET /account/password": _(ALL),
     "POST /account/password": _(ALL),
