@@ -98,10 +98,10 @@ def test_allowed_builtins_and_helpers_work_on_the_run_clock(sandbox):
 
 def test_endless_loop_stops_at_the_deadline():
     sandbox = Sandbox(T0, 0.3)
-    started = time.monotonic()
+    spent = time.thread_time()
     with pytest.raises(ScriptTimeout):
         sandbox.execute("n = 0\nwhile True:\n    n += 1", {})
-    assert time.monotonic() - started < 2
+    assert time.thread_time() - spent < 1  # stopped at its budget of work, whatever the machine's load
 
 
 def test_the_budget_counts_work_not_waiting():
@@ -132,13 +132,13 @@ def test_except_in_a_script_cannot_swallow_the_deadline():
 def test_endless_loop_in_a_diagram_is_an_engine_error(clock, host):
     spec = compile_process("script_probe", probe_bundle("while True:\n    pass")).spec_json
     waiting = start(spec, {}, host=host, now=clock.now)
-    started = time.monotonic()
+    spent = time.thread_time()
     with pytest.raises(EngineError) as info:
         complete_task(spec, waiting.state, waiting.ready_user_tasks[0]["task_id"], {},
                       host=host, now=clock.now, time_budget=0.5)
     assert info.value.code == "time_budget_exceeded"
     assert info.value.element_id == "probe"
-    assert time.monotonic() - started < 3
+    assert time.thread_time() - spent < 2  # work, not wall time: a loaded machine must not fail this
 
 
 def test_unsafe_script_in_a_diagram_is_an_engine_error(clock, host):
