@@ -10,6 +10,7 @@ from app.api import (  # noqa: F401
     designer,
     documents,
     emergency_plans,
+    exchange,
     hazard_admin,
     health,
     health_check,

@@ -177,6 +177,9 @@ MATRIX: dict[str, Entry] = {
     "GET /admin": _(ALL),
     "GET /admin/<section>": _(ADMIN, params={"section": Fixed("users")}),
     "GET /admin/backups": _(ADMIN),
+    "GET /admin/exchange": _(ADMIN),
+    "POST /admin/exchange": _(ADMIN),
+    "POST /admin/exchange/<int:account_id>/revoke": _(ADMIN, params={"account_id": Fixed("1")}),
     "GET /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
     "POST /admin/<kind>/new": _(ADMIN, params={"kind": Fixed("org-units")}),
     "GET /admin/enterprises/new": _(STATIONS),
@@ -255,6 +258,7 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/schemas/<record>.xsd": _(ALL, public=True, params={"record": Fixed("project")}),
     "GET /api-docs": _(ALL, public=True),
     "GET /api/v1/orders": _(ALL),
+    "GET /api/v1/exchange/changes": _(ALL),
     "GET /api/v1/orders/<int:instance_id>": _(ALL),
     # --- testing supervision (quality): agencies are city-wide, samples follow their project ----
     "GET /api/v1/quality/agencies": _(ALL),
