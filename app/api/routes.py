@@ -5,6 +5,7 @@ from app.api import (  # noqa: F401
     admin,
     attachments,
     auth,
+    backups,
     catalog,
     command_centre,
     designer,

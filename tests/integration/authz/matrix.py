@@ -259,6 +259,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api-docs": _(ALL, public=True),
     "GET /api/v1/orders": _(ALL),
     "GET /api/v1/exchange/changes": _(ALL),
+    "GET /api/v1/backups": _(ADMIN),
+    "POST /api/v1/backups": _(ADMIN),
     "GET /api/v1/orders/<int:instance_id>": _(ALL),
     # --- testing supervision (quality): agencies are city-wide, samples follow their project ----
     "GET /api/v1/quality/agencies": _(ALL),
