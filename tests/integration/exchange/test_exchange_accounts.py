@@ -30,6 +30,8 @@ def test_an_account_reads_its_subtree_only_and_nothing_else(app):
     assert {e["project_code"] for e in feed.get_json()["data"]} == {"IN-1"}
     assert [p["code"] for p in _get(client, "/api/v1/projects", token).get_json()["data"]] == ["IN-1"]
     assert _get(client, "/api/v1/projects/OUT-1", token).status_code == 404
+    me = _get(client, "/api/v1/me", token)
+    assert me.status_code == 200 and me.get_json()["data"]["display_name"] == "省平台"
     assert _get(client, "/api/v1/exchange/changes", token, query_string={"format": "xml"}).status_code == 200
 
     for method, path in (("get", "/api/v1/tasks"), ("get", "/api/v1/audit-log"), ("post", "/api/v1/projects"),
