@@ -32,7 +32,10 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     login_manager.login_view = "web.login"
     login_manager.login_message = "请先登录。"
 
-    from app.infra import audit_trail  # noqa: F401  (attach the audit listener)
+    from app.infra import (
+        audit_trail,  # noqa: F401  (attach the audit listener)
+        change_feed,  # noqa: F401  (attach the change feed listener)
+    )
     from app.services import load_operators
     from app.services.insight import rollups  # noqa: F401  (attach the alarm rollup marker)
 

@@ -18,9 +18,11 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def register(app: Flask) -> None:
     from app.cli_backup import register_backup_commands
     from app.cli_devices import register_device_commands
+    from app.cli_exchange import register_exchange_commands
 
     register_device_commands(app)
     register_backup_commands(app)
+    register_exchange_commands(app)
 
     @app.cli.group()
     def demo() -> None:

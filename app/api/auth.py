@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from app.api import bp
+from app.api import bp, exchange_auth
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.errors import AuthenticationError
@@ -31,6 +31,8 @@ def api_actor():
     actor = None
     if header.startswith("Bearer "):
         actor = login.actor_for_token(header[7:].strip(), client_ip())
+    elif header.startswith(exchange_auth.SCHEME):
+        actor = exchange_auth.exchange_actor(header, client_ip())
     elif current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             csrf.protect()

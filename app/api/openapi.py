@@ -13,7 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 from marshmallow import Schema
 
-from app.api import bp
+from app.api import bp, exchange_auth
 from app.api.xml_answers import EXCHANGED_RECORDS, record_name
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -120,6 +120,8 @@ def _operation(spec: APISpec, view: Callable, rule, method: str) -> dict:
         op["responses"][str(status)] = _success(spec, meta, method)
     if not meta.get("public"):
         op["security"] = [{"bearer": []}]
+        if rule.endpoint in exchange_auth.ALLOWED_ENDPOINTS and method == "get":
+            op["security"].append({"exchange": []})
     return op
 
 
@@ -127,6 +129,11 @@ def build_spec() -> dict:
     spec = APISpec(title="SiteCase API", version="1", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("exchange", {
+        "type": "apiKey", "in": "header", "name": "Authorization",
+        "description": "`Exchange <token>`: the exchange account of an upper platform (created by an "
+                       "administrator, token shown once). Reads only, within the account's org unit and "
+                       "below: the change feed and the GETs of the exchanged records."})
     spec.components.response("Error", {"description": "错误", "content": {"application/json": {"schema": {
         "type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "fields"], "properties": {

@@ -7,6 +7,7 @@ from app.models.display import DisplayToken
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
 from app.models.emergency_plan import PLAN_CATEGORIES, EmergencyPlan
 from app.models.enterprise import ENTERPRISE_TYPES, PARTY_TYPES, Enterprise
+from app.models.exchange import FEED_ACTIONS, FEED_RECORD_TYPES, ChangeFeedEntry, ExchangeAccount
 from app.models.hazard import WORK_STATUSES, Expert, HazardousCategory, HazardousWork
 from app.models.health_check import (
     HealthCheckDeduction,
@@ -63,6 +64,7 @@ from app.models.workflow import (
 __all__ = [
     "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
     "Announcement",
+    "ChangeFeedEntry", "ExchangeAccount", "FEED_ACTIONS", "FEED_RECORD_TYPES",
     "HealthCheckDeduction", "HealthCheckIndicator", "HealthCheckScore", "HealthCheckStandard",
     "Notification",
     "EmergencyPlan", "PLAN_CATEGORIES",

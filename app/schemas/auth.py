@@ -40,7 +40,7 @@ class GrantSchema(Schema):
 
 
 class ActorSchema(Schema):
-    user_id = fields.Int()
+    user_id = fields.Int(allow_none=True)  # null for an exchange account (no user)
     username = fields.Str()
     display_name = fields.Str()
     enterprise_id = fields.Int(allow_none=True)

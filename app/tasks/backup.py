@@ -1,4 +1,4 @@
-"""The scheduled backup (Celery beat, daily): a new verified archive, then retention."""
+"""The scheduled backup (Celery beat, daily): a new verified archive, then retention; a manual\nbackup asked for through the API."""
 from app.extensions import celery
 
 
@@ -7,6 +7,14 @@ def scheduled() -> dict:
     from app.services.backup.records import run_scheduled
 
     return run_scheduled()
+
+
+@celery.task(name="backup.create")
+def create(requested_by: str = "") -> str:
+    """A manual backup an administrator asked for through the API (records.request_backup)."""
+    from app.services.backup.records import create_backup
+
+    return create_backup(kind="manual").filename
 
 
 @celery.task(name="audit.archive_due")

@@ -18,6 +18,7 @@ from app.web import (  # noqa: F401
     devices,
     display,
     emergency_plans,
+    exchange_accounts,
     hazard,
     health_check,
     inbox,

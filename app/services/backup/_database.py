@@ -143,3 +143,28 @@ def restore(part: Path) -> None:
         _run([pg_binary("pg_restore"), *flags, "--no-owner", "--no-privileges", "--single-transaction",
               "--exit-on-error", "-d", env.get("PGDATABASE", ""), str(part)], env, "pg_restore_failed")
     db.engine.dispose()
+
+
+def wipe() -> None:
+    """Take the database back to empty after a restore that failed half-way (it was empty
+    before: `require_empty`). SQLite: the file emptied; PostgreSQL: every table, view, sequence
+    and function of the restored schema dropped."""
+    db.engine.dispose()
+    if backend() == "sqlite":
+        path = _sqlite_path()
+        for extra in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            extra.unlink(missing_ok=True)
+        path.write_bytes(b"")
+        return
+    with db.engine.begin() as conn:
+        for kind, name in conn.execute(text(
+                "SELECT 'VIEW', table_name FROM information_schema.views WHERE table_schema = 'public' "
+                "UNION ALL SELECT 'TABLE', tablename FROM pg_tables WHERE schemaname = 'public' "
+                "UNION ALL SELECT 'SEQUENCE', sequence_name FROM information_schema.sequences "
+                "WHERE sequence_schema = 'public'")).all():
+            conn.execute(text(f"DROP {kind} IF EXISTS {_quote(name)} CASCADE"))
+        for (signature,) in conn.execute(text(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p "
+                "WHERE p.pronamespace = 'public'::regnamespace")).all():
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {signature} CASCADE"))
+    db.engine.dispose()

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import secrets
+import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -237,6 +238,31 @@ def restore(path: Path) -> dict[str, Any]:
     _require_empty_files(files_dir)
     _require_empty_files(audit_dir)
     listed = {p["name"]: p["sha256"] for p in manifest["parts"]}
+    try:
+        _restore_parts(path, manifest, listed, backend, files_dir, audit_dir)
+    except BaseException:
+        # Whatever failed half-way (a part changed since verify, pg_restore, the counts), the
+        # target goes back to the empty state it was checked to be in: no half system is left.
+        _database.wipe()
+        _empty_folder(files_dir)
+        _empty_folder(audit_dir)
+        raise
+    return manifest
+
+
+def _empty_folder(root: Path) -> None:
+    if not root.is_dir():
+        return
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _restore_parts(path: Path, manifest: dict[str, Any], listed: dict[str, str], backend: str,
+                   files_dir: Path, audit_dir: Path) -> None:
+    """Write the archive's files and database into the empty target, then compare the counts."""
     files_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=files_dir.parent, prefix=".restore-") as tmp:
         db_part = Path(tmp) / DATABASE_PART[backend]
@@ -269,4 +295,3 @@ def restore(path: Path) -> dict[str, Any]:
                         if counts.get(t) != manifest["tables"].get(t))
         raise ConflictError(f"恢复后的行数与清单不符：{', '.join(differ[:5])}",
                             code="restore_counts_mismatch")
-    return manifest

@@ -15,7 +15,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
-from app.models import AuditArchive, BackupArchive
+from app.models import AuditArchive, BackupArchive, OutboxMessage
 from app.services.access.permissions import require_any_role
 from app.services.backup import archive, retention
 
@@ -40,6 +40,14 @@ def create_backup(actor: Actor = SYSTEM, kind: str = "manual",
                             verified_ok=ok, verify_error=error)
         db.session.add(row)
     return row
+
+
+def request_backup(actor: Actor) -> None:
+    """Queue a manual backup (`backup.create`, sent after the commit): writing one can take
+    minutes, longer than a request may. Raises PermissionDeniedError (administrators only)."""
+    require_any_role(actor)
+    with transaction(actor):
+        db.session.add(OutboxMessage(task_name="backup.create", payload={"requested_by": actor.username}))
 
 
 def verify_file(actor: Actor, path: Path) -> dict:

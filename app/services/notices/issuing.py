@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from app.domain.vocabulary import word
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
-from app.infra import audit_trail, file_store, wallclock
+from app.infra import audit_trail, change_feed, file_store, wallclock
 from app.infra.uow import transaction
 from app.models import Incident, IssuedDocument, OutboxMessage, ProcessInstance, Project
 from app.rendering import TEMPLATES, NoticeRenderError, missing_fields, render_html, render_pdf
@@ -147,6 +147,7 @@ def _mark_rendered(document_id: int, digest: str, size: int, relative: str) -> s
             error=None).execution_options(synchronize_session=False)).rowcount
         if not won:
             return "rendered"
+        change_feed.note_rows(db.session.connection(), IssuedDocument, [document_id])
         document = db.session.get(IssuedDocument, document_id)
         db.session.refresh(document)
         audit_trail.record(SYSTEM, "update", entity_type="issued_document", entity_id=str(document_id),

@@ -155,3 +155,26 @@ def test_an_archive_of_a_newer_schema_is_refused_a_known_one_restores(app, empty
         assert result.exit_code == 2 and "backup_schema_unknown" in result.output
         assert _database.is_empty()
         assert _run(empty_target, "backup", "restore", str(known)).exit_code == 0
+
+
+def test_a_restore_that_fails_half_way_leaves_an_empty_target_that_a_good_archive_then_fills(
+        app, empty_target, tmp_path):
+    """The counts are checked after the database and files are written: an archive whose manifest
+    claims other counts (with every part intact) fails there, and nothing it wrote stays."""
+    stored = _some_data()
+    row = records.create_backup()
+    path = settings.current().backup_dir / row.filename
+    with tarfile.open(path) as tar:
+        tables = json.loads(tar.extractfile("manifest.json").read())["tables"]
+    lying = _with_manifest(path, tmp_path / "lying.tar", tables=tables | {"audit_log": tables["audit_log"] + 7})
+    with empty_target.app_context():
+        result = _run(empty_target, "backup", "restore", str(lying))
+        assert result.exit_code == 2 and "restore_counts_mismatch" in result.output
+        assert _database.is_empty()
+        files_dir = settings.current().files_dir
+        assert not files_dir.is_dir() or not any(files_dir.iterdir())
+        audit_dir = settings.current().audit_archive_dir
+        assert not audit_dir.is_dir() or not any(audit_dir.iterdir())
+        good = _run(empty_target, "backup", "restore", str(path))
+        assert good.exit_code == 0, good.output
+        assert all((files_dir / s).is_file() for s in stored)

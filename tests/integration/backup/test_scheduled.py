@@ -60,3 +60,18 @@ def test_the_page_in_english(app):
     html = _admin_page(app, "?lang=en")
     assert "Backups" in html and "Verified" in html and "Scheduled" in html and "No archives yet." in html
     assert "校验通过" not in html
+
+
+def test_the_api_queues_a_backup_for_an_administrator_and_lists_it(app):
+    from tests.support.client import ApiClient
+
+    gen_user("sys_admin", username="root7", password=app.config["DEMO_PASSWORD"])
+    gen_user("auditor", username="audit7", password=app.config["DEMO_PASSWORD"])
+    api = ApiClient(app.test_client(), app.config["DEMO_PASSWORD"])
+    assert api.post("/api/v1/backups", as_user="audit7").status_code == 403
+    assert api.get("/api/v1/backups", as_user="audit7").status_code == 403
+    queued = api.post("/api/v1/backups", as_user="root7")
+    assert queued.status_code == 202 and queued.get_json()["data"] == {"queued": True}
+    listed = api.get("/api/v1/backups", as_user="root7").get_json()["data"]
+    assert [(b["kind"], b["state"]) for b in listed] == [("manual", "ok")]
+    assert (settings.current().backup_dir / listed[0]["filename"]).is_file()

@@ -1,0 +1,1 @@
+"""Data exchange with upper platforms (issue 18): the change feed, exchange accounts, webhooks."""
