@@ -34,6 +34,7 @@ STATUS_OF_CLASS = {
     "app.services.quality.reports.AgencyTokenError": 401,
     "app.services.notices.context.NoticeIssueError": 422,
     "app.api.xml_schemas.RecordSchemaNotFound": 404,
+    "app.services.supervision.inspection_operators.InspectionExpertShortageError": 409,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,
     "app.services.workflow.case_steps.FormMissingError": 500,
     "app.services.workflow.deployments.BundleInvalidError": 422,
