@@ -176,6 +176,12 @@ NOTICE_FIELD = {key: Term(zh, en) for key, (zh, en) in {
     "units_present": ("参检单位", "Units present"), "month": ("月份", "Month"), "indices": ("指标", "Indices"),
     "overall_score": ("综合得分", "Overall score"),
 }.items()}
+# What the record of a random draw (双随机, expert panels) says, and why an expert was avoided.
+DRAW = _terms(
+    seed=("随机种子", "Random seed"), projects=("抽中项目", "Projects drawn"), expert_draws=("各项目专家抽取", "Experts per project"),
+    excluded=("回避的专家", "Experts avoided"), employed_by_participant=("受聘于本项目参建单位", "Employed by a participant"),
+    specialty=("专业", "Specialty"),
+)
 # Where a bare code is looked up, in this order (a status word wins over a process of the same code).
 GROUPS: dict[str, dict[str, Term]] = {
     "role": ROLE, "case_status": CASE_STATUS, "task_status": TASK_STATUS, "work_status": WORK_STATUS,
@@ -183,7 +189,7 @@ GROUPS: dict[str, dict[str, Term]] = {
     "order_type": ORDER_TYPE, "alarm_level": ALARM_LEVEL, "alarm_status": ALARM_STATUS,
     "metric": {code: m.term for code, m in METRIC.items()}, "compliance_alarm": COMPLIANCE_ALARM,
     "parameter": {code: m.term for code, m in PARAMETER.items()},
-    "event": EVENT, "process": PROCESS, "notice": NOTICE, "notice_field": NOTICE_FIELD,
+    "event": EVENT, "process": PROCESS, "notice": NOTICE, "notice_field": NOTICE_FIELD, "draw": DRAW,
 }
 
 

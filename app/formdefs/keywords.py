@@ -5,7 +5,9 @@
 - `"x-notPast": true` on a date (or date-time): not before today, China time (a deadline the
   form sets for the future);
 - `"x-projectRef": "<kind>"` on an id (or a list of ids): the record must belong to the case's
-  own project (kinds in app/services/workflow/case_refs.py: hazardous_work, device, …).
+  own project (kinds in app/services/workflow/case_refs.py: hazardous_work, device, …);
+- `"x-libraryRef": "<library>"` on a code (or a list of codes): a current entry of that library
+  (`legal_clause`: the clause library); a list names each unknown code at its own index.
 
 JSON Schema ignores unknown keywords, so validators and the form renderer are unaffected.
 Paths use the names of `validate_submission` (`tasks.0.end_date`).
@@ -19,6 +21,7 @@ from typing import Any
 from app.formdefs.writes import declared, resolve, shapes
 
 NOT_BEFORE, NOT_PAST, PROJECT_REF = "x-notBefore", "x-notPast", "x-projectRef"
+LIBRARY_REF = "x-libraryRef"
 
 
 def _fields(node: Any, data: Any, root: dict[str, Any], path: str
@@ -95,4 +98,19 @@ def project_refs(schema: dict[str, Any], data: Any) -> list[tuple[str, str, list
         kind = field.get(PROJECT_REF)
         if isinstance(kind, str) and value is not None:
             refs.append((where, kind, value if isinstance(value, list) else [value]))
+    return refs
+
+
+def library_refs(schema: dict[str, Any], data: Any) -> list[tuple[str, str, Any]]:
+    """(field path, library, code) of every code an `x-libraryRef` field holds in `data`; the
+    codes of a list are named at their index (`problems.0.clauses.1`)."""
+    refs = []
+    for where, field, value, _, _ in _fields(schema, data, schema, ""):
+        library = field.get(LIBRARY_REF)
+        if not isinstance(library, str) or value is None:
+            continue
+        if isinstance(value, list):
+            refs += [(f"{where}.{index}", library, code) for index, code in enumerate(value)]
+        else:
+            refs.append((where, library, value))
     return refs

@@ -128,3 +128,23 @@ def reserved_declarations(schema: dict[str, Any]) -> list[str]:
     """The top-level fields of a form that only the process may write (a deployment problem)."""
     props, _, _ = declared(schema, schema)
     return sorted(name for name in props if is_reserved(name))
+
+
+def written_fields(schema: dict[str, Any]) -> set[str]:
+    """The top-level fields a submission of this form writes into the case (not the read-only ones)."""
+    props, _, _ = declared(schema, schema)
+    return {name for name, schemas in props.items() if not _is_read_only(schemas)}
+
+
+def shared_fields(forms: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Fields written by more than one of these forms (the forms of one process), with the forms.
+
+    A case's data is one dictionary: the later form would overwrite what the earlier one wrote
+    (a reply's `files` replacing the order's). Tasks that are alternatives of one step share
+    their form instead (the chief's or the supervisor's patrol), which is not a collision.
+    """
+    writers: dict[str, list[str]] = {}
+    for name, schema in sorted(forms.items()):
+        for field in written_fields(schema):
+            writers.setdefault(field, []).append(name)
+    return {field: names for field, names in sorted(writers.items()) if len(names) > 1}

@@ -14,8 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from app.formdefs.keywords import LIBRARY_REF
+from app.formdefs.writes import resolve
+
 TZ_SUFFIX = "+08:00"  # datetime-local inputs carry no zone; the UI works in Asia/Shanghai
 DEFAULT_ACCEPT = "image/*,application/pdf,.doc,.docx,.xls,.xlsx,video/mp4"
+# Where the page's picker finds the entries of an `x-libraryRef` library (searched in the browser).
+LIBRARY_SOURCES = {"legal_clause": "/api/v1/clauses?active=true"}
+MAX_REF_DEPTH = 48  # nesting levels of a schema drawn (a recursive $ref stops there)
 
 
 class FormData(Protocol):
@@ -37,7 +43,8 @@ class Option:
 class Widget:
     """One field (or group of fields) of a rendered form."""
 
-    kind: str  # text textarea number integer date datetime select radio checkbox checkboxes file group rows readonly
+    kind: str  # text textarea number integer date datetime select radio checkbox checkboxes file group rows
+    # readonly lookup (a code picked from a library: `attrs["source"]` lists its entries)
     name: str
     label: str
     required: bool = False
@@ -47,7 +54,7 @@ class Widget:
     placeholder: str | None = None
     options: list[Option] = field(default_factory=list)
     children: list[Widget] = field(default_factory=list)
-    template: Widget | None = None  # kind "rows": a blank row with index __i__ for the add button
+    template: Widget | None = None  # kind "rows": a blank row (index `row_placeholder`) to add
     multiple: bool = False
     accept: str | None = None
     capture: str | None = None
@@ -111,6 +118,8 @@ def _scalar_kind(prop: dict, ui: dict) -> str:
         return "date"
     if fmt == "date-time":
         return "datetime"
+    if prop.get(LIBRARY_REF) in LIBRARY_SOURCES:
+        return "lookup"
     if chosen == "textarea" or (prop.get("maxLength") or 0) > 200:
         return "textarea"
     return "text"
@@ -125,6 +134,8 @@ def _attrs(prop: dict, ui: dict) -> dict[str, Any]:
     options = ui.get("ui:options") or {}
     if "rows" in options:
         attrs["rows"] = options["rows"]
+    if prop.get(LIBRARY_REF) in LIBRARY_SOURCES:
+        attrs["source"] = LIBRARY_SOURCES[prop[LIBRARY_REF]]
     return attrs
 
 
@@ -169,14 +180,42 @@ def _array_widget(prop: dict, ui: dict, value: Any, errors: dict, base: dict) ->
     if _enumerated(items):
         return Widget(kind="checkboxes", value=value, options=_options(items, _ui_of(ui, "items"), value),
                       **base)
+    if LIBRARY_REF in prop and isinstance(items, dict):  # a list of codes: each one is picked
+        items = {LIBRARY_REF: prop[LIBRARY_REF], **items}
     rows = value if isinstance(value, list) else []
     item_ui = _ui_of(ui, "items")
     name = base["name"]
     children = [_widget(f"{name}.{i}", str(i + 1), items, item_ui, True, row, errors)
                 for i, row in enumerate(rows)]
-    template = _widget(f"{name}.__i__", "", items, item_ui, True, None, {})
+    template = _widget(f"{name}.{row_placeholder(name)}", "", items, item_ui, True, None, {})
     attrs = {k: prop[k] for k in ("minItems", "maxItems") if k in prop}
+    attrs["placeholder"] = row_placeholder(name)
     return Widget(kind="rows", value=rows, children=children, template=template, attrs=attrs, **base)
+
+
+def row_placeholder(name: str) -> str:
+    """The index placeholder of a blank row of the array field `name`: one per nesting level
+    (`__i0__`, `__i1__`…), so adding an outer row fills only its own level and the inner rows
+    added later get indexes of their own (two clauses of one problem, not one name twice)."""
+    depth = sum(1 for part in name.split(".") if part.isdigit() or _PLACEHOLDER.fullmatch(part))
+    return f"__i{depth}__"
+
+
+_PLACEHOLDER = re.compile(r"__i\d+__")
+
+
+def inline_refs(node: Any, root: dict | None = None, depth: int = 0) -> Any:
+    """`node` with its local `$ref`s replaced by what they point at (a form may keep a shared
+    part, e.g. the problem list, in `$defs`); drawn and parsed like any other field."""
+    root = node if root is None else root
+    node = resolve(node, root)
+    if depth > MAX_REF_DEPTH:
+        return {}
+    if isinstance(node, dict):
+        return {k: v if k == "$defs" else inline_refs(v, root, depth + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [inline_refs(v, root, depth + 1) for v in node]
+    return node
 
 
 def _ordered(properties: dict, ui: Mapping | None) -> list[str]:
@@ -209,6 +248,7 @@ def build_form(schema: dict, ui: Mapping | None = None, values: Mapping | None =
                errors: Mapping[str, list[str]] | None = None) -> RenderedForm:
     """Widgets for `schema` filled with `values`; `errors` (field path → messages) at their fields."""
     errors = dict(errors or {})
+    schema = inline_refs(schema)
     widgets = _fields(schema, ui, dict(values or {}), errors)
     shown = _all_names(widgets)
     loose = [m for path, messages in errors.items() if path not in shown for m in messages]
@@ -276,4 +316,4 @@ def _parse_object(schema: dict, form: FormData, prefix: str = "") -> dict:
 
 def parse_submission(schema: dict, form: FormData) -> dict:
     """The JSON document posted by a rendered form: typed values, empty fields left out."""
-    return _parse_object(schema, form)
+    return _parse_object(inline_refs(schema), form)

@@ -19,7 +19,10 @@ ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught"
 ENGINE_KEYS = frozenset({"element_id", "task_id", "task_spec", "instance_id", "inbox_task_id", "operator",
                          "params", "correlation", "correlations", "idempotency_key", "document_id",
                          "urging_instance_id", "incident_id", "sha256", "storage_key", "template",
-                         "bpmn_task_id", "name", "payload"})
+                         "bpmn_task_id", "name", "payload",
+                         # the candidate ids a draw is replayed with (the technical view keeps them)
+                         "candidate_projects", "candidate_experts", "candidates", "expert_id",
+                         "enterprise_id", "user_id"})
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
 

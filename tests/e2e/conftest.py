@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 
 # The real process families the scenarios run (others may be half-written by a colleague).
-FAMILIES = ("hazardous_", "device_alarm_disposal")
+FAMILIES = ("hazardous_", "device_alarm_disposal", "rectification_order")
 
 
 def _families() -> Bundle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.formdefs import schema_problem
-from app.formdefs.keywords import date_problems, project_refs
+from app.formdefs.keywords import date_problems, library_refs, project_refs
 
 TODAY = date(2026, 3, 2)
 SCHEMA = {
@@ -52,3 +52,14 @@ def test_project_references_are_found_at_any_depth() -> None:
     data = {"work": 7, "tasks": [{"devices": [1, 2]}, {"end_date": "2026-03-03"}]}
     assert project_refs(SCHEMA, data) == [("work", "hazardous_work", [7]),
                                          ("tasks.0.devices", "device", [1, 2])]
+
+
+def test_library_codes_are_named_at_their_own_index():
+    schema = {"type": "object", "properties": {"problems": {"type": "array", "items": {
+        "type": "object", "properties": {"clauses": {"type": "array", "x-libraryRef": "legal_clause",
+                                                     "items": {"type": "string"}}}}},
+        "basis": {"type": "string", "x-libraryRef": "legal_clause"}}}
+    data = {"problems": [{"clauses": ["A", "B"]}, {}], "basis": "C"}
+    assert sorted(library_refs(schema, data)) == [
+        ("basis", "legal_clause", "C"), ("problems.0.clauses.0", "legal_clause", "A"),
+        ("problems.0.clauses.1", "legal_clause", "B")]

@@ -36,6 +36,7 @@ STATUS_OF_CLASS = {
     "app.api.xml_schemas.RecordSchemaNotFound": 404,
     "app.services.exchange.feed_reads.FeedCursorInvalid": 422,
     "app.services.exchange.accounts.ExchangeTokenInvalid": 401,
+    "app.services.supervision.inspection_operators.InspectionExpertShortageError": 409,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,
     "app.services.workflow.case_steps.FormMissingError": 500,
     "app.services.workflow.deployments.BundleInvalidError": 422,

@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import select
 
 from app import settings
 from app.errors import DomainError, ValidationError
-from app.extensions import db
-from app.models import Expert, HazardousWork, ProjectParticipant, User
+from app.models import Expert, HazardousWork
+from app.services.access import expert_avoidance
+from app.services.access.expert_avoidance import Eligibility
 
 
 class PanelShortageError(DomainError):
     """符合条件的专家人数不足，无法组成论证专家组。"""
     code = "experts_insufficient"
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    candidates: list[Expert]
-    excluded: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,25 +49,10 @@ def seat(expert: Expert) -> dict[str, Any]:
 
 
 def eligible_experts(work: HazardousWork, specialty: str, skip_ids: set[int] | None = None) -> Eligibility:
-    """Active experts with an account and the specialty, minus those employed by a participant.
-
-    `skip_ids` (already drawn experts) are left out silently; the avoidance exclusions are listed.
-    """
-    participants = set(db.session.scalars(select(ProjectParticipant.enterprise_id).where(
-        ProjectParticipant.project_id == work.project_id)))
-    rows = db.session.scalars(select(Expert).join(User, User.id == Expert.user_id).where(
-        Expert.active.is_(True), User.is_active.is_(True)).order_by(Expert.id))
-    candidates, excluded = [], []
-    for expert in rows:
-        if specialty not in (expert.specialties or []) or expert.id in (skip_ids or set()):
-            continue
-        if expert.employer_enterprise_id in participants:
-            excluded.append({"expert_id": expert.id, "name": expert.name,
-                             "enterprise_id": expert.employer_enterprise_id,
-                             "reason": "employed_by_participant"})
-            continue
-        candidates.append(expert)
-    return Eligibility(candidates, excluded)
+    """Active experts with an account and the specialty, minus those employed by a participant
+    (the avoidance rule of `access.expert_avoidance`). `skip_ids` (already drawn experts) are
+    left out silently; the avoidance exclusions are listed."""
+    return expert_avoidance.eligible_experts(work.project_id, specialty=specialty, skip_ids=skip_ids)
 
 
 def draw(work: HazardousWork, specialty: str, size: int, *, seed: int | None = None,

@@ -17,6 +17,7 @@ from app import engine
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
 from app.formdefs import FormDef, form_file_names, schema_problem, summaries, titles
+from app.formdefs.writes import shared_fields
 from app.infra.uow import transaction
 from app.models import ProcessDefinition
 from app.roles import ROLES
@@ -25,6 +26,7 @@ from app.services.workflow import definition_cache
 from app.services.workflow.operator_registry import OPERATORS
 
 ROOT = Path(__file__).resolve().parents[3]
+FORM_PROPERTY = "formJsonSchemaFilename"  # the user task property naming its form (processes/EXTENSIONS.md)
 
 
 class BundleInvalidError(ValidationError):
@@ -88,6 +90,35 @@ def _user_task_ids(bpmn: bytes) -> set[str]:
     return {e.get("id") for e in root.iter("{*}userTask")}
 
 
+def _task_forms(bpmn: bytes) -> set[str]:
+    """The form files the user tasks of a diagram name."""
+    from lxml import etree
+
+    root = etree.fromstring(bpmn, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    return {p.get("value") for task in root.iter("{*}userTask") for p in task.iter("{*}property")
+            if p.get("name") == FORM_PROPERTY and p.get("value")}
+
+
+def _field_problems(bundle: Bundle, diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
+    """Two forms of one diagram writing the same field: the later one would overwrite the earlier."""
+    problems = []
+    for name, raw in diagrams.items():
+        if not name.endswith(".bpmn"):
+            continue
+        forms = {}
+        for form in _task_forms(raw):
+            try:
+                forms[form] = json.loads(bundle.forms[form])
+            except (KeyError, ValueError):
+                continue  # a missing or broken form is reported by the checks of forms
+        problems += [engine.BundleProblem(
+            name, None, None, "form_field_shared",
+            f"表单 {'、'.join(names)} 都填写字段“{field}”：后提交的会覆盖先前的内容（案件数据只有一份），"
+            "请给其中一个改名（同一步骤的可选办理人请共用一个表单）。")
+            for field, names in shared_fields(forms).items()]
+    return problems
+
+
 def _summary_problems(bundle: Bundle, diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
     problems = []
     for name, raw in bundle.files.items():
@@ -114,7 +145,8 @@ def validate(bundle: Bundle) -> list[engine.BundleProblem]:
                                       form_exists=lambda name: name in bundle.forms)
     if problems:
         return problems + _form_problems(bundle)
-    return problems + _form_problems(bundle) + _summary_problems(bundle, diagrams)
+    return problems + _form_problems(bundle) + _field_problems(bundle, diagrams) \
+        + _summary_problems(bundle, diagrams)
 
 
 def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tuple[dict, dict]:

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import Device, HazardousWork, IssuedDocument, ProcessInstance, Project, RectificationOrder
 from app.services.ingestion.ingest import ingest_messages
+from app.services.supervision.clauses import create_clause
 from app.services.workflow import cases
 from app.services.workflow.deployments import deploy
 from tests.integration.alarms.conftest import crane, disposal_bundle
@@ -26,6 +27,7 @@ def site(demo_data, api):
     deploy(disposal_bundle())
     ingest_messages([crane(50), crane(104)])
     deploy_only(("rectification_order",))
+    create_clause(actor("district_safety"), "JGJ59-3.13", "建筑施工安全检查标准 3.13", "临边应设置防护设施。")
     order = cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001",
                              title="限期整改")
     cases.complete_task(actor("district_safety"), my_task("district_safety", order, "issue_order").id, {

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Attachment
+from app.services.supervision.clauses import create_clause
 from app.services.supervision.clue_tracking import list_clues
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases, timers
@@ -17,6 +18,12 @@ from .support import children, complete, has_task, status, task, upload, user_id
 
 PROJECT = "JS-2026-001"
 PROBLEM = {"description": "塔吊司机无证上岗", "location": "1#塔吊", "clauses": ["JGJ59-3.13"]}
+
+
+@pytest.fixture(autouse=True)
+def clause(family):
+    """The clause PROBLEM cites (a code the library does not hold is refused at submit)."""
+    create_clause(actor("district_safety"), "JGJ59-3.13", "建筑施工安全检查标准 3.13", "临边应设置防护设施。")
 
 
 def register_clue(source: str = "iot", **extra) -> int:

@@ -10,7 +10,7 @@ from app.services.workflow import cases
 from tests.support.processes import actor
 
 from .support import has_task, status, task, upload, user_id
-from .test_rectification_order import audit, issue, start_order
+from .test_rectification_order import audit, clauses, issue, start_order  # noqa: F401 (fixture)
 
 
 def _reply_data(order: int, **extra) -> dict:
@@ -18,7 +18,7 @@ def _reply_data(order: int, **extra) -> dict:
     return {"measures": "已补设防护栏杆", "completed_on": "2026-03-05", "photos": [photo], **extra}
 
 
-def test_a_reply_that_names_its_own_auditor_is_refused_and_the_issuer_still_audits(family):
+def test_a_reply_that_names_its_own_auditor_is_refused_and_the_issuer_still_audits(clauses):  # noqa: F811
     order = start_order()
     issue(order)
     pm = actor("contractor_pm")
@@ -40,7 +40,7 @@ def test_a_reply_that_names_its_own_auditor_is_refused_and_the_issuer_still_audi
 
 
 @pytest.mark.parametrize("field", ["deadline_at", "decision", "return_count"])
-def test_a_reply_cannot_set_a_variable_its_form_does_not_declare(family, field):
+def test_a_reply_cannot_set_a_variable_its_form_does_not_declare(clauses, field):  # noqa: F811
     order = start_order()
     issue(order)
     pm = actor("contractor_pm")
@@ -49,7 +49,7 @@ def test_a_reply_cannot_set_a_variable_its_form_does_not_declare(family, field):
     assert set(refused.value.fields) == {field}
 
 
-def test_an_order_whose_deadline_is_already_past_is_refused_on_the_deadline(family):
+def test_an_order_whose_deadline_is_already_past_is_refused_on_the_deadline(clauses):  # noqa: F811
     order = start_order()
     with pytest.raises(ValidationError) as refused:
         issue(order, deadline="2026-03-01")  # the clock stands at 2026-03-02
@@ -58,7 +58,7 @@ def test_an_order_whose_deadline_is_already_past_is_refused_on_the_deadline(fami
     assert order_of(order).status == "issued"
 
 
-def test_a_started_case_cannot_name_its_issuer_in_the_start_data(family):
+def test_a_started_case_cannot_name_its_issuer_in_the_start_data(clauses):  # noqa: F811
     # the issuer is printed on the notice and audits the reply: only the issuing service sets it
     with pytest.raises(ValidationError) as refused:
         cases.start_case(actor("district_safety"), "rectification_order", project_code="JS-2026-001", data={

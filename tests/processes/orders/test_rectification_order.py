@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import InboxTask, IssuedDocument, LegalClause, OrgUnit, OutboxMessage, RectificationOrder
-from app.services.supervision.clauses import create_clause
+from app.services.supervision.clauses import create_clause, update_clause
 from app.services.supervision.orders import order_of
 from app.services.workflow import cases, inbox_queries, timers
 from tests.support.factories import gen_user
@@ -29,14 +29,14 @@ def start_order(who: str = "district_safety") -> int:
 
 
 def issue(instance_id: int, order_type: str = "deadline", deadline: str = "2026-03-09",
-          who: str = "district_safety", **extra) -> None:
+          who: str = "district_safety", codes: tuple[str, ...] = ("JGJ59-3.13",), **extra) -> None:
     official = actor(who)
     photo = upload(official, instance_id, "issue_order", "problem.png")
     files = upload(official, instance_id, "issue_order", "record.pdf.png")
     complete(official, instance_id, "issue_order", {
         "order_type": order_type, "inspection_date": "2026-03-02", "deadline": deadline,
         "problems": [{"description": "临边防护缺失", "location": "3#楼12层", "photos": [photo],
-                      "clauses": ["JGJ59-3.13", "XX-404"]}],
+                      "clauses": list(codes)}],
         "requirements": "立即整改", "files": [files], **extra})
 
 
@@ -56,6 +56,8 @@ def audit(instance_id: int, decision: str, who: str = "district_safety", **extra
 def clauses(family):
     create_clause(actor("district_safety"), "JGJ59-3.13", "建筑施工安全检查标准 3.13",
                   "临边、洞口应设置防护设施。")
+    create_clause(actor("district_safety"), "JGJ59-3.16", "建筑施工安全检查标准 3.16",
+                  "塔式起重机应安装力矩限制器。")
 
 
 def test_deadline_order_returned_twice_then_passed(clauses):
@@ -111,7 +113,22 @@ def test_stop_order_passing_audit_prints_the_resumption_notice(clauses, order_ty
         IssuedDocument.instance_id == order).order_by(IssuedDocument.id))
     assert resume.context["stop_notice_number"] == stop.number
     assert resume.context["evidence_summary"] == "已补设防护栏杆"
+    assert resume.context["evidence"] == ["整改后照片1张"]  # no report sent: the order's own files are not his
     assert [e.kind for e in events(order, "order_resumed")] == ["order_resumed"]
+
+
+def test_the_reply_report_and_the_order_files_stay_apart(clauses):
+    order = start_order()
+    issue(order, "full_stop", stop_scope="全部")
+    pm = actor("contractor_pm")
+    photo = upload(pm, order, "reply", "after.png")
+    report = upload(pm, order, "reply", "report.pdf.png")
+    complete(pm, order, "reply", {"measures": "已补设防护栏杆", "completed_on": "2026-03-05",
+                                  "photos": [photo], "reply_files": [report]})
+    audit(order, "pass")
+    resume = db.session.scalars(select(IssuedDocument).where(
+        IssuedDocument.instance_id == order).order_by(IssuedDocument.id)).all()[-1]
+    assert resume.context["evidence"] == ["整改后照片1张", "整改报告等附件1份"]
 
 
 def test_deadline_reminder_then_automatic_urging_once(clauses, clock):
@@ -187,5 +204,32 @@ def test_refusals(clauses):
     with pytest.raises(ValidationError) as invalid:
         cases.complete_task(actor("district_safety"), audit_id, {"decision": "return"})
     assert "reason" in invalid.value.fields
-    assert db.session.scalar(select(LegalClause.code)) == "JGJ59-3.13"
+    assert set(db.session.scalars(select(LegalClause.code))) == {"JGJ59-3.13", "JGJ59-3.16"}
     assert db.session.scalar(select(RectificationOrder.status)) == "replied"
+
+
+
+def _issue_with_clauses(instance_id: int, codes: list[str]) -> None:
+    complete(actor("district_safety"), instance_id, "issue_order", {
+        "order_type": "deadline", "inspection_date": "2026-03-02", "deadline": "2026-03-09",
+        "problems": [{"description": "临边防护缺失", "location": "3#楼12层", "clauses": codes}],
+        "requirements": "立即整改"})
+
+
+def test_a_problem_keeps_every_clause_and_unknown_or_retired_codes_are_refused(clauses):
+    order = start_order()
+    with pytest.raises(ValidationError) as invalid:
+        _issue_with_clauses(order, ["JGJ59-3.13", "XX-404"])
+    assert invalid.value.code == "form_invalid"
+    assert list(invalid.value.fields) == ["problems.0.clauses.1"]  # the code, at its own index
+    assert "XX-404" in invalid.value.fields["problems.0.clauses.1"][0]
+    retired = db.session.scalar(select(LegalClause.id).where(LegalClause.code == "JGJ59-3.16"))
+    update_clause(actor("district_safety"), retired, active=False)
+    with pytest.raises(ValidationError) as invalid:
+        _issue_with_clauses(order, ["JGJ59-3.16"])
+    assert list(invalid.value.fields) == ["problems.0.clauses.0"]
+    update_clause(actor("district_safety"), retired, active=True)
+    issue(order, codes=("JGJ59-3.13", "JGJ59-3.16"))
+    printed = db.session.scalar(select(IssuedDocument.context).where(IssuedDocument.instance_id == order))
+    assert "XX-404" not in str(printed)
+    assert "JGJ59-3.13" in str(printed) and "JGJ59-3.16" in str(printed)

@@ -50,7 +50,7 @@ def test_array_of_objects_gets_rows_and_a_blank_template():
     rows = _by_name(form.widgets, "problems")
     assert rows.kind == "rows" and len(rows.children) == 1
     assert _by_name(rows.children, "problems.0.desc").value == "立杆间距过大"
-    assert _by_name([rows.template], "problems.__i__.severity").kind == "radio"
+    assert _by_name([rows.template], "problems.__i0__.severity").kind == "radio"
 
 
 def test_errors_land_at_their_fields_and_values_are_kept():
@@ -118,3 +118,31 @@ def test_read_only_fields_are_shown_as_text_and_never_posted():
     assert (reason.kind, reason.value, reason.label) == ("readonly", "附件不全", "退回原因")
     posted = parse_submission(schema, MultiDict({"return_reason": "forged", "opinion": "已补充"}))
     assert posted == {"opinion": "已补充"}
+
+
+NESTED = {"type": "object", "properties": {"problems": {"$ref": "#/$defs/problems"}}, "$defs": {"problems": {
+    "type": "array", "items": {"type": "object", "properties": {
+        "location": {"type": "string"},
+        "clauses": {"type": "array", "x-libraryRef": "legal_clause", "items": {"type": "string"}}}}}}}
+
+
+def test_nested_lists_have_a_placeholder_per_level_and_shared_parts_are_drawn():
+    form = build_form(NESTED, None, {"problems": [{"location": "1#楼", "clauses": ["JGJ59-3.13"]}]})
+    problems = _by_name(form.widgets, "problems")
+    assert problems.kind == "rows" and problems.attrs["placeholder"] == "__i0__"  # $ref followed
+    blank_problem = problems.template
+    inner = _by_name([blank_problem], "problems.__i0__.clauses")
+    assert inner.attrs["placeholder"] == "__i1__" and inner.template.name == "problems.__i0__.clauses.__i1__"
+    filled = _by_name(problems.children, "problems.0.clauses")
+    assert filled.template.name == "problems.0.clauses.__i1__"
+    code = _by_name(filled.children, "problems.0.clauses.0")
+    assert code.kind == "lookup" and code.value == "JGJ59-3.13" and code.attrs["source"].startswith("/api/v1/clauses")
+
+
+def test_two_codes_of_two_problems_are_all_parsed():
+    posted = MultiDict([("problems.__rows__", "1"), ("problems.3.location", "1#楼"),
+                        ("problems.3.clauses.__rows__", "1"), ("problems.3.clauses.1004", "A-1"),
+                        ("problems.3.clauses.1005", "A-2"), ("problems.1006.location", "2#楼"),
+                        ("problems.1006.clauses.1007", "B-1"), ("problems.1006.clauses.1008", "B-2")])
+    assert parse_submission(NESTED, posted) == {"problems": [
+        {"location": "1#楼", "clauses": ["A-1", "A-2"]}, {"location": "2#楼", "clauses": ["B-1", "B-2"]}]}
