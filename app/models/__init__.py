@@ -33,7 +33,7 @@ from app.models.quality import (
     TestingAgency,
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
-from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
+from app.models.rollups import AlarmDayRollup, AlarmRollupCell, AlarmRollupDirty
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.workflow import (
@@ -68,5 +68,5 @@ __all__ = [
     "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
     "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
     "TestingAgency", "QualityReport",
-    "AlarmDayRollup", "AlarmRollupDirty", "DisplayToken",
+    "AlarmDayRollup", "AlarmRollupCell", "AlarmRollupDirty", "DisplayToken",
 ]
