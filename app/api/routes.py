@@ -16,6 +16,7 @@ from app.api import (  # noqa: F401
     notifications,
     openapi,
     orders,
+    project_overview,
     quality,
     registrations,
     stats,

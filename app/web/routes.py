@@ -23,6 +23,7 @@ from app.web import (  # noqa: F401
     inbox,
     notifications,
     pages,
+    project_overview,
     quality,
     registry,
     stats,
