@@ -125,6 +125,7 @@ def run_backend(app, args, seeded: bool = False) -> None:
     cases = [("plain alarm list (baseline)", "/api/v1/alarms"),
              ("alarms, last 30 days", "/api/v1/stats/alarms"),
              ("alarms, 365 days by month", "/api/v1/stats/alarms?start={year_ago}&grain=month"),
+             ("alarms, 365 days, one type", "/api/v1/stats/alarms?start={year_ago}&grain=month&type=wind_speed"),
              ("supervision, last 30 days", "/api/v1/stats/supervision"),
              ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export"),
              ("command centre", "/api/v1/command-centre")]

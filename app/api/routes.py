@@ -18,6 +18,7 @@ from app.api import (  # noqa: F401
     notifications,
     openapi,
     orders,
+    project_overview,
     quality,
     registrations,
     safety_education,

@@ -34,7 +34,7 @@ from app.models.quality import (
     TestingAgency,
 )
 from app.models.registration import EnterpriseChange, EnterpriseProfile, ProjectRegistration
-from app.models.rollups import AlarmDayRollup, AlarmRollupDirty
+from app.models.rollups import AlarmDayRollup, AlarmRollupCell, AlarmRollupDirty
 from app.models.safety_education import (
     EDUCATION_KINDS,
     ENTRY_LEVELS,
@@ -81,7 +81,7 @@ __all__ = [
     "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
     "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
     "TestingAgency", "QualityReport",
-    "AlarmDayRollup", "AlarmRollupDirty", "DisplayToken",
     "EDUCATION_KINDS", "ENTRY_LEVELS", "PASS_MARK", "EducationAttendance", "EducationReminder",
     "EducationSession", "SiteWorker",
+    "AlarmDayRollup", "AlarmRollupCell", "AlarmRollupDirty", "DisplayToken",
 ]

@@ -45,3 +45,31 @@ class AlarmRollupDirty(db.Model):
     # Bumped by every change: the upsert locks the row until the change commits, so the
     # recomputation (which locks the rows it takes) always sees the change it removes.
     changes: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AlarmRollupCell(db.Model):
+    """Sums of alarm_day_rollup rows over a coarser key (a cuboid), per China day or month: what
+    long periods and whole districts are answered from (app.services.insight.rollup_cells).
+
+    ``cuboid`` names the key kept (P: project; PA: project × alarm type; D: district; DX: district ×
+    device type × alarm type; DL: district × alarm type × level); ``unit_id`` is the project or the
+    district; a column the cuboid does not keep holds ''. ``grain`` is 'd' (``period`` = the day)
+    or 'm' (``period`` = the first day of the month).
+    """
+    __tablename__ = "alarm_rollup_cell"
+    __table_args__ = (Index("ix_alarm_rollup_cell_period", "cuboid", "grain", "period"),
+                      {"sqlite_with_rowid": False})
+
+    cuboid: Mapped[str] = mapped_column(String(2), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    alarm_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    device_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    assigned: Mapped[int] = mapped_column(Integer, default=0)
+    urged: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    disposal_hours: Mapped[float] = mapped_column(Float, default=0.0)

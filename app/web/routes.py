@@ -24,6 +24,7 @@ from app.web import (  # noqa: F401
     inbox,
     notifications,
     pages,
+    project_overview,
     quality,
     registry,
     safety_education,

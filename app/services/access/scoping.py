@@ -22,13 +22,20 @@ def project_filter(actor: Actor) -> ColumnElement[bool]:
     if actor.is_admin:
         return true()
     clauses = []
-    paths = actor.jurisdiction_paths
-    if paths:
-        in_jurisdiction = select(OrgUnit.id).where(or_(*(OrgUnit.path.startswith(p) for p in paths)))
-        clauses.append(Project.district_id.in_(in_jurisdiction))
+    if actor.jurisdiction_paths:
+        clauses.append(Project.district_id.in_(jurisdiction_unit_ids(actor)))
     if actor.project_ids:
         clauses.append(Project.id.in_(sorted(actor.project_ids)))
     return or_(*clauses) if clauses else false()
+
+
+def jurisdiction_unit_ids(actor: Actor) -> Select:
+    """A sub-select of the org units inside the actor's jurisdiction: every project whose
+    district is one of them is visible to him (admins: every unit; enterprise users: none)."""
+    if actor.is_admin:
+        return select(OrgUnit.id)
+    paths = actor.jurisdiction_paths
+    return select(OrgUnit.id).where(or_(*(OrgUnit.path.startswith(p) for p in paths)) if paths else false())
 
 
 def visible_project(actor: Actor, *, project_id: int | None = None, code: str | None = None) -> Project:

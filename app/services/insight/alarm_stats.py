@@ -23,15 +23,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DeviceAlarm, OrgUnit, Project
+from app.models import OrgUnit, Project
 from app.models.device import DEVICE_TYPES
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project_ids
 from app.services.insight.filters import StatsFilter, bucket, buckets, rate, require_scope
+from app.services.insight.rollup_cells import EARLIEST, LATEST
 from app.services.insight.rollups import summed
+from app.services.insight.scope import stats_scope
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 
 
@@ -57,23 +59,27 @@ class _Tally:
                 "assigned": self.assigned, "assignment_rate": rate(self.assigned, self.total),
                 "urged": self.urged, "urging_rate": rate(self.urged, self.total),
                 "on_time": self.on_time, "on_time_rate": rate(self.on_time, self.closed),
-                "mean_disposal_hours": round(self.hours / self.closed, 1) if self.closed else 0.0}
+                "mean_disposal_hours": _hours(self.hours, self.closed)}
+
+
+def _hours(hours: float, closed: int) -> float:
+    """The mean to 0.1 h; first to 1e-6 h, so that the error of the database's time arithmetic
+    and of the order of its sums does not move a mean lying on a rounding boundary."""
+    return round(round(hours / closed, 6), 1) if closed else 0.0
 
 
 def _summed(actor: Actor, flt: StatsFilter, *names: str):
     """(key values, [total, closed, assigned, urged, on time, disposal hours]) per value of the
     rollup columns `names`, summed in the database over the actor's scope and period (one grouping
     per breakdown: the rows that reach Python are as many as the breakdown has entries)."""
-    return summed(visible_project_ids(actor), flt.start, flt.end, names, flt.kind).items()
+    return summed(stats_scope(actor), flt.start, flt.end, names, flt.kind).items()
 
 
 def _open_now(actor: Actor, flt: StatsFilter) -> list[dict]:
-    stmt = (select(DeviceAlarm.alarm_type, func.count()).where(
-        DeviceAlarm.status == "open", DeviceAlarm.project_id.in_(visible_project_ids(actor)))
-        .group_by(DeviceAlarm.alarm_type))
-    if flt.kind:
-        stmt = stmt.where(DeviceAlarm.alarm_type == flt.kind)
-    return sorted(({"type": t, "label": alarm_label(t), "count": n} for t, n in db.session.execute(stmt)),
+    """Open = raised - closed over all time (an alarm is open or closed), from the rollups."""
+    counts = summed(stats_scope(actor), EARLIEST, LATEST, ("alarm_type",), flt.kind)
+    return sorted(({"type": t, "label": alarm_label(t), "count": total - closed}
+                   for (t,), (total, closed, *_rest) in counts.items() if total > closed),
                   key=lambda r: (-r["count"], r["type"]))
 
 

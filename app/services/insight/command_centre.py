@@ -28,7 +28,7 @@ from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter
 from app.services.hazard.start_rules import STATUS_LABELS as WORK_STATUS_LABELS
 from app.services.insight.filters import rate, require_scope
-from app.services.insight.rollups import summed
+from app.services.insight.rollups import Scope, summed
 
 PROJECT_STATUS_LABELS = {"registered": "已登记", "active": "在建", "suspended": "停工", "completed": "已竣工"}
 ORDER_STATUS_LABELS = {"issued": "已下发", "replied": "已回复", "returned": "已退回", "overdue": "已逾期",
@@ -113,7 +113,7 @@ def _monitoring(projects, today) -> dict:
             .where(Device.project_id.in_(projects), Device.active.is_(True)).group_by(Project.district_id)):
         per[district_id].update(devices=devices, reporting=int(live or 0))
     district_of = dict(db.session.execute(select(Project.id, Project.district_id).where(Project.id.in_(projects))).all())
-    for (project_id,), sums in summed(projects, today.replace(day=1), today, ("project_id",)).items():
+    for (project_id,), sums in summed(Scope.of_projects(projects), today.replace(day=1), today, ("project_id",)).items():
         per[district_of[project_id]]["alarms_month"] += sums[0]
         per[district_of[project_id]]["closed_month"] += sums[1]
     for district_id, count in db.session.execute(

@@ -1,14 +1,12 @@
 """What the statistics page offers: the period shown, and the alarm and order types to filter by."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.models import DeviceAlarm
 from app.models.orders import ORDER_TYPES
 from app.services.access.actors import Actor
-from app.services.access.scoping import visible_project_ids
 from app.services.insight.filters import StatsFilter, make_filter, require_scope
+from app.services.insight.rollup_cells import EARLIEST, LATEST
+from app.services.insight.rollups import summed
+from app.services.insight.scope import stats_scope
 from app.services.monitoring.alarm_cases import alarm_label
 
 GRAIN_LABELS = {"day": "按日", "week": "按周", "month": "按月"}
@@ -20,7 +18,6 @@ def statistics_page(actor: Actor, start=None, end=None, kind: str | None = None,
     ValidationError(`stats_period_invalid`, `stats_grain_invalid`)."""
     require_scope(actor)
     flt: StatsFilter = make_filter(start, end, kind, grain)
-    types = db.session.scalars(select(DeviceAlarm.alarm_type).distinct()
-                               .where(DeviceAlarm.project_id.in_(visible_project_ids(actor))))
+    types = [t for (t,) in summed(stats_scope(actor), EARLIEST, LATEST, ("alarm_type",))]  # every type raised
     return {"filter": flt, "alarm_types": sorted(((t, alarm_label(t)) for t in types), key=lambda p: p[1]),
             "order_types": list(ORDER_TYPES.items()), "grains": list(GRAIN_LABELS.items())}

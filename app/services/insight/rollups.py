@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, attributes
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import AlarmDayRollup, AlarmRollupDirty, Device, DeviceAlarm, InboxTask
+from app.models import AlarmDayRollup, AlarmRollupCell, AlarmRollupDirty, Device, DeviceAlarm, InboxTask
+from app.services.insight import rollup_cells
 from app.services.insight.sql_time import hours_between, local_day
 
 URGED_TASK = "decide_overdue"
@@ -143,27 +144,47 @@ def _flag(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def summed(projects, start: date, end: date, names: tuple[str, ...], alarm_type: str | None = None
+@dataclass(frozen=True)
+class Scope:
+    """Whose alarms are summed: `projects` (a sub-select of every project id), `districts` (of the
+    districts all of whose projects are in scope, answered from district cells; None: none) and
+    `extra` (the projects in scope outside those districts, read from the daily rows; None: none)."""
+    projects: object
+    districts: object = None
+    extra: object = None
+
+    @classmethod
+    def of_projects(cls, projects) -> Scope:
+        return cls(projects, None, projects)
+
+
+def summed(scope: Scope, start: date, end: date, names: tuple[str, ...], alarm_type: str | None = None
            ) -> dict[tuple, list]:
     """{values of the rollup columns `names`: [total, closed, assigned, urged, on time, disposal hours]}
-    over the `projects` sub-select and China days start..end, exact at this moment: the stored rows,
-    minus the stored rows of marked days, plus those days computed from their alarms. The first
-    sum is a plain indexed aggregate; the other two are read from the marks (few)."""
-    stored = [AlarmDayRollup.project_id.in_(projects), AlarmDayRollup.day >= start, AlarmDayRollup.day <= end]
-    live = [AlarmRollupDirty.project_id.in_(projects), AlarmRollupDirty.day >= start, AlarmRollupDirty.day <= end]
-    if alarm_type:
-        stored.append(AlarmDayRollup.alarm_type == alarm_type)
-        live.append(DeviceAlarm.alarm_type == alarm_type)
-    columns = [getattr(AlarmDayRollup, name) for name in (*KEYS, *FIGURES)]
-    marked = and_(AlarmRollupDirty.project_id == AlarmDayRollup.project_id, AlarmRollupDirty.day == AlarmDayRollup.day)
-    parts = ((1, select(*columns).where(*stored).subquery()),
-             (-1, select(*columns).join(AlarmRollupDirty, marked).where(*stored).subquery()),
-             (1, source_rows(*live, marked_only=True).subquery()))
+    over the `scope` and China days start..end, exact at this moment: the stored figures (cells of
+    whole months and districts, daily rows for the rest: rollup_cells.stored_parts), minus the
+    stored rows of marked days, plus those days computed from their alarms. The stored parts are
+    indexed range sums; the marks in scope are read first (few, mostly none) and the other two
+    parts are keyed by them."""
+    parts = [(1, part.subquery()) for part in rollup_cells.stored_parts(scope, start, end, names, alarm_type)]
+    marks = db.session.execute(select(AlarmRollupDirty.project_id, AlarmRollupDirty.day).where(
+        AlarmRollupDirty.project_id.in_(scope.projects), AlarmRollupDirty.day >= start,
+        AlarmRollupDirty.day <= end)).all()
+    for chunk in _chunks([tuple(m) for m in marks]):
+        stale = [tuple_(AlarmDayRollup.project_id, AlarmDayRollup.day).in_(chunk)]
+        live = [tuple_(AlarmRollupDirty.project_id, AlarmRollupDirty.day).in_(chunk)]
+        if alarm_type:
+            stale.append(AlarmDayRollup.alarm_type == alarm_type)
+            live.append(DeviceAlarm.alarm_type == alarm_type)
+        parts += [(-1, select(*(getattr(AlarmDayRollup, n) for n in (*KEYS, *FIGURES))).where(*stale).subquery()),
+                  (1, source_rows(*live, marked_only=True).subquery())]
     out: dict[tuple, list] = {}
     for sign, rows in parts:
         keys = [rows.c[name] for name in names]
         for row in db.session.execute(select(*keys, *(func.sum(rows.c[f]) for f in FIGURES)).group_by(*keys)):
-            sums = out.setdefault(tuple(row[:len(names)]), [0, 0, 0, 0, 0, 0.0])
+            key = tuple(date.fromisoformat(str(v)[:10]) if name == "day" else v
+                        for name, v in zip(names, row[:len(names)], strict=True))
+            sums = out.setdefault(key, [0, 0, 0, 0, 0, 0.0])
             for i, value in enumerate(row[len(names):]):  # PostgreSQL sums of integers are numeric
                 sums[i] += sign * (float(value or 0) if i == len(FIGURES) - 1 else int(value or 0))
     return {key: sums for key, sums in out.items() if sums[0]}
@@ -181,8 +202,10 @@ def refresh_dirty() -> RefreshResult:
         for chunk in _chunks([tuple(m) for m in marks]):
             taken = tuple_(AlarmRollupDirty.project_id, AlarmRollupDirty.day).in_(chunk)
             days = tuple_(AlarmDayRollup.project_id, AlarmDayRollup.day).in_(chunk)
+            old = rollup_cells.cell_sums(db.session.execute(rollup_cells.day_rows(days)))
             db.session.execute(delete(AlarmDayRollup).where(days))
             _insert(source_rows(taken, marked_only=True))
+            rollup_cells.apply_change(old, rollup_cells.cell_sums(db.session.execute(rollup_cells.day_rows(days))))
             result.rows += db.session.scalar(select(func.count()).select_from(AlarmDayRollup).where(days))
             db.session.execute(delete(AlarmRollupDirty).where(taken))
             result.days += len(chunk)
@@ -194,7 +217,9 @@ def rebuild() -> RefreshResult:
     with transaction():
         db.session.execute(delete(AlarmRollupDirty))
         db.session.execute(delete(AlarmDayRollup))
+        db.session.execute(delete(AlarmRollupCell))
         _insert(source_rows())
+        rollup_cells.rebuild()
         rows = db.session.scalar(select(func.count()).select_from(AlarmDayRollup))
         days = db.session.scalar(select(func.count()).select_from(
             select(AlarmDayRollup.project_id, AlarmDayRollup.day).distinct().subquery()))

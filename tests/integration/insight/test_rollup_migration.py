@@ -1,4 +1,5 @@
-"""Revision 0012 fills the daily rollups of the alarms already held exactly as the app computes them."""
+"""Revision 0012 fills the daily rollups of the alarms already held exactly as the app computes them,
+and revision 0017 the rollup cells (month and district sums) from those."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AlarmDayRollup, DeviceAlarm
+from app.models import AlarmDayRollup, AlarmRollupCell, DeviceAlarm
 from app.services.insight import rollups
 from tests.support.apps import build_app, migrate_to_head
 from tests.support.factories import gen_device, gen_inbox_task, gen_instance, gen_org_unit, gen_project
@@ -16,6 +17,12 @@ def _rows() -> list[tuple]:
     return [(r.project_id, r.day, r.device_type, r.alarm_type, r.level, r.total, r.closed, r.assigned,
              r.urged, r.on_time, round(r.disposal_hours, 6))
             for r in db.session.scalars(select(AlarmDayRollup).order_by(*AlarmDayRollup.__table__.primary_key))]
+
+
+def _cells() -> list[tuple]:
+    return [(c.cuboid, c.grain, c.alarm_type, c.period, c.unit_id, c.device_type, c.level, c.total, c.closed,
+             c.assigned, c.urged, c.on_time, round(c.disposal_hours, 6))
+            for c in db.session.scalars(select(AlarmRollupCell).order_by(*AlarmRollupCell.__table__.primary_key))]
 
 
 def _fill(url, tmp_path):
@@ -43,12 +50,14 @@ def _fill(url, tmp_path):
             db.session.add(alarm)
         db.session.commit()
         rollups.rebuild()
-        expected = _rows()
+        expected, cells = _rows(), _cells()
+        assert {c[0] for c in cells} == {"P", "PA", "D", "DX", "DL"} and {c[1] for c in cells} == {"d", "m"}
         assert len({r[1] for r in expected}) >= 4 and sum(r[5] for r in expected) == 12
         db.session.remove()
         downgrade(revision="0011")
         upgrade()
         assert _rows() == expected
+        assert _cells() == cells
         db.session.remove()
         db.engine.dispose()
 

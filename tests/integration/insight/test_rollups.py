@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -16,8 +16,17 @@ from sqlalchemy import delete, func, select
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import AlarmDayRollup, AlarmRollupDirty, Device, DeviceAlarm, InboxTask, OrgUnit, Project
-from app.services.insight import rollups
+from app.models import (
+    AlarmDayRollup,
+    AlarmRollupCell,
+    AlarmRollupDirty,
+    Device,
+    DeviceAlarm,
+    InboxTask,
+    OrgUnit,
+    Project,
+)
+from app.services.insight import rollup_cells, rollups
 from tests.integration.insight.conftest import NOW, PERIOD, cn
 from tests.support.factories import gen_inbox_task, gen_instance
 
@@ -61,16 +70,20 @@ def _figures(alarms: list[dict]) -> dict:
             "mean_disposal_hours": round(sum(a["hours"] for a in closed) / len(closed), 1) if closed else 0.0}
 
 
-def _expected(project_ids: set[int]) -> dict:
-    """Every figure of the statistics, alarm by alarm."""
+def _expected(project_ids: set[int], first=None, last=None, kind: str | None = None) -> dict:
+    """Every figure of the statistics, alarm by alarm (China days first..last, default this month)."""
     urged = set(db.session.scalars(select(InboxTask.instance_id).where(InboxTask.task_name == "decide_overdue")))
-    start, end = wallclock.local_day_start(NOW.date().replace(day=1)), wallclock.local_day_end(NOW.date())
-    alarms = []
+    start = wallclock.local_day_start(first or NOW.date().replace(day=1))
+    end = wallclock.local_day_end(last or NOW.date())
+    alarms, open_now = [], defaultdict(int)
     for alarm, device_type, code, district in db.session.execute(
             select(DeviceAlarm, Device.device_type, Project.code, OrgUnit.name)
             .join(Device, Device.id == DeviceAlarm.device_id).join(Project, Project.id == DeviceAlarm.project_id)
             .join(OrgUnit, OrgUnit.id == Project.district_id)):
-        if alarm.project_id not in project_ids or not start <= alarm.first_at <= end:
+        if alarm.project_id not in project_ids or (kind and alarm.alarm_type != kind):
+            continue
+        open_now[alarm.alarm_type] += alarm.status == "open"
+        if not start <= alarm.first_at <= end:
             continue
         closed = alarm.status == "closed"
         alarms.append({"closed": closed, "outcome": alarm.outcome, "assigned": alarm.instance_id is not None,
@@ -78,7 +91,7 @@ def _expected(project_ids: set[int]) -> dict:
                        "device_type": device_type, "type": alarm.alarm_type, "level": alarm.level,
                        "day": wallclock.local_date(alarm.first_at).isoformat(),
                        "hours": (alarm.closed_at - alarm.first_at).total_seconds() / 3600 if closed else 0.0})
-    out = {"overview": _figures(alarms)}
+    out = {"overview": _figures(alarms), "open_by_type": {t: n for t, n in open_now.items() if n}}
     for key in ("district", "project", "device_type"):
         groups = defaultdict(list)
         for a in alarms:
@@ -93,12 +106,12 @@ def _expected(project_ids: set[int]) -> dict:
     return out
 
 
-def _answered(stats_api, user: str) -> dict:
-    r = stats_api.get(f"/api/v1/stats/alarms?{PERIOD}", user)
+def _answered(stats_api, user: str, query: str = PERIOD) -> dict:
+    r = stats_api.get(f"/api/v1/stats/alarms?{query}", user)
     assert r.status_code == 200, r.get_json()
     data = r.get_json()["data"]
     strip = ("label", "district", "project", "device_type")
-    out = {"overview": data["overview"],
+    out = {"overview": data["overview"], "open_by_type": {r["type"]: r["count"] for r in data["open_by_type"]},
            "by_type": {r["type"]: r["count"] for r in data["by_type"]},
            "by_level": {r["level"]: r["count"] for r in data["by_level"]},
            "trend": {p["bucket"]: (p["raised"], p["closed"]) for p in data["trend"] if p["raised"]}}
@@ -108,10 +121,31 @@ def _answered(stats_api, user: str) -> dict:
     return out
 
 
+# China periods: this month's days only; whole months with days either side; whole months only.
+PERIODS = ((PERIOD, None, None), ("start=2026-01-15&end=2026-03-10", date(2026, 1, 15), None),
+           ("start=2026-02-01&end=2026-02-28", date(2026, 2, 1), date(2026, 2, 28)))
+
+
 def _check(stats_api, world) -> None:
     every = {p.id for p in world["projects"].values()}
-    assert _answered(stats_api, "s_city") == _expected(every)
-    assert _answered(stats_api, "s_dist_a") == _expected({world["projects"]["A"].id})
+    for query, first, last in PERIODS:
+        for kind in (None, "load_pct"):
+            q = f"{query}&type={kind}" if kind else query
+            assert _answered(stats_api, "s_city", q) == _expected(every, first, last, kind), q
+            for user in ("s_dist_a", "s_pm_a"):  # an official's district cells; a contractor's daily rows
+                assert _answered(stats_api, user, q) == _expected({world["projects"]["A"].id}, first, last, kind), q
+    assert _cells() == _cells_from_day_rows()  # the cells are the sums of the daily rows at every commit
+
+
+def _cells() -> dict:
+    return {tuple(getattr(c, k) for k in rollup_cells.CELL_KEY): [c.total, c.closed, c.assigned, c.urged, c.on_time,
+                                                                   round(c.disposal_hours, 6)]
+            for c in db.session.scalars(select(AlarmRollupCell)) if c.total}
+
+
+def _cells_from_day_rows() -> dict:
+    return {k: [*v[:5], round(v[5], 6)]
+            for k, v in rollup_cells.cell_sums(db.session.execute(rollup_cells.day_rows())).items() if v[0]}
 
 
 def _marked() -> int:
