@@ -19,7 +19,7 @@ ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught"
 ENGINE_KEYS = frozenset({"element_id", "task_id", "task_spec", "instance_id", "inbox_task_id", "operator",
                          "params", "correlation", "correlations", "idempotency_key", "document_id",
                          "urging_instance_id", "incident_id", "sha256", "storage_key", "template",
-                         "bpmn_task_id", "name", "payload"})
+                         "bpmn_task_id", "name", "payload", "from_version", "to_version"})
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
 

@@ -202,9 +202,11 @@ def choice_labels_of(definition: ProcessDefinition) -> dict[str, dict[str, str]]
     return found
 
 
-def latest_definition(key: str) -> ProcessDefinition | None:
-    return db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                             .order_by(ProcessDefinition.version.desc()).limit(1))
+def latest_definition(key: str, version: int | None = None) -> ProcessDefinition | None:
+    """Version `version` of `key` (the newest when None), or None."""
+    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    stmt = stmt.where(ProcessDefinition.version == version) if version else stmt
+    return db.session.scalar(stmt.order_by(ProcessDefinition.version.desc()).limit(1))
 
 
 def require_latest(key: str) -> ProcessDefinition:
