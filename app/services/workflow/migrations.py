@@ -55,6 +55,20 @@ class MigrationResult:
     migrated: list[int]
 
 
+@dataclass(frozen=True)
+class MigrationPreview:
+    key: str
+    to_version: int
+    versions: list[int]  # every deployed version, newest first
+    cases: list[CaseCheck]
+
+    def by_version(self) -> dict[int, list[CaseCheck]]:
+        grouped: dict[int, list[CaseCheck]] = {}
+        for check in self.cases:
+            grouped.setdefault(check.version, []).append(check)
+        return dict(sorted(grouped.items()))
+
+
 class MigrationBlockedError(ConflictError):
     """案件不能迁移到该版本。"""
 
@@ -67,8 +81,9 @@ class MigrationBlockedError(ConflictError):
         self.blocked = blocked
 
 
-def _target(key: str, to_version: int | None) -> ProcessDefinition:
-    found = deployments.latest_definition(key, to_version)
+def _target(key: str, version: int | None) -> ProcessDefinition:
+    """Version `version` of `key`, the newest when None."""
+    found = deployments.latest_definition(key, version) if version is None or version > 0 else None
     if found is None:
         raise NotFoundError("没有找到该流程版本。", code="process_version_not_found")
     return found
@@ -151,8 +166,9 @@ def migrate_version(actor: Actor, key: str, from_version: int, to_version: int) 
     return rt.run_in_transaction(actor, step)
 
 
-def migration_preview(actor: Actor, key: str, to_version: int | None = None) -> tuple[ProcessDefinition, list[CaseCheck]]:
-    """The target (newest by default) and every running case on an older version, checked.
+def migration_preview(actor: Actor, key: str, to_version: int | None = None) -> MigrationPreview:
+    """The target (newest by default), the versions of `key` and every running case on an
+    older version than the target, checked against it.
 
     Raises PermissionDeniedError(`role_required`), NotFoundError(`process_version_not_found`).
     """
@@ -161,4 +177,6 @@ def migration_preview(actor: Actor, key: str, to_version: int | None = None) -> 
     rows = db.session.scalars(select(ProcessInstance).join(ProcessInstance.definition).where(
         ProcessInstance.process_key == key, ProcessInstance.status.in_(rt.ACTIVE),
         ProcessDefinition.version < target.version).order_by(ProcessInstance.id).limit(PREVIEW_LIMIT))
-    return target, [_check(i, target) for i in rows]
+    versions = db.session.scalars(select(ProcessDefinition.version).where(ProcessDefinition.key == key)
+                                  .order_by(ProcessDefinition.version.desc()))
+    return MigrationPreview(key, target.version, list(versions), [_check(i, target) for i in rows])

@@ -111,8 +111,10 @@ def test_all_cases_of_a_version_move_together_or_not_at_all(setup, deploy):
     result = migrations.migrate_version(designer, "review_loop", 1, 2)
     assert sorted(result.migrated) == sorted(cases_)
     assert {db.session.get(ProcessInstance, c).definition.version for c in cases_} == {2}
-    target, checks = migrations.migration_preview(designer, "review_loop")
-    assert target.version == 3 and {c.instance_id for c in checks} == set(cases_)
+    preview = migrations.migration_preview(designer, "review_loop")
+    assert (preview.to_version, preview.versions) == (3, [3, 2, 1])
+    assert {c.instance_id for c in preview.by_version()[2]} == set(cases_)
+    assert all(c.blockers for c in preview.cases)
 
 
 def test_only_designers_migrate_and_only_forward(setup, deploy):
@@ -126,3 +128,31 @@ def test_only_designers_migrate_and_only_forward(setup, deploy):
         migrations.migrate_case(designer, case, 1)
     assert info.value.code == "migration_target_not_newer"
     assert db.session.get(ProcessInstance, case).definition.version == 1
+
+
+def test_the_api_checks_refuses_in_words_and_moves(setup, deploy, api):
+    from tests.support.factories import PASSWORD
+    pm, designer, (case, other) = setup["pm"], setup["designer"], setup["cases"]
+    deploy(files={"review_loop.bpmn": v3_without_compile().encode()})
+    deploy(files={"review_loop.bpmn": v2_added_step().encode()})  # v3: has compile_plan again
+    api.token(designer.username, PASSWORD)
+    api.token(pm.username, PASSWORD)
+
+    r = api.get("/api/v1/designer/processes/review_loop/migrations?to_version=2", designer.username)
+    assert r.status_code == 200 and r.get_json()["meta"] == {"to_version": 2}
+    assert {c["instance_id"]: [b["name"] for b in c["blockers"]] for c in r.get_json()["data"]} == {
+        case: ["Compile the special plan"], other: ["Compile the special plan"]}
+    r = api.post("/api/v1/designer/processes/review_loop/migrations", designer.username,
+                 json={"from_version": 1, "to_version": 2})
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "migration_blocked")
+    assert r.get_json()["error"]["fields"][str(case)] == ["Compile the special plan（当前步骤）"]
+
+    r = api.post(f"/api/v1/designer/cases/{case}/migration", pm.username, json={"to_version": 3})
+    assert (r.status_code, r.get_json()["error"]["code"]) == (403, "role_required")
+    r = api.post(f"/api/v1/designer/cases/{case}/migration", designer.username, json={"to_version": "x"})
+    assert r.status_code == 422
+    r = api.post(f"/api/v1/designer/cases/{case}/migration", designer.username, json={"to_version": 9})
+    assert (r.status_code, r.get_json()["error"]["code"]) == (404, "process_version_not_found")
+    r = api.post(f"/api/v1/designer/cases/{case}/migration", designer.username, json={"to_version": 3})
+    assert r.status_code == 200 and r.get_json()["data"] == {"key": "review_loop", "to_version": 3, "migrated": [case]}
+    assert open_rows(case)[0].title == "Compile the plan (v2)"
