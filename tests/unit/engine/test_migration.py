@@ -39,3 +39,19 @@ def test_the_waiting_task_of_a_called_process_missing_in_the_target_blocks(clock
 
     assert [(b["process_id"], b["element_id"], b["name"], b["active"]) for b in found] == [
         ("call_child", "reply", "Reply to the rectification order", True)]
+
+
+def test_timers_keep_their_due_times_when_the_case_moves(clock, host):
+    text = (FIXTURES / "deadline_timers.bpmn").read_text()
+    v1 = compile_process("deadline_timers", {"deadline_timers.bpmn": text.encode()})
+    v2 = compile_process("deadline_timers", {"deadline_timers.bpmn": text.replace(
+        'id="handle_alarm" name="', 'id="handle_alarm" name="v2 ').encode()})
+    started = start(v1.spec_json, {"deadline_hours": 24, "alarm_id": "A-1"}, host=host, now=clock.now)
+    later = clock.advance(hours=3)
+
+    moved = migrate_instance(v1.spec_json, started.state, v2.spec_json, now=later)
+
+    assert moved.next_timer_due == started.next_timer_due  # not restarted at the move
+    [before], [after] = started.ready_user_tasks, moved.ready_user_tasks
+    assert (after["task_id"], after["due_at"]) == (before["task_id"], before["due_at"])
+    assert after["title"].startswith("v2 ")
