@@ -11,13 +11,22 @@ from app.models import Expert, Project
 from app.services.access.scoping import project_filter
 from app.services.supervision import orders
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
+from app.services.workflow.operator_registry import (
+    OperatorContext,
+    Param,
+    child_process,
+    child_process_param,
+    operator,
+)
+
+INSPECTION_PROCESS = "supervision_inspection"
 
 
 @operator("draw_inspections", summary="在辖区内随机抽取检查项目和专家", params=(
     Param("project_count", "int", "抽取的项目数", required=True),
     Param("expert_count", "int", "抽取的专家数", required=True),
     Param("check_items", "list", "检查事项列表"),
+    child_process_param(INSPECTION_PROCESS),
 ))
 def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Draw projects in the official's jurisdiction and experts; record the seed and the
@@ -36,7 +45,7 @@ def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
         "candidate_experts": [e.id for e in experts], "projects": [p.code for p in projects],
         "experts": [e.name for e in drawn]})
     started = [orders.start_child_case(
-        ctx.actor, "supervision_inspection", ctx.instance, project,
+        ctx.actor, child_process(params, INSPECTION_PROCESS), ctx.instance, project,
         {"inspection_ready": True, "mode": "drawn", "check_items": params.get("check_items") or [],
          "experts": panel, "draw_seed": seed}, title=f"双随机监督检查：{project.name}")
         for project in sorted(projects, key=lambda p: p.id)]
