@@ -42,3 +42,13 @@ def test_the_pool_shows_and_edits_the_start_rule(login, live_server, sqlite_app)
     page.press("#bio-properties-panel-sitecase-start-statuses", "Tab")
     [problem] = validate(Bundle({f"{KEY}.bpmn": _saved(page).encode()}, forms))
     assert problem.code == "start_rule_invalid" and "flying" in problem.message
+
+    # The server's check marks the pool (the process's own problem) and a click on it selects the pool.
+    page.click("#btn-validate")
+    page.wait_for_selector(f"g.has-problem[data-element-id=Participant_{KEY}]", state="attached")
+    problem = page.locator(f"#designer-result li[data-element={KEY}]")
+    assert "flying" in problem.inner_text()
+    page.evaluate("() => window.sitecaseModeler.get('selection').select([])")
+    problem.click()
+    assert page.evaluate("() => window.sitecaseModeler.get('selection').get().map(e => e.id)") == [f"Participant_{KEY}"]
+    shoot(page, "modeler-start-rule-problem")
