@@ -1,5 +1,6 @@
 """The process designer's catalogue and checks: operators a service task may name (with their
-parameters) and expressions/scripts compiled by the sandbox as the designer types."""
+parameters) and expressions/scripts compiled by the sandbox as the designer types; moving
+running cases to a newer version (check, one case, every case of a version)."""
 from __future__ import annotations
 
 from flask import request
@@ -8,8 +9,17 @@ from app.api import bp
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
-from app.schemas.designer import OperatorSchema, SourceCheckSchema, SourceResultSchema
+from app.schemas.designer import (
+    CaseMigrationSchema,
+    MigrationCheckSchema,
+    MigrationResultSchema,
+    OperatorSchema,
+    SourceCheckSchema,
+    SourceResultSchema,
+    VersionMigrationSchema,
+)
 from app.services.designer import catalogue
+from app.services.workflow import migrations
 
 
 @bp.get("/designer/operators")
@@ -24,3 +34,25 @@ def designer_check_expressions():
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     return ok(SourceResultSchema(many=True).dump(catalogue.check_sources(api_actor(), items)))
+
+
+@bp.get("/designer/processes/<key>/migrations")
+@doc(response=MigrationCheckSchema, many=True, args=("to_version",))
+def designer_migration_check(key: str):
+    preview = migrations.migration_preview(api_actor(), key, request.args.get("to_version", type=int))
+    return ok(MigrationCheckSchema(many=True).dump(preview.cases), meta={"to_version": preview.to_version})
+
+
+@bp.post("/designer/processes/<key>/migrations")
+@doc(body=VersionMigrationSchema, response=MigrationResultSchema)
+def designer_migrate_version(key: str):
+    body = VersionMigrationSchema().load(request.get_json(silent=True) or {})
+    result = migrations.migrate_version(api_actor(), key, body["from_version"], body["to_version"])
+    return ok(MigrationResultSchema().dump(result))
+
+
+@bp.post("/designer/cases/<int:instance_id>/migration")
+@doc(body=CaseMigrationSchema, response=MigrationResultSchema)
+def designer_migrate_case(instance_id: int):
+    body = CaseMigrationSchema().load(request.get_json(silent=True) or {})
+    return ok(MigrationResultSchema().dump(migrations.migrate_case(api_actor(), instance_id, body["to_version"])))

@@ -172,6 +172,28 @@ def start_lanes(bpmn: bytes, key: str) -> list[str]:
 SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
+def process_properties(bpmn: bytes, key: str) -> dict[str, str]:
+    """The `spiffworkflow:property` name → value pairs on `<bpmn:process id=key>` itself (the
+    process's own settings, e.g. its start rules), not those of its elements."""
+    root = parse_xml(bpmn)
+    found: dict[str, str] = {}
+    for prop in root.xpath("//bpmn:process[@id=$key]/bpmn:extensionElements/spiffworkflow:properties/"
+                           "spiffworkflow:property", namespaces={**BPMN_NS, **SPIFF_NS}, key=key):
+        found[prop.get("name") or ""] = prop.get("value") or ""
+    return found
+
+
+def operator_parameter_values(bpmn: bytes, parameter: str) -> list[tuple[str, str]]:
+    """(service task id, value expression) of every operator parameter named `parameter`."""
+    root = parse_xml(bpmn)
+    found = []
+    for param in root.xpath("//spiffworkflow:serviceTaskOperator/spiffworkflow:parameters/"
+                            "spiffworkflow:parameter[@id=$name]", namespaces=SPIFF_NS, name=parameter):
+        task = param.getparent().getparent().getparent().getparent()  # parameters/op/extensionElements/task
+        found.append((task.get("id") or "", param.get("value") or ""))
+    return found
+
+
 def service_task_operators(bpmn: bytes) -> list[str]:
     """The operator names the service tasks of a diagram call, sorted, each once."""
     root = parse_xml(bpmn)

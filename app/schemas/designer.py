@@ -33,3 +33,31 @@ class SourceResultSchema(Schema):
     ok = fields.Bool()
     message = fields.Str()
     line = fields.Int(allow_none=True)
+
+
+class CaseMigrationSchema(Schema):
+    to_version = fields.Int(required=True, validate=validate.Range(min=1))
+
+
+class VersionMigrationSchema(Schema):
+    from_version = fields.Int(required=True, validate=validate.Range(min=1))
+    to_version = fields.Int(required=True, validate=validate.Range(min=1))
+
+
+class MigrationBlockerSchema(Schema):
+    name = fields.Str()
+    element_id = fields.Str()
+    current = fields.Bool()
+
+
+class MigrationCheckSchema(Schema):
+    instance_id = fields.Int()
+    title = fields.Str(allow_none=True)
+    version = fields.Int()
+    blockers = fields.List(fields.Nested(MigrationBlockerSchema))
+
+
+class MigrationResultSchema(Schema):
+    key = fields.Str()
+    to_version = fields.Int()
+    migrated = fields.List(fields.Int())

@@ -19,7 +19,15 @@ OPERATOR_MODULES = (
 )
 
 
+# The owners of start subjects; importing a module registers its guard in
+# app.services.workflow.start_guards (the subject named by a diagram's `startSubject`).
+SUBJECT_GUARD_MODULES = (
+    "app.services.hazard.start_rules",
+)
+
+
 def load_operators() -> None:
-    """Register every operator (idempotent: a module registers once, when first imported)."""
-    for name in OPERATOR_MODULES:
+    """Register every operator and subject guard (idempotent: a module registers once, when
+    first imported)."""
+    for name in OPERATOR_MODULES + SUBJECT_GUARD_MODULES:
         importlib.import_module(name)

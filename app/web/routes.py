@@ -14,6 +14,7 @@ from app.web import (  # noqa: F401
     command_centre,
     common,
     designer,
+    designer_migrations,
     device_registry,
     devices,
     display,

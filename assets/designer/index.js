@@ -13,7 +13,7 @@ import ChecksModule from "./checks";
 // The groups a designer works in are open; the others stay folded.
 var OPEN_GROUPS = {};
 ["general", "sitecase-lane", "sitecase-user-task", "sitecase-operator", "sitecase-script", "sitecase-condition",
-  "sitecase-message", "sitecase-multi-instance", "sitecase-call", "timer", "multiInstance", "message"].forEach(function (id) {
+  "sitecase-message", "sitecase-multi-instance", "sitecase-call", "sitecase-start-rule", "timer", "multiInstance", "message"].forEach(function (id) {
   OPEN_GROUPS[id] = { open: true };
 });
 

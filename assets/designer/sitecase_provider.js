@@ -36,8 +36,8 @@ export function propertyValue(bo, name) {
   return p ? p.value : undefined;
 }
 
-function setPropertyValue(element, name, value, injector) {
-  var bo = getBusinessObject(element), bpmnFactory = injector.get("bpmnFactory"), commandStack = injector.get("commandStack");
+function setPropertyValue(element, name, value, injector, target) {
+  var bo = target || getBusinessObject(element), bpmnFactory = injector.get("bpmnFactory"), commandStack = injector.get("commandStack");
   var commands = [];
   var props = ensureExtension(element, bo, "spiffworkflow:Properties", bpmnFactory, commands);
   var list = (props.get("properties") || []).slice();
@@ -287,6 +287,38 @@ function callActivityEntries(element, injector, catalogue) {
     function (v) { modeling.updateProperties(element, { calledElement: v || undefined }); }, options)];
 }
 
+// The process's start rules (processes/EXTENSIONS.md): on the process, or on its pool.
+export function processOf(element) {
+  var bo = getBusinessObject(element);
+  return is(element, "bpmn:Participant") ? bo.processRef : bo;
+}
+
+function startRuleEntries(element, injector, catalogue) {
+  var bo = processOf(element);
+  if (!bo) return [];
+  function prop(name) { return function () { return propertyValue(bo, name) || NONE; }; }
+  function setProp(name) { return function (v) { setPropertyValue(element, name, v, injector, bo); }; }
+  var subjects = catalogue.subjects || [];
+  var subject = subjects.filter(function (s) { return s.code === propertyValue(bo, "startSubject"); })[0];
+  var subjectOptions = [{ value: NONE, label: "（不限：任何人可按泳道发起）" }].concat(subjects.map(function (s) {
+    return { value: s.code, label: s.label + "（" + s.code + "）" };
+  }));
+  var flag = function (yes, no) { return [{ value: NONE, label: "（缺省）" }, { value: "true", label: yes }, { value: "false", label: no }]; };
+  var entries = [select(element, "sitecase-start-subject", "发起对象", prop("startSubject"), setProp("startSubject"), subjectOptions)];
+  if (!subject) return entries;
+  var roles = (catalogue.roles || []).filter(function (r) { return (catalogue.projectRoles || []).indexOf(r.code) >= 0; });
+  return entries.concat([
+    textField(injector, element, "sitecase-start-statuses", "可发起的状态（逗号分隔）", prop("startStatuses"), setProp("startStatuses"),
+      "可用：" + subject.statuses.map(function (s) { return s.label + " " + s.code; }).join("，")),
+    textField(injector, element, "sitecase-start-roles", "可发起的项目角色（逗号分隔）", prop("startRoles"), setProp("startRoles"),
+      "可用：" + roles.map(function (r) { return r.label + " " + r.code; }).join("，")),
+    select(element, "sitecase-start-single", "同一对象同时只能有一个进行中的案件", prop("startSingle"), setProp("startSingle"),
+      flag("是（缺省）", "否：可同时发起多个")),
+    select(element, "sitecase-subject-terminating", "本流程终结该对象（其表单在对象终止后仍可办理）", prop("subjectTerminating"),
+      setProp("subjectTerminating"), flag("是", "否（缺省）"))
+  ]);
+}
+
 function group(id, label, entries) {
   return entries.length ? { id: id, label: label, component: Group, entries: entries } : null;
 }
@@ -303,6 +335,9 @@ SiteCaseProvider.prototype.getGroups = function (element) {
   return function (groups) {
     var bo = getBusinessObject(element);
     var mine = [];
+    if (is(element, "bpmn:Process") || is(element, "bpmn:Participant")) {
+      mine.push(group("sitecase-start-rule", "发起规则", startRuleEntries(element, injector, catalogue)));
+    }
     if (is(element, "bpmn:Lane")) mine.push(group("sitecase-lane", "泳道与角色", laneEntries(element, injector, catalogue)));
     if (is(element, "bpmn:UserTask")) mine.push(group("sitecase-user-task", "表单与办理", userTaskEntries(element, injector, catalogue)));
     if (is(element, "bpmn:ServiceTask")) mine.push(group("sitecase-operator", "服务操作与参数", serviceTaskEntries(element, injector, catalogue)));

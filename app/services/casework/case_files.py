@@ -16,6 +16,7 @@ from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.hazard import works as hazardous_works
 from app.services.workflow import case_steps as rt
+from app.services.workflow import deployments
 
 FINISHED = ("completed", "cancelled")
 
@@ -109,9 +110,7 @@ def definition_sources(actor: Actor, key: str, version: int | None = None) -> Pr
     Raises PermissionDeniedError (`role_required`), NotFoundError (`process_not_deployed`).
     """
     require_any_role(actor, "process_designer")
-    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key)
-    stmt = stmt.where(ProcessDefinition.version == version) if version else stmt
-    definition = db.session.scalar(stmt.order_by(ProcessDefinition.version.desc()).limit(1))
+    definition = deployments.latest_definition(key, version)
     if definition is None:
         raise NotFoundError("流程未部署。", code="process_not_deployed")
     return definition

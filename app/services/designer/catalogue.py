@@ -14,10 +14,10 @@ from app import engine
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.roles import ROLES
+from app.roles import ENTERPRISE_ROLES, ROLES
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
-from app.services.workflow import deployments
+from app.services.workflow import deployments, start_guards
 from app.services.workflow.operator_registry import operator_catalogue
 
 MAX_ITEMS = 2000
@@ -41,6 +41,11 @@ def modeler_catalogue(actor: Actor) -> dict[str, Any]:
         "roles": [{"code": r.code, "label": r.label} for r in ROLES.values()],
         "forms": sorted(deployments.bundle_from_dirs().forms),
         "processes": list(keys),
+        # what a process's start rule may name (processes/EXTENSIONS.md, "Start rules")
+        "subjects": [{"code": code, "label": guard.label,
+                      "statuses": [{"code": s, "label": w} for s, w in guard.statuses.items()]}
+                     for code, guard in sorted(start_guards.GUARDS.items())],
+        "projectRoles": sorted(ENTERPRISE_ROLES),
     }
 
 

@@ -14,7 +14,13 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
+from app.services.workflow.operator_registry import (
+    CHILD_PROCESS,
+    OperatorContext,
+    Param,
+    child_process_param,
+    operator,
+)
 
 
 def alarm_of_case(ctx: OperatorContext, data: dict[str, Any]) -> DeviceAlarm | None:
@@ -50,6 +56,7 @@ def close_device_alarm(ctx: OperatorContext, params: dict, data: dict) -> dict:
     Param("order_type", "str", "整改单类型，如 'deadline'、'stop'", required=True),
     Param("problems", "str", "存在的问题", required=True),
     Param("rectify_deadline", "str", "整改期限（ISO 日期）", required=True),
+    child_process_param("rectification_order"),
 ))
 def request_device_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """The official decided to issue a rectification order for an overdue alarm.
@@ -64,7 +71,7 @@ def request_device_rectification_order(ctx: OperatorContext, params: dict, data:
              "problems": [{"description": str(params.get("problems") or ""),
                            "location": str(info.get("device_name") or ""), "photos": []}],
              "deadline": params.get("rectify_deadline"), "source_kind": "alarm"}
-    instance_id = _open_order(ctx, order)
+    instance_id = _open_order(ctx, {**order, CHILD_PROCESS: params.get(CHILD_PROCESS)})
     outcome = "rectification_order" if instance_id else "rectification_order_pending"
     close_alarm(alarm, outcome, {**order, "rectification_order_instance_id": instance_id})
     timeline.note(ctx, "rectification_order_requested",

@@ -14,7 +14,15 @@ from app.services.access import expert_avoidance
 from app.services.access.scoping import project_filter
 from app.services.supervision import orders
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
+from app.services.workflow.operator_registry import (
+    OperatorContext,
+    Param,
+    child_process,
+    child_process_param,
+    operator,
+)
+
+INSPECTION_PROCESS = "supervision_inspection"
 
 
 class InspectionExpertShortageError(DomainError):
@@ -40,6 +48,7 @@ def _draw_experts(rng: random.Random, project: Project, count: int) -> dict[str,
     Param("project_count", "int", "抽取的项目数", required=True),
     Param("expert_count", "int", "每个项目抽取的专家数", required=True),
     Param("check_items", "list", "检查事项列表"),
+    child_process_param(INSPECTION_PROCESS),
 ))
 def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Draw projects in the official's jurisdiction, then for each drawn project (by id) its
@@ -61,7 +70,7 @@ def draw_inspections(ctx: OperatorContext, params: dict, data: dict) -> dict:
                           "excluded": d["eligibility"].excluded,
                           "experts": [e.name for e in d["drawn"]]} for d in draws]})
     started = [orders.start_child_case(
-        ctx.actor, "supervision_inspection", ctx.instance, d["project"],
+        ctx.actor, child_process(params, INSPECTION_PROCESS), ctx.instance, d["project"],
         {"inspection_ready": True, "mode": "drawn", "check_items": params.get("check_items") or [],
          "expert_seats": d["seats"], "draw_seed": seed}, title=f"双随机监督检查：{d['project'].name}")
         for d in draws]

@@ -23,7 +23,15 @@ from app.models.orders import ORDER_TYPES, STOP_ORDER_TYPES
 from app.services.notifications.operators import notify
 from app.services.supervision import clauses, orders
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
+from app.services.workflow.operator_registry import (
+    OperatorContext,
+    Param,
+    child_process,
+    child_process_param,
+    operator,
+)
+
+URGING_PROCESS = "supervision_urging"
 
 RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
                      "经本监督机构审核同意后方可复工"]
@@ -159,7 +167,9 @@ def _urging_data(ctx: OperatorContext, row: RectificationOrder | None, data: dic
     }
 
 
-@operator("open_urging_for_order", summary="整改单未回复：开启一个督办案件（只开一次）")
+@operator("open_urging_for_order", summary="整改单未回复：开启一个督办案件（只开一次）", params=(
+    child_process_param(URGING_PROCESS),
+))
 def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Escalate an unanswered order: open one supervision_urging case (never a second)."""
     row = orders.order_of(ctx.instance.id)
@@ -169,7 +179,7 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
         return {"instance_id": row.urging_instance_id, "created": False}
     project = db.session.get(Project, ctx.instance.project_id) if ctx.instance.project_id else None
     urging_data = _urging_data(ctx, row, data)
-    instance_id = orders.start_child_case(ctx.actor, "supervision_urging", ctx.instance, project,
+    instance_id = orders.start_child_case(ctx.actor, child_process(params, URGING_PROCESS), ctx.instance, project,
                                           urging_data, title=urging_data["name"])
     if row is not None:
         row.status, row.urging_instance_id = "urged", instance_id
@@ -185,6 +195,7 @@ def open_urging_for_order(ctx: OperatorContext, params: dict, data: dict) -> dic
     Param("requirements", "str", "整改要求（印在通知书上）"),
     Param("inspection_date", "str", "发现问题的检查日期（ISO 日期，印在通知书上）"),
     Param("source_kind", "str", "来源类型，如 'site_check'"),
+    child_process_param(orders.ORDER_PROCESS),
 ))
 def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """Open a rectification_order case from the calling case (contract: services/orders.py)."""
@@ -199,6 +210,7 @@ def open_rectification_order(ctx: OperatorContext, params: dict, data: dict) -> 
     Param("requirements", "str", "整改要求（印在通知书上）"),
     Param("inspection_date", "str", "发现问题的检查日期（ISO 日期，印在通知书上）"),
     Param("source_kind", "str", "来源类型"),
+    child_process_param(orders.ORDER_PROCESS),
 ))
 def open_rectification_orders(ctx: OperatorContext, params: dict, data: dict) -> dict:
     """One order per order type among `problems` (each problem names its `order_type`)."""

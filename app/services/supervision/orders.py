@@ -14,6 +14,8 @@ separate `rectification_order` case on the calling case's project and returns
     requirements, stop_scope  text                 (optional)
     files        [attachment ids of the calling case]   (optional)
     source_kind  'alarm' | 'inspection' | 'clue' | 'site_check' | 'health_check' | …
+    child_process  the process key of the order case (default 'rectification_order'): the
+                 diagram names its child chain, a string literal checked at deploy
     issue_now    bool (default True): the official completing the calling task is the issuer,
                  the notice is printed at once and the audit is bound to him; False (or a
                  system actor, e.g. a timer) opens the order at its issue form for a district
@@ -37,6 +39,9 @@ from app.models import Attachment, ProcessInstance, Project, RectificationOrder
 from app.models.orders import ORDER_TYPES
 from app.services.access.actors import Actor
 from app.services.workflow import deployments, timeline
+from app.services.workflow.operator_registry import child_process
+
+ORDER_PROCESS = "rectification_order"
 
 
 def start_child_case(actor: Actor, process_key: str, source: ProcessInstance | None,
@@ -115,7 +120,7 @@ def open_order(actor: Actor, source: ProcessInstance, params: dict[str, Any]) ->
     data["copy_attachments_from"] = source.id  # register_rectification_order copies them
     project = db.session.get(Project, source.project_id) if source.project_id else None
     label = ORDER_TYPES[data["order_type"]]
-    instance_id = start_child_case(actor, "rectification_order", source, project, data,
+    instance_id = start_child_case(actor, child_process(params, ORDER_PROCESS), source, project, data,
                                    title=f"{label}：{project.name if project else ''}")
     timeline.record(source.id, actor, "order_opened",
                     data={"rectification_order_instance_id": instance_id,

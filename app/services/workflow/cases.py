@@ -22,9 +22,8 @@ from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
 from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
-from app.services.hazard import start_rules
 from app.services.workflow import case_steps as rt
-from app.services.workflow import incidents, review_duties, timeline
+from app.services.workflow import incidents, review_duties, start_guards, timeline
 from app.services.workflow.case_refs import case_form_problems
 from app.services.workflow.deployments import require_latest
 
@@ -75,11 +74,11 @@ def start_case(actor: Actor, process_key: str, *, project_code: str | None = Non
     data = dict(data or {})
     with transaction(actor):
         definition = require_latest(process_key)
-        start_rules.check_start_lane(actor, definition)
+        start_guards.check_start_lane(actor, definition)
         project = visible_project(actor, code=project_code) if project_code else None
         if project is None and not (actor.is_admin or actor.jurisdiction_paths):
             raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
-        start_rules.check_can_start(actor, process_key, subject_type, subject_id, project_code=project_code)
+        start_guards.check_can_start(actor, definition, subject_type, subject_id, project_code=project_code)
         _refuse_binding_data(definition, data)
         scope = None if project else (actor.jurisdiction_paths or (None,))[0]
         return rt.start_instance(
@@ -216,7 +215,7 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
             raise PermissionDeniedError("您不是该待办的办理人。", code="task_not_candidate")
         _check_open(actor, row)
         review_duties.check_not_author(actor.user_id, row)
-        start_rules.check_can_complete(row.process_key, row.subject_type, row.subject_id)
+        start_guards.check_can_complete(instance.definition, row.subject_type, row.subject_id)
         written = _validate(row, data)
         incidents.require_active(instance)
         handback: dict[str, Any] | None = {} if hand_back else None  # fresh for every try

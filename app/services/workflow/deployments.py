@@ -6,7 +6,9 @@ name. Running instances stay on the version they started with.
 """
 from __future__ import annotations
 
+import ast
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import engine
+from app.engine.parsing import operator_parameter_values, process_properties
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
 from app.formdefs import FormDef, form_file_names, schema_problem, summaries, titles
@@ -22,11 +25,12 @@ from app.infra.uow import transaction
 from app.models import ProcessDefinition
 from app.roles import ROLES
 from app.services.access.actors import SYSTEM, Actor
-from app.services.workflow import definition_cache
-from app.services.workflow.operator_registry import OPERATORS
+from app.services.workflow import definition_cache, start_guards
+from app.services.workflow.operator_registry import CHILD_PROCESS, OPERATORS
 
 ROOT = Path(__file__).resolve().parents[3]
 FORM_PROPERTY = "formJsonSchemaFilename"  # the user task property naming its form (processes/EXTENSIONS.md)
+PROCESS_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")  # a process key: its file stem, snake_case
 
 
 class BundleInvalidError(ValidationError):
@@ -138,6 +142,37 @@ def _summary_problems(bundle: Bundle, diagrams: dict[str, bytes]) -> list[engine
     return problems
 
 
+def _start_rule_problems(diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
+    """The start rules a process declares (startSubject…) must name a known subject kind, its
+    statuses and project roles."""
+    problems = []
+    for name, raw in diagrams.items():
+        if name.endswith(".bpmn"):
+            key = name.removesuffix(".bpmn")
+            problems += [engine.BundleProblem(name, key, None, "start_rule_invalid", p) for p in
+                         start_guards.rule_problems(process_properties(raw, key))]
+    return problems
+
+
+def _child_process_problems(diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
+    """A `child_process` parameter names a process key as a string literal. Whether that process
+    is deployed is asked when the case is opened (`process_not_deployed`): a chain may deploy
+    before its child (the alarm chain records a pending order then)."""
+    problems = []
+    for name, raw in diagrams.items():
+        if not name.endswith(".bpmn"):
+            continue
+        for element_id, value in operator_parameter_values(raw, CHILD_PROCESS):
+            try:
+                key = ast.literal_eval(value.strip())
+            except (ValueError, SyntaxError):
+                key = None
+            if not isinstance(key, str) or not PROCESS_KEY.fullmatch(key):
+                problems.append(engine.BundleProblem(name, element_id, None, "child_process_invalid",
+                                                     f"{CHILD_PROCESS} 须写成带引号的流程标识，如 'rectification_order'。"))
+    return problems
+
+
 def validate(bundle: Bundle) -> list[engine.BundleProblem]:
     """Every problem of the bundle (empty when it can be deployed)."""
     diagrams = _diagrams(bundle.files)
@@ -146,7 +181,7 @@ def validate(bundle: Bundle) -> list[engine.BundleProblem]:
     if problems:
         return problems + _form_problems(bundle)
     return problems + _form_problems(bundle) + _field_problems(bundle, diagrams) \
-        + _summary_problems(bundle, diagrams)
+        + _summary_problems(bundle, diagrams) + _start_rule_problems(diagrams) + _child_process_problems(diagrams)
 
 
 def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tuple[dict, dict]:
@@ -234,9 +269,11 @@ def choice_labels_of(definition: ProcessDefinition) -> dict[str, dict[str, str]]
     return found
 
 
-def latest_definition(key: str) -> ProcessDefinition | None:
-    return db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                             .order_by(ProcessDefinition.version.desc()).limit(1))
+def latest_definition(key: str, version: int | None = None) -> ProcessDefinition | None:
+    """Version `version` of `key` (the newest when None), or None."""
+    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    stmt = stmt.where(ProcessDefinition.version == version) if version else stmt
+    return db.session.scalar(stmt.order_by(ProcessDefinition.version.desc()).limit(1))
 
 
 def require_latest(key: str) -> ProcessDefinition:

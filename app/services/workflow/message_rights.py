@@ -16,8 +16,8 @@ from app.extensions import db
 from app.models import Device, DeviceAlarm, ProcessInstance, Project
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project, visible_project_ids
-from app.services.hazard import start_rules
 from app.services.workflow import case_steps as rt
+from app.services.workflow import deployments, start_guards
 
 SYSTEM_ONLY = frozenset({"device_alarm"})  # started by device ingestion (device_alarm_cases)
 
@@ -58,15 +58,17 @@ def may_reach(actor: Actor, instance: ProcessInstance, project: Project | None) 
 def check_can_start(actor: Actor, process_key: str, project: Project | None) -> None:
     """The start rules of POST /process-instances, for a process started by a user's message.
 
-    Raises PermissionDeniedError(`case_start_denied`) and whatever start_rules.check_can_start
+    Raises PermissionDeniedError(`case_start_denied`) and whatever start_guards.check_can_start
     raises (`work_required` for processes that need a hazardous work: not startable by message).
     """
     if actor.user_id is None:
         return
     if project is None and not (actor.is_admin or actor.jurisdiction_paths):
         raise PermissionDeniedError("请指定工程项目。", code="case_start_denied")
-    start_rules.check_can_start(actor, process_key, None, None,
-                                project_code=project.code if project else None)
+    definition = deployments.latest_definition(process_key)
+    if definition is not None:
+        start_guards.check_can_start(actor, definition, None, None,
+                                     project_code=project.code if project else None)
 
 
 def _any_project(code: Any) -> Project | None:

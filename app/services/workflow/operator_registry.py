@@ -74,3 +74,18 @@ def operator_location(name: str) -> str | None:
     """``module:function`` of the operator registered as ``name`` (None if there is none)."""
     fn = OPERATORS.get(name)
     return f"{fn.__module__}:{fn.__qualname__}" if fn is not None else None
+
+
+# The parameter by which an operator that opens a case of another process names that process:
+# the child process key is data of the diagram (a string literal, checked at deploy).
+CHILD_PROCESS = "child_process"
+
+
+def child_process_param(default: str) -> Param:
+    return Param(CHILD_PROCESS, "str", f"开启的子流程（流程标识，缺省 '{default}'）")
+
+
+def child_process(params: dict[str, Any], default: str) -> str:
+    """The process key the diagram names for the case an operator opens (`default` if none)."""
+    value = params.get(CHILD_PROCESS)
+    return value if isinstance(value, str) and value else default

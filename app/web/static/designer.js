@@ -81,12 +81,30 @@
     });
     modeler.on("commandStack.changed", refreshDeployable);
 
+    // A problem names an element id; a process's own problems (its start rule) name the process,
+    // drawn as its pool in a collaboration.
+    function shapeOf(id) {
+      var registry = modeler.get("elementRegistry");
+      return registry.get(id) || registry.filter(function (e) {
+        return e.type === "bpmn:Participant" && e.businessObject.processRef && e.businessObject.processRef.id === id;
+      })[0];
+    }
+
     function mark(ids) {
       var canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");
       marked.forEach(function (id) { if (registry.get(id)) canvas.removeMarker(id, "has-problem"); });
-      marked = ids.filter(function (id) { return registry.get(id); });
+      marked = ids.map(shapeOf).filter(Boolean).map(function (e) { return e.id; });
       marked.forEach(function (id) { canvas.addMarker(id, "has-problem"); });
     }
+
+    // Click a problem: its element is selected, shown and its properties opened.
+    document.getElementById("designer-result").addEventListener("click", function (event) {
+      var item = event.target.closest("li[data-element]");
+      var shape = item && item.dataset.element ? shapeOf(item.dataset.element) : null;
+      if (!shape) return;
+      modeler.get("canvas").scrollToElement(shape);
+      modeler.get("selection").select(shape);
+    });
 
     function send(url) {
       return modeler.saveXML({ format: true }).then(function (out) {
