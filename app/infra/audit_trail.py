@@ -1,7 +1,9 @@
 """The audit trail: every flush writes who changed what (before/after), logins are recorded.
 
 The listener is attached once to the session class; it reads the acting user from the
-transaction context (app.infra.uow), so no use case can forget to audit a write.
+transaction context (app.infra.uow), so no use case can forget to audit a write. A hot path may
+write the entry of its own rows itself (one row per use-case step instead of a before/after
+snapshot per flushed object): it hands those objects to `audited_by_caller` and calls `record`.
 """
 from __future__ import annotations
 
@@ -72,8 +74,36 @@ def _row(actor: Actor, at: dt.datetime, action: str, obj: Any, before: dict | No
             "before": before, "after": after, "success": True}
 
 
-def _audited(obj: Any) -> bool:
-    return type(obj) not in NOT_AUDITED and hasattr(obj, "__tablename__")
+_BY_CALLER = "audit_by_caller"
+
+
+def _audited(obj: Any, by_caller: set | tuple = ()) -> bool:
+    return type(obj) not in NOT_AUDITED and hasattr(obj, "__tablename__") and obj not in by_caller
+
+
+def audited_by_caller(*objs: Any) -> None:
+    """The caller writes the audit entry of these objects' changes in this transaction itself
+    (with `record`); the flush listener skips them until the transaction ends."""
+    db.session.info.setdefault(_BY_CALLER, set()).update(objs)
+
+
+def committed_columns(obj: Any) -> dict[str, Any]:
+    """The object's column values as the database holds them (secrets and blobs left out)."""
+    return _snapshot(obj, committed=True)
+
+
+def current_columns(obj: Any) -> dict[str, Any]:
+    """The object's column values now (secrets and blobs left out)."""
+    return _snapshot(obj, committed=False)
+
+
+def changed_columns(obj: Any) -> dict[str, Any]:
+    """The new values of the columns changed since the last flush; an unloaded column is
+    neither loaded nor reported."""
+    state = inspect(obj)
+    return {a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs
+            if a.key not in SECRET_COLUMNS and a.key in state.dict
+            and state.attrs[a.key].history.has_changes()}
 
 
 @event.listens_for(Session, "before_flush")
@@ -82,14 +112,15 @@ def _audit_flush(session: Session, _ctx, _instances) -> None:
     # they are written with the new rows' entries after the flush, in one INSERT.
     actor, at = current_actor(), dt.datetime.now(dt.UTC)
     rows = session.info.setdefault("audit_rows", [])
+    by_caller = session.info.get(_BY_CALLER, ())
     for obj in session.dirty:
-        if _audited(obj) and _changed_columns(obj):
+        if _audited(obj, by_caller) and _changed_columns(obj):
             rows.append(_row(actor, at, "update", obj, _snapshot(obj, committed=True),
                              _snapshot(obj, committed=False)))
     for obj in session.deleted:
-        if _audited(obj):
+        if _audited(obj, by_caller):
             rows.append(_row(actor, at, "delete", obj, _snapshot(obj, committed=True), None))
-    session.info.setdefault("audit_new", []).extend(o for o in session.new if _audited(o))
+    session.info.setdefault("audit_new", []).extend(o for o in session.new if _audited(o, by_caller))
 
 
 @event.listens_for(Session, "after_flush")
@@ -111,12 +142,19 @@ def _forget_failed_flush(session: Session, _previous) -> None:
     session.info.pop("audit_new", None)
 
 
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _end_caller_audits(session: Session) -> None:
+    session.info.pop(_BY_CALLER, None)
+
+
 def record(actor: Actor, action: str, *, success: bool = True, entity_type: str | None = None,
-           entity_id: str | None = None, after: dict | None = None) -> None:
-    """Add an explicit audit row (logins, lockouts, reads of sensitive data) to the session."""
-    db.session.add(AuditLog(user_id=actor.user_id, username=actor.username, ip=actor.ip,
-                            action=action, success=success, entity_type=entity_type,
-                            entity_id=entity_id, after=after))
+           entity_id: str | None = None, before: dict | None = None, after: dict | None = None) -> None:
+    """Add an explicit audit row (logins, lockouts, reads of sensitive data, a use case's own
+    entry of the rows it handed to `audited_by_caller`) to the session."""
+    db.session.add(AuditLog(at=dt.datetime.now(dt.UTC), user_id=actor.user_id, username=actor.username,
+                            ip=actor.ip, action=action, success=success, entity_type=entity_type,
+                            entity_id=entity_id, before=before, after=after))
 
 
 def record_download(actor: Actor, entity_type: str, entity_id: int, filename: str) -> None:

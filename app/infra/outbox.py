@@ -5,7 +5,9 @@ then rolls back); a task sent after the commit is lost if the process dies in be
 operators add an OutboxMessage row; `uow.transaction()` calls `send_committed()` after its
 commit, and the periodic `relay_pending()` (Celery beat, `outbox.relay`) re-sends rows still
 pending after a while. A message may therefore arrive twice: every task checks the state of
-the rows it acts on (ids only in the payload) and does nothing the second time.
+the rows it acts on (ids only in the payload) and does nothing the second time. A payload with
+`"outbox_id": None` asks for the message's own id (a delivery's idempotency key): it is filled in
+when the message is sent, so the writer needs no flush and second write to learn it.
 Tasks are found by name on the Celery app (create_app registers them all): infrastructure
 imports no task module, so no use case behind a task.
 """
@@ -30,10 +32,12 @@ RELAY_BATCH = 200
 
 @event.listens_for(Session, "after_flush")
 def _collect_new_messages(session: Session, _ctx: Any) -> None:
-    # After a flush the new rows have their ids; `session.new` still lists them.
-    ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
-    if ids:
-        session.info.setdefault(_SESSION_KEY, []).extend(ids)
+    # After a flush the new rows have their ids; `session.new` and `session.dirty` still list
+    # them. What the last flush wrote is what commits, so the send after the commit needs no
+    # re-read of the rows.
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, OutboxMessage) and obj.status == "pending":
+            session.info.setdefault(_SESSION_KEY, {})[obj.id] = (obj.task_name, dict(obj.payload or {}))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -43,8 +47,9 @@ def _forget_rolled_back(session: Session) -> None:
 
 def send_committed() -> int:
     """Send the messages written by the transaction that just committed; returns how many."""
-    ids = db.session.info.pop(_SESSION_KEY, [])
-    return send(ids) if ids else 0
+    written = db.session.info.pop(_SESSION_KEY, {})
+    return _send_rows([(i, name, payload) for i, (name, payload) in sorted(written.items())]) \
+        if written else 0
 
 
 def relay_pending(now: datetime | None = None, older_than: timedelta = RELAY_AFTER) -> int:
@@ -72,12 +77,15 @@ def send(ids: list[int]) -> int:
                               .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
                               .order_by(OutboxMessage.id)).all()
     db.session.commit()  # end the read; eager tasks open their own transactions
-    sent = 0
-    for message_id, task_name, payload in rows:
-        if _dispatch(message_id, task_name, payload or {}):
-            _mark_sent(message_id)
-            sent += 1
-    return sent
+    return _send_rows([tuple(row) for row in rows])
+
+
+def _send_rows(rows: list[tuple[int, str, dict[str, Any]]]) -> int:
+    sent = [message_id for message_id, task_name, payload in rows
+            if _dispatch(message_id, task_name, payload or {})]
+    if sent:  # one UPDATE for all: a crash before it only means the relay sends them again
+        _mark_sent(sent)
+    return len(sent)
 
 
 def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
@@ -85,6 +93,8 @@ def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
     if task is None:
         log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
         return False
+    if "outbox_id" in payload and payload["outbox_id"] is None:
+        payload = {**payload, "outbox_id": message_id}
     try:
         task.apply_async(kwargs=payload)
     except Exception:  # noqa: BLE001 — broker down or an eager task failed: the relay retries
@@ -94,8 +104,9 @@ def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
     return True
 
 
-def _mark_sent(message_id: int) -> None:
-    db.session.execute(update(OutboxMessage).where(
-        OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-        .values(status="sent", sent_at=datetime.now(UTC)))
-    db.session.commit()
+def _mark_sent(message_ids: list[int]) -> None:
+    # One statement in autocommit (no BEGIN and COMMIT round trips): it stands alone.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(message_ids), OutboxMessage.status == "pending")
+            .values(status="sent", sent_at=datetime.now(UTC)))

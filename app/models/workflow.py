@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
 from app.models._base import JSONType, UTCDateTime, utcnow
@@ -58,6 +58,9 @@ class ProcessInstance(db.Model):
 
     definition: Mapped[ProcessDefinition] = relationship()
     project = relationship("Project")
+    # The path of the project's district, read with the instance by the case steps' locking
+    # read (with_expression); None when not loaded that way.
+    project_district_path: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -212,10 +212,13 @@ def _accepts_tcp(port: int) -> bool:
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def running_postgres(user: str = "sitecase", database: str = "sitecase") -> Iterator[str]:
+def running_postgres(user: str = "sitecase", database: str = "sitecase", *,
+                     durable: bool = False) -> Iterator[str]:
     """Yield `postgresql+psycopg://USER@127.0.0.1:PORT/DB` of a throw-away cluster.
 
-    fsync is off and auth is trust: it is a test server listening on loopback only.
+    fsync is off (on, with synchronous commit and full page writes, when `durable`: what a
+    production server pays per commit) and auth is trust: it is a test server listening on
+    loopback only.
     """
     postgres = find_postgres()
     initdb = str(Path(postgres).with_name("initdb"))
@@ -234,8 +237,9 @@ def running_postgres(user: str = "sitecase", database: str = "sitecase") -> Iter
 
         def make(port: int) -> ServerProcess:
             argv = [postgres, "-D", str(data), "-p", str(port), "-h", LOOPBACK, "-k", str(work),
-                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                     "-c", "shared_buffers=32MB", "-c", "max_connections=200"]
+            if not durable:
+                argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
             # SIGINT is postgres' "fast shutdown": roll back open sessions and stop now.
             return ServerProcess("postgres", argv, work, owner, stop_signal=signal.SIGINT)
 

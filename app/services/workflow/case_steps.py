@@ -7,22 +7,23 @@ on an incident and re-run verbatim by `incidents.retry_incident`.
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import engine
 from app.errors import ConflictError, DomainError, NotFoundError
 from app.extensions import db
 from app.formdefs import FormDef
-from app.infra import wallclock
+from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
@@ -154,10 +155,16 @@ def task_form(definition: ProcessDefinition, name: str) -> FormDef:
 
 # --- locking and retries -----------------------------------------------------------------
 
-def _locking_select() -> Any:
-    """The instance with its definition (blobs deferred) in one query; only the instance row is
-    locked."""
-    return select(ProcessInstance).options(joinedload(ProcessInstance.definition, innerjoin=True))
+@functools.cache
+def _locking_select(*also: Any) -> Any:
+    """The instance with its definition (blobs deferred) and its project's district path in one
+    query (plus `also`, e.g. an inbox row). Built once: statements are immutable, and building
+    this one costs more than running it."""
+    district = select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id) \
+        .where(Project.id == ProcessInstance.project_id).scalar_subquery()
+    return select(ProcessInstance, *also).options(
+        joinedload(ProcessInstance.definition, innerjoin=True),
+        with_expression(ProcessInstance.project_district_path, district))
 
 
 def lock_instance(instance_id: int, *, skip_locked: bool = False,
@@ -172,12 +179,19 @@ def lock_instance(instance_id: int, *, skip_locked: bool = False,
     return db.session.scalar(stmt)
 
 
-def lock_instance_of_task(inbox_task_id: int) -> ProcessInstance | None:
-    """`lock_instance` for the instance of inbox row `inbox_task_id` (None if no such row)."""
-    stmt = _locking_select().join(InboxTask, InboxTask.instance_id == ProcessInstance.id) \
-        .where(InboxTask.id == inbox_task_id).with_for_update(of=ProcessInstance) \
-        .execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+@functools.cache
+def _task_locking_select() -> Any:
+    return _locking_select(InboxTask).join(InboxTask, InboxTask.instance_id == ProcessInstance.id) \
+        .where(InboxTask.id == bindparam("inbox_task_id")) \
+        .with_for_update(of=[ProcessInstance, InboxTask]).execution_options(populate_existing=True)
+
+
+def lock_task(inbox_task_id: int) -> tuple[ProcessInstance, InboxTask] | tuple[None, None]:
+    """`lock_instance` for the instance of inbox row `inbox_task_id`, with that row reloaded, in
+    one query ((None, None) if no such row). The row is locked too: after waiting for the lock,
+    PostgreSQL re-reads only the locked rows, and a sibling that won the race has just closed it."""
+    found = db.session.execute(_task_locking_select(), {"inbox_task_id": inbox_task_id}).one_or_none()
+    return (found[0], found[1]) if found is not None else (None, None)
 
 
 def reload_row(inbox_task_id: int) -> InboxTask | None:
@@ -261,6 +275,7 @@ def start_instance(actor: Actor, definition: ProcessDefinition, project: Project
         project_id=project.id if project else None, started_by=actor.username, started_at=now,
         title=fields.pop("title", None) or definition.title, data_summary=summary, **fields)
     instance.definition = definition
+    audit_trail.audited_by_caller(instance)  # apply_result writes the start's audit entry
     db.session.add(instance)
     db.session.flush()
     try:

@@ -3,19 +3,23 @@
 Inbox rows are the materialised READY user tasks (DESIGN: inbox queries never load a
 workflow), so after every step the open rows are made equal to the engine's READY list.
 The reads come first and the writes go out in one flush at the end (one round trip per table).
+The step writes its own audit entry (one row: the instance's changed columns, the inbox rows it
+closed, changed and opened) instead of the flush listener's snapshot of every object.
 """
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from app import engine
 from app.extensions import db
 from app.formdefs import summaries
+from app.infra import audit_trail
 from app.models import (
     InboxTask,
     MessageSubscription,
@@ -46,16 +50,21 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
 
     A completion (`action["action"] == "complete"`) also closes its inbox row. A new review
     that only its authors could work stops the case on an incident (review_duties).
+    A start (`action["action"] == "start"`) is the instance's first step (start_instance).
     """
     ended = result.status in ENDED
     ready = [] if ended else result.ready_user_tasks
-    rows = _inbox_rows(instance, ready)  # reads before any write: no autoflush round trip
+    created = action.get("action") == "start"
+    audit = StepAudit(instance, created=created)
+    # Reads before any write: no autoflush round trip (a case that just started has no rows).
+    rows, done = ({}, set()) if created else _inbox_rows(instance, ready)
+    audit_trail.audited_by_caller(*rows.values())
     context = _row_context(instance) if any(t["task_id"] not in rows for t in ready) else None
     _sync_subscriptions(instance, [] if ended else result.message_subscriptions,
                         result.previous_subscriptions)
     with db.session.no_autoflush:
         if action.get("action") == "complete":
-            mark_completed(action, now)
+            audit.rows.append(mark_completed(action, now))
         instance.state = result.state
         instance.status = result.status
         instance.next_timer_due = None if ended else result.next_timer_due
@@ -63,15 +72,54 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
             instance.ended_at = now
         instance.data_summary = _summary(instance.data_summary, result)
         new_rows = _sync_inbox(instance, rows, ready, context, now)
+        audit_trail.audited_by_caller(*new_rows)
         _record_events(instance, actor, result.events, now, action)
         _record_binding_fallbacks(instance, actor, ready, new_rows, now)
+        done |= {r.task_name for r in rows.values() if r.status == "completed"}
+        _announce(instance, new_rows, done)
+    audit.rows.extend(rows.values())
+    audit.note_row_changes()
     db.session.flush()
-    _announce(instance, new_rows)
     open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
     for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
         review_duties.open_conflict_incident(instance, actor, conflict, now)
+    audit.note_row_changes()
+    audit.write(actor, action, new_rows)
     db.session.flush()
     return [r.id for r in new_rows]
+
+
+class StepAudit:
+    """The one audit entry of a step (action `case_<step>`, entity the instance): the instance's
+    columns before and after (only those that changed; all of them, after, for a start), the
+    changed columns of the inbox rows it closed or refilled, and the rows it opened. Its objects
+    are audited by the caller, not by the flush listener (app/infra/audit_trail.py)."""
+
+    def __init__(self, instance: ProcessInstance, *, created: bool):
+        audit_trail.audited_by_caller(instance)
+        self.instance, self.created = instance, created
+        self.before = None if created else audit_trail.committed_columns(instance)
+        self.rows: list[InboxTask] = []
+        self.row_changes: dict[str, dict[str, Any]] = {}
+
+    def note_row_changes(self) -> None:
+        """Collect the rows' changes before a flush resets them."""
+        for row in self.rows:
+            if row.id is not None:
+                self.row_changes.setdefault(str(row.id), {}).update(audit_trail.changed_columns(row))
+
+    def write(self, actor: Actor, action: dict[str, Any], new_rows: list[InboxTask]) -> None:
+        after = audit_trail.current_columns(self.instance)
+        before = self.before
+        if before is not None:
+            changed = {k for k, v in after.items() if before.get(k) != v}
+            before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+        after["inbox"] = {k: v for k, v in self.row_changes.items() if v}
+        after["opened"] = [{"id": r.id, "task_name": r.task_name, "role": r.role,
+                            "candidate_user_id": r.candidate_user_id} for r in new_rows]
+        audit_trail.record(actor, f"case_{action.get('action', 'step')}"[:40],
+                           entity_type="process_instance", entity_id=str(self.instance.id),
+                           before=before, after=jsonable(after))
 
 
 def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, Any]:
@@ -85,17 +133,39 @@ def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, An
     return summary
 
 
-def mark_completed(action: dict[str, Any], now: datetime) -> None:
+def mark_completed(action: dict[str, Any], now: datetime) -> InboxTask:
     row = db.session.get(InboxTask, action["inbox_task_id"])
+    audit_trail.audited_by_caller(row)
     row.status, row.completed_at, row.completed_by_id = "completed", now, action.get("user_id")
+    return row
 
 
-def _inbox_rows(instance: ProcessInstance, ready: list[dict[str, Any]]) -> dict[str, InboxTask]:
-    """The instance's open rows and the rows of the READY tasks, by spiff task id."""
+@functools.cache
+def _inbox_rows_select() -> Any:
+    """Built once (statements are immutable; building this one costs more than running it)."""
+    return select(InboxTask).where(
+        InboxTask.instance_id == bindparam("instance_id"),
+        or_(InboxTask.status == "open",
+            InboxTask.spiff_task_id.in_(bindparam("ready_ids", expanding=True)),
+            (InboxTask.status == "completed") & InboxTask.task_name.in_(bindparam("ready_names", expanding=True))))
+
+
+def _inbox_rows(instance: ProcessInstance,
+                ready: list[dict[str, Any]]) -> tuple[dict[str, InboxTask], set[str]]:
+    """The instance's open rows and the rows of the READY tasks, by spiff task id; and which of
+    the READY tasks' names were completed before in the case (a new row among them is a return).
+    One query."""
     ready_ids = {t["task_id"] for t in ready}
-    return {r.spiff_task_id: r for r in db.session.scalars(select(InboxTask).where(
-        InboxTask.instance_id == instance.id,
-        or_(InboxTask.status == "open", InboxTask.spiff_task_id.in_(ready_ids))))}
+    rows: dict[str, InboxTask] = {}
+    done: set[str] = set()
+    for row in db.session.scalars(_inbox_rows_select(), {
+            "instance_id": instance.id, "ready_ids": sorted(ready_ids),
+            "ready_names": sorted({t["element_id"] for t in ready})}):
+        if row.status == "open" or row.spiff_task_id in ready_ids:
+            rows[row.spiff_task_id] = row
+        if row.status == "completed":
+            done.add(row.task_name)
+    return rows, done
 
 
 def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: list[dict[str, Any]],
@@ -120,14 +190,14 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
     return new_rows
 
 
-def _announce(instance: ProcessInstance, new_rows: list[InboxTask]) -> None:
+def _announce(instance: ProcessInstance, new_rows: list[InboxTask], done: set[str]) -> None:
     """Tell the holders of each new task through the bell (an outbox message
     `notifications.task_ready`, delivered after the commit like `notify`): the bound user, else
-    the lane's role where the case lives. A form sent back says so, with its reason."""
+    the lane's role where the case lives. A form sent back (its task name is in `done`, the
+    completed tasks of the case) says so, with its reason. The message's own id, filled in when
+    it is sent (app/infra/outbox.py), keys the delivery: a re-send adds nothing."""
     if not new_rows:
         return
-    done = set(db.session.scalars(select(InboxTask.task_name).where(
-        InboxTask.instance_id == instance.id, InboxTask.status == "completed")))
     spec = deployments.summary_of(instance.definition) or {}
     for row in new_rows:
         reason = summaries.lookup(row.form_values or {}, spec.get("return_reason") or "return_reason")
@@ -136,12 +206,10 @@ def _announce(instance: ProcessInstance, new_rows: list[InboxTask]) -> None:
             text = f"已退回：{row.title}{subject}。退回原因：{reason}"
         else:
             text = f"新待办：{row.title}{subject}"
-        message = OutboxMessage(task_name="notifications.task_ready", payload={
+        db.session.add(OutboxMessage(task_name="notifications.task_ready", payload={
             "instance_id": instance.id, "role": row.role, "user": row.candidate_user_id,
-            "message": text[:500], "title": (row.subject_title or instance.title or row.title)[:200]})
-        db.session.add(message)
-        db.session.flush()  # its id keys the delivery: a re-send adds nothing
-        message.payload = {**message.payload, "outbox_id": message.id}
+            "message": text[:500], "title": (row.subject_title or instance.title or row.title)[:200],
+            "outbox_id": None}))
 
 
 def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | None:
@@ -156,8 +224,10 @@ def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | Non
 
 
 def _row_context(instance: ProcessInstance) -> dict[str, Any]:
-    path = db.session.scalar(select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id)
-                             .where(Project.id == instance.project_id)) if instance.project_id else None
+    path = instance.project_district_path  # read by the locking read (case_steps._locking_select)
+    if path is None and instance.project_id is not None:
+        path = db.session.scalar(select(OrgUnit.path).join(Project, Project.district_id == OrgUnit.id)
+                                 .where(Project.id == instance.project_id))
     return {"process_key": instance.process_key, "project_id": instance.project_id,
             "district_path": path if path is not None else
             (instance.data_summary or {}).get("scope_path"),

@@ -207,8 +207,7 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
     when the engine fails (an incident keeps the answer for a retry).
     """
     def step() -> CompletionResult:  # one transaction: lock, check, validate, run, persist
-        instance = rt.lock_instance_of_task(inbox_task_id)
-        row = rt.reload_row(inbox_task_id) if instance is not None else None
+        instance, row = rt.lock_task(inbox_task_id)
         if row is None or not rt.can_see_instance(actor, instance):
             raise NotFoundError("没有找到该待办。", code="task_not_found")
         if not rt.is_candidate(actor, row):
