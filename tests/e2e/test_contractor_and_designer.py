@@ -23,6 +23,8 @@ def test_contractor_sees_workbench_and_inbox(login, viewport, suffix):
     assert page.locator("#wb-projects").get_by_text("JS-2026-001").count() == 1
     shoot(page, f"workbench-{suffix}")
     assert _no_horizontal_scroll(page)
+    if page.locator("label.nav-open").is_visible():  # the phone's menu opens first
+        page.click("label.nav-open")
     page.click("nav.mainnav >> text=待办")
     page.wait_for_selector("table.inbox")
     assert page.locator("tr[data-task]").count() >= 1
