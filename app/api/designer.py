@@ -18,8 +18,8 @@ from app.schemas.designer import (
     SourceResultSchema,
     VersionMigrationSchema,
 )
+from app.services.designer import case_migrations as migrations
 from app.services.designer import catalogue
-from app.services.workflow import migrations
 
 
 @bp.get("/designer/operators")

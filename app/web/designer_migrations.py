@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.http_status import status_of
-from app.services.workflow import migrations
+from app.services.designer import case_migrations as migrations
 from app.web import bp
 from app.web.common import page, web_actor
 

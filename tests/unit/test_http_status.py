@@ -41,7 +41,7 @@ STATUS_OF_CLASS = {
     "app.services.workflow.case_steps.FormMissingError": 500,
     "app.services.workflow.deployments.BundleInvalidError": 422,
     "app.services.workflow.incidents.CaseFailedError": 409,
-    "app.services.workflow.migrations.MigrationBlockedError": 409,
+    "app.services.designer.case_migrations.MigrationBlockedError": 409,
 }
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import AuditLog, InstanceEvent, ProcessInstance
-from app.services.workflow import cases, migrations
+from app.services.designer import case_migrations as migrations
+from app.services.workflow import cases
 from tests.support.factories import gen_project, gen_user
 
 from .conftest import FIXTURES, as_actor, gen_work, open_rows
