@@ -46,13 +46,17 @@ def designer_migration_check(key: str):
 @bp.post("/designer/processes/<key>/migrations")
 @doc(body=VersionMigrationSchema, response=MigrationResultSchema)
 def designer_migrate_version(key: str):
+    actor = api_actor()
+    migrations.require_migrator(actor)  # who asks, before what he sends
     body = VersionMigrationSchema().load(request.get_json(silent=True) or {})
-    result = migrations.migrate_version(api_actor(), key, body["from_version"], body["to_version"])
+    result = migrations.migrate_version(actor, key, body["from_version"], body["to_version"])
     return ok(MigrationResultSchema().dump(result))
 
 
 @bp.post("/designer/cases/<int:instance_id>/migration")
 @doc(body=CaseMigrationSchema, response=MigrationResultSchema)
 def designer_migrate_case(instance_id: int):
+    actor = api_actor()
+    migrations.require_migrator(actor)  # who asks, before what he sends
     body = CaseMigrationSchema().load(request.get_json(silent=True) or {})
-    return ok(MigrationResultSchema().dump(migrations.migrate_case(api_actor(), instance_id, body["to_version"])))
+    return ok(MigrationResultSchema().dump(migrations.migrate_case(actor, instance_id, body["to_version"])))

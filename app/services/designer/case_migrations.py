@@ -96,6 +96,11 @@ def _check(instance: ProcessInstance, target: ProcessDefinition) -> CaseCheck:
                      [Blocker(b["name"], b["element_id"], b["active"]) for b in found])
 
 
+def require_migrator(actor: Actor) -> None:
+    """Only process designers (and administrators) move cases. Raises PermissionDeniedError."""
+    require_any_role(actor, "process_designer")
+
+
 def _require_movable(instance: ProcessInstance, target: ProcessDefinition) -> None:
     if instance.process_key != target.key:
         raise ValidationError("目标版本属于另一个流程。", code="migration_other_process")
@@ -133,7 +138,7 @@ def migrate_case(actor: Actor, instance_id: int, to_version: int) -> MigrationRe
     `process_version_not_found`), ConflictError (`case_not_active`, `migration_blocked` with the
     blocking tasks), ValidationError (`migration_target_not_newer`).
     """
-    require_any_role(actor, "process_designer")
+    require_migrator(actor)
 
     def step() -> MigrationResult:
         instance = rt.lock_instance(instance_id)  # designers see every case (instances_of)
@@ -151,7 +156,7 @@ def migrate_version(actor: Actor, key: str, from_version: int, to_version: int) 
 
     Raises what `migrate_case` raises; `migration_blocked` names every blocked case.
     """
-    require_any_role(actor, "process_designer")
+    require_migrator(actor)
 
     def step() -> MigrationResult:
         target, source = _target(key, to_version), _target(key, from_version)
@@ -172,7 +177,7 @@ def migration_preview(actor: Actor, key: str, to_version: int | None = None) -> 
 
     Raises PermissionDeniedError(`role_required`), NotFoundError(`process_version_not_found`).
     """
-    require_any_role(actor, "process_designer")
+    require_migrator(actor)
     target = _target(key, to_version)
     rows = db.session.scalars(select(ProcessInstance).join(ProcessInstance.definition).where(
         ProcessInstance.process_key == key, ProcessInstance.status.in_(rt.ACTIVE),

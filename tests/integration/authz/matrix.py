@@ -330,5 +330,11 @@ MATRIX: dict[str, Entry] = {
     "POST /samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
     # The designer's properties panel: the operator catalogue and sandbox checks as you type.
     "GET /api/v1/designer/operators": _(DESIGNERS),
+    # Moving running cases to a newer version: process designers (and admins) only.
+    "GET /api/v1/designer/processes/<key>/migrations": _(DESIGNERS),
+    "POST /api/v1/designer/processes/<key>/migrations": _(DESIGNERS),
+    "POST /api/v1/designer/cases/<int:instance_id>/migration": _(DESIGNERS),
+    "GET /designer/<key>/migrations": _(DESIGNERS),
+    "POST /designer/<key>/migrations": _(DESIGNERS, body={"from_version": Fixed("1"), "to_version": Fixed("1")}),
     "POST /api/v1/designer/expressions/check": _(DESIGNERS),
 }
