@@ -41,6 +41,12 @@ EXPECTED = {
     "quality_rectification_notice": lambda c: [c["report_no"], c["agency_name"], *c["requirements"],
                                                cn_date(c["deadline"])],
     "sample_label_sheet": lambda c: [label["code"] for label in c["labels"]],
+    # The supervising engineers' records (site_records), printed when the chief supervisor approves.
+    "supervision_log": lambda c: [c["record_no"], c["weather"], c["works"], c["supervision_unit"], c["reviewer"]],
+    "side_station_record": lambda c: [c["record_no"], c["process"], c["location"], c["supervision_unit"],
+                                      c["reviewer"]],
+    "parallel_inspection_record": lambda c: [c["record_no"], c["item"], c["location"], c["supervision_unit"],
+                                             c["reviewer"]],
 }
 
 

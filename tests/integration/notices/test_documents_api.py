@@ -42,7 +42,7 @@ def test_metadata_and_the_project_list(demo_data, api):
     assert data["verify_url"].endswith(f"/verify/{document.verify_code}")
     listed = api.get("/api/v1/projects/JS-2026-001/documents", "contractor_pm").get_json()
     assert listed["meta"]["total"] >= 10 and {d["type_code"] for d in listed["data"]} == \
-        {"整", "停", "复", "督", "中", "恢", "终", "论", "检", "体", "质", "样"}
+        {"整", "停", "复", "督", "中", "恢", "终", "论", "检", "体", "质", "样", "志", "旁", "平"}
     assert api.get("/api/v1/projects/JS-2026-002/documents", "contractor_pm").get_json()["data"] == []
     assert api.get("/api/v1/projects/JS-2026-001/documents", "contractor_pm2").status_code == 404
 
