@@ -3,13 +3,11 @@ side-station and parallel inspection records; the chief supervisor approves or r
 everyone who sees the project reads them and exports them to Excel."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import request, send_file
+from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import ok
+from app.api.envelope import XLSX, ok, xlsx_file
 from app.api.openapi import doc
 from app.schemas.site_records import (
     ExportQuerySchema,
@@ -26,8 +24,6 @@ from app.schemas.site_records import (
     SideStationBodySchema,
 )
 from app.services.site_records import export, records, reminders, review
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _write(code: str, kind: str):
@@ -69,8 +65,7 @@ def export_supervision_records():
     """The visible records (or one project's) as an xlsx workbook, a sheet per kind."""
     project = ExportQuerySchema().load(request.args).get("project")
     content = export.records_workbook(api_actor(), project)
-    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True,
-                     download_name=f"supervision-records-{project or 'all'}.xlsx")
+    return xlsx_file(content, f"supervision-records-{project or 'all'}.xlsx")
 
 
 @bp.get("/supervision-records/<int:record_id>")

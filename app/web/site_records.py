@@ -3,19 +3,16 @@ supervisors write them, the chief supervisor reviews them), one record with its 
 officials' list across their projects and the Excel export."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from app.api.envelope import xlsx_file
 from app.errors import ValidationError
 from app.models import RECORD_KINDS, RECORD_STATUSES
 from app.services.site_records import export, records, reminders, review
 from app.services.site_records.fields import RESULTS, labels
 from app.web import bp
 from app.web.common import page, web_actor
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form() -> dict[str, str]:
@@ -49,8 +46,7 @@ def supervision_records():
 def export_supervision_records():
     project = request.args.get("project") or None
     content = export.records_workbook(web_actor(), project)
-    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True,
-                     download_name=f"supervision-records-{project or 'all'}.xlsx")
+    return xlsx_file(content, f"supervision-records-{project or 'all'}.xlsx")
 
 
 @bp.get("/projects/<code>/supervision-records")

@@ -14,6 +14,7 @@ from app.infra import wallclock
 from app.models import EducationReminder, Notification, SiteWorker, User
 from app.services.demo import seed
 from app.services.safety_education import reminders
+from tests.support.browsers import signed_in
 from tests.support.client import ApiClient
 from tests.support.settings import change_settings
 
@@ -156,20 +157,13 @@ def test_the_ledger_exports_to_excel(api):
     assert len(list(book["教育培训记录"].values)) == 1 + 5
 
 
-def _browser(app, username: str):
-    client = app.test_client()
-    r = client.post("/login", data={"username": username, "password": app.config["DEMO_PASSWORD"]})
-    assert r.status_code == 302
-    return client
-
-
 def _csrf(page: str) -> str:
     import re
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def test_the_page_shows_the_ledger_and_the_safety_officer_records_a_session(api, sqlite_app):
-    browser = _browser(sqlite_app, "safety_officer")
+    browser = signed_in(sqlite_app, "safety_officer")
     page = browser.get("/projects/JS-2026-001/education").get_data(as_text=True)
     assert "未完成三级安全教育的人员" in page and "陈志强" in page and "公司级安全教育" in page
     assert "410103199412300036" not in page and "4101**********0036" in page  # masked only
@@ -181,6 +175,6 @@ def test_the_page_shows_the_ledger_and_the_safety_officer_records_a_session(api,
     assert r.status_code == 302
     assert "陈志强" not in {w["name"] for w in _ledger(api)["not_educated"]}
     # A contractor of another project, and the supervisor, see no forms / no page.
-    assert _browser(sqlite_app, "contractor_pm2").get("/projects/JS-2026-001/education").status_code == 404
-    supervisor_page = _browser(sqlite_app, "supervisor").get("/projects/JS-2026-001/education").get_data(as_text=True)
+    assert signed_in(sqlite_app, "contractor_pm2").get("/projects/JS-2026-001/education").status_code == 404
+    supervisor_page = signed_in(sqlite_app, "supervisor").get("/projects/JS-2026-001/education").get_data(as_text=True)
     assert "教育培训记录" in supervisor_page and "登记培训" not in supervisor_page and "人员进场登记" not in supervisor_page

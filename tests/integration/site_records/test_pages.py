@@ -3,17 +3,11 @@ supervisor returns it and approves the revision, officials read them; another di
 from __future__ import annotations
 
 from tests.integration.site_records.support import day, log_body, side_station_body, write
-
-
-def _login(app, username: str):
-    client = app.test_client()
-    r = client.post("/login", data={"username": username, "password": app.config["DEMO_PASSWORD"]})
-    assert r.status_code == 302
-    return client
+from tests.support.browsers import signed_in
 
 
 def test_a_log_is_written_returned_revised_and_approved_on_pages(demo_data):
-    supervisor, chief = _login(demo_data, "supervisor"), _login(demo_data, "chief_supervisor")
+    supervisor, chief = signed_in(demo_data, "supervisor"), signed_in(demo_data, "chief_supervisor")
     html = supervisor.get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
     assert 'id="new-log"' in html and 'id="new-side_station"' in html and 'id="new-parallel_inspection"' in html
     r = supervisor.post("/projects/JS-2026-001/supervision-records", data={"kind": "log", **log_body()})
@@ -29,14 +23,14 @@ def test_a_log_is_written_returned_revised_and_approved_on_pages(demo_data):
     html = chief.get(record_url).get_data(as_text=True)
     assert "待审核" in html and "检查3#楼三层顶板。" in html and 'id="review"' in html
     chief.post(f"{record_url}/review", data={"decision": "approve", "opinion": ""})
-    html = _login(demo_data, "district_quality").get(record_url).get_data(as_text=True)
+    html = signed_in(demo_data, "district_quality").get(record_url).get_data(as_text=True)
     assert "已审核" in html and 'id="record-pdf"' in html and "submitted" not in html
-    listing = _login(demo_data, "district_quality").get("/supervision-records").get_data(as_text=True)
+    listing = signed_in(demo_data, "district_quality").get("/supervision-records").get_data(as_text=True)
     assert "JS-2026-001-RZ0001" in listing and "金水湾住宅小区一期工程" in listing
 
 
 def test_a_side_station_record_in_china_time_and_field_errors_by_label(demo_data):
-    supervisor = _login(demo_data, "supervisor")
+    supervisor = signed_in(demo_data, "supervisor")
     body = {**side_station_body(), "kind": "side_station", "started_at": f"{day()}T08:30", "ended_at": f"{day()}T14:10"}
     r = supervisor.post("/projects/JS-2026-001/supervision-records", data=body)
     html = supervisor.get(r.location).get_data(as_text=True)
@@ -47,17 +41,17 @@ def test_a_side_station_record_in_china_time_and_field_errors_by_label(demo_data
 
 def test_pages_are_scoped(demo_data, api):
     record_id = write(api)
-    other = _login(demo_data, "contractor_pm2")
+    other = signed_in(demo_data, "contractor_pm2")
     assert other.get(f"/supervision-records/{record_id}").status_code == 404
     assert other.get("/projects/JS-2026-001/supervision-records").status_code == 404
     assert "JS-2026-001-RZ0001" not in other.get("/supervision-records").get_data(as_text=True)
-    html = _login(demo_data, "owner_rep").get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
+    html = signed_in(demo_data, "owner_rep").get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
     assert "JS-2026-001-RZ0001" in html and 'id="new-log"' not in html
 
 
 def test_the_pages_speak_english(demo_data, api):
     record_id = write(api)
-    browser = _login(demo_data, "chief_supervisor")
+    browser = signed_in(demo_data, "chief_supervisor")
     html = browser.get(f"/supervision-records/{record_id}?lang=en").get_data(as_text=True)
     assert all(w in html for w in ("Supervision log", "Awaiting review", "Weather", "Chief supervisor's review",
                                    "Opinion (required when returning)"))
