@@ -17,7 +17,7 @@ from app.errors import ConflictError, NotFoundError, PermissionDeniedError, Vali
 from app.extensions import db
 from app.formdefs import attachment_refs, validate_submission
 from app.formdefs.writes import RESERVED, form_writes, is_reserved
-from app.infra import wallclock
+from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
 from app.services.access.actors import Actor, actor_for
@@ -138,16 +138,23 @@ def claim_task(actor: Actor, inbox_task_id: int) -> None:
 
 
 def _claim(row: InboxTask, actor: Actor) -> None:
-    """A conditional UPDATE, so that of two simultaneous claims exactly one wins."""
+    """A conditional UPDATE, so that of two simultaneous claims exactly one wins. A Core
+    statement passes the flush listener by, so the claim writes its own audit entry (none when
+    the holder claims again: nothing changed)."""
     holder = InboxTask.assignee_id
+    before = {"assignee_id": row.assignee_id}
+    now = wallclock.now()
     done = db.session.execute(update(InboxTask).where(
         InboxTask.id == row.id, InboxTask.status == "open",
         holder.is_(None) | (holder == actor.user_id)).values(
-        assignee_id=actor.user_id, claimed_at=wallclock.now())
+        assignee_id=actor.user_id, claimed_at=now)
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         _check_open(actor, rt.reload_row(row.id))
         raise ConflictError("该待办已由他人签收。", code="task_claimed_by_other")
+    if before["assignee_id"] != actor.user_id:
+        audit_trail.record(actor, "update", entity_type=InboxTask.__tablename__, entity_id=str(row.id),
+                           before=before, after={"assignee_id": actor.user_id, "claimed_at": now.isoformat()})
 
 
 def unclaim_task(actor: Actor, inbox_task_id: int) -> None:

@@ -58,3 +58,24 @@ def test_other_writers_keep_the_listener(app, deploy):
     unclaim = entries(instance_id)[-1]
     assert (unclaim.action, unclaim.entity_type, unclaim.entity_id) == ("update", "inbox_task", str(row.id))
     assert (unclaim.before["assignee_id"], unclaim.after["assignee_id"]) == (chief.id, None)
+    claim = entries(instance_id)[-2]
+    assert (claim.action, claim.entity_type, claim.entity_id, claim.username) == \
+        ("update", "inbox_task", str(row.id), chief.username)
+    assert (claim.before["assignee_id"], claim.after["assignee_id"]) == (None, chief.id)
+
+
+def test_a_claim_is_audited_once(app, deploy):
+    """The claim is a Core UPDATE the flush listener never sees: it writes its own entry, and a
+    holder claiming again changes nothing and writes none."""
+    deploy("review_loop.bpmn")
+    project = gen_project()
+    pm, chief = gen_user("contractor_pm", project=project), gen_user("chief_supervisor", project=project)
+    instance_id = cases.start_case(as_actor(pm), "review_loop", project_code=project.code,
+                                   data={"work_id": gen_work(project).id, "compile_days": 2, "history": None})
+    cases.complete_task(as_actor(pm), open_rows(instance_id)[0].id, {"plan_name": "v1"})
+    [row] = open_rows(instance_id)
+    cases.claim_task(as_actor(chief), row.id)
+    cases.claim_task(as_actor(chief), row.id)
+    claims = [e for e in entries(instance_id) if e.entity_type == "inbox_task"]
+    assert [(e.before, e.after["assignee_id"]) for e in claims] == [({"assignee_id": None}, chief.id)]
+    assert claims[0].after["claimed_at"]
