@@ -10,6 +10,7 @@ from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.command_centre import CommandCentreQuerySchema, CommandCentreSchema, DisplayFiguresSchema
 from app.services.insight.command_centre import command_centre
+from app.services.insight.display import COOKIE as DISPLAY_COOKIE
 from app.services.insight.display import display_figures
 
 
@@ -24,7 +25,8 @@ def command_centre_figures():
 @bp.get("/display/command-centre")
 @doc(response=DisplayFiguresSchema, public=True)
 def display_figures_route():
-    """The command-centre wall: the figures of a display token's jurisdiction (Authorization: Display <token>)."""
+    """The command-centre wall: the figures of a display token's jurisdiction (`Authorization:
+    Display <token>`, or the wall's cookie set by `/display?token=`)."""
     header = request.headers.get("Authorization", "")
-    token = header[8:].strip() if header.startswith("Display ") else None
+    token = header[8:].strip() if header.startswith("Display ") else request.cookies.get(DISPLAY_COOKIE)
     return ok(DisplayFiguresSchema().dump(display_figures(token)))

@@ -99,6 +99,8 @@ def test_the_wall_draws_dark_without_a_login_and_refreshes(chromium, live_app, l
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(11, 21, 38)"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert "/login" not in page.url and page.evaluate("window.__csp") == []
+        assert token not in page.url and token not in page.content()  # the cookie holds it
+        assert page.evaluate("document.cookie").find(token) == -1  # HttpOnly: no script reads it
         page.clock.run_for(61_000)  # the minute's refresh asks again
         page.wait_for_selector("#centre[data-updates='2']", state="attached")
         shoot(page, "command-centre-wall")

@@ -25,6 +25,12 @@ from app.services.insight.command_centre import command_centre
 READER_ROLE = "auditor"  # an authority role that changes nothing: the scope of the unit, read-only
 
 
+# The wall's browser keeps its token in this HttpOnly cookie (set by /display?token=…), so the
+# token leaves the address bar, the history and any Referer, and no script can read it.
+COOKIE = "sitecase_display"
+COOKIE_MAX_AGE = 366 * 24 * 3600  # a wall runs for months; revocation is server-side
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

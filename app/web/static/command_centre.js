@@ -1,6 +1,7 @@
 /* The command centre: fetches /api/v1/command-centre for the district picked (or the city) and
    draws every chart with its table (charts.js). On the wall (body.big-screen) it reads
-   /api/v1/display/command-centre with the display token, dark, again every data-refresh ms. */
+   /api/v1/display/command-centre with the display token's HttpOnly cookie (set by /display?token=,
+   never readable by a script), dark, again every data-refresh ms. */
 (function () {
   "use strict";
   var root = document.getElementById("centre");
@@ -8,17 +9,11 @@
   var C = window.SiteCaseCharts, empty = root.getAttribute("data-empty");
 
   var url = root.getAttribute("data-url"), district = root.getAttribute("data-district");
-  var token = root.getAttribute("data-token"), refresh = Number(root.getAttribute("data-refresh") || 0);
+  var refresh = Number(root.getAttribute("data-refresh") || 0);
   var dark = document.body.classList.contains("big-screen") ? "dark" : null;
   if (district) url += "?" + new URLSearchParams({district: district}).toString();
 
-  function figures() {
-    if (!token) return C.load(url);
-    return fetch(url, {headers: {Accept: "application/json", Authorization: "Display " + token}}).then(function (r) {
-      if (!r.ok) throw new Error(String(r.status));
-      return r.json();
-    }).then(function (body) { return body.data; });
-  }
+  function figures() { return C.load(url); }
 
   function show(id, rows) { C.fillTable(id, rows, empty); C.draw(id, rows, "label", dark); }
 

@@ -23,10 +23,33 @@ def test_a_district_token_reads_its_district_only(app, world):
     data = r.get_json()["data"]
     assert data["display"] == {"name": "A区指挥大厅", "unit": "A区住建局"}
     assert [d["label"] for d in data["districts"]] == ["A区住建局"] and data["projects"]["total"] == 1
-    page = client.get(f"/display?token={token}")
-    assert page.status_code == 200 and "A区住建局" in page.get_data(as_text=True)
-    assert 'class="big-screen"' in page.get_data(as_text=True)
     assert db.session.get(DisplayToken, row.id).last_used_at is not None
+
+
+def test_the_wall_keeps_its_token_in_an_httponly_cookie(app, world):
+    """The URL's token is checked once and moved to a cookie no script can read; the page then
+    lives at /display, never holds the token, and reads its figures with the cookie."""
+    _, token = display.issue(world["districts"]["A"].code, "A区指挥大厅")
+    client = app.test_client()
+    opened = client.get(f"/display?token={token}")
+    assert opened.status_code == 303 and opened.headers["Location"].endswith("/display")
+    [cookie] = opened.headers.getlist("Set-Cookie")
+    assert cookie.startswith(f"{display.COOKIE}={token};")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/;" in cookie + ";"
+    page = client.get("/display")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "A区住建局" in html and 'class="big-screen"' in html
+    assert token not in html
+    figures = client.get("/api/v1/display/command-centre")
+    assert figures.status_code == 200 and figures.get_json()["data"]["display"]["name"] == "A区指挥大厅"
+
+
+def test_a_wrong_token_sets_no_cookie(app, world):
+    display.issue(world["districts"]["A"].code, "墙屏")
+    client = app.test_client()
+    r = client.get("/display?token=guess")
+    assert r.status_code == 401
+    assert not [c for c in r.headers.getlist("Set-Cookie") if c.startswith(display.COOKIE)]
 
 
 def test_a_city_token_reads_every_district(app, world):
@@ -42,7 +65,9 @@ def test_stored_hashed_and_revocable(app, world):
     assert stored == [hashlib.sha256(token.encode()).hexdigest()] and token not in stored[0]
     display.revoke(row.id)
     client = app.test_client()
-    for r in (_figures(client, token), client.get(f"/display?token={token}")):
+    client.set_cookie(display.COOKIE, token)
+    for r in (_figures(client, token), client.get(f"/display?token={token}"), client.get("/display"),
+              client.get("/api/v1/display/command-centre")):
         assert r.status_code == 401
     assert _figures(client, token).get_json()["error"]["code"] == "display_token_invalid"
 
