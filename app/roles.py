@@ -33,3 +33,8 @@ ROLES: dict[str, Role] = {r.code: r for r in (
 
 AUTHORITY_ROLES = frozenset(c for c, r in ROLES.items() if r.side == "authority")
 ENTERPRISE_ROLES = frozenset(c for c, r in ROLES.items() if r.side == "enterprise")
+# Authority roles that act on cases in their jurisdiction (cancel, assign, take back a claim,
+# manage notices). The auditor only reads; the process designer shapes chains, not cases.
+CASE_MANAGER_ROLES = AUTHORITY_ROLES - {"auditor", "process_designer"}
+# Who may see and retry a case's technical failures: the case managers and the designers.
+INCIDENT_ROLES = CASE_MANAGER_ROLES | {"process_designer"}

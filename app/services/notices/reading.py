@@ -19,6 +19,7 @@ from app.extensions import db
 from app.infra import audit_trail
 from app.models import IssuedDocument, OrgUnit, Project
 from app.rendering import TEMPLATES
+from app.roles import CASE_MANAGER_ROLES
 from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter, visible_project
 from app.services.notices import numbers as nn
@@ -60,7 +61,7 @@ def can_manage_document(actor: Actor, document: IssuedDocument) -> bool:
         return rt.can_manage(actor, document.instance)
     project = db.session.get(Project, document.project_id) if document.project_id else None
     unit = db.session.get(OrgUnit, project.district_id if project else document.org_unit_id)
-    return actor.is_admin or rt.covers(actor, unit.path if unit else None)
+    return actor.is_admin or rt.covers(actor, unit.path if unit else None, roles=CASE_MANAGER_ROLES)
 
 
 def document_dict(document: IssuedDocument) -> dict[str, Any]:

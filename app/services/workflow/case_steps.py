@@ -26,7 +26,7 @@ from app.formdefs import FormDef
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
-from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
+from app.roles import AUTHORITY_ROLES, CASE_MANAGER_ROLES, ENTERPRISE_ROLES, INCIDENT_ROLES
 from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter
 from app.services.workflow import definition_cache
@@ -88,10 +88,12 @@ def is_candidate(actor: Actor, row: InboxTask, *, ignore_assignee: bool = False)
     return False
 
 
-def covers(actor: Actor, path: str | None, *, role: str | None = None) -> bool:
-    """Does an authority grant of the actor (of `role`, if given) cover org path `path`?"""
+def covers(actor: Actor, path: str | None, *, role: str | None = None,
+           roles: frozenset[str] = AUTHORITY_ROLES) -> bool:
+    """Does an authority grant of the actor (of `role`, if given; else of one of `roles`) cover
+    org path `path`?"""
     return bool(path) and any(
-        g.role in AUTHORITY_ROLES and g.org_path and path.startswith(g.org_path)
+        g.role in roles and g.role in AUTHORITY_ROLES and g.org_path and path.startswith(g.org_path)
         and (role is None or g.role == role) for g in actor.grants)
 
 
@@ -128,8 +130,14 @@ def visible_case(actor: Actor, instance_id: int, *, lock: bool = False) -> Proce
 
 
 def can_manage(actor: Actor, instance: ProcessInstance) -> bool:
-    """Officials with jurisdiction over the case (and admins) may cancel, reassign, retry."""
-    return actor.is_admin or covers(actor, scope_path(instance))
+    """Officials with jurisdiction over the case (and admins) may cancel, reassign, take back a
+    claim. Read-only authority roles (the auditor) and process designers may not."""
+    return actor.is_admin or covers(actor, scope_path(instance), roles=CASE_MANAGER_ROLES)
+
+
+def can_handle_incidents(actor: Actor, instance: ProcessInstance) -> bool:
+    """Case managers over the case, the process designers of its jurisdiction and admins."""
+    return actor.is_admin or covers(actor, scope_path(instance), roles=INCIDENT_ROLES)
 
 
 def scope_path(instance: ProcessInstance) -> str | None:

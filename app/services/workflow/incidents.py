@@ -124,7 +124,7 @@ def list_incidents(actor: Actor, status: str = "open") -> list[dict[str, Any]]:
         raise PermissionDeniedError("只有监管人员可以查看故障。", code="incident_access_denied")
     rows = db.session.scalars(select(Incident).where(Incident.status == status)
                               .order_by(Incident.created_at.desc(), Incident.id.desc()))
-    return [_incident_dict(i) for i in rows if rt.can_manage(actor, i.instance)]
+    return [_incident_dict(i) for i in rows if rt.can_handle_incidents(actor, i.instance)]
 
 
 def _incident_dict(incident: Incident) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def retry_incident(actor: Actor, incident_id: int) -> RetryOutcome:
         incident = db.session.get(Incident, incident_id)
         if incident is None or not rt.can_see_instance(actor, incident.instance):
             raise NotFoundError("没有找到该故障。", code="incident_not_found")
-        if not rt.can_manage(actor, incident.instance):
+        if not rt.can_handle_incidents(actor, incident.instance):
             raise PermissionDeniedError("没有处理该故障的权限。", code="incident_access_denied")
         side_effect = _SIDE_EFFECT_RETRIES.get((incident.action or {}).get("action"))
     if side_effect is not None:  # a failed side effect never blocked the case: redo it, nothing else

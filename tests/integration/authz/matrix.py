@@ -39,6 +39,10 @@ ANNOUNCERS = frozenset({"admin", "city_official", "district_safety", "district_q
 NOBODY: frozenset[str] = frozenset()
 # Rejected device messages: officials in jurisdiction and the PM of the project.
 REJECTION_READERS = (OFFICIALS - {"designer"}) | PMS
+# Cancel, assign, take back a claim: officials who act on cases (not the read-only auditor, not
+# the process designer); technical failures (incidents): those and the designer.
+CASE_MANAGERS = OFFICIALS - {"designer", "auditor"}
+INCIDENT_HANDLERS = OFFICIALS - {"auditor"}
 # Statistics: everyone with a jurisdiction or a project (figures are scoped, not refused).
 SCOPED = ALL - {"expert01"}
 
@@ -94,7 +98,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/devices/<int:device_id>/token": _(DEVICE_KEEPERS),
     "GET /api/v1/documents/<int:document_id>": _(ALL),
     "GET /api/v1/documents/<int:document_id>/pdf": _(ALL),
-    "POST /api/v1/documents/<int:document_id>/render": _(OFFICIALS),
+    "POST /api/v1/documents/<int:document_id>/render": _(CASE_MANAGERS),
     "POST /api/v1/documents/preview": _(OFFICIALS, body_first=True),
     "GET /api/v1/emergency-plans/<int:plan_id>": _(ALL),
     "GET /api/v1/emergency-plans/<int:plan_id>/file": _(ALL),
@@ -113,7 +117,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/hazardous-works/<int:work_id>/emergency-plans": _(PMS, body_first=True),
     "GET /api/v1/hazardous-works/stats": _(ALL),
     "GET /api/v1/incidents": _(OFFICIALS),
-    "POST /api/v1/incidents/<int:incident_id>/retry": _(OFFICIALS),
+    "POST /api/v1/incidents/<int:incident_id>/retry": _(INCIDENT_HANDLERS),
     "POST /api/v1/messages": _(OFFICIALS, body_first=True),
     "GET /api/v1/notifications": _(ALL),
     "POST /api/v1/notifications/<int:notification_id>/read": _(ALL),
@@ -125,7 +129,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/process-instances": _(OFFICIALS, body={"process_key": Fixed("rectification_order"),
                                                           "project_code": "project"}),
     "GET /api/v1/process-instances/<int:instance_id>": _(ALL),
-    "POST /api/v1/process-instances/<int:instance_id>/cancel": _(OFFICIALS, body_first=True),
+    "POST /api/v1/process-instances/<int:instance_id>/cancel": _(CASE_MANAGERS, body_first=True),
     "GET /api/v1/process-instances/<int:instance_id>/documents": _(ALL),
     "GET /api/v1/projects": _(ALL),
     "POST /api/v1/projects": _(STATIONS, body_first=True),
@@ -147,13 +151,13 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/tasks": _(ALL),
     "GET /api/v1/tasks/<int:task_id>": _(ALL),
     "GET /api/v1/tasks/counts": _(ALL),
-    "POST /api/v1/tasks/<int:task_id>/assign": _(OFFICIALS, body_first=True),
+    "POST /api/v1/tasks/<int:task_id>/assign": _(CASE_MANAGERS, body_first=True),
     "POST /api/v1/tasks/<int:task_id>/attachments": _(CANDIDATES, body_first=True),
     "POST /api/v1/tasks/<int:task_id>/claim": _(CANDIDATES),
     "POST /api/v1/tasks/<int:task_id>/comments": _(ALL, body_first=True),
     "POST /api/v1/tasks/<int:task_id>/complete": _(CANDIDATES),
     # Officials with jurisdiction manage the task (an unclaimed task: nothing to give back for a PM).
-    "POST /api/v1/tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "POST /api/v1/tasks/<int:task_id>/unclaim": _(CASE_MANAGERS),
     "GET /api/v1/stats/alarms": _(SCOPED),
     "GET /api/v1/stats/alarms/export": _(SCOPED),
     "GET /api/v1/stats/supervision": _(SCOPED),
@@ -210,7 +214,7 @@ MATRIX: dict[str, Entry] = {
     "POST /health-check/standards": _(STATIONS),
     "GET /health-check/projects/<code>": _(ALL),
     "GET /cases/<int:instance_id>": _(ALL),
-    "POST /cases/<int:instance_id>/cancel": _(OFFICIALS, body_first=True),
+    "POST /cases/<int:instance_id>/cancel": _(CASE_MANAGERS, body_first=True),
     "GET /clauses": _(ALL),
     "POST /clauses": _(STATIONS),
     "GET /clues": _(OFFICIALS),
@@ -222,7 +226,7 @@ MATRIX: dict[str, Entry] = {
     "POST /designer/forms/preview": _(DESIGNERS),
     "POST /designer/validate": _(DESIGNERS),
     "GET /designer/incidents": _(OFFICIALS),
-    "POST /designer/incidents/<int:incident_id>/retry": _(OFFICIALS),
+    "POST /designer/incidents/<int:incident_id>/retry": _(INCIDENT_HANDLERS),
     "GET /devices": _(ALL),
     "GET /devices/rejections": _(REJECTION_READERS),
     "GET /devices/<int:device_id>": _(ALL),
@@ -250,11 +254,11 @@ MATRIX: dict[str, Entry] = {
                      body={"process_key": Fixed("rectification_order"), "project_code": "project"}),
     "GET /tasks/<int:task_id>": _(ALL),
     "POST /tasks/<int:task_id>": _(CANDIDATES),
-    "POST /tasks/<int:task_id>/assign": _(OFFICIALS, body_first=True),
+    "POST /tasks/<int:task_id>/assign": _(CASE_MANAGERS, body_first=True),
     "POST /tasks/<int:task_id>/attachments": _(CANDIDATES, body_first=True),
     "POST /tasks/<int:task_id>/claim": _(CANDIDATES),
     "POST /tasks/<int:task_id>/comments": _(ALL, body_first=True),
-    "POST /tasks/<int:task_id>/unclaim": _(OFFICIALS),
+    "POST /tasks/<int:task_id>/unclaim": _(CASE_MANAGERS),
     "GET /stats": _(SCOPED),
     "GET /command-centre": _(SCOPED),
     "GET /display": _(ALL, public=True),  # the wall: a display token in the URL, no login

@@ -99,6 +99,22 @@ def test_cancel_needs_an_official_in_jurisdiction(review):
         "case_not_active"
 
 
+@pytest.mark.parametrize("role", ["auditor", "process_designer"])
+def test_read_only_and_designer_roles_see_but_do_not_act_on_cases(review, role):
+    """The auditor reads and the designer shapes chains: in their jurisdiction they see the case
+    but may not cancel it, hand its task to somebody or take a claim back."""
+    from app.models import OrgUnit, Project
+    project = db.session.get(Project, db.session.get(ProcessInstance, review["instance_id"]).project_id)
+    onlooker = as_actor(gen_user(role, org_unit=db.session.get(OrgUnit, project.district_id)))
+    assert cases.get_case(onlooker, review["instance_id"]).id == review["instance_id"]
+    assert code_of(lambda: cases.cancel_case(onlooker, review["instance_id"], "不需要")) == "case_cancel_denied"
+    assert code_of(lambda: cases.assign_task(onlooker, review["row_id"], review["chief_a"].id)) == \
+        "task_assign_denied"
+    cases.claim_task(as_actor(review["chief_a"]), review["row_id"])
+    assert code_of(lambda: cases.unclaim_task(onlooker, review["row_id"])) == "task_not_holder"
+    assert db.session.get(ProcessInstance, review["instance_id"]).status == "running"
+
+
 def test_expert_only_actor_cannot_start(app, deploy):
     deploy("review_loop.bpmn")
     expert = gen_user("expert")
