@@ -1,4 +1,5 @@
-"""Login, logout and the home page: officials land on their inbox, enterprise users on the workbench."""
+"""Login, logout and the home page: officials land on their inbox, enterprise users on the workbench,
+those whose roles work no task (designers, administrators, auditors) on their own tool."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
@@ -36,10 +37,18 @@ def logout():
     return redirect(url_for("web.login"))
 
 
+# Roles that no process lane names, each with its user's own page (first held wins).
+TOOL_PAGES = (("process_designer", "web.designer", {}), ("sys_admin", "web.admin", {}),
+              ("auditor", "web.admin_section", {"section": "audit"}))
+
+
 @bp.get("/")
 @page
 def home():
     actor = web_actor()
-    if is_official(actor) or actor.roles <= {"expert"} or actor.has_role("process_designer"):
+    tools = [url_for(endpoint, **args) for role, endpoint, args in TOOL_PAGES if actor.has_role(role)]
+    if tools and actor.roles <= {role for role, _, _ in TOOL_PAGES}:
+        return redirect(tools[0])
+    if is_official(actor) or actor.roles <= {"expert"}:
         return redirect(url_for("web.inbox"))
     return redirect(url_for("web.workbench"))

@@ -25,6 +25,12 @@ def test_home_sends_officials_to_the_inbox_and_enterprises_to_the_workbench(brow
     assert browser("contractor_pm").get("/").headers["Location"].endswith("/workbench")
 
 
+def test_home_sends_those_who_work_no_task_to_their_own_tool(browser):
+    assert browser("designer").get("/").headers["Location"].endswith("/designer")
+    assert browser("admin").get("/").headers["Location"].endswith("/admin")
+    assert browser("auditor").get("/").headers["Location"].endswith("/admin/audit")
+
+
 @pytest.mark.parametrize("path", ["/workbench", "/inbox", "/inbox?scope=done", "/inbox?scope=claimable&sort=priority",
                                   "/projects", "/projects/JS-2026-001", "/start", "/devices", "/announcements"])
 def test_enterprise_pages_render(browser, started, path):
