@@ -127,3 +127,21 @@ def test_overlapping_grants_and_assignments_count_each_row_once(world):
     assert _ids(city, rows, limit=1, offset=5) == ([], 3)
     c = counts(actor_for(city), now=NOW)
     assert (c["all"], c["mine"], c["claimable"], c["jurisdiction"]) == (3, 2, 1, 6)
+
+
+def test_the_administrators_inbox_lists_only_the_rows_of_roles_he_holds(world):
+    users, rows = world
+    from app.extensions import db
+    from app.models import RoleGrant
+
+    province = rows["officer_p1"].instance.project.district
+    while province.parent is not None:
+        province = province.parent
+    admin = gen_user("sys_admin", org_unit=province)
+    assert _ids(admin, rows)[0] == [] and _ids(admin, rows, scope="claimable")[0] == []
+    assert _ids(admin, rows, scope="jurisdiction")[1] == 6  # he still oversees every case
+    c = counts(actor_for(admin), now=NOW)
+    assert c["all"] == 0 and c["claimable"] == 0 and c["jurisdiction"] == 6
+    db.session.add(RoleGrant(user_id=admin.id, role_code="district_safety_officer", org_unit_id=province.id))
+    db.session.commit()
+    assert sorted(_ids(admin, rows)[0]) == ["officer_p1", "officer_p2"]

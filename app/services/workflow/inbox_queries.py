@@ -68,10 +68,11 @@ def _outermost(paths) -> list[str]:
     return [p for p in unique if not any(p != q and p.startswith(q) for q in unique)]
 
 
-def _role_arms(actor: Actor) -> list[ColumnElement[bool]]:
+def _role_arms(actor: Actor, *, admin_everywhere: bool = True) -> list[ColumnElement[bool]]:
     """One condition per (role, project) or (role, outermost district path) the actor holds;
-    no two arms match the same row."""
-    if actor.is_admin:
+    no two arms match the same row. An administrator may work on any row (`admin_everywhere`),
+    but his inbox lists only the rows of roles he holds (not every contractor's to-do list)."""
+    if actor.is_admin and admin_everywhere:
         return [true()]
     pairs: set[tuple[str, int]] = set()
     paths: dict[str, list[str]] = {}
@@ -113,7 +114,7 @@ def _branches(actor: Actor, scope: str) -> list[ColumnElement[bool]]:
     unassigned, free_or_mine = InboxTask.assignee_id.is_(None), or_(InboxTask.assignee_id.is_(None),
                                                                     InboxTask.assignee_id == me)
     seat, by_role = InboxTask.candidate_user_id == me, InboxTask.candidate_user_id.is_(None)
-    arms = _role_arms(actor)
+    arms = _role_arms(actor, admin_everywhere=False)
     if scope == "mine":
         return [InboxTask.assignee_id == me, and_(seat, unassigned)]
     if scope == "claimable":
