@@ -34,6 +34,8 @@ def test_the_bell_counts_my_unread_messages(browser, site):
     _notify("supervisor", "别人的消息")
     html = browser("contractor_pm").get("/inbox").get_data(as_text=True)
     assert _bell(html) == "2" and 'href="/notifications?unread=1"' in html
+    # an inline icon: no emoji font needed to draw the bell
+    assert re.search(r'id="bell"[^>]*>\s*<svg class="bell-icon"', html) and "\U0001f514" not in html
     assert _bell(browser("supervisor").get("/inbox").get_data(as_text=True)) == "1"
     assert _bell(browser("owner_rep").get("/inbox").get_data(as_text=True)) is None
     assert 'id="bell"' in browser("owner_rep").get("/inbox").get_data(as_text=True)
