@@ -16,7 +16,7 @@ from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.hazard import works as hazardous_works
 from app.services.workflow import case_steps as rt
-from app.services.workflow import deployments
+from app.services.workflow import deployments, start_guards
 
 FINISHED = ("completed", "cancelled")
 
@@ -82,7 +82,7 @@ def startable_processes(actor: Actor) -> list[ProcessDefinition]:
     rows = db.session.scalars(select(ProcessDefinition).join(
         newest, (newest.c.key == ProcessDefinition.key) & (newest.c.v == ProcessDefinition.version))
         .order_by(ProcessDefinition.key))
-    return [d for d in rows if not d.message_starts]
+    return [d for d in rows if not d.message_starts and start_guards.offered_to(actor, d)]
 
 
 def process_overview(actor: Actor) -> list[dict[str, Any]]:

@@ -117,11 +117,21 @@ def check_start_lane(actor: Actor, definition: ProcessDefinition) -> None:
 
     Raises PermissionDeniedError(`case_start_role`).
     """
+    if not offered_to(actor, definition, rules=False):
+        raise PermissionDeniedError("该流程由监管部门发起。", code="case_start_role")
+
+
+def offered_to(actor: Actor, definition: ProcessDefinition, *, rules: bool = True) -> bool:
+    """May the actor start this process at all (what the start page offers him)? Officials with
+    a jurisdiction and admins: every process. Enterprise users: not the processes an official's
+    lane starts, and (with `rules`) not those whose start rule names none of their roles."""
     if actor.is_admin or actor.jurisdiction_paths:
-        return
+        return True
     bpmn = definition_cache.sources(definition).get(f"{definition.key}.bpmn")
     if bpmn and AUTHORITY_ROLES.intersection(start_lanes(bpmn.encode(), definition.key)):
-        raise PermissionDeniedError("该流程由监管部门发起。", code="case_start_role")
+        return False
+    rule = rule_of(definition) if rules else None
+    return rule is None or bool(rule.roles & actor.roles)
 
 
 def check_can_start(actor: Actor, definition: ProcessDefinition, subject_type: str | None,

@@ -180,3 +180,17 @@ def test_new_forms_require_csrf(sqlite_template, tmp_path):
         assert db.session.scalar(select(HazardousWork.id).join(Project).where(HazardousWork.code == "WEB-01")) is None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_start_page_offers_only_what_the_user_may_start(browser, site):
+    """An official's chain (an order) is not offered to a contractor, nor a hazardous-work chain
+    to a project role its start rule does not name; the official is offered the order."""
+    deploy(bundle_from_dirs())
+
+    def offered(who: str) -> set[str]:
+        html = browser(who).get("/start").get_data(as_text=True)
+        return set(re.findall(r'<option value="([a-z_]+)"', html)) & {"hazardous_plan_review", "rectification_order"}
+
+    assert offered("contractor_pm") == {"hazardous_plan_review"}
+    assert offered("supervisor") == set()
+    assert offered("district_safety") == {"hazardous_plan_review", "rectification_order"}
