@@ -183,14 +183,27 @@ def process_properties(bpmn: bytes, key: str) -> dict[str, str]:
     return found
 
 
-def operator_parameter_values(bpmn: bytes, parameter: str) -> list[tuple[str, str]]:
-    """(service task id, value expression) of every operator parameter named `parameter`."""
+def process_property_lines(bpmn: bytes, key: str) -> dict[str, int]:
+    """Source line of each `spiffworkflow:property` on `<bpmn:process id=key>` by its name, and of
+    the process element itself under "" (where a problem of a missing property points)."""
+    root = parse_xml(bpmn)
+    lines: dict[str, int] = {}
+    for process in root.xpath("//bpmn:process[@id=$key]", namespaces=BPMN_NS, key=key):
+        lines[""] = process.sourceline
+        for prop in process.xpath("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
+                                  namespaces={**BPMN_NS, **SPIFF_NS}):
+            lines[prop.get("name") or ""] = prop.sourceline
+    return lines
+
+
+def operator_parameter_values(bpmn: bytes, parameter: str) -> list[tuple[str, str, int]]:
+    """(service task id, value expression, source line) of every operator parameter named `parameter`."""
     root = parse_xml(bpmn)
     found = []
     for param in root.xpath("//spiffworkflow:serviceTaskOperator/spiffworkflow:parameters/"
                             "spiffworkflow:parameter[@id=$name]", namespaces=SPIFF_NS, name=parameter):
         task = param.getparent().getparent().getparent().getparent()  # parameters/op/extensionElements/task
-        found.append((task.get("id") or "", param.get("value") or ""))
+        found.append((task.get("id") or "", param.get("value") or "", param.sourceline))
     return found
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import engine
-from app.engine.parsing import operator_parameter_values, process_properties
+from app.engine.parsing import operator_parameter_values, process_properties, process_property_lines
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
 from app.formdefs import FormDef, form_file_names, schema_problem, summaries, titles
@@ -40,8 +40,8 @@ class BundleInvalidError(ValidationError):
     def __init__(self, problems: list[engine.BundleProblem]):
         fields: dict[str, list[str]] = {}
         for p in problems:
-            fields.setdefault(f"{p.file}#{p.element_id or ''}", []).append(
-                f"[{p.code}] 第{p.line or '?'}行：{p.message}")
+            where = f"第{p.line}行：" if p.line else ""
+            fields.setdefault(f"{p.file}#{p.element_id or ''}", []).append(f"[{p.code}] {where}{p.message}")
         super().__init__(fields=fields)
         self.problems = problems
 
@@ -149,8 +149,9 @@ def _start_rule_problems(diagrams: dict[str, bytes]) -> list[engine.BundleProble
     for name, raw in diagrams.items():
         if name.endswith(".bpmn"):
             key = name.removesuffix(".bpmn")
-            problems += [engine.BundleProblem(name, key, None, "start_rule_invalid", p) for p in
-                         start_guards.rule_problems(process_properties(raw, key))]
+            lines = process_property_lines(raw, key)
+            problems += [engine.BundleProblem(name, key, lines.get(prop) or lines.get(""), "start_rule_invalid", p)
+                         for prop, p in start_guards.rule_problems_by_property(process_properties(raw, key))]
     return problems
 
 
@@ -162,13 +163,13 @@ def _child_process_problems(diagrams: dict[str, bytes]) -> list[engine.BundlePro
     for name, raw in diagrams.items():
         if not name.endswith(".bpmn"):
             continue
-        for element_id, value in operator_parameter_values(raw, CHILD_PROCESS):
+        for element_id, value, line in operator_parameter_values(raw, CHILD_PROCESS):
             try:
                 key = ast.literal_eval(value.strip())
             except (ValueError, SyntaxError):
                 key = None
             if not isinstance(key, str) or not PROCESS_KEY.fullmatch(key):
-                problems.append(engine.BundleProblem(name, element_id, None, "child_process_invalid",
+                problems.append(engine.BundleProblem(name, element_id, line, "child_process_invalid",
                                                      f"{CHILD_PROCESS} 须写成带引号的流程标识，如 'rectification_order'。"))
     return problems
 
@@ -274,6 +275,15 @@ def latest_definition(key: str, version: int | None = None) -> ProcessDefinition
     stmt = select(ProcessDefinition).where(ProcessDefinition.key == key)
     stmt = stmt.where(ProcessDefinition.version == version) if version else stmt
     return db.session.scalar(stmt.order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def latest_titles() -> dict[str, str]:
+    """Process key → the name its newest deployed diagram gives the process (what people read)."""
+    newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
+        .group_by(ProcessDefinition.key).subquery()
+    rows = db.session.execute(select(ProcessDefinition.key, ProcessDefinition.title).join(
+        newest, (newest.c.key == ProcessDefinition.key) & (newest.c.v == ProcessDefinition.version)))
+    return {key: title or key for key, title in rows}
 
 
 def require_latest(key: str) -> ProcessDefinition:

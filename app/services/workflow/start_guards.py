@@ -74,19 +74,25 @@ def rule_from(properties: Mapping[str, str]) -> StartRule | None:
 
 def rule_problems(properties: Mapping[str, str]) -> list[str]:
     """What is wrong with the declared rule, in words (empty when it deploys)."""
+    return [message for _, message in rule_problems_by_property(properties)]
+
+
+def rule_problems_by_property(properties: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(the property at fault, "" for the rule as a whole; what is wrong) of the declared rule."""
     rule = rule_from(properties)
     declared = [n for n in (STATUSES, ROLES, SINGLE, TERMINATING) if n in properties]
     if rule is None:
-        return [f"声明了 {'、'.join(declared)} 却没有 {SUBJECT}（发起对象）。"] if declared else []
+        return [(declared[0], f"声明了 {'、'.join(declared)} 却没有 {SUBJECT}（发起对象）。")] if declared else []
     guard = GUARDS.get(rule.subject)
     if guard is None:
-        return [f"{SUBJECT} 的值 {rule.subject} 不是已知的发起对象（可用：{'、'.join(sorted(GUARDS))}）。"]
-    problems = [f"{STATUSES} 中的 {s} 不是该对象的状态。" for s in sorted(rule.statuses - set(guard.statuses))]
-    problems += [f"{ROLES} 中的 {r} 不是项目角色。" for r in sorted(rule.roles - ENTERPRISE_ROLES)]
-    problems += [f"{n} 只能是 true 或 false。" for n in (SINGLE, TERMINATING)
+        return [(SUBJECT, f"{SUBJECT} 的值 {rule.subject} 不是已知的发起对象（可用：{'、'.join(sorted(GUARDS))}）。")]
+    problems = [(STATUSES, f"{STATUSES} 中的 {s} 不是该对象的状态。") for s in sorted(rule.statuses - set(guard.statuses))]
+    problems += [(ROLES, f"{ROLES} 中的 {r} 不是项目角色。") for r in sorted(rule.roles - ENTERPRISE_ROLES)]
+    problems += [(n, f"{n} 只能是 true 或 false。") for n in (SINGLE, TERMINATING)
                  if n in properties and properties[n] not in FLAGS]
     if not rule.statuses or not rule.roles:
-        problems.append(f"发起规则须同时写明 {STATUSES} 和 {ROLES}。")
+        problems.append((STATUSES if STATUSES in properties else SUBJECT,
+                         f"发起规则须同时写明 {STATUSES} 和 {ROLES}。"))
     return problems
 
 

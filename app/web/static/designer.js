@@ -119,7 +119,7 @@
         mark(ids);
         if (!r.body.data.length) { show("校验通过。", true); return; }
         var fields = {};
-        r.body.data.forEach(function (p) { (fields[p.file + "#" + (p.element_id || "")] = fields[p.file + "#" + (p.element_id || "")] || []).push("[" + p.code + "] 第" + (p.line || "?") + "行：" + p.message); });
+        r.body.data.forEach(function (p) { (fields[p.file + "#" + (p.element_id || "")] = fields[p.file + "#" + (p.element_id || "")] || []).push("[" + p.code + "] " + (p.line ? "第" + p.line + "行：" : "") + p.message); });
         show("校验未通过：" + problemsHtml(fields), false);
       });
     });

@@ -29,6 +29,9 @@ def test_a_child_process_that_is_not_a_quoted_key_does_not_deploy(app, value):
         deployments.deploy(_site_check(value))
     [problem] = info.value.problems
     assert (problem.element_id, problem.code) == ("open_order", "child_process_invalid")
+    text = _site_check(value).files["site_check.bpmn"].decode()
+    # the line of the parameter itself, as the file the designer sent numbers it
+    assert f'value="{value}"' in text.splitlines()[problem.line - 1].replace("&quot;", '"')
 
 
 def test_a_quoted_key_deploys_and_the_operators_offer_the_parameter(app):

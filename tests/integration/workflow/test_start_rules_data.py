@@ -33,6 +33,23 @@ def test_a_rule_naming_an_unknown_status_or_flag_does_not_deploy(app, new, words
     [problem] = info.value.problems
     assert (problem.file, problem.code) == (f"{KEY}.bpmn", "start_rule_invalid")
     assert words in problem.message
+    # the line of the property at fault in the file as sent, shown as such (never "第?行")
+    line = _bundle(new=new).files[f"{KEY}.bpmn"].decode().splitlines()[problem.line - 1]
+    assert words in line
+    assert f"第{problem.line}行" in info.value.fields[f"{KEY}.bpmn#{KEY}"][0]
+
+
+def test_a_problem_without_a_line_names_no_line(app):
+    problem = deployments.engine.BundleProblem("x.summary.json", None, None, "summary_invalid", "没有同名的流程图。")
+    assert BundleInvalidError([problem]).fields == {"x.summary.json#": ["[summary_invalid] 没有同名的流程图。"]}
+
+
+def test_a_rule_without_its_subject_points_at_the_first_property_declared(app):
+    with pytest.raises(BundleInvalidError) as info:
+        deployments.deploy(_bundle(old='<spiffworkflow:property name="startSubject" value="hazardous_work"/>', new=""))
+    [problem] = info.value.problems
+    text = _bundle(old='<spiffworkflow:property name="startSubject" value="hazardous_work"/>', new="")
+    assert "startStatuses" in text.files[f"{KEY}.bpmn"].decode().splitlines()[problem.line - 1]
 
 
 def test_unknown_subjects_roles_and_half_rules_are_named(app):
