@@ -18,15 +18,11 @@ from app.services.access.actors import Actor
 from app.services.hazard import work_cases, works
 from app.services.hazard.start_rules import RULES, STATUS_LABELS
 from app.services.workflow import case_steps as rt
+from app.services.workflow import deployments
 
 REGISTRANT_ROLES = frozenset({"owner_rep", "contractor_pm"})
 # Chinese labels of the parameters named in the category rules, with their units.
 PARAMETER_LABELS = {code: metric_with_unit(code) for code in PARAMETER}
-PROCESS_LABELS = {
-    "hazardous_plan_review": "编制专项方案", "hazardous_inspection": "危大工程巡查",
-    "hazardous_acceptance": "申请验收", "hazardous_suspension": "申请中止施工",
-    "hazardous_termination": "申请终止", "hazardous_emergency": "报告险情",
-}
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,8 @@ def _open_tasks(instance_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 def startable(actor: Actor, work: Any) -> list[tuple[str, str]]:
     """(process key, label) of the work processes this actor may start now (the start rules)."""
     roles = actor.roles_on_project(work.project_id)
-    return [(key, PROCESS_LABELS.get(key, key)) for key, rule in RULES.items()
+    titles = deployments.latest_titles()  # the process names of the newest diagrams
+    return [(key, titles.get(key, key)) for key, rule in RULES.items()
             if work.status in rule.statuses and roles & rule.roles]
 
 

@@ -194,3 +194,16 @@ def test_start_page_offers_only_what_the_user_may_start(browser, site):
     assert offered("contractor_pm") == {"hazardous_plan_review"}
     assert offered("supervisor") == set()
     assert offered("district_safety") == {"hazardous_plan_review", "rectification_order"}
+
+
+def test_start_buttons_carry_the_process_names_of_the_newest_diagrams(browser, hazard_site):
+    location = _register(browser).headers["Location"]
+    html = browser("contractor_pm").get(location).get_data(as_text=True)
+    button = re.search(r'data-process="hazardous_plan_review">([^<]+)<', html)
+    assert button and button.group(1) == "危大工程专项施工方案审查与专家论证"
+    base = family_bundle("hazardous_")
+    renamed = base.files["hazardous_plan_review.bpmn"].replace(
+        'name="危大工程专项施工方案审查与专家论证"'.encode(), 'name="编制并报审专项方案"'.encode())
+    deploy(Bundle({**base.files, "hazardous_plan_review.bpmn": renamed}, base.forms), keys=["hazardous_plan_review"])
+    html = browser("contractor_pm").get(location).get_data(as_text=True)
+    assert re.search(r'data-process="hazardous_plan_review">([^<]+)<', html).group(1) == "编制并报审专项方案"
