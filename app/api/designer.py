@@ -4,6 +4,7 @@ running cases to a newer version (check, one case, every case of a version)."""
 from __future__ import annotations
 
 from flask import request
+from flask_babel import get_locale
 
 from app.api import bp
 from app.api.auth import api_actor
@@ -33,7 +34,7 @@ def designer_operators():
 def designer_check_expressions():
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
-    return ok(SourceResultSchema(many=True).dump(catalogue.check_sources(api_actor(), items)))
+    return ok(SourceResultSchema(many=True).dump(catalogue.check_sources(api_actor(), items, str(get_locale() or "zh"))))
 
 
 @bp.get("/designer/processes/<key>/migrations")

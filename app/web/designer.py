@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
@@ -38,7 +39,7 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor()),
+                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor(), str(get_locale() or "zh")),
                            form_editor_url=url_for("web.form_editor", key=key, name="__name__"))
 
 

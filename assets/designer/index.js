@@ -1,6 +1,7 @@
 // The SiteCase process modeler: bpmn-js with the properties panel, the spiffworkflow moddle
 // extension (kept and edited on save), SiteCase's properties providers, expression checks as
-// you type and every text in Chinese. Built by `make assets` (esbuild) into
+// you type and every text in the page's language (Chinese, or English: translate.js). Built by
+// `make assets` (esbuild) into
 // app/web/static/vendor/designer/; the page calls window.SiteCaseModeler(options).
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
@@ -24,6 +25,7 @@ window.SiteCaseModeler = function (options) {
     propertiesPanel: { parent: options.panel, layout: { groups: OPEN_GROUPS } },
     sitecaseCatalogue: options.catalogue || { roles: [], forms: [], operators: [] },
     sitecaseChecks: { url: options.checkUrl, csrf: options.csrf },
+    sitecaseLanguage: options.language === "en" ? "en" : "zh",
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, LosslessModule,
       TranslateModule, SiteCaseProviderModule, ChecksModule],
     moddleExtensions: { spiffworkflow: spiffworkflow }

@@ -1,4 +1,9 @@
-// Chinese for the modeler and the properties panel: every text a designer reads.
+// The modeler's words in the page's language. bpmn-js and its properties panel speak English and
+// SiteCase's own groups (sitecase_provider.js, checks.js) Chinese: on a Chinese page the English
+// templates become Chinese (ZH), on an English page SiteCase's Chinese texts become English
+// (english.js). The page passes its language as `sitecaseLanguage` ("zh" unless "en").
+import { EN } from "./english";
+
 var ZH = {
   "Activate create/remove space tool": "插入/删除空间工具",
   "Activate global connect tool": "全局连线工具",
@@ -144,12 +149,26 @@ var ZH = {
   "Timer (Non Interrupting)": "定时（非中断）"
 };
 
-export function translate(template, replacements) {
+function fill(text, replacements) {
   replacements = replacements || {};
-  var text = Object.prototype.hasOwnProperty.call(ZH, template) ? ZH[template] : template;
   return text.replace(/{([^}]+)}/g, function (_, key) {
     return Object.prototype.hasOwnProperty.call(replacements, key) ? replacements[key] : "{" + key + "}";
   });
 }
 
-export default { translate: ["value", translate] };
+export function translatorFor(language) {
+  var table = language === "en" ? EN : ZH;
+  return function translate(template, replacements) {
+    var text = Object.prototype.hasOwnProperty.call(table, template) ? table[template] : template;
+    return fill(text, replacements);
+  };
+}
+
+export var translate = translatorFor("zh");
+
+function TranslateFactory(language) {
+  return translatorFor(language);
+}
+TranslateFactory.$inject = ["config.sitecaseLanguage"];
+
+export default { translate: ["factory", TranslateFactory] };

@@ -1,7 +1,7 @@
 """What the designer's properties panel offers and checks: the operator catalogue (names,
 Chinese summaries, parameters with types and help), the roles a lane may name, the forms a user
 task may use, and expressions/scripts compiled by the engine's sandbox as the designer types,
-with the reasons in Chinese."""
+with the reasons in Chinese or English."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import engine
+from app.domain import vocabulary
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import ProcessDefinition
@@ -32,48 +33,66 @@ def operators(actor: Actor) -> list[dict[str, Any]]:
     return [asdict(info) for info in operator_catalogue()]
 
 
-def modeler_catalogue(actor: Actor) -> dict[str, Any]:
+def modeler_catalogue(actor: Actor, lang: str = "zh") -> dict[str, Any]:
     """Roles (lane names), form files and the deployed process keys a call activity may call, for
-    the modeler page (its operators come from the API's catalogue, `operators`)."""
+    the modeler page, labelled in `lang` (its operators come from the API's catalogue, `operators`)."""
     require_any_role(actor, "process_designer")
     keys = db.session.scalars(select(ProcessDefinition.key).distinct().order_by(ProcessDefinition.key))
     return {
-        "roles": [{"code": r.code, "label": r.label} for r in ROLES.values()],
+        "roles": [{"code": r.code, "label": vocabulary.word(r.code, "role", lang)} for r in ROLES.values()],
         "forms": sorted(deployments.bundle_from_dirs().forms),
         "processes": list(keys),
         # what a process's start rule may name (processes/EXTENSIONS.md, "Start rules")
-        "subjects": [{"code": code, "label": guard.label,
-                      "statuses": [{"code": s, "label": w} for s, w in guard.statuses.items()]}
+        "subjects": [{"code": code, "label": _subject_word(code, guard.label, lang),
+                      "statuses": [{"code": s, "label": vocabulary.word(s, "work_status", lang) if lang == "en" else w}
+                                   for s, w in guard.statuses.items()]}
                      for code, guard in sorted(start_guards.GUARDS.items())],
         "projectRoles": sorted(ENTERPRISE_ROLES),
     }
 
 
+def _subject_word(code: str, label: str, lang: str) -> str:
+    found = vocabulary.term(f"{code}.name")
+    return found.in_(lang) if found and lang == "en" else label
+
+
 _NOT_ALLOWED = re.compile(r"^(\S+) is not allowed$")
 _UNDERSCORE = re.compile(r'"([^"]+)" is an invalid \w+ name because it starts with "_"')
+# A sandbox refusal in words, (Chinese, English); {what} is the expression or script, {name} the name refused.
+REASONS = {
+    "syntax": ("{what}语法错误，无法编译。", "The {what} has a syntax error and does not compile."),
+    "not_allowed": ("不允许使用 {name}。", "{name} is not allowed."),
+    "underscore": ("不允许使用以下划线开头的名称 {name}。", "Names starting with an underscore are not allowed: {name}."),
+    "too_long": ("内容过长，超过沙箱允许的长度。", "Too long for the sandbox."),
+    "too_deep": ("嵌套过深，沙箱无法编译。", "Nested too deeply for the sandbox."),
+    "refused": ("沙箱不允许这种写法（如以下划线开头的名称、访问内部属性等）。",
+                "The sandbox does not allow this (names starting with an underscore, internal attributes…)."),
+}
+WHAT = {"expression": ("表达式", "expression"), "script": ("脚本", "script")}
+AT_LINE = ("第 {line} 行：", "Line {line}: ")
 
 
-def _chinese(exc: engine.SandboxCompileError, kind: str) -> str:
-    where = f"第 {exc.line} 行：" if exc.line else ""
+def _reason(exc: engine.SandboxCompileError, kind: str, lang: str = "zh") -> str:
+    """Why the sandbox refused a source, in the designer's language, with its line when known."""
+    en = lang == "en"
+    key, name = "refused", ""
     if exc.code.endswith("_syntax"):
-        what = "表达式" if kind == "expression" else "脚本"
-        return f"{where}{what}语法错误，无法编译。"
-    match = _NOT_ALLOWED.match(exc.message)
-    if match:
-        return f"{where}不允许使用 {match.group(1)}。"
-    underscore = _UNDERSCORE.search(exc.message)
-    if underscore:
-        return f"{where}不允许使用以下划线开头的名称 {underscore.group(1)}。"
-    if exc.message.startswith("longer than"):
-        return "内容过长，超过沙箱允许的长度。"
-    if exc.message.startswith("nested too deeply"):
-        return "嵌套过深，沙箱无法编译。"
-    return f"{where}沙箱不允许这种写法（如以下划线开头的名称、访问内部属性等）。"
+        key = "syntax"
+    elif match := _NOT_ALLOWED.match(exc.message):
+        key, name = "not_allowed", match.group(1)
+    elif underscore := _UNDERSCORE.search(exc.message):
+        key, name = "underscore", underscore.group(1)
+    elif exc.message.startswith("longer than"):
+        key = "too_long"
+    elif exc.message.startswith("nested too deeply"):
+        key = "too_deep"
+    where = AT_LINE[en].format(line=exc.line) if exc.line and key not in ("too_long", "too_deep") else ""
+    return where + REASONS[key][en].format(what=WHAT[kind][en], name=name)
 
 
-def check_sources(actor: Actor, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def check_sources(actor: Actor, items: list[dict[str, Any]], lang: str = "zh") -> list[dict[str, Any]]:
     """Compile each `{key, kind: expression|script, source}` in the sandbox: `{key, ok, message,
-    line}` per item, `message` in Chinese. Raises ValidationError(`check_invalid`)."""
+    line}` per item, `message` in Chinese (English when `lang` is "en"). Raises ValidationError(`check_invalid`)."""
     require_any_role(actor, "process_designer")
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
         raise ValidationError(f"请提交不超过 {MAX_ITEMS} 项的列表。", code="check_invalid")
@@ -87,7 +106,7 @@ def check_sources(actor: Actor, items: list[dict[str, Any]]) -> list[dict[str, A
         try:
             engine.compile_source(item["source"], KINDS[item["kind"]])
         except engine.SandboxCompileError as exc:
-            results.append({"key": key, "ok": False, "message": _chinese(exc, item["kind"]), "line": exc.line})
+            results.append({"key": key, "ok": False, "message": _reason(exc, item["kind"], lang), "line": exc.line})
         else:
             results.append({"key": key, "ok": True, "message": "", "line": None})
     return results

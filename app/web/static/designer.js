@@ -10,6 +10,12 @@
     result.innerHTML = html;
   }
   function esc(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
+  // The words of the page's language (designer/_words.html), with {name} filled in.
+  var wordsEl = document.getElementById("designer-words");
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  function w(key, values) {
+    return String(words[key] || key).replace(/{([a-z]+)}/g, function (_, k) { return values && k in values ? values[k] : ""; });
+  }
 
   // The deployed forms of this version ride along, so a diagram change keeps its forms.
   function deployedForms() {
@@ -40,9 +46,9 @@
   }
 
   function deployed(body) {
-    return "已部署：" + body.data.map(function (o) {
-      return esc(o.key) + " v" + o.version + (o.created ? "（新版本）" : "（内容未变，沿用）");
-    }).join("，");
+    return esc(w("deployed", { list: body.data.map(function (o) {
+      return w(o.created ? "created" : "unchanged", { key: o.key, version: o.version });
+    }).join(w("sep")) }));
   }
 
   // --- modeler page ---------------------------------------------------------------------------
@@ -55,9 +61,9 @@
     var operatorsLoaded = fetch(wrap.dataset.operatorsUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
       .then(function (body) { Array.prototype.push.apply(catalogue.operators, body.data); })
-      .catch(function () { show("无法读取服务操作目录，服务任务的操作暂时不能选择。", false); });
+      .catch(function () { show(esc(w("operators_unreadable")), false); });
     var modeler = window.SiteCaseModeler({ container: "#modeler", panel: "#properties-panel", catalogue: catalogue,
-      checkUrl: wrap.dataset.checkUrl, csrf: csrf });
+      checkUrl: wrap.dataset.checkUrl, csrf: csrf, language: document.documentElement.lang === "en" ? "en" : "zh" });
     window.sitecaseModeler = modeler;
     var marked = [];
     var deployButton = document.getElementById("btn-deploy");
@@ -67,7 +73,7 @@
         return /(Event|Task|Gateway|SubProcess|CallActivity)$/.test(e.type);
       });
       deployButton.disabled = nodes.length === 0;
-      deployButton.title = nodes.length ? "" : "画布上没有流程节点，不能部署。";
+      deployButton.title = nodes.length ? "" : w("empty_canvas");
     }
     modeler.importXML(JSON.parse(document.getElementById("bpmn-src").textContent)).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
@@ -76,7 +82,7 @@
     }).then(function () {
       wrap.dataset.ready = "true";
     }).catch(function () {
-      show("流程图无法在画布上显示（文件缺少图形信息），不能部署。请先生成布局：flask processes layout。", false);
+      show(esc(w("undrawable")), false);
       wrap.dataset.ready = "error";
     });
     modeler.on("commandStack.changed", refreshDeployable);
@@ -117,10 +123,10 @@
         if (r.status !== 200) { show(esc((r.body.error || {}).message || r.status), false); return; }
         var ids = r.body.data.map(function (p) { return p.element_id; }).filter(Boolean);
         mark(ids);
-        if (!r.body.data.length) { show("校验通过。", true); return; }
+        if (!r.body.data.length) { show(esc(w("valid")), true); return; }
         var fields = {};
-        r.body.data.forEach(function (p) { (fields[p.file + "#" + (p.element_id || "")] = fields[p.file + "#" + (p.element_id || "")] || []).push("[" + p.code + "] " + (p.line ? "第" + p.line + "行：" : "") + p.message); });
-        show("校验未通过：" + problemsHtml(fields), false);
+        r.body.data.forEach(function (p) { (fields[p.file + "#" + (p.element_id || "")] = fields[p.file + "#" + (p.element_id || "")] || []).push("[" + p.code + "] " + (p.line ? w("at_line", { line: p.line }) : "") + p.message); });
+        show(esc(w("invalid")) + problemsHtml(fields), false);
       });
     });
     document.getElementById("btn-deploy").addEventListener("click", function () {
@@ -128,7 +134,7 @@
         if (r.status === 201) { mark([]); show(deployed(r.body), true); return; }
         var ids = [];
         var err = r.body.error || {};
-        show(esc(err.message || ("部署失败（" + r.status + "）")) + problemsHtml(err.fields, function (id) { ids.push(id); }), false);
+        show(esc(err.message || w("deploy_failed", { status: r.status })) + problemsHtml(err.fields, function (id) { ids.push(id); }), false);
         mark(ids);
       });
     });

@@ -63,3 +63,14 @@ def test_a_malformed_check_is_refused(api, people):
     assert r.status_code == 422 and r.get_json()["error"]["code"] == "check_invalid"
     assert api.post("/api/v1/designer/expressions/check", "officer1",
                     json={"items": []}).status_code == 403
+
+
+def test_the_sandbox_reasons_come_in_english_on_request(api, people):
+    items = [{"key": "f2|c", "kind": "expression", "source": "decision =="},
+             {"key": "s1|s", "kind": "script", "source": "x = 1\nimport os"},
+             {"key": "t1|d", "kind": "expression", "source": "data.__class__"}]
+    r = api.post("/api/v1/designer/expressions/check?lang=en", "designer1", json={"items": items})
+    out = {x["key"]: x["message"] for x in r.get_json()["data"]}
+    assert out == {"f2|c": "Line 1: The expression has a syntax error and does not compile.",
+                   "s1|s": "Line 2: import is not allowed.",
+                   "t1|d": "Line 1: Names starting with an underscore are not allowed: __class__."}
