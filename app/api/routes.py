@@ -8,6 +8,7 @@ from app.api import (  # noqa: F401
     backups,
     catalog,
     command_centre,
+    concrete,
     designer,
     documents,
     emergency_plans,

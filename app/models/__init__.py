@@ -2,6 +2,7 @@
 from app.models.announcement import Announcement
 from app.models.audit import AuditLog
 from app.models.backup import BACKUP_KINDS, AuditArchive, BackupArchive
+from app.models.concrete import ConcreteDelivery, ConcreteProducer, ConcreteStrengthTest
 from app.models.device import DEVICE_TYPES, OPERATOR_TRADES, Device, DeviceOperator
 from app.models.display import DisplayToken
 from app.models.document import DOCUMENT_STATUSES, IssuedDocument, NoticeCounter
@@ -78,6 +79,7 @@ __all__ = [
     "DOCUMENT_STATUSES", "IssuedDocument", "NoticeCounter",
     "EnterpriseChange", "EnterpriseProfile", "ProjectRegistration",
     "BACKUP_KINDS", "AuditArchive", "BackupArchive",
+    "ConcreteDelivery", "ConcreteProducer", "ConcreteStrengthTest",
     "REPORT_CONCLUSIONS", "WARNING_KINDS", "AgencyEquipment", "AgencyPerson", "QualitySample",
     "QualityWarning", "ReportRejection", "ReportRevision", "SampleChange", "QualityCommission",
     "TestingAgency", "QualityReport",

@@ -24,6 +24,8 @@ WARNING_KINDS = {
     "repeated_modification": "报告多次修改",
     "report_modified": "报告出具后被修改",
     "issued_before_received": "报告早于收样",
+    "producer_expired": "商品混凝土企业资质过期",
+    "weighbridge_mismatch": "过磅重量与方量不符",
 }
 
 commission_sample = Table(

@@ -1,5 +1,6 @@
 """Testing supervision's daily sweep (Celery beat): warning reminders of expired agency
-certificates, personnel qualifications and equipment calibrations."""
+certificates, personnel qualifications and equipment calibrations, and of expired concrete
+producer certificates."""
 from app.extensions import celery
 
 

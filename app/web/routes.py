@@ -13,6 +13,7 @@ from app.web import (  # noqa: F401
     cases,
     command_centre,
     common,
+    concrete,
     designer,
     designer_migrations,
     device_registry,

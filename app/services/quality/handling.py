@@ -1,11 +1,12 @@
 """The quality handling chain (`processes/quality_handling.bpmn`) of an unqualified report:
 the project's PM and chief supervisor are told at once, the district quality officer decides
 (re-test, rectification with the quality rectification notice, stop of the affected part) and a
-qualified re-test closes it. Started once per report, inside the report's transaction."""
+qualified re-test closes it. A concrete batch failing its grade starts the same chain. Started
+once per report, inside the report's transaction."""
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import Project, QualityReport
+from app.models import ConcreteStrengthTest, Project, QualityReport
 from app.services.access.actors import SYSTEM
 from app.services.supervision.orders import start_child_case
 
@@ -26,7 +27,29 @@ def start_data(report: QualityReport) -> dict:
 
 def start_handling(report: QualityReport) -> int:
     """Start the handling case of an unqualified report; returns its instance id."""
-    project = db.session.get(Project, report.project_id)
-    return start_child_case(SYSTEM, PROCESS_KEY, None, project, start_data(report),
-                            title=f"检测不合格处理：{report.report_no}（{project.name}）",
-                            subject_type="quality_report", subject_id=report.id)
+    return _start(report.project_id, start_data(report), "quality_report", report.id)
+
+
+def batch_start_data(test: ConcreteStrengthTest) -> dict:
+    """What the chain starts with for a concrete batch failing its grade: the strength report,
+    the delivery as its sample, the mean and minimum against the criterion."""
+    delivery = test.delivery
+    item = {"name": f"{test.age_days} 天立方体抗压强度", "value": f"平均 {test.mean_mpa} MPa，最小 {test.min_mpa} MPa"
+            if test.mean_mpa is not None else "试件组全部无效", "standard": f"{delivery.grade}：{test.rule}",
+            "result": "不合格"}
+    return {"report_id": test.id, "report_no": test.report_no, "agency_name": test.agency.name,
+            "issued_on": test.tested_on.isoformat(), "sample_codes": [delivery.number],
+            "materials": f"预拌混凝土 {delivery.grade}（{delivery.producer.name}，{delivery.location}）",
+            "failed_items": [item], "failed_summary": f"{item['name']} {item['value']}（{item['standard']}）"}
+
+
+def start_batch_handling(test: ConcreteStrengthTest) -> int:
+    """Start the handling case of a concrete batch failing its grade; returns its instance id."""
+    return _start(test.project_id, batch_start_data(test), "concrete_strength_test", test.id)
+
+
+def _start(project_id: int, data: dict, subject_type: str, subject_id: int) -> int:
+    project = db.session.get(Project, project_id)
+    return start_child_case(SYSTEM, PROCESS_KEY, None, project, data,
+                            title=f"检测不合格处理：{data['report_no']}（{project.name}）",
+                            subject_type=subject_type, subject_id=subject_id)

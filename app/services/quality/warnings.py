@@ -4,7 +4,9 @@
   sweep, and at once when a commission is refused for them);
 - an agency issuing more reports in a day than its capacity (量能, registries.daily_capacity);
 - a report modified more than once after its issue; a report issued before its samples were
-  received.
+  received;
+- concrete: an expired producer certificate, a delivery whose weighed net mass does not match
+  its volume.
 
 Agency warnings are city-wide (officials see them all); project warnings follow project scope.
 """
@@ -20,6 +22,7 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import (
     WARNING_KINDS,
+    ConcreteProducer,
     Notification,
     OrgUnit,
     Project,
@@ -88,11 +91,21 @@ def raise_fitness_warnings(agency_id: int) -> int:
         return _expiry_warnings(db.session.get(TestingAgency, agency_id), wallclock.local_today())
 
 
+def producer_expiry(producer: ConcreteProducer) -> bool:
+    """The expired-certificate warning of a concrete producer (inside the caller's transaction)."""
+    return raise_warning("producer_expired", f"{producer.id}:{producer.valid_until}",
+                         f"预拌混凝土生产企业{producer.name}的资质证书 {producer.certificate_no} 已于 "
+                         f"{producer.valid_until.isoformat()} 过期，不能向工程供应混凝土。")
+
+
 def sweep_expiries() -> int:
-    """The daily sweep: expiry warnings of every agency; returns how many are new."""
+    """The daily sweep: expiry warnings of every agency and concrete producer; returns how
+    many are new."""
     day = wallclock.local_today()
     with transaction():
-        return sum(_expiry_warnings(a, day) for a in db.session.scalars(select(TestingAgency)))
+        raised = sum(_expiry_warnings(a, day) for a in db.session.scalars(select(TestingAgency)))
+        return raised + sum(producer_expiry(p) for p in db.session.scalars(
+            select(ConcreteProducer).where(ConcreteProducer.valid_until < day)))
 
 
 def check_capacity(agency: TestingAgency, issued_on: date) -> bool:

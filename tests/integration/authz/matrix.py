@@ -66,6 +66,11 @@ QUALITY_KEEPERS = frozenset({"admin", "city_official", "district_quality"})
 SAMPLERS = frozenset({"admin", "chief_supervisor", "supervisor"})
 SAMPLE = {"sample_code": "sample"}
 AGENCY = {"agency_id": "agency"}
+# Concrete: the stations keep the producers; the project's PM and supervisors record deliveries;
+# supervisors and the quality officer enter strength tests.
+DELIVERY = {"delivery_id": "concrete_delivery"}
+DELIVERY_RECORDERS = SAMPLERS | PMS
+STRENGTH_TESTERS = SAMPLERS | {"district_quality"}
 EDUCATION_KEEPERS = frozenset({"admin", "safety_officer"}) | PMS
 # Supervision records: the project's supervisors write, the author revises, the chief reviews.
 RECORD = {"record_id": "supervision_record"}
@@ -291,6 +296,13 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/samples/<sample_code>": _(ALL, params=SAMPLE),
     "PATCH /api/v1/samples/<sample_code>": _(SAMPLERS, params=SAMPLE),
     "POST /api/v1/projects/<code>/sample-labels": _(SAMPLERS),
+    "GET /api/v1/concrete/producers": _(ALL),
+    "POST /api/v1/concrete/producers": _(QUALITY_KEEPERS),
+    "GET /api/v1/concrete/deliveries": _(ALL),
+    "GET /api/v1/concrete/deliveries/export": _(ALL),
+    "POST /api/v1/projects/<code>/concrete-deliveries": _(DELIVERY_RECORDERS),
+    "GET /api/v1/concrete/deliveries/<int:delivery_id>": _(ALL, params=DELIVERY),
+    "POST /api/v1/concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS, params=DELIVERY),
     "GET /api/v1/projects/<code>/commissions": _(ALL),
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
     # --- safety education: the project's PM and safety officer keep the roster and the records ----
@@ -323,6 +335,13 @@ MATRIX: dict[str, Entry] = {
     "POST /supervision-records/<int:record_id>": _(AUTHOR, params=RECORD),
     "POST /supervision-records/<int:record_id>/review": _(CHIEFS, params=RECORD),
     "GET /quality": _(ALL),
+    "GET /concrete": _(ALL),
+    "POST /concrete/producers": _(QUALITY_KEEPERS),
+    "GET /concrete/export": _(ALL),
+    "GET /projects/<code>/concrete": _(ALL),
+    "POST /projects/<code>/concrete": _(DELIVERY_RECORDERS),
+    "GET /concrete/deliveries/<int:delivery_id>": _(ALL, params=DELIVERY),
+    "POST /concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS, params=DELIVERY),
     "POST /quality/agencies": _(QUALITY_KEEPERS),
     "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),
     "GET /quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),

@@ -171,6 +171,18 @@ def _quality_records(world: World) -> None:
     world.ids["agency"] = {"js": agency.id, "eq": agency.id}
     world.ids["sample"] = {"js": samples.record_sample(_actor("supervisor"), "JS-2026-001", sample_body()),
                            "eq": samples.record_sample(_actor("admin"), "EQ-2026-001", sample_body())}
+    _concrete_records(world)
+
+
+def _concrete_records(world: World) -> None:
+    """A concrete producer (city-wide) and a delivery on each side's project."""
+    from app.services.quality import concrete, producers
+    from tests.integration.quality.concrete_support import delivery_body, producer_body
+
+    producer = producers.create_producer(_actor("admin"), producer_body())
+    world.ids["concrete_delivery"] = {
+        side: concrete.record_delivery(_actor(user), project, delivery_body(producer))["id"]
+        for side, user, project in (("js", "supervisor", "JS-2026-001"), ("eq", "admin", "EQ-2026-001"))}
 
 
 def _education_records(world: World) -> None:
