@@ -11,6 +11,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.extensions import csrf
+from app.infra.safe_xml import XML_TYPES
 from app.schemas.quality import (
     AgencyBodySchema,
     AgencyDetailSchema,
@@ -124,11 +125,14 @@ def create_commission(code: str):
 
 @bp.post("/quality/reports")
 @csrf.exempt
-@doc(body=ReportBodySchema, response=ReportOutcomeSchema, public=True, status=202)
+@doc(body=ReportBodySchema, xml_body="quality_report", response=ReportOutcomeSchema, public=True, status=202)
 def post_test_report():
-    """A test report from an agency (Authorization: Agency <token>); refused ones come back
-    `rejected` with their reason and are kept."""
-    outcome = reports.receive_report(request.headers.get("Authorization"), _body())
+    """A test report from an agency (Authorization: Agency <token>), in JSON or in XML
+    (Content-Type: application/xml); refused ones come back `rejected` with their reason and
+    are kept."""
+    header = request.headers.get("Authorization")
+    outcome = (reports.receive_xml_report(header, request.get_data()) if request.mimetype in XML_TYPES
+               else reports.receive_report(header, _body()))
     return ok(ReportOutcomeSchema().dump(asdict(outcome)), status=202)
 
 

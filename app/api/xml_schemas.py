@@ -22,6 +22,7 @@ from app.schemas.orders import OrderSchema
 from app.schemas.telemetry import AlarmSchema, ReadingSchema
 from app.schemas.workflow import CaseSchema
 from app.services.ingestion import xml_payloads
+from app.services.quality import report_xml
 
 XS = "http://www.w3.org/2001/XMLSchema"
 # The exchanged record types (issue 18; seed 001, 6.2.4), by the element their answers use.
@@ -35,12 +36,15 @@ _SIMPLE = [(fields.Boolean, "xs:boolean"), (fields.Integer, "xs:integer"), (fiel
 
 
 _LABELS = {"project": "项目", "hazardous_work": "危大工程", "reading": "设备监测数据", "alarm": "设备告警",
-           "case": "案件", "order": "整改单", "document": "文书", "device_data": "设备数据上传", "error": "错误答复"}
+           "case": "案件", "order": "整改单", "document": "文书", "device_data": "设备数据上传",
+           "quality_report": "检测报告上传", "error": "错误答复"}
+# The XSD of the bodies posted in XML, kept beside the code that parses them.
+UPLOADS = {"device_data": xml_payloads.XSD_PATH, "quality_report": report_xml.XSD_PATH}
 
 
 def published_records() -> list[tuple[str, str]]:
     """(record, Chinese label) of every XSD served, for the integrators' page."""
-    return [(record, _LABELS[record]) for record in (*EXCHANGED, "device_data", "error")]
+    return [(record, _LABELS[record]) for record in (*EXCHANGED, *UPLOADS, "error")]
 
 
 class RecordSchemaNotFound(NotFoundError):
@@ -102,8 +106,8 @@ def record_xsd(record: str) -> bytes:
     """The XSD of the answers about one exchanged record type. Raises RecordSchemaNotFound."""
     if record == "error":
         return _error_xsd()
-    if record == "device_data":
-        return xml_payloads.XSD_PATH.read_bytes()
+    if record in UPLOADS:
+        return UPLOADS[record].read_bytes()
     schema = EXCHANGED.get(record)
     if schema is None:
         raise RecordSchemaNotFound()

@@ -1,5 +1,6 @@
 """Test reports (检测报告) arriving from the agencies — through the API with the agency's token
-(`Authorization: Agency <token>`, README "Testing agencies: the report contract") or entered
+(`Authorization: Agency <token>`, README "Testing supervision"; in JSON, or in XML valid
+against quality_report.xsd, published as /api/v1/schemas/quality_report.xsd) or entered
 on a page by a quality officer — each naming its samples by code.
 
 A report naming an unknown sample, another project's sample or a sample not commissioned to
@@ -22,6 +23,7 @@ from app.domain.body_fields import Fields
 from app.errors import AuthenticationError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
+from app.infra.safe_xml import XmlProblemsError
 from app.infra.uow import transaction
 from app.models import (
     REPORT_CONCLUSIONS,
@@ -39,9 +41,11 @@ from app.services.access.scoping import in_visible_projects, visible_project, vi
 from app.services.quality import warnings
 from app.services.quality.handling import start_handling
 from app.services.quality.registries import agency_row
+from app.services.quality.report_xml import parse_report_xml
 
 ENTERERS = ("district_quality_officer",)
 MAX_ITEMS = 50
+KEPT_XML_BYTES = 20_000  # of a refused XML body, kept with its refusal
 
 
 class AgencyTokenError(AuthenticationError):
@@ -96,16 +100,35 @@ def _shape(data: Any) -> dict[str, Any]:
     return {**values, "conclusion": conclusion, "sample_codes": sorted(set(codes)), "items": items}
 
 
+def _agency_or_refusal(header: str | None, kept: Any) -> TestingAgency:
+    try:
+        return authenticate_agency(header)
+    except AgencyTokenError:
+        db.session.rollback()
+        _reject(None, kept, "agency_token_invalid", "令牌缺失、格式错误或未知。")
+        raise
+
+
 def receive_report(header: str | None, data: Any) -> ReportOutcome:
     """A report posted by an agency. Raises AgencyTokenError (the request is recorded as a
     refusal too). A well-authenticated report that breaks a rule comes back `rejected` with its
     reason, and is kept."""
+    agency = _agency_or_refusal(header, data)
+    return _accept(agency.id, data, source="api", entered_by=agency.name)
+
+
+def receive_xml_report(header: str | None, body: bytes) -> ReportOutcome:
+    """A report posted by an agency in XML (quality_report.xsd): once parsed, exactly the JSON
+    path. A body that is too large, unsafe, malformed or invalid comes back `rejected`
+    (`report_invalid`, its problems with their lines in `detail`) and is kept. Raises
+    AgencyTokenError (recorded as a refusal too)."""
+    # NUL cannot be stored in a PostgreSQL JSON value: kept as the replacement character
+    kept = {"_xml": body[:KEPT_XML_BYTES].decode("utf-8", "replace").replace("\x00", "\ufffd")}
+    agency = _agency_or_refusal(header, kept)
     try:
-        agency = authenticate_agency(header)
-    except AgencyTokenError:
-        db.session.rollback()
-        _reject(None, data, "agency_token_invalid", "令牌缺失、格式错误或未知。")
-        raise
+        data = parse_report_xml(body)
+    except XmlProblemsError as exc:
+        return _reject(agency.id, kept, "report_invalid", "；".join(exc.problems))
     return _accept(agency.id, data, source="api", entered_by=agency.name)
 
 
