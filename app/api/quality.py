@@ -8,7 +8,7 @@ from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import ok
+from app.api.envelope import XLSX, ok, xlsx_file
 from app.api.openapi import doc
 from app.extensions import csrf
 from app.infra.safe_xml import XML_TYPES
@@ -19,6 +19,7 @@ from app.schemas.quality import (
     AgencyTokenSchema,
     CommissionBodySchema,
     CommissionSchema,
+    ConsoleSchema,
     CreatedSchema,
     EquipmentSchema,
     LabelSheetBodySchema,
@@ -36,7 +37,7 @@ from app.schemas.quality import (
     WarningQuerySchema,
     WarningSchema,
 )
-from app.services.quality import commissions, labels, registries, reports, samples, warnings
+from app.services.quality import commissions, console, labels, registries, reports, samples, warnings
 
 
 def _body():
@@ -162,3 +163,16 @@ def list_report_rejections():
 def list_quality_warnings():
     args = WarningQuerySchema().load(request.args)
     return ok(WarningSchema(many=True).dump(warnings.list_warnings(api_actor(), args.get("kind"))))
+
+
+@bp.get("/quality/console")
+@doc(response=ConsoleSchema)
+def quality_console():
+    """Reports, unqualified, modified and warnings per agency and per district, in scope."""
+    return ok(ConsoleSchema().dump(console.console(api_actor())))
+
+
+@bp.get("/quality/console/export")
+@doc(file=XLSX)
+def export_quality_console():
+    return xlsx_file(console.console_workbook(api_actor()), "quality-console.xlsx")

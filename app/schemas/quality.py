@@ -193,3 +193,26 @@ class WarningSchema(Schema):
     message = fields.Str()
     agency_id = fields.Int(allow_none=True)
     created_at = fields.DateTime()
+
+
+class ConsoleFiguresSchema(Schema):
+    reports = fields.Int()
+    unqualified = fields.Int()
+    modified = fields.Int()
+    warnings = fields.Int()
+
+
+class ConsoleAgencySchema(ConsoleFiguresSchema):
+    agency_id = fields.Int()
+    agency_name = fields.Str()
+
+
+class ConsoleDistrictSchema(ConsoleFiguresSchema):
+    district_id = fields.Int()
+    district_name = fields.Str()
+
+
+class ConsoleSchema(Schema):
+    agencies = fields.List(fields.Nested(ConsoleAgencySchema))
+    districts = fields.List(fields.Nested(ConsoleDistrictSchema))
+    totals = fields.Nested(ConsoleFiguresSchema)

@@ -1,11 +1,13 @@
 """检测监管: the agency registry (the quality stations keep it), a project's witness samples with
-their change trail and QR label sheet, the reports with their modifications, the warnings."""
+their change trail and QR label sheet, the reports with their modifications, the warnings, the
+quality console (figures per agency and district) and its export."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from app.api.envelope import xlsx_file
 from app.errors import ValidationError
-from app.services.quality import labels, registries, reports, samples, warnings
+from app.services.quality import console, labels, registries, reports, samples, warnings
 from app.web import bp
 from app.web.common import page, web_actor
 
@@ -34,6 +36,18 @@ def quality():
                            warnings=warnings.list_warnings(actor), reports=reports.list_reports(actor),
                            rejections=reports.list_rejections(actor) if can_keep else [],
                            can_keep=can_keep, can_enter=can_enter)
+
+
+@bp.get("/quality/console")
+@page
+def quality_console():
+    return render_template("quality/console.html", figures=console.console(web_actor()))
+
+
+@bp.get("/quality/console/export")
+@page
+def export_quality_console():
+    return xlsx_file(console.console_workbook(web_actor()), "quality-console.xlsx")
 
 
 @bp.post("/quality/reports")
