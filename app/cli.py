@@ -134,6 +134,25 @@ def register(app: Flask) -> None:
         click.echo(f"alarm rollups: {result.rows} rows over {result.days} project days")
 
     @app.cli.group()
+    def assessment() -> None:
+        """Assessment points (考核督办点): the monthly results."""
+
+    @assessment.command("score")
+    @click.option("--month", default=None, help="YYYY-MM (default: last month)")
+    def score_assessment(month: str | None) -> None:
+        """Score every district and enterprise for MONTH (a rerun changes nothing when the records did not)."""
+        from app.errors import ValidationError
+        from app.infra.months import previous_month
+        from app.services.assessment.scoring import compute_month
+
+        try:
+            run = compute_month(month or previous_month())
+        except ValidationError as exc:
+            raise click.BadParameter(str(exc), param_hint="--month") from None
+        click.echo(f"assessment {run.month}: {run.districts} districts, {run.enterprises} enterprises, "
+                   f"{run.changed} rows written, {run.removed} removed")
+
+    @app.cli.group()
     def display() -> None:
         """Display tokens of the command-centre wall (big-screen mode)."""
 

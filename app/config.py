@@ -41,6 +41,8 @@ class Config:
         # site health check: last month's scores and rectification cases (daily; idempotent, so
         # the first run of a month scores the month before and later runs change nothing)
         "health-check-monthly": {"task": "health_check.monthly", "schedule": 24 * 3600.0},
+        # assessment points: last month's results per district and enterprise (daily; idempotent)
+        "assessment-monthly": {"task": "assessment.monthly", "schedule": 24 * 3600.0},
         # backup of the database and stored files, then retention (daily / weekly / monthly kept)
         "backup-scheduled": {"task": "backup.scheduled", "schedule": 24 * 3600.0},
         # audit log: months past AUDIT_ONLINE_MONTHS to signed archives (idempotent, daily)

@@ -3,6 +3,7 @@ it registers the blueprint. The package imports none of them, so each may import
 without an import cycle."""
 from app.api import (  # noqa: F401
     admin,
+    assessment,
     attachments,
     auth,
     backups,

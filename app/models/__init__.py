@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers every table."""
 from app.models.announcement import Announcement
+from app.models.assessment import ASSESSMENT_SUBJECTS, AssessmentPoint, AssessmentResult
 from app.models.audit import AuditLog
 from app.models.backup import BACKUP_KINDS, AuditArchive, BackupArchive
 from app.models.concrete import ConcreteDelivery, ConcreteProducer, ConcreteStrengthTest
@@ -63,6 +64,7 @@ from app.models.workflow import (
 )
 
 __all__ = [
+    "ASSESSMENT_SUBJECTS", "AssessmentPoint", "AssessmentResult",
     "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
     "Announcement",
     "ChangeFeedEntry", "ExchangeAccount", "FEED_ACTIONS", "FEED_RECORD_TYPES",

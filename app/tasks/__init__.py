@@ -1,5 +1,6 @@
 """Celery tasks: thin, ids in, one service call each. Named `module.verb`."""
 from app.tasks import (  # noqa: F401
+    assessment,
     backup,
     devices,
     health_check,

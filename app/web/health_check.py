@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
+from app.infra.months import MONTH, previous_month
 from app.services.health_check import reads, standards
 from app.services.health_check.measures import MEASURES
-from app.services.health_check.scoring import PASS_MARK, previous_month
+from app.services.health_check.scoring import PASS_MARK
 from app.web import bp
 from app.web.common import page, web_actor
 
 
 def _month() -> str:
     month = request.args.get("month") or previous_month()
-    return month if standards.MONTH.match(month) else previous_month()
+    return month if MONTH.match(month) else previous_month()
 
 
 def _render(month: str, errors=None, values=None, status: int = 200):

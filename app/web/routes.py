@@ -9,6 +9,7 @@ from app.web import (  # noqa: F401
     admin_projects,
     announcements,
     api_docs,
+    assessment,
     backups,
     cases,
     command_centre,

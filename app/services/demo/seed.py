@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services.access.id_numbers import hash_id_number, mask_id_number
 from app.services.access.passwords import hash_password
+from app.services.demo.assessment import seed_assessment
 from app.services.demo.concrete import seed_concrete
 from app.services.demo.data import (
     DEMO_USERS,
@@ -185,4 +186,5 @@ def load_demo(password: str) -> dict[str, int]:
     counts.update(seed_concrete())  # producers, deliveries, strength tests, a handling case
     counts.update(seed_education())  # after the commit: a site roster, sessions, a reminder
     counts.update(seed_site_records())  # supervision logs and records in every review state, reminders
+    counts.update(seed_assessment())  # the assessment points, this month's and last month's results
     return dict(counts)

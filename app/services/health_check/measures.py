@@ -19,6 +19,7 @@ from sqlalchemy import Select, exists, select
 
 from app.extensions import db
 from app.infra import wallclock
+from app.infra.months import Period
 from app.models import (
     Device,
     DeviceAlarm,
@@ -29,28 +30,6 @@ from app.models import (
     RectificationOrder,
 )
 from app.roles import ENTERPRISE_ROLES
-
-
-@dataclass(frozen=True)
-class Period:
-    month: str
-    first_day: date
-    next_first_day: date
-
-    @classmethod
-    def of(cls, month: str) -> Period:
-        year, mon = int(month[:4]), int(month[5:])
-        nxt = date(year + mon // 12, mon % 12 + 1, 1)
-        return cls(month, date(year, mon, 1), nxt)
-
-    @property
-    def start(self) -> datetime:
-        return wallclock.local_day_start(self.first_day)
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive: the first moment of the next month."""
-        return wallclock.local_day_start(self.next_first_day)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.infra.months import previous_month
 from app.models import HealthCheckScore, HealthCheckStandard, Project
 from app.services.access.actors import SYSTEM
 from app.services.health_check.measures import MEASURES
 from app.services.health_check.reads import source_records
-from app.services.health_check.scoring import for_each_score, previous_month
+from app.services.health_check.scoring import for_each_score
 from app.services.health_check.standards import MAX_POINTS
 from app.services.notices.issuing import issue_notice
 

@@ -31,12 +31,6 @@ class MonthRun:
     below_pass: int
 
 
-def previous_month(today=None) -> str:
-    today = today or wallclock.local_today()
-    year, mon = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{mon:02d}"
-
-
 def deductions_for(indicators, found: dict[str, dict[int, list[int]]], project_id: int) -> list[dict[str, Any]]:
     out = []
     for ind in indicators:

@@ -5,7 +5,6 @@ app/data/health-check-standard.csv, loaded as version 1 from 2000-01 when none e
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.extensions import db
+from app.infra.months import check_month
 from app.infra.uow import transaction
 from app.models import HealthCheckIndicator, HealthCheckStandard
 from app.services.access.actors import Actor
@@ -20,7 +20,6 @@ from app.services.health_check.measures import MEASURES
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "data" / "health-check-standard.csv"
 DEFAULT_FROM = "2000-01"
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_POINTS = 100.0
 # the safety and quality stations and above keep the standards (as they keep the clause library)
 MAINTAINERS = frozenset({"sys_admin", "city_official", "district_safety_officer",
@@ -70,12 +69,6 @@ def as_dict(standard: HealthCheckStandard) -> dict[str, Any]:
             "effective_month": standard.effective_month, "created_by": standard.created_by,
             "indicators": [{"code": i.code, "name": i.name, "points": i.points, "cap": i.cap}
                            for i in standard.indicators]}
-
-
-def check_month(month: Any) -> str:
-    if not isinstance(month, str) or not MONTH.match(month):
-        raise ValidationError("月份格式应为 YYYY-MM。", code="month_invalid")
-    return month
 
 
 def may_maintain(actor: Actor) -> bool:

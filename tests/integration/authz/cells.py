@@ -15,7 +15,7 @@ PARAM_KINDS = {
     "attachment_id": "attachment", "document_id": "document", "incident_id": "incident",
     "announcement_id": "announcement", "notification_id": "notification", "user_id": "user",
     "grant_id": "grant", "clause_id": "clause", "expert_id": "expert", "key": "process_key", "name": "form",
-    "worker_id": "worker", "session_id": "education_session",
+    "worker_id": "worker", "session_id": "education_session", "point_id": "assessment_point",
 }
 OTHER_SIDE = {"js": "eq", "eq": "js"}
 

@@ -45,6 +45,8 @@ CASE_MANAGERS = OFFICIALS - {"designer", "auditor"}
 INCIDENT_HANDLERS = OFFICIALS - {"auditor"}
 # Statistics: everyone with a jurisdiction or a project (figures are scoped, not refused).
 SCOPED = ALL - {"expert01"}
+# Assessment points are kept by the city (seed 000 3.1.9.1: the upper unit assesses the lower ones).
+CITY = frozenset({"admin", "city_official"})
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,13 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/stats/supervision": _(SCOPED),
     "GET /api/v1/stats/supervision/export": _(SCOPED),
     "GET /api/v1/command-centre": _(SCOPED),
+    "GET /api/v1/stats/assessment/districts": _(SCOPED),
+    "GET /api/v1/stats/assessment/enterprises": _(SCOPED),
+    "GET /api/v1/stats/assessment/export": _(SCOPED),
+    "GET /api/v1/assessment/points": _(ALL),
+    "POST /api/v1/assessment/points": _(CITY),
+    "PATCH /api/v1/assessment/points/<int:point_id>": _(CITY),
+    "DELETE /api/v1/assessment/points/<int:point_id>": _(CITY),
     "GET /api/v1/display/command-centre": _(ALL, public=True),  # a display token, not a user, opens it
     "GET /api/v1/urging/stats": _(OFFICIALS),
     "POST /api/v1/users": _(ADMIN, body_first=True),
@@ -266,6 +275,11 @@ MATRIX: dict[str, Entry] = {
     "POST /tasks/<int:task_id>/unclaim": _(CASE_MANAGERS),
     "GET /stats": _(SCOPED),
     "GET /command-centre": _(SCOPED),
+    "GET /assessment": _(SCOPED),
+    "GET /assessment/points": _(ALL),
+    "POST /assessment/points": _(CITY),
+    "POST /assessment/points/<int:point_id>": _(CITY),
+    "POST /assessment/points/<int:point_id>/delete": _(CITY),
     "GET /display": _(ALL, public=True),  # the wall: a display token in the URL, no login
     "GET /urging/stats": _(OFFICIALS),
     "GET /workbench": _(ALL),

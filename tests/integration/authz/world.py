@@ -24,6 +24,7 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import (
     Announcement,
+    AssessmentPoint,
     Device,
     DeviceOperator,
     HazardousWork,
@@ -157,7 +158,8 @@ def _directory(world: World) -> None:
     grant = db.session.scalar(select(RoleGrant.id).where(RoleGrant.user_id == target.id))
     shared = {"user": target.id, "grant": grant, "clause": db.session.scalar(select(LegalClause.id)),
               "expert": 1, "category": "JK", "process_key": "rectification_order",
-              "form": "rectification_order_issue"}
+              "form": "rectification_order_issue",
+              "assessment_point": db.session.scalar(select(AssessmentPoint.id).order_by(AssessmentPoint.id))}
     for kind, value in shared.items():
         world.ids[kind] = {"js": value, "eq": value}
 
