@@ -13,7 +13,7 @@ from app.formdefs import form_file_names
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
-from app.services.designer import catalogue
+from app.services.designer import catalogue, versions
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
@@ -30,7 +30,8 @@ def designer():
 @bp.get("/designer/<key>")
 @page
 def designer_process(key: str):
-    return render_template("designer/process.html", key=key, instances=case_files.instances_of(web_actor(), key))
+    return render_template("designer/process.html", key=key, instances=case_files.instances_of(web_actor(), key),
+                           versions=versions.version_history(web_actor(), key))
 
 
 @bp.get("/designer/<key>/edit")

@@ -1,0 +1,123 @@
+"""The versions of a process: who deployed each and when, what changed against the version before
+(elements added, removed and changed, files added, removed and changed) and how many cases run on it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.models import ProcessDefinition, ProcessInstance, User
+from app.services.access.actors import SYSTEM, Actor
+from app.services.access.permissions import require_any_role
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+FINISHED = ("completed", "cancelled")
+# Children that only mirror other elements (a flow's ends) or the drawing: not a change of their own.
+DERIVED = {f"{BPMN}incoming", f"{BPMN}outgoing"}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    name: str
+    kind: str  # the BPMN local name: userTask, sequenceFlow, lane…
+
+
+@dataclass
+class Changes:
+    added: list[Element] = field(default_factory=list)
+    removed: list[Element] = field(default_factory=list)
+    changed: list[Element] = field(default_factory=list)
+    files_added: list[str] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)
+    files_changed: list[str] = field(default_factory=list)
+    layout_only: bool = False  # the diagram changed, but only its drawing
+
+
+@dataclass
+class Version:
+    version: int
+    deployed_by: str | None  # the deployer's name; None: the system (`flask processes deploy`, make run)
+    deployed_at: datetime
+    running: int
+    finished: int
+    changes: Changes | None  # None for the first version
+
+
+def _fingerprints(xml: str) -> dict[str, tuple[Element, bytes]]:
+    """Every model element with an id → (what it is, its content without the elements that have
+    their own id, without derived children and without the drawing)."""
+    root = etree.fromstring(xml.encode(), parser=_PARSER)
+    found: dict[str, tuple[Element, bytes]] = {}
+    for el in root.iter(f"{BPMN}*"):
+        eid = el.get("id")
+        if not eid or el.tag == f"{BPMN}definitions":
+            continue
+        copy = etree.fromstring(etree.tostring(el), parser=_PARSER)
+        for child in list(copy.iter()):
+            if child is not copy and (child.get("id") and child.tag.startswith(BPMN) or child.tag in DERIVED):
+                parent = child.getparent()
+                if parent is not None:
+                    parent.remove(child)
+        found[eid] = (Element(eid, el.get("name") or "", etree.QName(el).localname), etree.tostring(copy, method="c14n"))
+    return found
+
+
+def diagram_changes(old: str, new: str) -> tuple[list[Element], list[Element], list[Element]]:
+    """(added, removed, changed) model elements of `new` against `old`, in document order."""
+    before, after = _fingerprints(old), _fingerprints(new)
+    added = [e for eid, (e, _) in after.items() if eid not in before]
+    removed = [e for eid, (e, _) in before.items() if eid not in after]
+    changed = [e for eid, (e, body) in after.items() if eid in before and before[eid][1] != body]
+    return added, removed, changed
+
+
+def _changes(key: str, old: dict[str, str], new: dict[str, str]) -> Changes:
+    diagram = f"{key}.bpmn"
+    out = Changes(files_added=sorted(set(new) - set(old)), files_removed=sorted(set(old) - set(new)),
+                  files_changed=sorted(n for n in set(old) & set(new) if old[n] != new[n] and n != diagram))
+    if diagram in old and diagram in new and old[diagram] != new[diagram]:
+        out.added, out.removed, out.changed = diagram_changes(old[diagram], new[diagram])
+        out.layout_only = not (out.added or out.removed or out.changed)
+    return out
+
+
+def _case_counts(key: str) -> dict[int, tuple[int, int]]:
+    rows = db.session.execute(
+        select(ProcessInstance.definition_id,
+               func.count(case((ProcessInstance.status.not_in(FINISHED), 1))),
+               func.count(case((ProcessInstance.status.in_(FINISHED), 1))))
+        .where(ProcessInstance.process_key == key).group_by(ProcessInstance.definition_id))
+    return {d: (r or 0, f or 0) for d, r, f in rows}
+
+
+def _names(usernames: set[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    return dict(db.session.execute(select(User.username, User.display_name).where(User.username.in_(usernames))).all())
+
+
+def version_history(actor: Actor, key: str) -> list[Version]:
+    """Every deployed version of `key`, newest first, with its changes and case counts ([] when the
+    key was never deployed). Officials with a jurisdiction and designers; raises PermissionDeniedError."""
+    if not (actor.is_admin or actor.jurisdiction_paths):
+        require_any_role(actor, "process_designer")
+    definitions = list(db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                          .order_by(ProcessDefinition.version)))
+    counts = _case_counts(key)
+    names = _names({d.deployed_by for d in definitions if d.deployed_by})
+    out: list[Version] = []
+    previous: dict[str, Any] | None = None
+    for d in definitions:
+        sources = d.sources or {}
+        running, finished = counts.get(d.id, (0, 0))
+        who = None if d.deployed_by in (None, SYSTEM.username) else names.get(d.deployed_by, d.deployed_by)
+        out.append(Version(d.version, who, d.deployed_at, running, finished,
+                           None if previous is None else _changes(key, previous, sources)))
+        previous = sources
+    return out[::-1]
