@@ -98,6 +98,12 @@ def _role_label(code: str | None) -> str:
     return vocabulary.word(code, "role", str(get_locale() or "zh"))
 
 
+@bp.app_template_global("role_words")
+def _role_words() -> dict[str, str]:
+    """Every role code → its words in the page's language (lanes of a diagram are role codes)."""
+    return vocabulary.labels("role", str(get_locale() or "zh"))
+
+
 @bp.app_context_processor
 def _navigation() -> dict[str, Any]:
     base = {"lang": str(get_locale() or "zh"), "nav_actor": None, "is_official": is_official}

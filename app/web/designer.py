@@ -13,7 +13,7 @@ from app.formdefs import form_file_names
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
-from app.services.designer import catalogue, versions
+from app.services.designer import catalogue, running_state, versions
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
@@ -32,6 +32,12 @@ def designer():
 def designer_process(key: str):
     return render_template("designer/process.html", key=key, instances=case_files.instances_of(web_actor(), key),
                            versions=versions.version_history(web_actor(), key))
+
+
+@bp.get("/designer/<key>/versions/<int:version>")
+@page
+def version_state(key: str, version: int):
+    return render_template("designer/version_state.html", s=running_state.version_state(web_actor(), key, version))
 
 
 @bp.get("/designer/<key>/edit")

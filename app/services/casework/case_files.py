@@ -10,7 +10,15 @@ from sqlalchemy import case, func, select
 
 from app.errors import NotFoundError
 from app.extensions import db
-from app.models import HazardousWork, InboxTask, InstanceEvent, ProcessDefinition, ProcessInstance, Project
+from app.models import (
+    HazardousWork,
+    InboxTask,
+    InstanceEvent,
+    ProcessDefinition,
+    ProcessInstance,
+    Project,
+    User,
+)
 from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
@@ -117,7 +125,8 @@ def definition_sources(actor: Actor, key: str, version: int | None = None) -> Pr
 
 
 def instance_diagram(actor: Actor, instance_id: int) -> dict[str, Any]:
-    """The BPMN text of a case's version, its open task ids and the task ids already done.
+    """The BPMN text of a case's version, its open task ids, the task ids already done and who
+    completed each of those and when (`steps`, in order).
 
     Raises NotFoundError (`case_not_found`) for a case the actor may not see.
     """
@@ -125,11 +134,16 @@ def instance_diagram(actor: Actor, instance_id: int) -> dict[str, Any]:
     definition = instance.definition
     bpmn = definition.sources.get(f"{definition.key}.bpmn") or next(
         (t for n, t in definition.sources.items() if n.endswith(".bpmn")), "")
-    rows = db.session.execute(select(InboxTask.task_name, InboxTask.status).where(
-        InboxTask.instance_id == instance.id)).all()
+    rows = db.session.execute(select(InboxTask.task_name, InboxTask.status, InboxTask.completed_at, User.display_name)
+                              .outerjoin(User, User.id == InboxTask.completed_by_id)
+                              .where(InboxTask.instance_id == instance.id).order_by(InboxTask.id)).all()
+    steps: dict[str, list[dict[str, str]]] = {}  # the path taken: who completed each step and when
+    for name, status, completed_at, who in rows:
+        if status == "completed" and completed_at is not None:
+            steps.setdefault(name, []).append({"who": who or "", "when": completed_at.isoformat()})
     return {"bpmn": bpmn, "key": definition.key, "version": definition.version,
-            "open": sorted({n for n, s in rows if s == "open"}),
-            "done": sorted({n for n, s in rows if s == "completed"})}
+            "open": sorted({r.task_name for r in rows if r.status == "open"}),
+            "done": sorted({r.task_name for r in rows if r.status == "completed"}), "steps": steps}
 
 
 

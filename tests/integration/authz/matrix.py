@@ -235,6 +235,7 @@ MATRIX: dict[str, Entry] = {
     "GET /designer": _(OFFICIALS),
     "GET /designer/<key>": _(OFFICIALS - {"urging_clerk", "auditor"}),
     "GET /designer/<key>/edit": _(DESIGNERS),
+    "GET /designer/<key>/versions/<int:version>": _(DESIGNERS, params={"version": Fixed("1")}),
     "GET /designer/<key>/forms/<name>": _(DESIGNERS, params={"name": Fixed("rectification_order_issue.schema.json")}),
     "POST /designer/deploy": _(DESIGNERS),
     "POST /designer/forms/preview": _(DESIGNERS),
