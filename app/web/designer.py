@@ -58,11 +58,13 @@ def form_editor(key: str, name: str):
         return render_template("error.html", code="form_not_found", message="没有找到该表单。", status=404), 404
     if name.endswith(".ui.json"):
         base = name.removesuffix(".ui.json")
-        partner = definition.sources.get(base + ".schema.json") or definition.sources.get(base + ".json") or "{}"
+        partner_name = base + ".schema.json" if base + ".schema.json" in definition.sources else base + ".json"
+        partner = definition.sources.get(partner_name) or "{}"
     else:
-        partner = definition.sources.get(form_file_names(name)[1]) or "null"
+        partner_name = form_file_names(name)[1]
+        partner = definition.sources.get(partner_name) or "null"
     return render_template("designer/form.html", d=definition, name=name, text=definition.sources[name],
-                           partner=partner, bpmn=definition.sources.get(f"{key}.bpmn", ""),
+                           partner=partner, partner_name=partner_name, bpmn=definition.sources.get(f"{key}.bpmn", ""),
                            forms={n: t for n, t in definition.sources.items() if n.endswith(".json") and n != name})
 
 

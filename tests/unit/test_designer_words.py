@@ -1,5 +1,5 @@
 """Every Chinese text of the modeler bundle's sources has its English (assets/designer/english.js),
-and every text of the page script comes from the page's words (designer/_words.html)."""
+and every text of the page scripts comes from the page's words (designer/_words.html, the form page)."""
 from __future__ import annotations
 
 import re
@@ -26,6 +26,7 @@ def test_every_chinese_text_of_the_bundle_has_its_english():
     assert missing == {}
 
 
-def test_the_page_script_holds_no_chinese_text():
-    script = (ROOT / "app/web/static/designer.js").read_text(encoding="utf-8")
-    assert CHINESE_LITERAL.findall(script) == []
+def test_the_page_scripts_hold_no_chinese_text():
+    for name in ("designer.js", "form_builder.js"):
+        script = (ROOT / "app/web/static" / name).read_text(encoding="utf-8")
+        assert CHINESE_LITERAL.findall(script) == [], name

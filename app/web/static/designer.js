@@ -24,8 +24,10 @@
     return Object.keys(forms).map(function (n) { return { blob: new Blob([forms[n]], { type: "application/json" }), name: n }; });
   }
 
+  // The files sent replace the deployed ones of the same name.
   function post(url, files) {
-    files = files.concat(deployedForms());
+    var sent = files.map(function (f) { return f.name; });
+    files = files.concat(deployedForms().filter(function (f) { return sent.indexOf(f.name) < 0; }));
     var data = new FormData();
     files.forEach(function (f) { data.append("files", f.blob, f.name); });
     return fetch(url, { method: "POST", body: data, credentials: "same-origin",
@@ -144,12 +146,14 @@
   var editor = document.querySelector(".form-editor");
   if (editor) {
     var area = document.getElementById("form-json");
+    var uiArea = document.getElementById("form-ui-json");  // the schema page's own layout file (form builder)
     var preview = document.getElementById("form-preview");
     var isUi = editor.dataset.name.endsWith(".ui.json");
     var timer = null;
     function refresh() {
       var partner = JSON.parse(document.getElementById("partner-src").textContent);
-      var payload = isUi ? { schema: partner, ui: area.value } : { schema: area.value, ui: partner };
+      var payload = isUi ? { schema: partner, ui: area.value }
+        : { schema: area.value, ui: uiArea ? (uiArea.value.trim() || "null") : partner };
       fetch(editor.dataset.previewUrl, { method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
         body: JSON.stringify(payload) })
@@ -157,10 +161,12 @@
           : r.json().then(function (b) { preview.innerHTML = "<p class=\"alert\">" + esc((b.error || {}).message) + "</p>"; }); });
     }
     area.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
+    if (uiArea) uiArea.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
     refresh();
     document.getElementById("btn-form-deploy").addEventListener("click", function () {
       var files = [{ blob: new Blob([JSON.parse(document.getElementById("bpmn-src").textContent)]), name: editor.dataset.key + ".bpmn" },
                    { blob: new Blob([area.value]), name: editor.dataset.name }];
+      if (uiArea && uiArea.value.trim()) files.push({ blob: new Blob([uiArea.value]), name: editor.dataset.partnerName });
       post(editor.dataset.deployUrl, files).then(function (r) {
         if (r.status === 201) { show(deployed(r.body), true); return; }
         var err = r.body.error || {};

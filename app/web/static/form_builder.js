@@ -1,0 +1,174 @@
+// The form builder of the designer's form page: a list of fields (add, reorder, type, label,
+// required, options, widget, help, read-only display) that writes the same JSON Schema and UI
+// schema as the raw JSON below it (both stay editable; a change there re-reads the list). Keys the
+// builder does not manage (minLength, patterns, nested objects…) are kept as they were.
+(function () {
+  "use strict";
+  var list = document.getElementById("field-list");
+  var schemaArea = document.getElementById("form-json");
+  var uiArea = document.getElementById("form-ui-json");
+  var rowTemplate = document.getElementById("field-row");
+  if (!list || !schemaArea || !uiArea || !rowTemplate) return;
+  var words = JSON.parse(document.getElementById("builder-words").textContent);
+  var problems = document.getElementById("builder-problems");
+  var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  var schema = {}, ui = {}, fields = [];
+
+  function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  function fill(t, values) { return String(t).replace(/{([a-z]+)}/g, function (_, k) { return values[k] || ""; }); }
+
+  function kindOf(prop) {
+    if (prop.type === "integer" && prop.format === "attachment") return "attachment";
+    if (prop.type === "array" && prop.items && prop.items.format === "attachment") return "attachments";
+    if (prop.type === "string" && Array.isArray(prop.enum)) return "choice";
+    if (prop.type === "string" && prop.format === "date") return "date";
+    if (prop.type === "string" && prop.format === "date-time") return "datetime";
+    if (prop.type === "string" && !prop.format && !prop.oneOf) return "text";
+    if (["number", "integer", "boolean"].indexOf(prop.type) >= 0 && !prop.enum) return prop.type;
+    return "complex";
+  }
+
+  // --- JSON → fields ------------------------------------------------------------------------------
+  function read() {
+    var s, u;
+    try {
+      s = JSON.parse(schemaArea.value || "{}");
+      u = uiArea.value.trim() ? JSON.parse(uiArea.value) : {};
+      if (!s || typeof s !== "object" || Array.isArray(s) || !u || typeof u !== "object" || Array.isArray(u)) throw new Error("{}");
+    } catch (err) {
+      say([fill(words.json_invalid, { error: err.message })]);
+      return;
+    }
+    schema = s; ui = u;
+    var props = schema.properties || {}, required = schema.required || [];
+    var order = (ui["ui:order"] || []).filter(function (k) { return k !== "*" && props[k]; });
+    Object.keys(props).forEach(function (k) { if (order.indexOf(k) < 0) order.push(k); });
+    fields = order.map(function (key) {
+      var prop = props[key] || {}, own = ui[key] || {}, kind = kindOf(prop);
+      var names = own["ui:enumNames"] || prop.enumNames || [];
+      return { name: key, label: prop.title || "", type: kind, origType: kind, required: required.indexOf(key) >= 0,
+        readonly: !!prop.readOnly, widget: own["ui:widget"] || "", help: prop.description || "",
+        options: (prop.enum || []).map(function (v, i) { return names[i] && names[i] !== String(v) ? v + "=" + names[i] : String(v); }).join("\n"),
+        prop: prop, ui: own };
+    });
+    draw();
+    say([]);
+  }
+
+  // --- fields → JSON ------------------------------------------------------------------------------
+  function options(field) {
+    return field.options.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).map(function (line) {
+      var at = line.indexOf("=");
+      return at > 0 ? [line.slice(0, at).trim(), line.slice(at + 1).trim()] : [line, line];
+    });
+  }
+
+  function propOf(field) {
+    if (field.type === "complex") return Object.assign(clone(field.prop) || {}, field.label ? { title: field.label } : {});
+    var prop = field.type === field.origType ? clone(field.prop) || {} : {};
+    ["type", "format", "enum", "items", "enumNames"].forEach(function (k) { delete prop[k]; });
+    var shape = { text: { type: "string" }, number: { type: "number" }, integer: { type: "integer" }, boolean: { type: "boolean" },
+      date: { type: "string", format: "date" }, datetime: { type: "string", format: "date-time" }, choice: { type: "string" },
+      attachment: { type: "integer", format: "attachment" },
+      attachments: { type: "array", items: { type: "integer", format: "attachment" } } }[field.type];
+    Object.assign(prop, shape);
+    if (field.type === "choice") prop.enum = options(field).map(function (o) { return o[0]; });
+    if (field.label) prop.title = field.label; else delete prop.title;
+    if (field.help) prop.description = field.help; else delete prop.description;
+    if (field.readonly) prop.readOnly = true; else delete prop.readOnly;
+    return prop;
+  }
+
+  function uiOf(field) {
+    var own = Object.assign({}, field.ui);
+    if (field.widget) own["ui:widget"] = field.widget; else delete own["ui:widget"];
+    delete own["ui:enumNames"];
+    if (field.type === "choice") {
+      var pairs = options(field);
+      if (pairs.some(function (o) { return o[0] !== o[1]; })) own["ui:enumNames"] = pairs.map(function (o) { return o[1]; });
+    }
+    return own;
+  }
+
+  function write() {
+    var seen = {}, found = [];
+    fields.forEach(function (f) {
+      if (!NAME.test(f.name)) found.push(fill(words.name_invalid, { name: f.name }));
+      else if (seen[f.name]) found.push(fill(words.name_twice, { name: f.name }));
+      seen[f.name] = true;
+    });
+    say(found);
+    if (found.length) return;
+    var props = {}, required = [];
+    fields.forEach(function (f) { props[f.name] = propOf(f); if (f.required) required.push(f.name); });
+    schema.properties = props;
+    if (required.length) schema.required = required; else delete schema.required;
+    var next = {};
+    Object.keys(ui).forEach(function (k) { if (k.indexOf("ui:") === 0) next[k] = ui[k]; });
+    next["ui:order"] = fields.map(function (f) { return f.name; });
+    fields.forEach(function (f) { var own = uiOf(f); if (Object.keys(own).length) next[f.name] = own; });
+    ui = next;
+    schemaArea.value = JSON.stringify(schema, null, 2);
+    uiArea.value = JSON.stringify(ui, null, 1);
+    schemaArea.dispatchEvent(new Event("input"));  // the live preview follows
+  }
+
+  function say(messages) {
+    problems.hidden = !messages.length;
+    problems.textContent = messages.join(" ");
+  }
+
+  // --- the list -----------------------------------------------------------------------------------
+  function draw() {
+    list.textContent = "";
+    fields.forEach(function (field, index) {
+      var row = rowTemplate.content.firstElementChild.cloneNode(true);
+      row.dataset.field = field.name;
+      function bind(cls, prop, kind) {
+        var input = row.querySelector(cls);
+        if (kind === "check") input.checked = field[prop]; else input.value = field[prop];
+        input.addEventListener(kind === "check" || input.tagName === "SELECT" ? "change" : "input", function () {
+          field[prop] = kind === "check" ? input.checked : input.value;
+          if (prop === "name") row.dataset.field = input.value;
+          if (prop === "type") show(row, field);
+          write();
+        });
+      }
+      bind(".f-name", "name"); bind(".f-label", "label"); bind(".f-type", "type");
+      bind(".f-required", "required", "check"); bind(".f-readonly", "readonly", "check");
+      bind(".f-widget", "widget"); bind(".f-help", "help"); bind(".f-options", "options");
+      row.querySelector(".f-up").disabled = index === 0;
+      row.querySelector(".f-down").disabled = index === fields.length - 1;
+      row.querySelector(".f-up").addEventListener("click", function () { move(index, -1); });
+      row.querySelector(".f-down").addEventListener("click", function () { move(index, 1); });
+      row.querySelector(".f-remove").addEventListener("click", function () { fields.splice(index, 1); draw(); write(); });
+      show(row, field);
+      list.appendChild(row);
+    });
+  }
+
+  function show(row, field) {
+    row.querySelector(".f-options-wrap").hidden = field.type !== "choice";
+    var complex = field.type === "complex";
+    ["f-widget", "f-readonly", "f-help"].forEach(function (c) { row.querySelector("." + c).disabled = complex; });
+  }
+
+  function move(index, by) {
+    var other = index + by;
+    if (other < 0 || other >= fields.length) return;
+    var f = fields[index]; fields[index] = fields[other]; fields[other] = f;
+    draw(); write();
+  }
+
+  document.getElementById("btn-add-field").addEventListener("click", function () {
+    var n = fields.length + 1;
+    while (fields.some(function (f) { return f.name === "field_" + n; })) n++;
+    fields.push({ name: "field_" + n, label: words.new_field, type: "text", origType: "text", required: false, readonly: false,
+      widget: "", help: "", options: "", prop: {}, ui: {} });
+    draw(); write();
+    list.lastElementChild.querySelector(".f-name").focus();
+  });
+  schemaArea.addEventListener("change", read);
+  uiArea.addEventListener("change", read);
+  read();
+})();
