@@ -4,7 +4,7 @@ running cases to a newer version (check, one case, every case of a version)."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from app.api import bp
 from app.api.auth import api_actor
@@ -26,7 +26,15 @@ from app.services.designer import catalogue
 @bp.get("/designer/operators")
 @doc(response=OperatorSchema, many=True)
 def designer_operators():
-    return ok(OperatorSchema(many=True).dump(catalogue.operators(api_actor())))
+    return ok(OperatorSchema(many=True).dump([_in_words(o) for o in catalogue.operators(api_actor())]))
+
+
+def _in_words(info: dict) -> dict:
+    """An operator's summary and help in the asker's language (English with ?lang=en or the session's)."""
+    def words(text: str | None) -> str | None:
+        return gettext(text) if text else text
+    return {**info, "summary": words(info.get("summary")), "free_params": words(info.get("free_params")),
+            "params": [{**p, "help": words(p.get("help"))} for p in info.get("params") or []]}
 
 
 @bp.post("/designer/expressions/check")

@@ -2,6 +2,8 @@
 (names, types, Chinese help), and expressions/scripts compiled by the sandbox with Chinese reasons."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.extensions import db
@@ -74,3 +76,14 @@ def test_the_sandbox_reasons_come_in_english_on_request(api, people):
     assert out == {"f2|c": "Line 1: The expression has a syntax error and does not compile.",
                    "s1|s": "Line 2: import is not allowed.",
                    "t1|d": "Line 1: Names starting with an underscore are not allowed: __class__."}
+
+
+def test_the_operator_catalogue_comes_in_english_on_request(api, people):
+    by_name = {o["name"]: o for o in api.get("/api/v1/designer/operators?lang=en", "designer1").get_json()["data"]}
+    notify = by_name["notify"]
+    assert notify["summary"] == "Send an in-app notification (to a user or a role of the case)"
+    assert {p["name"]: p["help"] for p in notify["params"]}["message"] == "Notification text"
+    assert by_name["issue_document"]["free_params"].startswith("Any other parameter")
+    chinese = re.compile(r"[\u3400-\u9fff]")
+    texts = [o["summary"] for o in by_name.values()] + [p["help"] for o in by_name.values() for p in o["params"]]
+    assert [t for t in texts if t and chinese.search(t)] == []
