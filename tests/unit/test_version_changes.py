@@ -28,7 +28,10 @@ def test_added_removed_and_changed_elements_are_named():
           '<bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="b"/>'
           '<bpmn:userTask id="b" name="审核"><bpmn:incoming>f2</bpmn:incoming></bpmn:userTask>')
     added, removed, changed = diagram_changes(_diagram(V1), _diagram(v2))
+    # an unnamed flow is called by its two ends, a nameless element by nothing (its kind says what it is)
     assert [(e.id, e.kind, e.name) for e in added] == [("f2", "sequenceFlow", ""), ("b", "userTask", "审核")]
+    named = diagram_changes(_diagram(V1), _diagram(v2.replace('<bpmn:startEvent id="s">', '<bpmn:startEvent id="s" name="开始">')))
+    assert named[0][0].name == "开始 → 审核"
     assert [(e.id, e.name) for e in removed] == [("old", "旧脚本")]
     # the start event only gained a mirrored <outgoing>: not a change; the renamed task is
     assert [(e.id, e.name) for e in changed] == [("a", "填写并签字")]

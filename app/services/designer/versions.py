@@ -53,6 +53,7 @@ def _fingerprints(xml: str) -> dict[str, tuple[Element, bytes]]:
     """Every model element with an id → (what it is, its content without the elements that have
     their own id, without derived children and without the drawing)."""
     root = etree.fromstring(xml.encode(), parser=_PARSER)
+    names = {el.get("id"): el.get("name") for el in root.iter(f"{BPMN}*") if el.get("id") and el.get("name")}
     found: dict[str, tuple[Element, bytes]] = {}
     for el in root.iter(f"{BPMN}*"):
         eid = el.get("id")
@@ -64,8 +65,18 @@ def _fingerprints(xml: str) -> dict[str, tuple[Element, bytes]]:
                 parent = child.getparent()
                 if parent is not None:
                     parent.remove(child)
-        found[eid] = (Element(eid, el.get("name") or "", etree.QName(el).localname), etree.tostring(copy, method="c14n"))
+        found[eid] = (Element(eid, _label(el, names), etree.QName(el).localname), etree.tostring(copy, method="c14n"))
     return found
+
+
+def _label(el, names: dict[str, str]) -> str:
+    """What people call an element: its name; an unnamed flow by its two ends (never a bare id)."""
+    if el.get("name"):
+        return el.get("name")
+    if el.get("sourceRef") and el.get("targetRef"):
+        ends = [names.get(el.get(end)) or "" for end in ("sourceRef", "targetRef")]
+        return " → ".join(ends) if all(ends) else ""
+    return ""
 
 
 def diagram_changes(old: str, new: str) -> tuple[list[Element], list[Element], list[Element]]:
