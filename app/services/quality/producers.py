@@ -10,14 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.body_fields import Fields
-from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import ConcreteProducer
 from app.services.access.actors import Actor
-from app.services.quality.registries import require_keeper
+from app.services.quality.registries import read_credit_code, require_keeper
 
 
 def producer_row(producer_id: Any) -> ConcreteProducer:
@@ -33,15 +32,12 @@ def create_producer(actor: Actor, data: Any) -> int:
     ConflictError(`producer_exists`)."""
     require_keeper(actor)
     f = Fields(data)
-    values = {"name": f.text("name", 100), "credit_code": f.text("credit_code", 18),
+    values = {"name": f.text("name", 100), "credit_code": read_credit_code(f),
               "certificate_no": f.text("certificate_no", 64), "plant_address": f.text("plant_address", 200),
               "valid_until": f.day("valid_until")}
-    if values["credit_code"] and (problem := credit_code_problem(values["credit_code"].upper())):
-        f.fail("credit_code", problem)
     for name in sorted(set(f.data) - set(values)):
         f.fail(name, "不是生产企业的字段。")
     f.done()
-    values["credit_code"] = values["credit_code"].upper()
     with transaction(actor):
         if db.session.scalar(select(ConcreteProducer.id).where(ConcreteProducer.credit_code == values["credit_code"])):
             raise ConflictError("该统一社会信用代码的生产企业已登记。", code="producer_exists")

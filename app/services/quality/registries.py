@@ -47,6 +47,15 @@ def agency_row(agency_id: int) -> TestingAgency:
     return agency
 
 
+def read_credit_code(f: Fields) -> str | None:
+    """The body's `credit_code`, checked and upper-cased (a problem is recorded in `f`)."""
+    code = f.text("credit_code", 18)
+    if code and (problem := credit_code_problem(code.upper())):
+        f.fail("credit_code", problem)
+        return None
+    return code.upper() if code else None
+
+
 def _new_token(agency: TestingAgency) -> str:
     token = secrets.token_urlsafe(24)
     agency.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
@@ -59,13 +68,10 @@ def create_agency(actor: Actor, data: Any) -> NewAgency:
     Raises PermissionDeniedError, ValidationError, ConflictError(`agency_exists`)."""
     require_keeper(actor)
     f = Fields(data)
-    values = {"name": f.text("name", 100), "credit_code": f.text("credit_code", 18),
+    values = {"name": f.text("name", 100), "credit_code": read_credit_code(f),
               "certificate_no": f.text("certificate_no", 64), "scope": f.text("scope", 500),
               "valid_until": f.day("valid_until")}
-    if values["credit_code"] and (problem := credit_code_problem(values["credit_code"].upper())):
-        f.fail("credit_code", problem)
     f.done()
-    values["credit_code"] = values["credit_code"].upper()
     with transaction(actor):
         if db.session.scalar(select(TestingAgency.id).where(TestingAgency.credit_code == values["credit_code"])):
             raise ConflictError("该统一社会信用代码的检测机构已登记。", code="agency_exists")

@@ -16,6 +16,7 @@ PARAM_KINDS = {
     "announcement_id": "announcement", "notification_id": "notification", "user_id": "user",
     "grant_id": "grant", "clause_id": "clause", "expert_id": "expert", "key": "process_key", "name": "form",
     "worker_id": "worker", "session_id": "education_session", "point_id": "assessment_point",
+    "delivery_id": "concrete_delivery",
 }
 OTHER_SIDE = {"js": "eq", "eq": "js"}
 

@@ -69,8 +69,7 @@ SAMPLERS = frozenset({"admin", "chief_supervisor", "supervisor"})
 SAMPLE = {"sample_code": "sample"}
 AGENCY = {"agency_id": "agency"}
 # Concrete: the stations keep the producers; the project's PM and supervisors record deliveries;
-# supervisors and the quality officer enter strength tests.
-DELIVERY = {"delivery_id": "concrete_delivery"}
+# supervisors and the quality officer enter strength tests (<delivery_id>: cells.PARAM_KINDS).
 DELIVERY_RECORDERS = SAMPLERS | PMS
 STRENGTH_TESTERS = SAMPLERS | {"district_quality"}
 EDUCATION_KEEPERS = frozenset({"admin", "safety_officer"}) | PMS
@@ -318,8 +317,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/concrete/deliveries": _(ALL),
     "GET /api/v1/concrete/deliveries/export": _(ALL),
     "POST /api/v1/projects/<code>/concrete-deliveries": _(DELIVERY_RECORDERS),
-    "GET /api/v1/concrete/deliveries/<int:delivery_id>": _(ALL, params=DELIVERY),
-    "POST /api/v1/concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS, params=DELIVERY),
+    "GET /api/v1/concrete/deliveries/<int:delivery_id>": _(ALL),
+    "POST /api/v1/concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS),
     "GET /api/v1/projects/<code>/commissions": _(ALL),
     "POST /api/v1/projects/<code>/commissions": _(SAMPLERS | PMS),
     # --- safety education: the project's PM and safety officer keep the roster and the records ----
@@ -359,8 +358,8 @@ MATRIX: dict[str, Entry] = {
     "GET /concrete/export": _(ALL),
     "GET /projects/<code>/concrete": _(ALL),
     "POST /projects/<code>/concrete": _(DELIVERY_RECORDERS),
-    "GET /concrete/deliveries/<int:delivery_id>": _(ALL, params=DELIVERY),
-    "POST /concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS, params=DELIVERY),
+    "GET /concrete/deliveries/<int:delivery_id>": _(ALL),
+    "POST /concrete/deliveries/<int:delivery_id>/strength-tests": _(STRENGTH_TESTERS),
     "POST /quality/agencies": _(QUALITY_KEEPERS),
     "POST /quality/reports": _(frozenset({"admin", "district_quality"}), body=AGENCY),
     "GET /quality/agencies/<int:agency_id>": _(ALL, params=AGENCY),
