@@ -46,3 +46,22 @@ def test_the_heat_map_and_the_path_are_drawn(login, live_server, live_app):
             task.status, task.completed_by_id, task.completed_at = "open", None, None
             db.session.commit()
             db.session.remove()
+
+
+def test_a_diagram_too_large_for_its_box_opens_zoomed_to_the_current_step(login, live_server, live_app):
+    with live_app.app_context():
+        case_id = db.session.scalar(select(InboxTask.instance_id).where(
+            InboxTask.process_key == "web_review", InboxTask.status == "open").order_by(InboxTask.id))
+        db.session.remove()
+    page = login("designer", viewport={"width": 390, "height": 844})  # a phone: the fitted diagram is tiny
+    page.goto(f"{live_server}/cases/{case_id}")
+    page.wait_for_selector("#diagram [data-bpmn-viewer][data-ready=true]")
+    state = page.evaluate("""() => {
+      const el = document.querySelector('#diagram [data-bpmn-viewer]');
+      const current = el.querySelector('.djs-element.step-current');
+      const box = el.getBoundingClientRect(), step = current.getBoundingClientRect();
+      return {zoom: el.sitecaseViewer.get('canvas').zoom(),
+              inside: step.left >= box.left && step.right <= box.right && step.top >= box.top && step.bottom <= box.bottom};
+    }""")
+    assert state == {"zoom": 1, "inside": True}
+    shoot(page, "case-zoomed-to-current")

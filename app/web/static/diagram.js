@@ -1,4 +1,5 @@
-// The BPMN diagram of a case (NavigatedViewer) with its open steps highlighted, who did each done
+// The BPMN diagram of a case (NavigatedViewer) with its open steps highlighted (a large diagram
+// zoomed to the current one), who did each done
 // step and when (data-steps), lanes under their role names (data-roles); on a process version's
 // page the heat map of its cases (data-heat: open tasks, incidents, average time per element).
 (function () {
@@ -55,10 +56,21 @@
     });
   }
 
+  // A large diagram fitted into the box has unreadable labels: show the current step at full size.
+  function zoomToCurrent(canvas, registry, open) {
+    var current = open.map(function (id) { return registry.get(id); }).filter(Boolean)[0];
+    if (!current || canvas.zoom() >= 0.8) return;
+    canvas.zoom(1);
+    var box = canvas.viewbox();
+    canvas.viewbox({ x: current.x + current.width / 2 - box.width / 2, y: current.y + current.height / 2 - box.height / 2,
+      width: box.width, height: box.height });
+  }
+
   document.querySelectorAll("[data-bpmn-viewer]").forEach(function (el) {
     var source = document.getElementById(el.dataset.source);
     if (!source || !window.BpmnJS) return;
     var viewer = new window.BpmnJS({ container: el });
+    el.sitecaseViewer = viewer;  // for the browser tests
     var open = json(el, "open", []), done = json(el, "done", []), words = json(el, "words", {});
     viewer.importXML(JSON.parse(source.textContent)).then(function () {
       var canvas = viewer.get("canvas");
@@ -67,6 +79,7 @@
       done.forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, "step-done"); });
       open.forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, "step-current"); });
       nameLanes(registry, json(el, "roles", {}));
+      zoomToCurrent(canvas, registry, open);
       showSteps(viewer, json(el, "steps", {}), words);
       showHeat(viewer, json(el, "heat", {}), Number(el.dataset.max || 0), words);
       el.dataset.ready = "true";
