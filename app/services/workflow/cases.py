@@ -16,7 +16,7 @@ from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.formdefs import attachment_refs, validate_submission
-from app.formdefs.writes import RESERVED, form_writes, is_reserved
+from app.formdefs.writes import RESERVED, form_writes, is_reserved, written_fields
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
@@ -222,13 +222,13 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
         _check_open(actor, row)
         review_duties.check_not_author(actor.user_id, row)
         start_guards.check_can_complete(instance.definition, row.subject_type, row.subject_id)
-        written = _validate(row, data)
+        written, cleared = _validate(row, data)
         incidents.require_active(instance)
         handback: dict[str, Any] | None = {} if hand_back else None  # fresh for every try
         new_ids = rt.perform(instance, actor, {
             "action": "complete", "task_id": row.spiff_task_id, "inbox_task_id": row.id,
-            "data": written, "user_id": actor.user_id, "username": actor.username, "ip": actor.ip},
-            handback=handback)
+            "data": written, "clear": cleared, "user_id": actor.user_id, "username": actor.username,
+            "ip": actor.ip}, handback=handback)
         return CompletionResult(instance.id, instance.status, new_ids, handback or {})
 
     def before_retry() -> None:  # a sibling's answer moved the instance: retry if still ours
@@ -238,9 +238,11 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
         return rt.run_in_transaction(actor, step, before_retry=before_retry)
 
 
-def _validate(row: InboxTask, data: Any) -> dict[str, Any]:
-    """The part of `data` the task may write into the case; raises ValidationError(`form_invalid`)
-    naming each undeclared, reserved or invalid field (see app/formdefs/writes.py)."""
+def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], list[str]]:
+    """(the part of `data` the task may write into the case, the fields its form writes that the
+    submission left empty: cleared, so a loop's next round does not keep the last one's value).
+    Raises ValidationError(`form_invalid`) naming each undeclared, reserved or invalid field
+    (see app/formdefs/writes.py)."""
     if not isinstance(data, dict):
         raise ValidationError(code="form_invalid", fields={"_form": ["提交的数据必须是 JSON 对象。"]})
     definition = row.instance.definition
@@ -256,7 +258,11 @@ def _validate(row: InboxTask, data: Any) -> dict[str, Any]:
             fields = case_form_problems(row.instance, form.schema, data)
     if fields:
         raise ValidationError("表单填写有误。", code="form_invalid", fields=fields)
-    return data
+    if form is None:
+        return data, []
+    binding = _binding_variables(definition)
+    return data, sorted(name for name in written_fields(form.schema) - set(data)
+                        if not is_reserved(name, binding))
 
 
 def _own_attachments(row: InboxTask, value: Any) -> bool:

@@ -51,6 +51,22 @@ def test_returned_plan_comes_back_filled_and_the_chief_sees_the_current_file(hz)
                               {"id": old, "filename": "方案第一版.pdf", "current": False}]
 
 
+def test_an_optional_field_emptied_in_the_next_round_keeps_no_value_of_the_last(hz):
+    """A plan sent back and compiled again without its summary: the reviewer must not see the
+    first round's summary as if it were the new plan's."""
+    w = work(code="WD-02")
+    iid = start("contractor_pm", "hazardous_plan_review", w)
+    compile_with(iid, "方案第一版.pdf")
+    assert facts("tech_lead", iid, "tech_review")["方案概要"] == COMPILE["plan_summary"]
+    tech(iid, reason="缺少支撑体系计算书")
+    without_summary = {k: v for k, v in COMPILE.items() if k != "plan_summary"}
+    row = my_task("contractor_pm", iid, "compile_plan")
+    file_id = upload("contractor_pm", row.id, name="方案第二版.pdf")
+    cases.complete_task(actor("contractor_pm"), row.id, {**without_summary, "plan_file": [file_id]})
+    shown = facts("tech_lead", iid, "tech_review")
+    assert shown.get("方案概要") in (None, "", "—") and shown["方案名称"] == COMPILE["plan_name"]
+
+
 def test_experts_see_the_meeting_date_and_venue(hz):
     w = work(code="WD-01")
     iid = start("contractor_pm", "hazardous_plan_review", w)
