@@ -1,6 +1,7 @@
 """Forms are data: JSON Schema 2020-12 files (+ optional UI schema) in forms/.
 
-Submissions are always validated on the server; errors come back per field in Chinese.
+Submissions are always validated on the server; errors come back per field in Chinese, each
+carrying its English (app/formdefs/messages.py).
 """
 from __future__ import annotations
 
@@ -15,29 +16,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from app.domain.credit_code import credit_code_problem
+from app.formdefs.messages import describe
 from app.formdefs.writes import reserved_declarations
 
 FORMS_DIR = Path(__file__).resolve().parent.parent.parent / "forms"
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".ui.json"
-
-_MESSAGES = {
-    "required": "此项为必填项。",
-    "enum": "请选择有效的选项。",
-    "const": "取值无效。",
-    "type": "类型不正确。",
-    "format": "格式不正确。",
-    "minLength": "内容太短或为空。",
-    "maxLength": "内容超过长度限制。",
-    "minimum": "数值太小。",
-    "maximum": "数值太大。",
-    "exclusiveMinimum": "数值太小。",
-    "exclusiveMaximum": "数值太大。",
-    "pattern": "格式不正确。",
-    "minItems": "条目太少。",
-    "maxItems": "条目太多。",
-    "additionalProperties": "含有不允许的字段。",
-}
 
 
 @dataclass(frozen=True)
@@ -119,8 +103,7 @@ def validate_submission(schema: dict[str, Any], data: Any) -> dict[str, list[str
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     fields: dict[str, list[str]] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        message = _MESSAGES.get(str(error.validator), "取值无效。")
-        fields.setdefault(_field_path(error), []).append(message)
+        fields.setdefault(_field_path(error), []).append(describe(error))
     return fields
 
 

@@ -9,6 +9,7 @@
 - `"x-libraryRef": "<library>"` on a code (or a list of codes): a current entry of that library
   (`legal_clause`: the clause library); a list names each unknown code at its own index.
 
+(`"x-unit"`, the unit a limit counts in, is read by the messages of app/formdefs/messages.py.)
 JSON Schema ignores unknown keywords, so validators and the form renderer are unaffected.
 Paths use the names of `validate_submission` (`tasks.0.end_date`).
 """

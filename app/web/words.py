@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from app.domain import vocabulary
 from app.formdefs.titles import choice_label, field_title
@@ -38,6 +38,15 @@ def sees_engine(actor: Any) -> bool:
 @bp.app_template_filter("words")
 def words(code: Any, group: str | None = None) -> str:
     return vocabulary.word(None if code is None else str(code), group, _lang())
+
+
+@bp.app_template_filter("said")
+def said(message: Any) -> str:
+    """A validation message in the page's language: its own English (app.formdefs.messages.Said),
+    else the catalogue's."""
+    if not _lang().startswith("en"):
+        return str(message)
+    return getattr(message, "english", None) or gettext(str(message))
 
 
 @bp.app_template_filter("field_word")

@@ -50,7 +50,7 @@ def test_contractor_completes_a_form_with_an_upload(login, tmp_path):
     page.locator("fieldset.rows li.row input[type=text]").first.fill("立杆间距偏大")
     page.click("button.primary")
     error = page.locator("[data-field=height_m] .field-error")
-    assert error.inner_text() == "类型不正确。"
+    assert error.inner_text() == "请填写数字。"
     assert page.input_value("input[name=height_m]") == "八米"
     assert page.input_value("input[name=plan_name]") == "地下车库顶板高支模专项施工方案"
     assert page.locator("[data-field=plan_file] .field-error").count() == 1

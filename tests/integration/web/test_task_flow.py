@@ -47,10 +47,22 @@ def test_form_errors_are_shown_at_the_fields_and_values_kept(browser, case_id):
     assert r.status_code == 422
     page = r.get_data(as_text=True)
     height = re.search(r'data-field="height_m">(.*?)</div>', page, re.S).group(1)
-    assert 'value="八米"' in height and "类型不正确" in height
+    assert 'value="八米"' in height and "请填写数字。" in height
     assert "此项为必填项" in re.search(r'data-field="plan_file">(.*?)</div>\s*</div>', page, re.S).group(1)
     assert 'value="高支模专项方案"' in page and "problems.0.desc" in page
     assert _open_task(case_id).id == task.id  # nothing completed
+
+
+def test_form_errors_state_the_limit_in_the_page_language(browser, case_id):
+    task = _open_task(case_id)
+    english = browser("contractor_pm").post(f"/tasks/{task.id}?lang=en", data={"plan_name": "高", "height_m": "-1"})
+    page = english.get_data(as_text=True)
+    browser("contractor_pm").get("/inbox?lang=zh")
+    assert english.status_code == 422
+    assert "At least 2 characters." in re.search(r'data-field="plan_name">(.*?)</div>', page, re.S).group(1)
+    assert "Must not be less than 0." in re.search(r'data-field="height_m">(.*?)</div>', page, re.S).group(1)
+    chinese = browser("contractor_pm").post(f"/tasks/{task.id}", data={"plan_name": "高", "height_m": "-1"})
+    assert "至少 2 个字。" in chinese.get_data(as_text=True) and "不能小于 0。" in chinese.get_data(as_text=True)
 
 
 def test_upload_then_submit_completes_the_task(browser, case_id):

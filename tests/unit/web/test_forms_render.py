@@ -58,8 +58,8 @@ def test_errors_land_at_their_fields_and_values_are_kept():
     errors = validate_submission(SCHEMA, values)
     form = build_form(SCHEMA, UI, values, errors)
     assert _by_name(form.widgets, "height_m").value == "abc"
-    assert _by_name(form.widgets, "height_m").errors == ["类型不正确。"]
-    assert _by_name(form.widgets, "plan_name").errors == ["内容太短或为空。"]
+    assert _by_name(form.widgets, "height_m").errors == ["请填写数字。"]
+    assert _by_name(form.widgets, "plan_name").errors == ["至少 2 个字。"]
     assert _by_name(form.widgets, "plan_file").errors == ["此项为必填项。"]
     assert _by_name(form.widgets, "problems.0.desc").errors == ["此项为必填项。"]
     assert form.form_errors == []
