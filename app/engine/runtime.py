@@ -5,7 +5,7 @@ last good state (the state passed in) and opens an incident.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -148,12 +148,13 @@ def start(spec_json: str, data: dict[str, Any], *, host: Host | None, now: datet
 
 
 def complete_task(spec_json: str, state: str, task_id: str, data: dict[str, Any], *,
-                  host: Host | None, now: datetime, clear: Iterable[str] = (),
+                  host: Host | None, now: datetime, clear: Mapping[str, Any] | None = None,
                   time_budget: float | None = DEFAULT_TIME_BUDGET) -> EngineResult:
     """Merge the submitted `data` into READY user task `task_id`, complete it and continue.
 
-    The variables named in `clear` are removed from the task's data first: a form's optional
-    field submitted empty must not keep the value an earlier round of a loop gave it.
+    `clear` (field → its empty value: [], "", None) is written first: a form's optional field
+    submitted empty must not keep the value an earlier round of a loop gave it, and stays a
+    variable the diagram's expressions may read.
 
     Due timers fire first, so a task whose interrupting deadline has passed is refused with
     ConflictError(`task_not_ready`); an unknown id raises NotFoundError(`task_not_found`).
@@ -165,8 +166,7 @@ def complete_task(spec_json: str, state: str, task_id: str, data: dict[str, Any]
         if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise ConflictError(f"task {task_id} is {TaskState.get_name(task.state)}, not a ready "
                                 f"user task", code="task_not_ready")
-        for name in clear:
-            task.data.pop(name, None)
+        task.data.update(clear or {})
         task.data.update(data)
         task.run()
         workflow.script_engine.events.append({

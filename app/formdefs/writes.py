@@ -136,6 +136,17 @@ def written_fields(schema: dict[str, Any]) -> set[str]:
     return {name for name, schemas in props.items() if not _is_read_only(schemas)}
 
 
+def empty_value(schema: dict[str, Any], name: str) -> Any:
+    """What top-level field `name` holds when the form leaves it empty: [] for a list, {} for an
+    object, "" for a text, else None (a diagram's `len(photos)` or `part or name` keeps working)."""
+    props, _, _ = declared(schema, schema)
+    kinds = {s.get("type") for s in props.get(name, []) if isinstance(s, dict)}
+    for kind, empty in (("array", []), ("object", {}), ("string", "")):
+        if kind in kinds:
+            return empty
+    return None
+
+
 def shared_fields(forms: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Fields written by more than one of these forms (the forms of one process), with the forms.
 

@@ -244,7 +244,7 @@ def _call_engine(instance: ProcessInstance, action: dict[str, Any], host: Servic
     state, kind = instance.state, action["action"]
     if kind == "complete":
         return engine.complete_task(spec, state, action["task_id"], action["data"],
-                                    clear=action.get("clear", ()), host=host, now=now)
+                                    clear=action.get("clear"), host=host, now=now)
     if kind == "timers":
         return engine.fire_due_timers(spec, state, host=host, now=now)
     if kind == "message":

@@ -16,7 +16,7 @@ from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.formdefs import attachment_refs, validate_submission
-from app.formdefs.writes import RESERVED, form_writes, is_reserved, written_fields
+from app.formdefs.writes import RESERVED, empty_value, form_writes, is_reserved, written_fields
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
@@ -238,9 +238,10 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
         return rt.run_in_transaction(actor, step, before_retry=before_retry)
 
 
-def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], list[str]]:
+def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the part of `data` the task may write into the case, the fields its form writes that the
-    submission left empty: cleared, so a loop's next round does not keep the last one's value).
+    submission left empty, each with its empty value: cleared, so a loop's next round does not
+    keep the last one's value).
     Raises ValidationError(`form_invalid`) naming each undeclared, reserved or invalid field
     (see app/formdefs/writes.py)."""
     if not isinstance(data, dict):
@@ -259,10 +260,10 @@ def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], list[str]]:
     if fields:
         raise ValidationError("表单填写有误。", code="form_invalid", fields=fields)
     if form is None:
-        return data, []
+        return data, {}
     binding = _binding_variables(definition)
-    return data, sorted(name for name in written_fields(form.schema) - set(data)
-                        if not is_reserved(name, binding))
+    return data, {name: empty_value(form.schema, name) for name in sorted(written_fields(form.schema) - set(data))
+                  if not is_reserved(name, binding)}
 
 
 def _own_attachments(row: InboxTask, value: Any) -> bool:
