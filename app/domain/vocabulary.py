@@ -231,3 +231,15 @@ def unit_of(code: str) -> str:
 def labels(group: str, lang: str = "zh") -> dict[str, str]:
     """A whole group as {code: word}, for choices and legends."""
     return {code: t.in_(lang) for code, t in GROUPS[group].items()}
+
+
+def english_of(zh: str) -> str | None:
+    """The English of a word the vocabulary holds in Chinese (a page that printed the Chinese word
+    of a code, e.g. a metric's name from a service, still reads in English); None when unknown."""
+    return _ENGLISH_OF.get(zh)
+
+
+_ENGLISH_OF: dict[str, str] = {}
+for _group in GROUPS.values():
+    for _term in _group.values():
+        _ENGLISH_OF.setdefault(_term.zh, _term.en)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext
 
 from app.errors import DomainError
 from app.models import ENTERPRISE_TYPES
@@ -15,6 +16,7 @@ from app.services.access.permissions import require_any_role
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, filled, load, options, render_form
 from app.web.common import page, web_actor
+from app.web.words import words
 
 # Who may open a form: the same roles the services check (the services stay the authority).
 ADMINS = ("sys_admin",)
@@ -24,7 +26,7 @@ LEVELS = {"province": "省", "city": "市", "district": "区县"}
 
 def _unit_options() -> tuple[tuple[str, str], ...]:
     units = directory.list_org_units(web_actor())
-    return options((u.id, f"{u.name}（{LEVELS.get(u.level, u.level)}）") for u in units)
+    return options((u.id, f"{u.name}（{gettext(LEVELS.get(u.level, u.level))}）") for u in units)
 
 
 def _org_unit_fields() -> list[Field]:
@@ -121,8 +123,8 @@ def admin_new_user():
 
 
 def _grant_fields() -> list[Field]:
-    roles = options((c, f"{r.label}（{'监管' if r.side == 'authority' else '企业'}）") for c, r in ROLES.items()
-                    if r.side in ("authority", "enterprise"))
+    roles = options((c, f"{words(c, 'role')}（{gettext('监管') if r.side == 'authority' else gettext('企业')}）")
+                    for c, r in ROLES.items() if r.side in ("authority", "enterprise"))
     return [Field("role", "角色", True, "select", roles),
             Field("org_unit_id", "监管单位", False, "select", _unit_options(), "监管角色必须指定单位"),
             Field("project_code", "项目编号", False, maxlength=32, hint="企业角色必须指定项目，如 JS-2026-001")]
@@ -149,4 +151,4 @@ def admin_grant_role(user_id: int):
     return render_form("授予角色", _grant_fields(), values, errors,
                        action=url_for("web.admin_grant_role", user_id=user_id, u=request.args.get("u")),
                        back=url_for("web.admin_section", section="users"), form_id="admin-grant-role",
-                       status=status if errors else 200, note=f"用户：{who}。监管角色授予在单位上，企业角色授予在项目上。")
+                       status=status if errors else 200, note=gettext("用户：%(who)s。监管角色授予在单位上，企业角色授予在项目上。", who=who))

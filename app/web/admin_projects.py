@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app.errors import DomainError
@@ -28,7 +29,7 @@ PARTY_TEXT = ("enterprise_id", "responsible_person", "responsible_phone")
 def _project_fields() -> list[Field]:
     actor = web_actor()
     districts = options((u.id, u.name) for u in directory.list_org_units(actor) if u.level == "district")
-    firms = options((e.id, f"{e.name}（{ENTERPRISE_TYPES.get(e.type, e.type)}）")
+    firms = options((e.id, f"{e.name}（{gettext(ENTERPRISE_TYPES.get(e.type, e.type))}）")
                     for e in directory.list_enterprises(actor, limit=500).items)
     fields = [Field("code", "工程编号", True, maxlength=32, hint="如 JS-2026-010"),
               Field("name", "工程名称", True, maxlength=200),
@@ -40,10 +41,11 @@ def _project_fields() -> list[Field]:
               Field("planned_end", "计划竣工日期", kind="date"),
               Field("_participants", "参建单位", kind="heading", hint="选择各方企业；企业须先在“企业”中登记。")]
     for party in PARTY_TYPES:
-        label = ENTERPRISE_TYPES.get(party, party)
+        label = gettext(ENTERPRISE_TYPES.get(party, party))
         fields += [Field(f"p.{party}.enterprise_id", label, False, "select", firms),
-                   Field(f"p.{party}.responsible_person", f"{label}项目负责人", maxlength=50),
-                   Field(f"p.{party}.responsible_phone", f"{label}联系电话", kind="tel", maxlength=32)]
+                   Field(f"p.{party}.responsible_person", gettext("%(party)s项目负责人", party=label), maxlength=50),
+                   Field(f"p.{party}.responsible_phone", gettext("%(party)s联系电话", party=label), kind="tel",
+                         maxlength=32)]
     return fields
 
 
@@ -127,7 +129,7 @@ def admin_new_device(code: str):
                                                          device_id=device_id, device=data, token=token), 201)
                 response.headers["Cache-Control"] = "no-store"
                 return response
-    return render_form(f"登记设备（{code}）", DEVICE_FIELDS, values, errors,
+    return render_form(gettext("登记设备（%(code)s）", code=code), DEVICE_FIELDS, values, errors,
                        action=url_for("web.admin_new_device", code=code),
                        back=url_for("web.admin_section", section="devices"), form_id="admin-new-device",
                        status=status if errors else 200)

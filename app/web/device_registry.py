@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.errors import DomainError
 from app.models import OPERATOR_TRADES
@@ -18,6 +19,7 @@ from app.services.monitoring.site_pages import device_thresholds_view
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, filled, options, render_form
 from app.web.common import page, web_actor
+from app.web.i18n import translate
 
 OPERATOR_FIELDS = [Field("name", "姓名", True, maxlength=50),
                    Field("trade", "工种", True, "select", options(OPERATOR_TRADES.items())),
@@ -49,12 +51,12 @@ def device_edit(device_id: int):
             registry.update_device(web_actor(), device_id, data)
         except DomainError as exc:
             errors, status = domain_errors(exc)
-            return render_form(f"编辑设备 {device.code}", fields, values, errors, action=request.path,
+            return render_form(gettext("编辑设备 %(code)s", code=device.code), fields, values, errors, action=request.path,
                                back=_back(device_id), form_id="device-edit", status=status,
                                note="设备编号和类型登记后不能修改。")
         flash("设备信息已保存。", "ok")
         return redirect(_back(device_id))
-    return render_form(f"编辑设备 {device.code}", fields, values, errors, action=request.path,
+    return render_form(gettext("编辑设备 %(code)s", code=device.code), fields, values, errors, action=request.path,
                        back=_back(device_id), form_id="device-edit", note="设备编号和类型登记后不能修改。")
 
 
@@ -78,9 +80,10 @@ def device_thresholds_edit(device_id: int):
     values: dict[str, Any] = {}
     for metric, limit in view.items():
         unit = limit.get("unit") or ""
-        label = f"{alarm_label(metric)} {metric}"
+        label = translate(alarm_label(metric))
         fields.append(Field(f"h-{metric}", f"{label}（{unit}）" if unit else label, kind="heading",
-                            hint=f"当前生效：预警 {limit.get('warning')} / 报警 {limit.get('alarm')}"))
+                            hint=gettext("当前生效：预警 %(warning)s / 报警 %(alarm)s", warning=limit.get("warning"),
+                                         alarm=limit.get("alarm"))))
         for level, label in (("warning", "预警值"), ("alarm", "报警值")):
             fields.append(Field(f"{metric}.{level}", label, kind="number", hint="留空则沿用项目或默认阈值"))
             own = (device.threshold_overrides or {}).get(metric, {}).get(level)
@@ -99,7 +102,7 @@ def device_thresholds_edit(device_id: int):
                 flash("阈值已保存。", "ok")
                 return redirect(_back(device_id, "thresholds"))
         status = status if status != 200 else 422
-    return render_form(f"设置阈值 {device.code}", fields, values, errors, action=request.path,
+    return render_form(gettext("设置阈值 %(code)s", code=device.code), fields, values, errors, action=request.path,
                        back=_back(device_id, "thresholds"), form_id="device-thresholds", status=status,
                        note="本设备的阈值优先于项目阈值和系统默认阈值；报警值须比预警值更严。")
 
@@ -123,7 +126,7 @@ def _overrides_from(form, view: dict[str, Any]) -> tuple[dict[str, dict[str, flo
 @page
 def device_operator_new(device_id: int):
     device = registry.editable_device(web_actor(), device_id)
-    return _operator_form(device, None, f"新增特种作业人员（{device.name}）")
+    return _operator_form(device, None, gettext("新增特种作业人员（%(device)s）", device=device.name))
 
 
 @bp.route("/devices/<int:device_id>/operators/<int:operator_id>/edit", methods=["GET", "POST"])
@@ -131,7 +134,7 @@ def device_operator_new(device_id: int):
 def device_operator_edit(device_id: int, operator_id: int):
     device = registry.editable_device(web_actor(), device_id)
     operator = registry.get_operator(web_actor(), device_id, operator_id)
-    return _operator_form(device, operator, f"修改特种作业人员（{device.name}）")
+    return _operator_form(device, operator, gettext("修改特种作业人员（%(device)s）", device=device.name))
 
 
 def _operator_form(device, operator, title: str):

@@ -16,6 +16,7 @@ from app.schemas.catalog import HazardousWorkSchema
 from app.services.hazard import emergency_plans, work_pages, works
 from app.web import bp
 from app.web.common import page, web_actor
+from app.web.i18n import translate
 
 WORK_FIELDS = ("code", "name", "category_code", "scope", "planned_start", "planned_end", "subcontractor",
                "unit_works")
@@ -116,7 +117,7 @@ def start_work_process(work_id: int):
 def _work_status(status: str | None) -> str:
     from app.services.hazard.start_rules import STATUS_LABELS
 
-    return STATUS_LABELS.get(status or "", status or "")
+    return translate(STATUS_LABELS.get(status or "", status or ""))
 
 
 @bp.app_template_filter("doc_title")

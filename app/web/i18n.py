@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request, session
-from flask_babel import Babel, refresh
+from flask_babel import Babel, get_locale, get_translations, gettext, refresh
+
+from app.domain import vocabulary
 
 LANGUAGES = ("zh", "en")
 babel = Babel()
@@ -37,6 +39,20 @@ def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Shanghai"))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path) / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    # Templates' _() (Jinja's new-style gettext: escaping and %-formatting stay Jinja's).
+    app.jinja_env.install_gettext_callables(
+        gettext=translate, ngettext=lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
     # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
     # CLI) must not carry one user's language into the next request.
     app.before_request(refresh)
+
+
+def translate(text: str) -> str:
+    """The catalogue's translation of `text`; in English a word of the vocabulary that has none
+    in the catalogue (a status, metric or notice name a service handed over in Chinese)."""
+    done = gettext(text)
+    if done == text and str(get_locale() or "zh").startswith("en"):
+        return vocabulary.english_of(text) or done
+    return done

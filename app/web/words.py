@@ -5,12 +5,13 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 
 from app.domain import vocabulary
 from app.formdefs.titles import choice_label, field_title
 from app.web import bp
 from app.web.common import local_time
+from app.web.i18n import translate
 
 # Timeline events of the engine's own bookkeeping: designers and administrators see them.
 ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught", "candidate_fallback",
@@ -40,13 +41,26 @@ def words(code: Any, group: str | None = None) -> str:
     return vocabulary.word(None if code is None else str(code), group, _lang())
 
 
+@bp.app_template_filter("with_unit")
+def with_unit(code: Any) -> str:
+    """A metric's or a rule parameter's name with its unit, in the page's language."""
+    return vocabulary.metric_with_unit(str(code), _lang())
+
+
+@bp.app_template_filter("tr")
+def tr(text: Any) -> str:
+    """A text a service or a table handed over in Chinese, in the page's language (a plain string:
+    escaped like any value, unlike the Markup of `_()`, so it may hold what people typed)."""
+    return "" if text is None else translate(str(text))
+
+
 @bp.app_template_filter("said")
 def said(message: Any) -> str:
     """A validation message in the page's language: its own English (app.formdefs.messages.Said),
     else the catalogue's."""
     if not _lang().startswith("en"):
         return str(message)
-    return getattr(message, "english", None) or gettext(str(message))
+    return getattr(message, "english", None) or translate(str(message))
 
 
 @bp.app_template_filter("field_word")
