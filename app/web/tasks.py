@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from app.errors import DomainError, ValidationError
+from app.formdefs import english
 from app.http_status import status_of
 from app.services.casework import attachment_uploads, form_submission, task_page, task_reads
 from app.web import bp
@@ -19,10 +20,14 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
     form = view["form"]
     if form:  # a form sent back comes back with its last submission; read-only fields from the case
         values = {**form["previous"], **form["values"], **(values or {})}
-    rendered = build_form(form["schema"], form["ui"], values, errors) if form else None
+    rendered = build_form(*_in_page_language(form["schema"], form["ui"]), values, errors) if form else None
     file_names = {a["id"]: a["filename"] for a in view["attachments"]}
     return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered,
                            file_names=file_names), status
+
+
+def _in_page_language(schema: dict, ui: dict | None) -> tuple[dict, dict | None]:
+    return english.in_english(schema, ui) if str(get_locale() or "zh").startswith("en") else (schema, ui)
 
 
 @bp.get("/tasks/<int:task_id>")

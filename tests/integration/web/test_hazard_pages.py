@@ -87,6 +87,10 @@ def test_starting_the_plan_review_from_the_work_page_opens_my_task(browser, haza
     assert re.search(r"/tasks/\d+$", r.headers["Location"])
     task_page = browser("contractor_pm").get(r.headers["Location"]).get_data(as_text=True)
     assert "编制专项施工方案" in task_page and 'name="plan_name"' in task_page
+    english = browser("contractor_pm").get(r.headers["Location"] + "?lang=en").get_data(as_text=True)
+    browser("contractor_pm").get("/inbox?lang=zh")
+    form = english[english.index('name="plan_name"') - 400:english.index('name="plan_file"')]
+    assert "Plan name" in form and "Planned start" in form and "方案名称" not in form
     work_page = browser("contractor_pm").get(f"/works/{work_id}").get_data(as_text=True)
     assert "编制专项施工方案" in work_page and "（contractor_pm）" not in work_page  # a role task, no seat
     r = browser("contractor_pm").post(f"/works/{work_id}/start", data={"process_key": "hazardous_plan_review"})
