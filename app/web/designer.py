@@ -21,6 +21,10 @@ from app.web.common import page, web_actor
 from app.web.forms_render import build_form
 
 
+def _lang() -> str:
+    return str(get_locale() or "zh")
+
+
 @bp.get("/designer")
 @page
 def designer():
@@ -46,7 +50,7 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor(), str(get_locale() or "zh")),
+                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor(), _lang()),
                            form_editor_url=url_for("web.form_editor", key=key, name="__name__"))
 
 
@@ -87,13 +91,13 @@ def form_preview():
 @bp.post("/designer/validate")
 @page
 def designer_validate():
-    return jsonify({"data": service.validate_upload(web_actor(), request.files.getlist("files"))})
+    return jsonify({"data": service.validate_upload(web_actor(), request.files.getlist("files"), _lang())})
 
 
 @bp.post("/designer/deploy")
 @page
 def designer_deploy():
-    outcomes = service.deploy_upload(web_actor(), request.files.getlist("files"))
+    outcomes = service.deploy_upload(web_actor(), request.files.getlist("files"), _lang())
     return jsonify({"data": [asdict(o) for o in outcomes]}), 201
 
 

@@ -9,12 +9,13 @@ from lxml import etree
 from sqlalchemy import select
 
 from app import engine
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.formdefs import summaries
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.designer import problem_words
 from app.services.designer.diagram_check import missing_di
 from app.services.workflow import deployments
 
@@ -79,27 +80,46 @@ def _drawing_problems(bundle: deployments.Bundle, names: set[str]) -> list[engin
     return problems
 
 
-def validate_upload(actor: Actor, files: list[UploadedFile]) -> list[dict]:
-    """Problems of the uploaded files checked together with the deployed ones ([] when fine)."""
+def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[dict]:
+    """Problems of the uploaded files checked together with the deployed ones ([] when fine),
+    worded in `lang` (zh, or en: `problem_words`)."""
     require_any_role(actor, "process_designer")
     names = _names(files)
-    bundle = _read_upload(files)
-    problems = [p for p in deployments.validate(bundle) if p.file in names]
-    return [asdict(p) for p in problems + _drawing_problems(bundle, names)]
+    try:
+        bundle = _read_upload(files)
+    except DomainError as exc:
+        raise _worded(exc, lang) from None
+    problems = [asdict(p) for p in [p for p in deployments.validate(bundle) if p.file in names]
+                + _drawing_problems(bundle, names)]
+    if lang == "en":
+        problems = [{**p, "message": problem_words.in_english(p["message"])} for p in problems]
+    return problems
 
 
-def deploy_upload(actor: Actor, files: list[UploadedFile]) -> list[deployments.DeployOutcome]:
+def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[deployments.DeployOutcome]:
     """Deploy the uploaded diagrams (forms ride along).
 
-    Raises BundleInvalidError with every problem; a diagram without complete diagram interchange
-    (the modeler would show it blank) is refused as `diagram_incomplete` before anything else.
+    Raises BundleInvalidError with every problem (worded in `lang`); a diagram without complete
+    diagram interchange (the modeler would show it blank) is refused as `diagram_incomplete`
+    before anything else.
     """
     require_any_role(actor, "process_designer")
-    keys = _uploaded_keys(files)
-    bundle = _read_upload(files)
-    if not keys:
-        raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
-    drawing = _drawing_problems(bundle, _names(files))
-    if drawing:
-        raise deployments.BundleInvalidError(drawing)
-    return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))
+    try:
+        keys = _uploaded_keys(files)
+        bundle = _read_upload(files)
+        if not keys:
+            raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
+        drawing = _drawing_problems(bundle, _names(files))
+        if drawing:
+            raise deployments.BundleInvalidError(drawing)
+        return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))
+    except DomainError as exc:
+        raise _worded(exc, lang) from None
+
+
+def _worded(exc: DomainError, lang: str) -> DomainError:
+    """The refusal itself, its message and field messages said in `lang`."""
+    if lang == "en":
+        exc.message = problem_words.sentence_in_english(exc.message)
+        exc.fields = problem_words.fields_in_english(exc.fields)
+    return exc

@@ -1,0 +1,38 @@
+"""The designer's validate and deploy answers in English with ?lang=en: the checks' sentences, the
+refusal and its field messages (code and line kept); Chinese by default."""
+from __future__ import annotations
+
+import io
+
+from tests.integration.web.conftest import WEB_FIXTURES
+
+RULE = ('<bpmn:process id="web_review" name="方案编制与审查（页面测试）" isExecutable="true">\n'
+        '    <bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="startSubject" value="spaceship"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements>')
+
+
+def _broken() -> bytes:
+    bpmn = (WEB_FIXTURES / "web_review.bpmn").read_text(encoding="utf-8")
+    old = '<bpmn:process id="web_review" name="方案编制与审查（页面测试）" isExecutable="true">'
+    assert old in bpmn
+    return bpmn.replace(old, RULE).encode()
+
+
+def _post(client, url):
+    forms = [(io.BytesIO(f.read_bytes()), f.name) for f in sorted((WEB_FIXTURES / "forms").glob("*.json"))]
+    return client.post(url, data={"files": [(io.BytesIO(_broken()), "web_review.bpmn"), *forms]},
+                       headers={"Accept": "application/json"})
+
+
+def test_validate_and_deploy_answer_in_the_pages_language(browser):
+    client = browser("designer")
+    [problem] = _post(client, "/designer/validate?lang=en").get_json()["data"]
+    assert problem["code"] == "start_rule_invalid" and problem["line"] == 12
+    assert problem["message"].startswith("startSubject spaceship is not a known subject (known: ")
+    error = _post(client, "/designer/deploy?lang=en").get_json()["error"]
+    assert error["message"] == "The process files are not valid."
+    assert error["fields"]["web_review.bpmn#web_review"][0].startswith(
+        "[start_rule_invalid] Line 12: startSubject spaceship is not a known subject")
+    [problem] = _post(client, "/designer/validate?lang=zh").get_json()["data"]
+    assert "不是已知的发起对象" in problem["message"]
