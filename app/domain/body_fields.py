@@ -58,6 +58,12 @@ class Fields:
             return None
         return parsed
 
+    def only(self, names: set[str] | frozenset[str] | dict, what: str) -> None:
+        """Refuse every field of the body not in `names` ("不是<what>的字段。"): a field the use
+        case does not read is a mistake or a probe, never silently dropped."""
+        for name in sorted(set(self.data) - set(names)):
+            self.fail(name, f"不是{what}的字段。")
+
     def done(self) -> None:
         if self.errors:
             raise ValidationError(fields=self.errors)

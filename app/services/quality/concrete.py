@@ -65,8 +65,7 @@ def _read_delivery(data: Any) -> dict[str, Any]:
         f.fail("delivered_at", "进场时间不能晚于现在。")
     if not isinstance(f.data.get("producer_id"), int):
         f.fail("producer_id", "请选择生产企业。")
-    for name in sorted(set(f.data) - set(values) - {"producer_id"}):
-        f.fail(name, "不是供货记录的字段。")
+    f.only({*values, "producer_id"}, "供货记录")
     f.done()
     return values
 
@@ -134,8 +133,7 @@ def _read_test(data: Any, delivered_at: datetime) -> dict[str, Any]:
         f.fail("tested_on", "检测日期应在进场之后、不晚于今天。")
     if not isinstance(f.data.get("agency_id"), int):
         f.fail("agency_id", "请选择检测机构。")
-    for name in sorted(set(f.data) - set(values) - {"agency_id"}):
-        f.fail(name, "不是强度检测的字段。")
+    f.only({*values, "agency_id"}, "强度检测")
     f.done()
     return values
 

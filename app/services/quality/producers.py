@@ -35,8 +35,7 @@ def create_producer(actor: Actor, data: Any) -> int:
     values = {"name": f.text("name", 100), "credit_code": read_credit_code(f),
               "certificate_no": f.text("certificate_no", 64), "plant_address": f.text("plant_address", 200),
               "valid_until": f.day("valid_until")}
-    for name in sorted(set(f.data) - set(values)):
-        f.fail(name, "不是生产企业的字段。")
+    f.only(values, "生产企业")
     f.done()
     with transaction(actor):
         if db.session.scalar(select(ConcreteProducer.id).where(ConcreteProducer.credit_code == values["credit_code"])):

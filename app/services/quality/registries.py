@@ -71,6 +71,7 @@ def create_agency(actor: Actor, data: Any) -> NewAgency:
     values = {"name": f.text("name", 100), "credit_code": read_credit_code(f),
               "certificate_no": f.text("certificate_no", 64), "scope": f.text("scope", 500),
               "valid_until": f.day("valid_until")}
+    f.only(values, "检测机构")
     f.done()
     with transaction(actor):
         if db.session.scalar(select(TestingAgency.id).where(TestingAgency.credit_code == values["credit_code"])):
@@ -97,6 +98,7 @@ def add_person(actor: Actor, agency_id: int, data: Any) -> int:
     f = Fields(data)
     values = {"name": f.text("name", 50), "qualification": f.text("qualification", 100),
               "certificate_no": f.text("certificate_no", 64), "valid_until": f.day("valid_until")}
+    f.only(values, "检测人员")
     with transaction(actor):
         agency = agency_row(agency_id)
         f.done()
@@ -113,6 +115,7 @@ def add_equipment(actor: Actor, agency_id: int, data: Any) -> int:
     f = Fields(data)
     values = {"name": f.text("name", 100), "serial_no": f.text("serial_no", 64),
               "calibrated_until": f.day("calibrated_until")}
+    f.only(values, "检测设备")
     with transaction(actor):
         agency = agency_row(agency_id)
         f.done()

@@ -96,6 +96,7 @@ def _shape(data: Any) -> dict[str, Any]:
     if not isinstance(items, list) or len(items) > MAX_ITEMS or not all(
             isinstance(i, dict) and all(isinstance(v, str | int | float) for v in i.values()) for i in items):
         f.fail("items", f"应为至多 {MAX_ITEMS} 个检测项目（名称、结果等文本或数值）。")
+    f.only({*values, "conclusion", "sample_codes", "items"}, "检测报告")
     f.done()
     return {**values, "conclusion": conclusion, "sample_codes": sorted(set(codes)), "items": items}
 

@@ -37,9 +37,7 @@ def _read(data: Any, *, partial: bool) -> dict[str, Any]:
         values["sampled_on"] = f.day("sampled_on")
         if values["sampled_on"] and values["sampled_on"] > wallclock.local_today():
             f.fail("sampled_on", "取样日期不能晚于今天。")
-    unknown = sorted(set(f.data) - set(TEXT_FIELDS) - {"sampled_on"})
-    for name in unknown:
-        f.fail(name, "不是样品的字段。")
+    f.only({*TEXT_FIELDS, "sampled_on"}, "样品")
     f.done()
     if partial and not values:
         raise ValidationError(fields={"_body": ["请提交要修改的字段。"]})

@@ -32,8 +32,7 @@ def _read(data: Any) -> dict[str, Any]:
         f.fail("id_card_no", "应为 18 位身份证号码（末位可为 X）。")
     if values["entered_on"] and values["entered_on"] > wallclock.local_today():
         f.fail("entered_on", "进场日期不能晚于今天。")
-    for name in sorted(set(f.data) - {"name", "trade", "team", "entered_on", "id_card_no"}):
-        f.fail(name, "不是花名册的字段。")
+    f.only({"name", "trade", "team", "entered_on", "id_card_no"}, "花名册")
     f.done()
     return {**values, "id_card_no": card.upper()}
 

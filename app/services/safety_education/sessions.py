@@ -62,8 +62,7 @@ def _read(data: Any, project_id: int) -> tuple[dict[str, Any], list[tuple[SiteWo
     if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 100:
         f.fail("hours", "学时应为 1 到 100 的整数。")
     values["hours"] = hours
-    for name in sorted(set(f.data) - BODY_FIELDS):
-        f.fail(name, "不是培训记录的字段。")
+    f.only(BODY_FIELDS, "培训记录")
     attendees = _attendees(f, project_id)
     f.done()
     return values, attendees

@@ -77,3 +77,17 @@ def test_the_daily_sweep_raises_each_expiry_reminder_once(demo_data, api):
     assert sorted(w["kind"] for w in warnings) == ["agency_expired", "person_expired"]
     assert {w["agency_id"] for w in warnings} == {agency_id}
     assert api.get("/api/v1/quality/warnings", "contractor_pm").get_json()["data"] == []
+
+
+def test_fields_the_registry_does_not_keep_are_refused_not_dropped(demo_data, api):
+    r = api.post("/api/v1/quality/agencies", "district_quality", json={**agency_body(), "approved": True})
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"approved"}
+    agency_id, _ = make_agency(api)
+    r = api.post(f"/api/v1/quality/agencies/{agency_id}/people", "district_quality", json={
+        "name": "王检", "qualification": "检测员", "certificate_no": "JC-2", "valid_until": "2099-01-01",
+        "agency_id": agency_id + 1})
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"agency_id"}
+    r = api.post(f"/api/v1/quality/agencies/{agency_id}/equipment", "district_quality", json={
+        "name": "压力机", "serial_no": "P-1", "calibrated_until": "2099-01-01", "calibrated_by": "自己"})
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"calibrated_by"}
+    assert len(api.get(f"/api/v1/quality/agencies/{agency_id}", "district_quality").get_json()["data"]["people"]) == 1
