@@ -37,3 +37,13 @@ def test_the_code_and_line_of_a_problem_stay_in_place():
     [message] = BundleInvalidError([problem]).fields["k.bpmn#k"]
     assert in_english(message) == "[start_rule_invalid] Line 12: startSingle must be true or false."
     assert in_english("something the table does not know") == "something the table does not know"
+
+
+def test_the_engines_sentences_read_in_chinese():
+    from app.services.designer.problem_words import in_language
+
+    assert in_language("[timer_invalid] 第3行：timeDuration 'P3D' must be quoted: '\"P3D\"'", "zh") == \
+        "[timer_invalid] 第3行：timeDuration 的值 'P3D' 须加引号，如 \"'P3D'\"。"
+    assert in_language("service task operator 'nope' is not registered", "zh") == "服务任务的操作 'nope' 没有登记。"
+    assert in_language("user task is in no lane (no role)", "zh") == "用户任务不在任何泳道中（没有办理角色）。"
+    assert in_language("form 'x.schema.json' does not exist", "en") == "form 'x.schema.json' does not exist"

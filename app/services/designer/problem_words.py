@@ -1,6 +1,7 @@
-"""The designer's problem messages in English. The checks word their findings in Chinese (the
-default language of the product); on an English page each known sentence is matched here and
-said again in English, names and values carried over. A sentence not listed stays as it is."""
+"""The designer's problem messages in the page's language. The service checks word their findings
+in Chinese, the engine's checks (app/engine/validation.py) in English; each known sentence is
+matched here and said again in the other language, names and values carried over (English on an
+English page, Chinese on a Chinese one). A sentence not listed stays as it is."""
 from __future__ import annotations
 
 import re
@@ -45,6 +46,41 @@ SENTENCES: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{zh}$"), en) for 
 _PROBLEM = re.compile(r"^(?P<code>\[\w+\] )?(?P<line>第\d+行：)?(?P<text>.*)$", re.S)
 
 
+_V = "'(?P<value>[^']*)'"
+# The engine's English sentences in Chinese.
+ENGINE: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{en}$"), zh) for en, zh in (
+    (f"(?P<kind>\\w+) {_V} must be quoted: .*", "{kind} 的值 '{value}' 须加引号，如 \"'{value}'\"。"),
+    (f"(?P<name>\\w+) {_V} must name a task-data variable", "{name} 的值 '{value}' 须是任务数据中的变量名。"),
+    (f"reviews {_V} must name another user task of this process", "reviews 的值 '{value}' 须是本流程中另一个用户任务的编号。"),
+    ("user task names no (?P<name>\\w+)", "用户任务没有指定表单（{name}）。"),
+    (f"form {_V} does not exist", "表单 '{value}' 不存在。"),
+    (r"user task is in no lane \(no role\)", "用户任务不在任何泳道中（没有办理角色）。"),
+    ("service task operator (?P<value>'[^']*'|None) is not registered", "服务任务的操作 {value} 没有登记。"),
+    ("lane name (?P<value>'[^']*'|None) is not a known role code", "泳道名称 {value} 不是已知的角色代码。"),
+    (f"executable process id {_V} must equal the file stem '(?P<stem>[^']*)'",
+     "可执行流程的编号 '{value}' 须与文件名 '{stem}' 相同。"),
+)]
+
+
+def sentence_in_chinese(text: str) -> str:
+    """One sentence of the engine's checks in Chinese (unchanged when it is not a known one)."""
+    for pattern, chinese in ENGINE:
+        match = pattern.match(text)
+        if match:
+            return chinese.format(**match.groupdict())
+    return text
+
+
+def in_language(message: str, lang: str) -> str:
+    """A problem message in `lang` ("en"; anything else is Chinese)."""
+    if lang == "en":
+        return in_english(message)
+    parts = _PROBLEM.match(message)
+    if parts is None:
+        return message
+    return f"{parts['code'] or ''}{parts['line'] or ''}{sentence_in_chinese(parts['text'])}"
+
+
 def sentence_in_english(text: str) -> str:
     """One sentence of a check in English (unchanged when it is not a known one)."""
     for pattern, english in SENTENCES:
@@ -63,5 +99,5 @@ def in_english(message: str) -> str:
     return f"{parts['code'] or ''}{line}{sentence_in_english(parts['text'])}"
 
 
-def fields_in_english(fields: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {key: [in_english(m) for m in messages] for key, messages in fields.items()}
+def fields_in(fields: dict[str, list[str]], lang: str) -> dict[str, list[str]]:
+    return {key: [in_language(m, lang) for m in messages] for key, messages in fields.items()}

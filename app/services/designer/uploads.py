@@ -82,7 +82,7 @@ def _drawing_problems(bundle: deployments.Bundle, names: set[str]) -> list[engin
 
 def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[dict]:
     """Problems of the uploaded files checked together with the deployed ones ([] when fine),
-    worded in `lang` (zh, or en: `problem_words`)."""
+    worded in `lang` (zh, or en: `problem_words`; the engine's English checks in Chinese for zh)."""
     require_any_role(actor, "process_designer")
     names = _names(files)
     try:
@@ -91,9 +91,7 @@ def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -
         raise _worded(exc, lang) from None
     problems = [asdict(p) for p in [p for p in deployments.validate(bundle) if p.file in names]
                 + _drawing_problems(bundle, names)]
-    if lang == "en":
-        problems = [{**p, "message": problem_words.in_english(p["message"])} for p in problems]
-    return problems
+    return [{**p, "message": problem_words.in_language(p["message"], lang)} for p in problems]
 
 
 def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[deployments.DeployOutcome]:
@@ -121,5 +119,5 @@ def _worded(exc: DomainError, lang: str) -> DomainError:
     """The refusal itself, its message and field messages said in `lang`."""
     if lang == "en":
         exc.message = problem_words.sentence_in_english(exc.message)
-        exc.fields = problem_words.fields_in_english(exc.fields)
+    exc.fields = problem_words.fields_in(exc.fields, lang)
     return exc

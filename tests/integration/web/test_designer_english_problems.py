@@ -36,3 +36,13 @@ def test_validate_and_deploy_answer_in_the_pages_language(browser):
         "[start_rule_invalid] Line 12: startSubject spaceship is not a known subject")
     [problem] = _post(client, "/designer/validate?lang=zh").get_json()["data"]
     assert "不是已知的发起对象" in problem["message"]
+
+
+def test_the_engines_english_checks_read_in_chinese_on_a_chinese_page(browser):
+    bpmn = (WEB_FIXTURES / "web_review.bpmn").read_text(encoding="utf-8").replace(
+        '<bpmn:lane id="Lane_chief" name="chief_supervisor">', '<bpmn:lane id="Lane_chief" name="spaceman">')
+    forms = [(io.BytesIO(f.read_bytes()), f.name) for f in sorted((WEB_FIXTURES / "forms").glob("*.json"))]
+    r = browser("designer").post("/designer/validate", data={"files": [(io.BytesIO(bpmn.encode()), "web_review.bpmn"), *forms]},
+                                 headers={"Accept": "application/json"})
+    messages = [p["message"] for p in r.get_json()["data"]]
+    assert "泳道名称 'spaceman' 不是已知的角色代码。" in messages
