@@ -8,7 +8,8 @@ projects in all (the demo's plus generated ones with two devices each, over the 
 0: the demo's only) and --alarms device alarms spread over their devices and the last 365 days (levels, types, 70 % closed; 10 % with a disposal case, half of those
 urged through a decide_overdue task). Through the Flask test client with a bearer token (the
 whole request: auth, query, Python aggregation, JSON), each answer is asked --runs times and
-reported as p50 / p95; the alarms are bulk-inserted, so the daily rollups are rebuilt once
+reported as p50 / p95 (also the assessment results of this month, scored once and timed, and
+their xlsx); the alarms are bulk-inserted, so the daily rollups are rebuilt once
 (`flask stats rebuild-rollups`, timed) before the answers are asked; the baseline is the plain alarm list (GET /api/v1/alarms, first page)
 asked in the same run, so the ratio holds across machines and loads.
 """
@@ -103,6 +104,16 @@ def rebuild_rollups(app) -> float:
         return time.perf_counter() - t0
 
 
+def score_assessment(app, month: str) -> float:
+    """The monthly assessment (the demo's points) of every district and enterprise, timed."""
+    from app.services.assessment.scoring import compute_month
+
+    with app.app_context():
+        t0 = time.perf_counter()
+        compute_month(month)
+        return time.perf_counter() - t0
+
+
 def timed(client, url: str, headers: dict, runs: int) -> tuple[float, float]:
     samples = []
     for _ in range(runs):
@@ -128,15 +139,20 @@ def run_backend(app, args, seeded: bool = False) -> None:
              ("alarms, 365 days, one type", "/api/v1/stats/alarms?start={year_ago}&grain=month&type=wind_speed"),
              ("supervision, last 30 days", "/api/v1/stats/supervision"),
              ("alarms xlsx, last 30 days", "/api/v1/stats/alarms/export"),
-             ("command centre", "/api/v1/command-centre")]
+             ("command centre", "/api/v1/command-centre"),
+             ("assessment, districts", "/api/v1/stats/assessment/districts?month={month}"),
+             ("assessment, enterprises", "/api/v1/stats/assessment/enterprises?month={month}"),
+             ("assessment xlsx", "/api/v1/stats/assessment/export?month={month}")]
     from datetime import date
     year_ago = (date.today() - timedelta(days=364)).isoformat()
+    month = date.today().strftime("%Y-%m")
+    print(f"assessment of {month} (every district and enterprise) in {score_assessment(app, month):.1f} s", flush=True)
     for user in ("city_official", "district_safety"):
         r = client.post("/api/v1/auth/token", json={"username": user, "password": app.config["DEMO_PASSWORD"]})
         headers = {"Authorization": f"Bearer {r.get_json()['data']['token']}"}
         base = None
         for name, url in cases:
-            p50, p95 = timed(client, url.format(year_ago=year_ago), headers, args.runs)
+            p50, p95 = timed(client, url.format(year_ago=year_ago, month=month), headers, args.runs)
             base = base or p95
             print(f"{user:16s} {name:30s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ×{p95 / base:5.1f} baseline")
     print(f"load average after {os.getloadavg()}", flush=True)
