@@ -33,9 +33,21 @@ class Config:
     CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
     TIMER_SWEEP_SECONDS = float(os.environ.get("TIMER_SWEEP_SECONDS", 30))
     OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", 60))
+    # Webhooks (push delivery of the change feed): the delivery pass runs every N seconds; a
+    # failed POST waits BACKOFF * 2^(attempt-1) seconds (at most BACKOFF_MAX) and after
+    # MAX_ATTEMPTS the delivery is dead (the admins' dead-letter list). Targets on loopback,
+    # private or link-local addresses are refused unless their host is in ALLOWED_HOSTS.
+    WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", 10))
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 5))
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", 8))
+    WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", 30))
+    WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_MAX_SECONDS", 3600))
+    WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
     CELERY_BEAT_SCHEDULE = {
         "sweep-timers": {"task": "timers.sweep", "schedule": TIMER_SWEEP_SECONDS},
         "relay-outbox": {"task": "outbox.relay", "schedule": OUTBOX_RELAY_SECONDS},
+        # webhooks: new change-feed entries to deliveries, due deliveries POSTed (app/services/exchange)
+        "webhooks-deliver": {"task": "webhooks.deliver", "schedule": WEBHOOK_POLL_SECONDS},
         # special operators of cranes and hoists: unregistered / expired certificates (daily)
         "device-compliance": {"task": "devices.compliance", "schedule": 24 * 3600.0},
         # site health check: last month's scores and rectification cases (daily; idempotent, so

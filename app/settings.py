@@ -62,6 +62,13 @@ class Settings:
     # Keys that signed earlier archives (after a rotation): accepted when verifying, never used to sign.
     audit_archive_previous_keys: tuple[str, ...] = field(default=(), repr=False)
     audit_online_months: int = 12  # full months kept in the table before the monthly archive
+    # Webhooks: POST timeout, attempts before the dead-letter list, back-off, the hosts allowed
+    # although they resolve to loopback or private addresses.
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_allowed_hosts: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -103,6 +110,12 @@ class Settings:
                 config["SECRET_KEY"].encode(), b"sitecase audit archive", hashlib.sha256).hexdigest(),
             audit_archive_previous_keys=tuple(
                 k.strip() for k in str(config.get("AUDIT_ARCHIVE_PREVIOUS_KEYS") or "").split(",") if k.strip()),
+            webhook_timeout_seconds=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5)),
+            webhook_max_attempts=int(config.get("WEBHOOK_MAX_ATTEMPTS", 8)),
+            webhook_backoff_seconds=float(config.get("WEBHOOK_BACKOFF_SECONDS", 30)),
+            webhook_backoff_max_seconds=float(config.get("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)),
+            webhook_allowed_hosts=frozenset(
+                h.strip().lower() for h in str(config.get("WEBHOOK_ALLOWED_HOSTS") or "").split(",") if h.strip()),
         )
 
 

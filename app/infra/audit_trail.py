@@ -24,13 +24,17 @@ from app.models import (
     MessageReceipt,
     MessageSubscription,
     OutboxMessage,
+    WebhookAttempt,
+    WebhookDelivery,
 )
 
 # Columns never copied into the audit log: secrets, and workflow blobs (versioned elsewhere).
-SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources"}
-# Tables that are themselves a history (instance events) or plumbing (outbox, subscriptions,
-# login throttles: every attempt is already recorded explicitly).
-NOT_AUDITED = {AuditLog, InstanceEvent, OutboxMessage, MessageSubscription, MessageReceipt, LoginThrottle}
+SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources", "secret"}
+# Tables that are themselves a history (instance events, webhook deliveries and their attempts)
+# or plumbing (outbox, subscriptions, login throttles: every attempt is already recorded
+# explicitly; a dead delivery's replay writes its own entry).
+NOT_AUDITED = {AuditLog, InstanceEvent, OutboxMessage, MessageSubscription, MessageReceipt, LoginThrottle,
+               WebhookDelivery, WebhookAttempt}
 
 
 def _plain(value: Any) -> Any:

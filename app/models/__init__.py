@@ -49,6 +49,7 @@ from app.models.safety_education import (
 from app.models.site_records import RECORD_KINDS, RECORD_STATUSES, SupervisionLogReminder, SupervisionRecord
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
+from app.models.webhooks import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.workflow import (
     INSTANCE_STATUSES,
     Attachment,
@@ -68,6 +69,7 @@ __all__ = [
     "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
     "Announcement",
     "ChangeFeedEntry", "ExchangeAccount", "FEED_ACTIONS", "FEED_RECORD_TYPES",
+    "DELIVERY_STATUSES", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription",
     "HealthCheckDeduction", "HealthCheckIndicator", "HealthCheckScore", "HealthCheckStandard",
     "Notification",
     "EmergencyPlan", "PLAN_CATEGORIES",

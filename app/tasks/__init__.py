@@ -13,4 +13,5 @@ from app.tasks import (  # noqa: F401
     safety_education,
     site_records,
     timers,
+    webhooks,
 )

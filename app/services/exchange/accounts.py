@@ -101,9 +101,14 @@ def actor_for_token(token: str | None, ip: str | None = None) -> Actor:
         now = wallclock.now()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_STEP:
             row.last_used_at = now  # not on every request: each write is an audit row
-        unit = row.org_unit
-        return Actor(user_id=None, username=f"{USERNAME_PREFIX}{row.id}", display_name=row.name, ip=ip,
-                     org_unit_id=unit.id, grants=(Grant(READER_ROLE, org_unit_id=unit.id, org_path=unit.path),))
+        return actor_of(row, ip)
+
+
+def actor_of(row: ExchangeAccount, ip: str | None = None) -> Actor:
+    """The read-only actor of an account's scope (its requests, its webhook deliveries)."""
+    unit = row.org_unit
+    return Actor(user_id=None, username=f"{USERNAME_PREFIX}{row.id}", display_name=row.name, ip=ip,
+                 org_unit_id=unit.id, grants=(Grant(READER_ROLE, org_unit_id=unit.id, org_path=unit.path),))
 
 
 def is_exchange_actor(actor: Actor) -> bool:

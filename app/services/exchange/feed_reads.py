@@ -86,6 +86,18 @@ def changes(actor: Actor, since: str | None, limit: int = 100) -> FeedPage:
     return page
 
 
+def current_cursor() -> str:
+    """The cursor after the newest entry a reader could be given now: a new webhook subscription
+    starts there (gap-free like `changes`: transactions still running stay after it)."""
+    feed = ChangeFeedEntry
+    stmt = select(feed.xact_id, feed.id).order_by(feed.xact_id.desc(), feed.id.desc()).limit(1)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.where(feed.xact_id < literal_column(
+            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    row = db.session.execute(stmt).first()
+    return f"{row.xact_id}-{row.id}" if row else START
+
+
 def _records(rows) -> dict[tuple[str, int], dict[str, Any]]:
     """The current state of every record the entries name, one query per record type."""
     wanted: dict[str, set[int]] = {}
