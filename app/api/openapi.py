@@ -32,7 +32,8 @@ def doc(*, body: type[Schema] | dict | None = None, query: type[Schema] | None =
         response: type[Schema] | None = None, many: bool = False, public: bool = False,
         status: int | tuple[int, ...] = 200, upload: tuple[str, ...] = (), file: str | None = None,
         no_body: bool = False, args: tuple[str, ...] = (), paged: bool = False, body_many: bool = False,
-        xml_body: str | None = None, path_enums: dict[str, tuple[str, ...]] | None = None) -> Callable:
+        xml_body: str | None = None, path_enums: dict[str, tuple[str, ...]] | None = None,
+        callbacks: dict | None = None, components: tuple[type[Schema], ...] = ()) -> Callable:
     """Attach OpenAPI shapes to a view function.
 
     `status`: the success status(es) it answers with; `upload`: names of the multipart file
@@ -41,13 +42,16 @@ def doc(*, body: type[Schema] | dict | None = None, query: type[Schema] | None =
     reads no body (said in the document, so that a missing body schema is never an oversight);
     `args`: plain text query parameters read without a query schema; `paged`: reads limit/offset;
     `body_many`: the body may also be a list of `body`; `xml_body`: the XSD record of an XML body
-    accepted beside the JSON one; `path_enums`: the values a text path parameter may take.
+    accepted beside the JSON one; `path_enums`: the values a text path parameter may take;
+    `callbacks`: the OpenAPI callbacks the operation sets up (webhooks), whose `$ref`s name the
+    schemas of `components`.
     """
     def mark(fn: Callable) -> Callable:
         fn._openapi = {"body": body, "query": query, "response": response, "many": many, "public": public,
                        "status": status if isinstance(status, tuple) else (status,), "upload": upload,
                        "file": file, "no_body": no_body, "args": args, "paged": paged,
-                       "body_many": body_many, "xml_body": xml_body, "path_enums": path_enums or {}}
+                       "body_many": body_many, "xml_body": xml_body, "path_enums": path_enums or {},
+                       "callbacks": callbacks, "components": components}
         return fn
     return mark
 
@@ -118,6 +122,11 @@ def _operation(spec: APISpec, view: Callable, rule, method: str) -> dict:
         op["requestBody"] = {"content": {"multipart/form-data": {"schema": form}}}
     for status in meta.get("status", (200,)):
         op["responses"][str(status)] = _success(spec, meta, method)
+    for schema in meta.get("components", ()):
+        if schema.__name__.removesuffix("Schema") not in spec.components.schemas:
+            spec.components.schema(schema.__name__.removesuffix("Schema"), schema=schema)
+    if meta.get("callbacks"):
+        op["callbacks"] = meta["callbacks"]
     if not meta.get("public"):
         op["security"] = [{"bearer": []}]
         if rule.endpoint in exchange_auth.ALLOWED_ENDPOINTS and method == "get":

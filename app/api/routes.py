@@ -28,6 +28,7 @@ from app.api import (  # noqa: F401
     stats,
     tasks,
     telemetry,
+    webhooks,
     workflow,
     xml_schemas,
 )

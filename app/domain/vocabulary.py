@@ -183,6 +183,14 @@ DRAW = _terms(
     specialty=("专业", "Specialty"),
 )
 # Where a bare code is looked up, in this order (a status word wins over a process of the same code).
+# The exchanged record types (the change feed, webhooks) and what became of a webhook delivery.
+EXCHANGE_RECORD = _terms(project=("工程项目", "Project"), hazardous_work=("危大工程", "Hazardous work"),
+                         alarm=("设备报警", "Device alarm"), case=("办理事项", "Case"),
+                         order=("整改单", "Rectification order"), document=("文书", "Notice"))
+FEED_ACTION = _terms(created=("新增", "Created"), changed=("变更", "Changed"), deleted=("删除", "Deleted"))
+DELIVERY_STATUS = _terms(pending=("待推送", "Pending"), delivered=("已送达", "Delivered"),
+                         dead=("已放弃", "Given up"))
+
 GROUPS: dict[str, dict[str, Term]] = {
     "role": ROLE, "case_status": CASE_STATUS, "task_status": TASK_STATUS, "work_status": WORK_STATUS,
     "project_status": PROJECT_STATUS, "notice_status": NOTICE_STATUS, "order_status": ORDER_STATUS,
@@ -190,6 +198,7 @@ GROUPS: dict[str, dict[str, Term]] = {
     "metric": {code: m.term for code, m in METRIC.items()}, "compliance_alarm": COMPLIANCE_ALARM,
     "parameter": {code: m.term for code, m in PARAMETER.items()},
     "event": EVENT, "process": PROCESS, "notice": NOTICE, "notice_field": NOTICE_FIELD, "draw": DRAW,
+    "exchange_record": EXCHANGE_RECORD, "feed_action": FEED_ACTION, "delivery_status": DELIVERY_STATUS,
 }
 
 

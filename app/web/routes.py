@@ -36,6 +36,7 @@ from app.web import (  # noqa: F401
     stats,
     tasks,
     verify,
+    webhooks,
     words,
     workbench,
 )

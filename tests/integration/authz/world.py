@@ -213,6 +213,23 @@ def _supervision_records(world: World) -> None:
         "eq": records.write_record(_actor("admin"), "EQ-2026-001", "log", log_body())}
 
 
+def _webhooks(world: World) -> None:
+    """A webhook subscription of an exchange account and one dead delivery of it (never sent)."""
+    from app.domain.actors import SYSTEM
+    from app.models import OrgUnit, WebhookDelivery
+    from app.services.exchange import accounts, webhook_subscriptions
+
+    unit = db.session.scalar(select(OrgUnit.code).order_by(OrgUnit.id))
+    account, _ = accounts.create_account(SYSTEM, "授权矩阵平台", unit)
+    sub, _ = webhook_subscriptions.create_subscription(SYSTEM, account.id, "https://93.184.215.14/hook")
+    with transaction():
+        dead = WebhookDelivery(subscription_id=sub.id, event_id="0-1", record_type="project", record_id=1,
+                               action="created", body="{}", status="dead", attempts=8)
+        db.session.add(dead)
+    world.ids["webhook"] = {"js": sub.id, "eq": sub.id}
+    world.ids["webhook_delivery"] = {"js": dead.id, "eq": dead.id}
+
+
 def _login(world: World) -> None:
     password = world.app.config["DEMO_PASSWORD"]
     for name in USERS:
@@ -243,6 +260,7 @@ def build_world(template: Path, folder: Path) -> World:
         _quality_records(world)
         _education_records(world)
         _supervision_records(world)
+        _webhooks(world)
         db.session.remove()
     _login(world)
     with app.app_context():
