@@ -71,7 +71,8 @@ class WebhookAttempt(db.Model):
     __tablename__ = "webhook_attempt"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_delivery.id"), index=True)
+    delivery_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                             ForeignKey("webhook_delivery.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     http_status: Mapped[int | None] = mapped_column(Integer)

@@ -58,7 +58,7 @@ def upgrade():
     op.create_table(
         "webhook_attempt",
         sa.Column("id", _ID, nullable=False),
-        sa.Column("delivery_id", sa.BigInteger(), nullable=False),
+        sa.Column("delivery_id", _ID, nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("http_status", sa.Integer(), nullable=True),
