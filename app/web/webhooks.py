@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from app.domain.vocabulary import labels
 from app.errors import DomainError
+from app.models import FEED_RECORD_TYPES
 from app.services.exchange import accounts, webhook_log, webhook_subscriptions
 from app.services.exchange.accounts import require_admin
 from app.web import bp
@@ -20,7 +20,7 @@ def _page(status: int = 200, created=None, secret: str | None = None, error: str
         "admin/webhooks.html", subscriptions=webhook_subscriptions.list_subscriptions(actor),
         accounts=[a for a in accounts.list_accounts(actor) if not a.revoked_at],
         dead=webhook_log.list_deliveries(actor, status="dead"),
-        recent=webhook_log.list_deliveries(actor, limit=50), record_types=labels("exchange_record"),
+        recent=webhook_log.list_deliveries(actor, limit=50), record_types=FEED_RECORD_TYPES,
         created=created, secret=secret, error=error, values=request.form), status)
     response.headers["Cache-Control"] = "no-store"  # the page may carry a secret shown once
     return response
