@@ -1,6 +1,8 @@
 """Issued notices: metadata, the PDF, the lists of a case and a project, and the preview."""
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import request, send_file
 
 from app.api import bp
@@ -8,7 +10,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.schemas.documents import DocumentSchema, PreviewRequestSchema, PreviewSchema
-from app.services.notices import issuing, preview, reading
+from app.services.notices import issuing, preview, reading, word_copy
 
 
 @bp.get("/documents/<int:document_id>")
@@ -26,6 +28,17 @@ def get_document_pdf(document_id: int):
     response = send_file(stored.path, mimetype="application/pdf", download_name=stored.download_name,
                          etag=stored.sha256)
     response.headers["Cache-Control"] = "private, max-age=3600"  # scoped: no shared caches
+    return response
+
+
+@bp.get("/documents/<int:document_id>/docx")
+@doc(file=word_copy.DOCX)
+def get_document_docx(document_id: int):
+    """The rendered notice as a Word document (.docx), with the same content as its PDF."""
+    copy = word_copy.document_docx(api_actor(), document_id)
+    response = send_file(BytesIO(copy.content), mimetype=word_copy.DOCX, as_attachment=True,
+                         download_name=copy.download_name)
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

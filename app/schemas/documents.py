@@ -24,6 +24,7 @@ class DocumentSchema(Schema):
     size = fields.Int(allow_none=True)
     error = fields.Str(allow_none=True)
     pdf_url = fields.Str(allow_none=True)
+    docx_url = fields.Str(allow_none=True, metadata={"description": "The same notice as a Word document."})
 
 
 class PreviewRequestSchema(Schema):

@@ -101,8 +101,7 @@ def work_page(actor: Actor, work_id: int) -> dict[str, Any]:
     file = work_cases.work_file(actor, work_id)
     tasks = _open_tasks([c["id"] for c in file["cases"]])
     cases = [{**c, "open_tasks": tasks.get(c["id"], []),
-              "documents": [{**d, "pdf_url": f"/api/v1/documents/{d['id']}/pdf" if d["status"] == "rendered"
-                             else None} for d in c["documents"]]}
+              "documents": [{**d, **_download_urls(d["id"], d["status"])} for d in c["documents"]]}
              for c in reversed(file["cases"])]  # newest first
     return {"work": work, "status_label": STATUS_LABELS.get(work.status, work.status),
             "parameters": [(PARAMETER_LABELS.get(k, k), v) for k, v in (work.parameters or {}).items()],
@@ -120,3 +119,9 @@ def start_from_work(actor: Actor, work_id: int, process_key: str) -> tuple[int, 
         InboxTask.instance_id == instance_id, InboxTask.status == "open").order_by(InboxTask.id))
     mine = next((r.id for r in rows if rt.is_candidate(actor, r)), None)
     return instance_id, mine
+
+
+def _download_urls(document_id: int, status: str) -> dict[str, str | None]:
+    rendered = status == "rendered"
+    return {"pdf_url": f"/api/v1/documents/{document_id}/pdf" if rendered else None,
+            "docx_url": f"/api/v1/documents/{document_id}/docx" if rendered else None}

@@ -88,7 +88,8 @@ def with_sources(history: dict[str, Any]) -> dict[str, Any]:
     for month in history["months"]:
         doc = documents.get(month["report_document_id"])
         month["report"] = None if doc is None else {
-            "number": doc.number, "pdf_url": f"/api/v1/documents/{doc.id}/pdf" if doc.status == "rendered" else None}
+            "number": doc.number, "pdf_url": f"/api/v1/documents/{doc.id}/pdf" if doc.status == "rendered" else None,
+            "docx_url": f"/api/v1/documents/{doc.id}/docx" if doc.status == "rendered" else None}
     for d in deductions:
         d["sources"] = [found[d["source_kind"], i] for i in d["source_ids"] if (d["source_kind"], i) in found]
     return history

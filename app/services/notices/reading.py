@@ -80,6 +80,7 @@ def document_dict(document: IssuedDocument) -> dict[str, Any]:
         "rendered_at": document.rendered_at, "sha256": document.sha256, "size": document.size,
         "error": document.error if document.status == "failed" else None,
         "pdf_url": f"/api/v1/documents/{document.id}/pdf" if document.status == "rendered" else None,
+        "docx_url": f"/api/v1/documents/{document.id}/docx" if document.status == "rendered" else None,
     }
 
 

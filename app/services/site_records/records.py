@@ -112,7 +112,8 @@ def get_record(actor: Actor, record_id: int) -> dict[str, Any]:
     document = db.session.get(IssuedDocument, record.document_id) if record.document_id else None
     return {**record_dict(record), "labels": labels(record.kind), "document": document and {
         "id": document.id, "number": document.number, "status": document.status, "title": RECORD_KINDS[record.kind], "issued_at": document.issued_at,
-        "pdf_url": f"/api/v1/documents/{document.id}/pdf" if document.status == "rendered" else None}}
+        "pdf_url": f"/api/v1/documents/{document.id}/pdf" if document.status == "rendered" else None,
+        "docx_url": f"/api/v1/documents/{document.id}/docx" if document.status == "rendered" else None}}
 
 
 def project_roles(actor: Actor, project_code: str) -> dict[str, bool]:

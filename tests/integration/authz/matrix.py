@@ -104,6 +104,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/v1/devices/<int:device_id>/token": _(DEVICE_KEEPERS),
     "GET /api/v1/documents/<int:document_id>": _(ALL),
     "GET /api/v1/documents/<int:document_id>/pdf": _(ALL),
+    "GET /api/v1/documents/<int:document_id>/docx": _(ALL),
     "POST /api/v1/documents/<int:document_id>/render": _(CASE_MANAGERS),
     "POST /api/v1/documents/preview": _(OFFICIALS, body_first=True),
     "GET /api/v1/emergency-plans/<int:plan_id>": _(ALL),
