@@ -34,6 +34,7 @@ from app.web import (  # noqa: F401
     site_records,
     static_files,
     stats,
+    table_export,
     tasks,
     verify,
     webhooks,
