@@ -1,14 +1,14 @@
 """webhooks: subscriptions of exchange accounts, deliveries (the dead-letter list) and attempts
 
 Revision ID: 0023
-Revises: 0022
+Revises: 0021
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0023"
-down_revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
