@@ -16,7 +16,8 @@ LIST_PAGES = {
     "admin": ["/projects", "/inbox", "/clauses", "/clues", "/urging/stats", "/designer/incidents",
               "/admin/users", "/admin/enterprises", "/admin/projects", "/admin/devices", "/admin/categories",
               "/admin/experts", "/admin/audit", "/admin/backups", "/admin/exchange", "/admin/webhooks",
-              "/devices", "/devices/rejections", "/health-check", "/quality", "/projects/JS-2026-001/samples"],
+              "/devices", "/devices/rejections", "/health-check", "/quality", "/projects/JS-2026-001/samples",
+              "/assessment/points"],
     "contractor_pm": ["/projects", "/inbox", "/devices"],
 }
 
