@@ -13,7 +13,7 @@ from app.formdefs import form_file_names
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
-from app.services.designer import catalogue, running_state, versions
+from app.services.designer import catalogue, new_process, running_state, versions
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
@@ -29,6 +29,26 @@ def _lang() -> str:
 @page
 def designer():
     return render_template("designer/index.html", processes=case_files.process_overview(web_actor()))
+
+
+@bp.get("/designer/new")
+@page
+def new_process_page():
+    """新建流程: a key and a name (and the lane's role) open the modeler on a minimal diagram with
+    its own new form; nothing is stored until it is deployed."""
+    actor, args = web_actor(), request.args
+    roles = catalogue.modeler_catalogue(actor, _lang())["roles"]
+    if "key" not in args:
+        require_any_role(actor, "process_designer")
+        return render_template("designer/new.html", values=args, errors={}, roles=roles)
+    try:
+        fresh = new_process.new_process(actor, args.get("key", ""), args.get("name", ""),
+                                        args.get("role", new_process.DEFAULT_ROLE))
+    except ValidationError as exc:
+        return render_template("designer/new.html", values=args, errors=exc.fields or {}, roles=roles), 422
+    return render_template("designer/modeler.html", d=fresh, bpmn=fresh.bpmn, forms=fresh.forms,
+                           catalogue=catalogue.modeler_catalogue(actor, _lang()),
+                           form_editor_url=url_for("web.form_editor", key=fresh.key, name="__name__"))
 
 
 @bp.get("/designer/<key>")

@@ -238,6 +238,7 @@ MATRIX: dict[str, Entry] = {
     "GET /clues": _(OFFICIALS),
     "GET /designer": _(OFFICIALS),
     "GET /designer/<key>": _(OFFICIALS - {"urging_clerk", "auditor"}),
+    "GET /designer/new": _(DESIGNERS),
     "GET /designer/<key>/edit": _(DESIGNERS),
     "GET /designer/<key>/versions/<int:version>": _(DESIGNERS, params={"version": Fixed("1")}),
     "GET /designer/<key>/forms/<name>": _(DESIGNERS, params={"name": Fixed("rectification_order_issue.schema.json")}),

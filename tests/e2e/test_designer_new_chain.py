@@ -1,0 +1,60 @@
+"""A new chain from scratch in the browser: the designer creates a process key, opens the modeler
+on its minimal diagram (one lane, start, a step with its own new form, end), edits it in the
+properties panel, validates and deploys it; an official starts a case of it from /start and
+completes its step, and the case ends."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import InboxTask, ProcessInstance
+from tests.e2e.conftest import shoot
+from tests.e2e.test_designer_round_trip import _select
+
+pytestmark = pytest.mark.e2e
+KEY = "noise_check"
+
+
+def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server, live_app):
+    designer = login("designer")
+    designer.goto(f"{live_server}/designer")
+    designer.click("#new-process-link")
+    designer.fill("input[name=key]", KEY)
+    designer.fill("input[name=name]", "夜间噪声检查")
+    designer.select_option("select[name=role]", "district_safety_officer")
+    designer.click("#new-process button[type=submit]")
+    designer.wait_for_selector(".modeler-wrap[data-ready=true]")
+    assert "未部署" in designer.locator("h1").inner_text()
+    # The step's new form is attached in the properties panel; the designer gives it a due time.
+    _select(designer, "fill")
+    assert designer.locator("#bio-properties-panel-sitecase-form-schema").input_value() == f"{KEY}_fill.schema.json"
+    designer.fill("#bio-properties-panel-sitecase-due-in", "'P2D'")
+    designer.press("#bio-properties-panel-sitecase-due-in", "Tab")
+    designer.click("#btn-validate")
+    designer.wait_for_selector("#designer-result:has-text('校验通过')")
+    designer.click("#btn-deploy")
+    designer.wait_for_selector(f"#designer-result:has-text('{KEY} v1（新版本）')")
+    shoot(designer, "designer-new-chain")
+    designer.goto(f"{live_server}/designer")
+    assert designer.locator(f"#process-list tr[data-key={KEY}]").count() == 1
+
+    official = login("district_safety")
+    official.goto(f"{live_server}/start")
+    official.select_option("select[name=process_key]", KEY)
+    official.fill("input[name=title]", "夜间噪声检查一次")
+    official.click("form[action$='/start'] button[type=submit]")
+    official.wait_for_url("**/cases/*")
+    instance_id = int(official.url.rstrip("/").split("/")[-1])
+    with live_app.app_context():
+        task_id = db.session.scalar(select(InboxTask.id).where(InboxTask.instance_id == instance_id,
+                                                               InboxTask.status == "open"))
+    assert task_id is not None
+    official.goto(f"{live_server}/tasks/{task_id}")
+    official.wait_for_selector("form.case-form")
+    official.fill("form.case-form [name=note]", "未发现超标噪声")
+    official.click("form.case-form button.primary")
+    official.wait_for_url("**/inbox")
+    with live_app.app_context():
+        assert db.session.get(ProcessInstance, instance_id).status == "completed"
+        assert db.session.get(InboxTask, task_id).status == "completed"

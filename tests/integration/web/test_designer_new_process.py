@@ -1,0 +1,72 @@
+"""新建流程: a key and a name open the modeler on a minimal diagram with its own form, which
+validates and deploys as version 1; bad or taken keys are refused with their field, and only
+process designers may ask."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ProcessDefinition
+
+
+def _sources(html: str) -> tuple[str, dict[str, str]]:
+    def block(name: str):
+        return json.loads(re.search(rf'id="{name}">(.*?)</script>', html, re.S).group(1))
+    return block("bpmn-src"), block("forms-src")
+
+
+def _files(bpmn: str, forms: dict[str, str], key: str):
+    return {"files": [(io.BytesIO(bpmn.encode()), f"{key}.bpmn"),
+                      *[(io.BytesIO(t.encode()), n) for n, t in forms.items()]]}
+
+
+def test_a_new_process_opens_validates_and_deploys(browser, site):
+    client = browser("designer")
+    assert "新建流程" in client.get("/designer").get_data(as_text=True)
+    assert client.get("/designer/new").status_code == 200
+    page = client.get("/designer/new?key=noise_check&name=噪声检查&role=district_safety_officer")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "噪声检查" in html and "未部署" in html
+    bpmn, forms = _sources(html)
+    assert list(forms) == ["noise_check_fill.schema.json"]
+    assert 'name="district_safety_officer"' in bpmn and "BPMNEdge" in bpmn
+    r = client.post("/designer/validate", data=_files(bpmn, forms, "noise_check"), headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.get_json()["data"] == []
+    r = client.post("/designer/deploy", data=_files(bpmn, forms, "noise_check"), headers={"Accept": "application/json"})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["data"][0]["version"] == 1
+    with site.app_context():
+        d = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == "noise_check"))
+        assert d.title == "噪声检查" and "noise_check_fill.schema.json" in d.sources
+    # Now taken.
+    again = client.get("/designer/new?key=noise_check&name=再来")
+    assert again.status_code == 422 and "该流程编码已被使用" in again.get_data(as_text=True)
+
+
+def test_bad_keys_names_and_roles_are_refused_with_their_field(browser):
+    client = browser("designer")
+    for query, words in [("key=Noise&name=x", "流程编码须为"), ("key=new&name=x", "流程编码须为"),
+                         ("key=rectification_order&name=x", "该流程编码已被使用"),
+                         ("key=abc_1&name=", "请填写流程名称"), ("key=abc_1&name=a<b", "请填写流程名称"),
+                         ("key=abc_1&name=x&role=spaceman", "请选择泳道角色")]:
+        r = client.get(f"/designer/new?{query}")
+        assert r.status_code == 422 and words in r.get_data(as_text=True), query
+        assert "bpmn-src" not in r.get_data(as_text=True)
+
+
+def test_the_page_speaks_english(browser):
+    client = browser("designer")
+    english = client.get("/designer/new?lang=en").get_data(as_text=True)
+    assert "New process" in english and "Process key" in english and "新建流程" not in english
+    refused = client.get("/designer/new?lang=en&key=Bad&name=x").get_data(as_text=True)
+    assert "A process key is 3–48 lowercase letters" in refused
+
+
+def test_only_designers_create(browser):
+    assert browser("city_official").get("/designer/new").status_code == 403
+    assert browser("city_official").get("/designer/new?key=abc_1&name=x").status_code == 403
