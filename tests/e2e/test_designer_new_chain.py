@@ -1,6 +1,7 @@
 """A new chain from scratch in the browser: the designer creates a process key, opens the modeler
 on its minimal diagram (one lane, start, a step with its own new form, end), edits it in the
-properties panel, validates and deploys it; an official starts a case of it from /start and
+properties panel, validates and deploys it, adds a field to its form in the form builder and
+deploys again; an official starts a case of it from /start and
 completes its step, and the case ends."""
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server,
     shoot(designer, "designer-new-chain")
     designer.goto(f"{live_server}/designer")
     assert designer.locator(f"#process-list tr[data-key={KEY}]").count() == 1
+    # Once deployed, its form opens in the form builder: a required number field, deployed as v2.
+    designer.goto(f"{live_server}/designer/{KEY}/forms/{KEY}_fill.schema.json")
+    designer.wait_for_selector("#field-list li[data-field=note]")
+    designer.click("#btn-add-field")
+    designer.locator("#field-list li").last.locator(".f-name").fill("level_db")
+    row = designer.locator("#field-list li[data-field=level_db]")
+    row.locator(".f-label").fill("噪声值（分贝）")
+    row.locator(".f-type").select_option("number")
+    row.locator(".f-required").check()
+    designer.wait_for_selector("#form-preview :text('噪声值（分贝）')")
+    designer.click("#btn-form-deploy")
+    designer.wait_for_selector(f"#designer-result:has-text('{KEY} v2（新版本）')")
 
     official = login("district_safety")
     official.goto(f"{live_server}/start")
@@ -53,6 +66,7 @@ def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server,
     official.goto(f"{live_server}/tasks/{task_id}")
     official.wait_for_selector("form.case-form")
     official.fill("form.case-form [name=note]", "未发现超标噪声")
+    official.fill("form.case-form [name=level_db]", "48.5")
     official.click("form.case-form button.primary")
     official.wait_for_url("**/inbox")
     with live_app.app_context():
