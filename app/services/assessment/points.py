@@ -56,13 +56,13 @@ def _number(data: dict[str, Any], key: str, errors: dict[str, list[str]]) -> flo
         errors[key] = ["须为 0 到 100 之间的数字。"]
         return None
     try:
-        number = float(value)
+        number = round(float(value), 2)  # what is stored: 0.001 would be kept as 0
     except ValueError:
         number = -1.0
     if not 0 < number <= 100:
         errors[key] = ["须为 0 到 100 之间的数字。"]
         return None
-    return round(number, 2)
+    return number
 
 
 def _checked(data: Any, *, partial: bool) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def _checked(data: Any, *, partial: bool) -> dict[str, Any]:
     errors: dict[str, list[str]] = {k: ["不允许的字段。"] for k in set(data) - FIELDS}
     out: dict[str, Any] = {}
     if "measure" in data or not partial:
-        if data.get("measure") not in MEASURES:
+        if not isinstance(data.get("measure"), str) or data["measure"] not in MEASURES:
             errors["measure"] = ["请选择考核指标。"]
         else:
             out["measure"] = data["measure"]

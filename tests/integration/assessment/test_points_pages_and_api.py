@@ -48,6 +48,9 @@ def test_only_city_officials_keep_the_points(app, city):
     bad = api.post("/api/v1/assessment/points", json={**body, "measure": "pm_tasks_on_time", "weight": 0,
                                                       "target": "x", "extra": 1}, headers=token(app, "city"))
     assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"weight", "target", "extra"}
+    odd = api.patch(f"/api/v1/assessment/points/{point_id}", json={"measure": [["x"]], "target": 5e-324,
+                                                                    "weight": True}, headers=token(app, "city"))
+    assert odd.status_code == 422 and set(odd.get_json()["error"]["fields"]) == {"measure", "target", "weight"}
     r = api.patch(f"/api/v1/assessment/points/{point_id}", json={"target": 90}, headers=token(app, "city"))
     assert r.status_code == 200 and r.get_json()["data"]["target"] == 90
     assert api.patch("/api/v1/assessment/points/999999", json={}, headers=token(app, "city")).status_code == 404
