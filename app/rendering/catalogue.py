@@ -1,81 +1,124 @@
-"""The catalogue of notice templates: Chinese title, type code, required keys.
+"""The catalogue of notice templates, read from ``documents/``: each notice is a pair of files,
+``<name>.html`` (the Jinja template) and ``<name>.json`` (its metadata). Adding a notice needs
+no Python: write both files (documents/README.md).
 
 Why a catalogue: the service layer numbers notices per type (``郑建安整〔2026〕…``
 uses the type code 整) and checks completeness before issuing; the preview page
 lists the titles. Keys are dotted paths into the render context.
+
+The metadata file holds ``title`` (Chinese), ``title_en``, ``type_code`` (one character),
+``fields`` (the dotted keys the notice prints besides the common ones) and, optionally,
+``omits`` (common keys it leaves out). It is read and checked once, at import: a bad, missing or
+orphan file raises ``NoticeCatalogueError`` naming the file.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from app.rendering.environment import DOCUMENTS_DIR
 
 COMMON_KEYS: tuple[str, ...] = (
     "number", "project.name", "project.address", "addressees", "issuer.org_unit",
     "issuer.signatory", "issue_date", "verify_code", "verify_url",
 )
 
+NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+_FIELDS = {"title": str, "title_en": str, "type_code": str, "fields": list, "omits": list}
+_REQUIRED = ("title", "title_en", "type_code", "fields")
+MAX_FIELDS = 64
+
+
+class NoticeCatalogueError(ValueError):
+    """A notice's metadata file (or its template) is missing or malformed; names the file."""
+
 
 @dataclass(frozen=True)
 class NoticeTemplate:
-    """One printable notice: file ``documents/<name>.html``."""
+    """One printable notice: files ``documents/<name>.html`` and ``documents/<name>.json``."""
 
     name: str
     title: str
     type_code: str
     specific_keys: tuple[str, ...]
     common_keys: tuple[str, ...] = COMMON_KEYS
+    title_en: str = ""
 
     @property
     def required_keys(self) -> tuple[str, ...]:
         return self.common_keys + self.specific_keys
 
 
-# The supervising engineers' records (app/services/site_records/printing.py).
-_RECORD_KEYS = ("record_no", "record_date", "supervision_unit", "recorder", "reviewer", "reviewed_on")
+def _keys(path: Path, meta: dict, field: str) -> tuple[str, ...]:
+    keys = meta.get(field, [])
+    if len(keys) > MAX_FIELDS or not all(isinstance(k, str) and KEY.fullmatch(k) for k in keys):
+        raise NoticeCatalogueError(f"{path.name}: `{field}` must list at most {MAX_FIELDS} dotted keys "
+                                   f"(lower-case names joined by dots)")
+    if len(set(keys)) != len(keys):
+        raise NoticeCatalogueError(f"{path.name}: `{field}` lists a key twice")
+    return tuple(keys)
 
-_ALL = (
-    NoticeTemplate("rectification_notice", "安全隐患整改通知书", "整",
-                   ("inspected_unit", "inspection_date", "problems", "requirements", "deadline")),
-    NoticeTemplate("stop_work_notice", "停工整改通知书", "停",
-                   ("inspected_unit", "inspection_date", "problems", "stop_type", "stop_scope",
-                    "stop_time", "resume_conditions", "deadline")),
-    NoticeTemplate("resumption_notice", "复工通知书", "复",
-                   ("stop_notice_number", "evidence_summary", "resumption_scope",
-                    "resumption_date")),
-    NoticeTemplate("urging_notice", "督办通知书", "督",
-                   ("subject", "lead_unit", "item_category", "item_content",
-                    "requirements", "deadline", "reply_method", "contact.name",
-                    "contact.phone"),
-                   # sent to the urged units (lead_unit); a project is printed only when there is one
-                   tuple(k for k in COMMON_KEYS if k not in ("project.name", "project.address", "addressees"))),
-    NoticeTemplate("supervision_suspend_notice", "中止施工安全监督告知书", "中",
-                   ("applicant.unit", "suspension_date", "reason",
-                    "part_under_construction", "safety_measures")),
-    NoticeTemplate("supervision_resume_notice", "恢复施工安全监督告知书", "恢",
-                   ("acceptance_report_ref", "resumption_date")),
-    NoticeTemplate("supervision_terminate_notice", "终止施工安全监督告知书", "终",
-                   ("end_proof_ref", "termination_date")),
-    NoticeTemplate("expert_argumentation_report", "专家论证报告", "论",
-                   ("hazardous_work.name", "plan_name", "argued_at", "experts",
-                    "conclusion")),
-    NoticeTemplate("inspection_record", "监督检查记录", "检",
-                   ("inspection_date", "inspectors", "check_items", "units_present")),
-    NoticeTemplate("health_check_report", "工地体检报告", "体",
-                   ("month", "indices", "overall_score")),
-    NoticeTemplate("quality_rectification_notice", "质量整改通知书", "质",
-                   ("inspected_unit", "agency_name", "report_no", "materials", "sample_codes",
-                    "failed_items", "measure", "affected_scope", "requirements", "deadline")),
-    NoticeTemplate("sample_label_sheet", "见证取样样品标识", "样", ("labels",)),
-    NoticeTemplate("supervision_log", "监理日志", "志", _RECORD_KEYS + (
-        "weather", "works", "inspections", "problems", "handling", "instructions")),
-    NoticeTemplate("side_station_record", "旁站记录", "旁", _RECORD_KEYS + (
-        "process", "location", "started_at", "ended_at", "works", "problems", "handling")),
-    NoticeTemplate("parallel_inspection_record", "平行检验记录", "平", _RECORD_KEYS + (
-        "item", "location", "findings", "result")),
-)
 
-TEMPLATES: dict[str, NoticeTemplate] = {t.name: t for t in _ALL}
+def load_template(path: Path) -> NoticeTemplate:
+    """The notice described by metadata file `path` (``<name>.json``; ``<name>.html`` must exist)."""
+    name = path.stem
+    if not NAME.fullmatch(name):
+        raise NoticeCatalogueError(f"{path.name}: a notice name is lower-case letters, digits and _")
+    if not path.with_suffix(".html").is_file():
+        raise NoticeCatalogueError(f"{path.name}: no template {name}.html beside it")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NoticeCatalogueError(f"{path.name}: not readable JSON ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise NoticeCatalogueError(f"{path.name}: must be a JSON object")
+    unknown = sorted(set(meta) - set(_FIELDS))
+    if unknown:
+        raise NoticeCatalogueError(f"{path.name}: unknown keys {', '.join(unknown)}")
+    for field in _REQUIRED:
+        if field not in meta:
+            raise NoticeCatalogueError(f"{path.name}: `{field}` is missing")
+    for field, kind in _FIELDS.items():
+        if field in meta and not isinstance(meta[field], kind):
+            raise NoticeCatalogueError(f"{path.name}: `{field}` must be a {kind.__name__}")
+    for field in ("title", "title_en"):
+        if not meta[field].strip() or len(meta[field]) > 100:
+            raise NoticeCatalogueError(f"{path.name}: `{field}` must be 1–100 characters")
+    if len(meta["type_code"]) != 1 or not meta["type_code"].strip():
+        raise NoticeCatalogueError(f"{path.name}: `type_code` must be one character (e.g. 整)")
+    omits = _keys(path, meta, "omits")
+    stray = [k for k in omits if k not in COMMON_KEYS]
+    if stray:
+        raise NoticeCatalogueError(f"{path.name}: `omits` names keys that are not common keys: {', '.join(stray)}")
+    return NoticeTemplate(name, meta["title"], meta["type_code"], _keys(path, meta, "fields"),
+                          tuple(k for k in COMMON_KEYS if k not in omits), meta["title_en"])
+
+
+def load_catalogue(directory: Path = DOCUMENTS_DIR) -> dict[str, NoticeTemplate]:
+    """Every notice of `directory`, by name. Files starting with ``_`` are shared parts, not
+    notices. Raises NoticeCatalogueError for a template without metadata, a bad metadata file or
+    two notices sharing a type code (their numbers would collide)."""
+    templates: dict[str, NoticeTemplate] = {}
+    for path in sorted(directory.glob("*.json")):
+        if not path.name.startswith("_"):
+            templates[path.stem] = load_template(path)
+    for html in sorted(directory.glob("*.html")):
+        if not html.name.startswith("_") and html.stem not in templates:
+            raise NoticeCatalogueError(f"{html.name}: no metadata file {html.stem}.json beside it")
+    codes: dict[str, str] = {}
+    for t in templates.values():
+        if t.type_code in codes:
+            raise NoticeCatalogueError(f"{t.name}.json: type code {t.type_code} is already {codes[t.type_code]}'s")
+        codes[t.type_code] = t.name
+    return templates
+
+
+TEMPLATES: dict[str, NoticeTemplate] = load_catalogue()
 
 
 def _lookup(context: Any, dotted: str) -> Any:

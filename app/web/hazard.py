@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from marshmallow import ValidationError as SchemaError
 from werkzeug.datastructures import MultiDict
 
@@ -125,4 +126,6 @@ def _doc_title(template: str | None) -> str:
     from app.rendering import TEMPLATES
 
     spec = TEMPLATES.get(template or "")
-    return spec.title if spec else (template or "")
+    if spec is None:
+        return template or ""
+    return spec.title_en if str(get_locale() or "zh").startswith("en") else spec.title

@@ -35,6 +35,8 @@ URGING_PROCESS = "supervision_urging"
 
 RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
                      "经本监督机构审核同意后方可复工"]
+# Which notice an order prints is the diagram's (print_notice's `template` parameter); this map only
+# serves cases of rectification_order versions deployed before, whose diagram reads `notice_template`.
 NOTICE_BY_TYPE = {"deadline": "rectification_notice", "partial_stop": "stop_work_notice",
                   "full_stop": "stop_work_notice"}
 

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from app.formdefs import FormDef, form_file_names, schema_problem, summaries, ti
 from app.formdefs.writes import shared_fields
 from app.infra.uow import transaction
 from app.models import ProcessDefinition
+from app.rendering.catalogue import TEMPLATES
 from app.roles import ROLES
 from app.services.access.actors import SYSTEM, Actor
 from app.services.workflow import definition_cache, start_guards
@@ -174,6 +176,42 @@ def _child_process_problems(diagrams: dict[str, bytes]) -> list[engine.BundlePro
     return problems
 
 
+def _template_choices(expression: str) -> list[Any] | None:
+    """The values a `template` parameter can take when the diagram writes them out: a literal, or
+    a conditional (`'a' if … else 'b'`) of literals; None for any other expression (checked when
+    the notice is issued: `template_unknown`)."""
+    try:
+        node = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    choices: list[Any] = []
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.IfExp):
+            pending += [node.body, node.orelse]
+        elif isinstance(node, ast.Constant):
+            choices.append(node.value)
+        else:
+            return None
+    return choices
+
+
+def _template_problems(diagrams: dict[str, bytes]) -> list[engine.BundleProblem]:
+    """The notice a diagram issues (issue_document's `template`), when written out, is a notice of
+    documents/ (a `<name>.html` with its `<name>.json`)."""
+    problems = []
+    for name, raw in diagrams.items():
+        if not name.endswith(".bpmn"):
+            continue
+        for element_id, value, line in operator_parameter_values(raw, "template"):
+            unknown = [c for c in _template_choices(value) or () if not (isinstance(c, str) and c in TEMPLATES)]
+            if unknown:
+                problems.append(engine.BundleProblem(name, element_id, line, "template_unknown",
+                                                     f"没有名为 {unknown[0]!r} 的文书模板（documents/ 下须有同名的 .html 与 .json）。"))
+    return problems
+
+
 def validate(bundle: Bundle) -> list[engine.BundleProblem]:
     """Every problem of the bundle (empty when it can be deployed)."""
     diagrams = _diagrams(bundle.files)
@@ -182,7 +220,8 @@ def validate(bundle: Bundle) -> list[engine.BundleProblem]:
     if problems:
         return problems + _form_problems(bundle)
     return problems + _form_problems(bundle) + _field_problems(bundle, diagrams) \
-        + _summary_problems(bundle, diagrams) + _start_rule_problems(diagrams) + _child_process_problems(diagrams)
+        + _summary_problems(bundle, diagrams) + _start_rule_problems(diagrams) + _child_process_problems(diagrams) \
+        + _template_problems(diagrams)
 
 
 def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tuple[dict, dict]:
