@@ -63,7 +63,9 @@ def seed_notices(counts: Counter) -> None:
             IssuedDocument.project_id == project.id).order_by(IssuedDocument.id))}
         numbers = dict(existing)
         actor = actor_for(official)
-        for template in TEMPLATES:
+        # a notice citing another's number comes after it (the catalogue is in file-name order)
+        citing = {cited_by for cited_by, _, _ in CITATIONS} | {"inspection_record"}
+        for template in sorted(TEMPLATES, key=lambda name: name in citing):
             if template in existing:
                 continue
             document = issue_notice(actor, template, project=project, verify_code=demo_code(template),
