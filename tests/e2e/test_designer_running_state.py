@@ -18,13 +18,13 @@ def test_the_heat_map_and_the_path_are_drawn(login, live_server, live_app):
     with live_app.app_context():  # the version its open task runs on (another test may have moved it)
         open_task = db.session.scalar(select(InboxTask).where(
             InboxTask.process_key == "web_review", InboxTask.status == "open").order_by(InboxTask.id))
-        version = open_task.instance.definition.version
+        version, step_id = open_task.instance.definition.version, open_task.task_name
         db.session.remove()
     page = login("designer")
     page.goto(f"{live_server}/designer/web_review")
     page.click(f"tr[data-version='{version}'] a.state-link")
     page.wait_for_selector("#heat-map [data-bpmn-viewer][data-ready=true]")
-    badge = page.locator("[data-container-id=compile_plan] .badge-open")
+    badge = page.locator(f"[data-container-id={step_id}] .badge-open")
     assert badge.count() == 1 and badge.inner_text().startswith("待办")
     lanes = page.locator("[data-element-id=Lane_pm] text").text_content()
     assert "施工单位项目经理" in lanes and "contractor_pm" not in lanes
@@ -42,7 +42,7 @@ def test_the_heat_map_and_the_path_are_drawn(login, live_server, live_app):
     try:
         page.goto(f"{live_server}/cases/{case_id}")
         page.wait_for_selector("#diagram [data-bpmn-viewer][data-ready=true]")
-        step = page.locator("[data-container-id=compile_plan] .step-who").inner_text()
+        step = page.locator(f"[data-container-id={step_id}] .step-who").inner_text()
         assert step.startswith(f"{name} · ") and len(step.split(" · ")[1]) == len("2026-01-01 00:00")
         shoot(page, "case-path")
     finally:
