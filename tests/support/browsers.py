@@ -5,8 +5,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 
-def signed_in(app: Flask, username: str) -> FlaskClient:
+def signed_in(app: Flask, username: str, password: str | None = None) -> FlaskClient:
     client = app.test_client()
-    r = client.post("/login", data={"username": username, "password": app.config["DEMO_PASSWORD"]})
+    r = client.post("/login", data={"username": username, "password": password or app.config["DEMO_PASSWORD"]})
     assert r.status_code == 302, r.get_data(as_text=True)[:200]
     return client

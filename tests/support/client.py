@@ -1,7 +1,13 @@
 """An API client that logs demo or factory users in with bearer tokens."""
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+
+def bearer(app: Flask, username: str, password: str) -> dict[str, str]:
+    """The Authorization header of a fresh token for `username` (one call, no client kept)."""
+    return {"Authorization": f"Bearer {ApiClient(app.test_client(), password).token(username)}"}
 
 
 class ApiClient:

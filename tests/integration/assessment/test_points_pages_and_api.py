@@ -13,18 +13,17 @@ from app.infra import wallclock
 from app.models import AssessmentPoint, AssessmentResult, OrgUnit
 from app.services.assessment import scoring
 from tests.integration.assessment.records import NOW
+from tests.support.browsers import signed_in
+from tests.support.client import bearer
 from tests.support.factories import PASSWORD, gen_user
 
 
 def login(app, username: str):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
+    return signed_in(app, username, PASSWORD)
 
 
 def token(app, username: str) -> dict[str, str]:
-    r = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.get_json()['data']['token']}"}
+    return bearer(app, username, PASSWORD)
 
 
 def people(city) -> None:
