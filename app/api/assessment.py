@@ -6,8 +6,9 @@ from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import XLSX, ok, xlsx_file
+from app.api.envelope import ok
 from app.api.openapi import doc
+from app.http_downloads import XLSX, xlsx_file
 from app.infra.months import previous_month
 from app.schemas.answers import AcknowledgedSchema
 from app.schemas.assessment import AssessmentPointSchema, AssessmentQuerySchema, AssessmentResultSchema

@@ -1,10 +1,9 @@
 """One JSON envelope everywhere: {"data": …, "meta": …} or {"error": {code, message, fields}}."""
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 
 
 def ok(data: Any, meta: dict | None = None, status: int = 200):
@@ -23,11 +22,3 @@ def paging() -> tuple[int, int]:
     except ValueError:
         limit, offset = 50, 0
     return limit, offset
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_file(content: bytes, name: str):
-    """An xlsx workbook as a download named `name`."""
-    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)

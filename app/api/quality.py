@@ -8,9 +8,10 @@ from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import XLSX, ok, xlsx_file
+from app.api.envelope import ok
 from app.api.openapi import doc
 from app.extensions import csrf
+from app.http_downloads import XLSX, xlsx_file
 from app.infra.safe_xml import XML_TYPES
 from app.schemas.quality import (
     AgencyBodySchema,

@@ -7,8 +7,9 @@ from flask import request
 
 from app.api import bp
 from app.api.auth import api_actor
-from app.api.envelope import XLSX, ok, xlsx_file
+from app.api.envelope import ok
 from app.api.openapi import doc
+from app.http_downloads import XLSX, xlsx_file
 from app.schemas.site_records import (
     ExportQuerySchema,
     LogBodySchema,

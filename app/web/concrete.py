@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from app.api.envelope import xlsx_file
 from app.domain.concrete_strength import GRADES
 from app.errors import ConflictError, ValidationError
+from app.http_downloads import xlsx_file
 from app.services.quality import concrete, concrete_export, producers, registries
 from app.web import bp
 from app.web.common import page, web_actor

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.api.envelope import xlsx_file
 from app.errors import ValidationError
+from app.http_downloads import xlsx_file
 from app.services.quality import console, labels, registries, reports, samples, warnings
 from app.web import bp
 from app.web.common import page, web_actor

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.api.envelope import xlsx_file
 from app.errors import ValidationError
+from app.http_downloads import xlsx_file
 from app.services.safety_education import ledger, roster, sessions
 from app.web import bp
 from app.web.common import page, web_actor

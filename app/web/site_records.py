@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from app.api.envelope import xlsx_file
 from app.errors import ValidationError
+from app.http_downloads import xlsx_file
 from app.models import RECORD_KINDS, RECORD_STATUSES
 from app.services.site_records import export, records, reminders, review
 from app.services.site_records.fields import RESULTS, labels

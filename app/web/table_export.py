@@ -12,7 +12,7 @@ from flask import Response, request, url_for
 from flask_babel import gettext
 from lxml import html as lxml_html
 
-from app.api.envelope import xlsx_file
+from app.http_downloads import xlsx_file
 from app.infra import xlsx
 from app.web import bp
 
