@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.envelope import error
 from app.errors import DomainError
 from app.http_status import STATUS_BY_CODE, status_of
+from app.web.i18n import in_language
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,11 @@ HTTP_CODES = {400: "bad_request", 401: "authentication_required", 403: "permissi
 HTTP_MESSAGES = {404: "没有找到该资源。", 405: "不支持该请求方法。", 413: "上传内容超过大小限制。",
                  400: "请求格式不正确。", 401: "需要登录。", 403: "没有权限。"}
 
+# The error page's heading: what happened in words (no status number on a page).
+HEADINGS = {400: "请求有误", 401: "需要登录", 403: "没有权限", 404: "没有找到", 405: "不支持该操作",
+            409: "与当前状态冲突", 413: "上传内容过大", 415: "不支持的内容类型", 422: "提交的数据有误",
+            429: "请求过于频繁", 500: "服务器出错", 503: "服务暂不可用"}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz" or \
@@ -29,9 +35,25 @@ def _wants_json() -> bool:
 
 
 def _respond(code: str, message: str, status: int, fields: dict | None = None):
+    """The refusal in the request's language (?lang=en or Accept-Language: en for English)."""
     if _wants_json():
-        return error(code, message, status, fields)
-    return render_template("error.html", code=code, message=message, status=status), status
+        return error(code, in_language(message), status, _fields_in_language(fields))
+    return render_template("error.html", code=code, message=message, status=status,
+                           heading=HEADINGS.get(status, "出错了")), status
+
+
+def _fields_in_language(fields: dict | None) -> dict | None:
+    if not fields:
+        return fields
+    return {name: _field_in_language(said) for name, said in fields.items()}
+
+
+def _field_in_language(said):
+    if isinstance(said, dict):
+        return _fields_in_language(said)
+    if isinstance(said, (list, tuple)):
+        return [_field_in_language(each) for each in said]
+    return in_language(said) if isinstance(said, str) else said
 
 
 def _refuse(code: str, message: str, fields: dict | None = None):

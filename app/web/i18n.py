@@ -49,6 +49,14 @@ def init_babel(app: Flask) -> None:
     app.before_request(refresh)
 
 
+def in_language(message: object) -> str:
+    """A message (a refusal, a validation message) in the request's language: its own English when
+    it carries one (app.formdefs.messages.Said), else the catalogue's; Chinese as written."""
+    if not str(get_locale() or "zh").startswith("en"):
+        return str(message)
+    return getattr(message, "english", None) or translate(str(message))
+
+
 def translate(text: str) -> str:
     """The catalogue's translation of `text`; in English a word of the vocabulary that has none
     in the catalogue (a status, metric or notice name a service handed over in Chinese)."""

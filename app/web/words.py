@@ -11,7 +11,7 @@ from app.domain import vocabulary
 from app.formdefs.titles import choice_label, field_title
 from app.web import bp
 from app.web.common import local_time
-from app.web.i18n import translate
+from app.web.i18n import in_language, translate
 
 # Timeline events of the engine's own bookkeeping: designers and administrators see them.
 ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught", "candidate_fallback",
@@ -58,9 +58,7 @@ def tr(text: Any) -> str:
 def said(message: Any) -> str:
     """A validation message in the page's language: its own English (app.formdefs.messages.Said),
     else the catalogue's."""
-    if not _lang().startswith("en"):
-        return str(message)
-    return getattr(message, "english", None) or translate(str(message))
+    return in_language(message)
 
 
 @bp.app_template_filter("field_word")

@@ -1,4 +1,6 @@
 """One JSON envelope with stable codes; never a stack trace."""
+import re
+
 from app.domain.credit_code import make_credit_code
 from tests.support.factories import gen_district, gen_user
 
@@ -60,3 +62,30 @@ def test_unexpected_error_hides_the_trace(sqlite_app):
 def test_non_json_body_is_a_validation_error(app, api):
     r = api.client.post("/api/v1/auth/token", data="not json", content_type="text/plain")
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"username", "password"}
+
+
+def test_refusals_speak_the_language_asked_for(app, api):
+    """Integrators and people read the refusal in their language: Chinese by default, English on
+    Accept-Language: en or ?lang=en; the code stays the same."""
+    _root(api)
+    chinese = api.get("/api/v1/projects/NO-SUCH", "root").get_json()["error"]
+    english = api.get("/api/v1/projects/NO-SUCH", "root", headers={"Accept-Language": "en"}).get_json()["error"]
+    asked = api.get("/api/v1/projects/NO-SUCH?lang=en", "root").get_json()["error"]
+    assert chinese == {"code": "project_not_found", "message": "没有找到该工程项目。", "fields": {}}
+    assert english == asked == {"code": "project_not_found", "message": "Project not found.", "fields": {}}
+    r = api.post("/api/v1/enterprises", "root", json=[1], headers={"Accept-Language": "en"})
+    assert r.get_json()["error"]["message"] == "The data submitted does not meet the requirements."
+
+
+def test_the_error_page_says_what_happened_in_words(app):
+    from tests.support.browsers import signed_in
+    from tests.support.raw_codes import visible_text
+
+    gen_user("sys_admin", username="root", org_unit=gen_district(), display_name="Root")
+    browser = signed_in(app, "root", "Secret#2026")
+    zh = visible_text(browser.get("/cases/999999999").get_data(as_text=True))
+    en_page = browser.get("/cases/999999999?lang=en")
+    en = visible_text(en_page.get_data(as_text=True))
+    assert en_page.status_code == 404
+    assert "没有找到" in zh and "404" not in zh and "not_found" not in zh
+    assert "Not found" in en and "Case not found." in en and set(re.findall(r"[\u4e00-\u9fff]+", en)) == {"中文"}  # the language switch
