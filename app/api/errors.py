@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException
 from app.api.envelope import error
 from app.errors import DomainError
 from app.http_status import STATUS_BY_CODE, status_of
-from app.web.i18n import in_language
+from app.schemas import chinese_messages
+from app.web.i18n import english, in_language
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ def _field_in_language(said):
         return _fields_in_language(said)
     if isinstance(said, (list, tuple)):
         return [_field_in_language(each) for each in said]
-    return in_language(said) if isinstance(said, str) else said
+    if not isinstance(said, str):
+        return said
+    return in_language(said) if english() else chinese_messages.chinese(said)
 
 
 def _refuse(code: str, message: str, fields: dict | None = None):

@@ -146,7 +146,10 @@ def build_spec() -> dict:
     spec.components.response("Error", {"description": "错误", "content": {"application/json": {"schema": {
         "type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "fields"], "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}}},
+                "code": {"type": "string", "description": "stable code: branch on this"},
+                "message": {"type": "string", "description": (
+                    "the refusal in words: Chinese, or English with `Accept-Language: en` or `?lang=en`")},
+                "fields": {"type": "object", "description": "per field, its messages in the same language"}}}}}},
         XML: _XML_ANSWER}})
     paths: dict[str, dict] = {}
     for rule in current_app.url_map.iter_rules():

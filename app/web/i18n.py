@@ -13,10 +13,11 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """?lang= (remembered in the session) wins, then the session, then Accept-Language, then zh."""
+    """?lang= (remembered in the session for pages) wins, then the session, then Accept-Language, then zh."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
-        session["lang"] = chosen
+        if not request.path.startswith("/api/"):  # an API call's ?lang= is for that answer only
+            session["lang"] = chosen
         return chosen
     if session.get("lang") in LANGUAGES:
         return session["lang"]
@@ -49,10 +50,15 @@ def init_babel(app: Flask) -> None:
     app.before_request(refresh)
 
 
+def english() -> bool:
+    """Whether this request reads English."""
+    return str(get_locale() or "zh").startswith("en")
+
+
 def in_language(message: object) -> str:
     """A message (a refusal, a validation message) in the request's language: its own English when
     it carries one (app.formdefs.messages.Said), else the catalogue's; Chinese as written."""
-    if not str(get_locale() or "zh").startswith("en"):
+    if not english():
         return str(message)
     return getattr(message, "english", None) or translate(str(message))
 

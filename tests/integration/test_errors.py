@@ -75,6 +75,12 @@ def test_refusals_speak_the_language_asked_for(app, api):
     assert english == asked == {"code": "project_not_found", "message": "Project not found.", "fields": {}}
     r = api.post("/api/v1/enterprises", "root", json=[1], headers={"Accept-Language": "en"})
     assert r.get_json()["error"]["message"] == "The data submitted does not meet the requirements."
+    bad = {"name": "", "type": "alien", "x": 1}
+    zh = api.post("/api/v1/enterprises", "root", json=bad).get_json()["error"]["fields"]
+    en = api.post("/api/v1/enterprises", "root", json=bad, headers={"Accept-Language": "en"}).get_json()["error"]["fields"]
+    assert zh == {"credit_code": ["必填项。"], "name": ["长度须在 1 到 200 之间。"], "x": ["不认识的字段。"],
+                  "type": [zh["type"][0]]} and zh["type"][0].startswith("须为以下之一：owner, contractor")
+    assert en["credit_code"] == ["Missing data for required field."] and en["x"] == ["Unknown field."]
 
 
 def test_the_error_page_says_what_happened_in_words(app):
