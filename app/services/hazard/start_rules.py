@@ -8,7 +8,7 @@ read by `workflow.start_guards`); this module registers the checks of the work i
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 
 from sqlalchemy import select, update
 
@@ -129,6 +129,13 @@ class _DeployedRules(Mapping[str, StartRule]):
 
     def __len__(self) -> int:
         return len(self._rules())
+
+    # Mapping's own views look every key up again (a read of the deployed diagrams per key).
+    def items(self) -> ItemsView[str, StartRule]:
+        return self._rules().items()
+
+    def values(self) -> ValuesView[StartRule]:
+        return self._rules().values()
 
 
 RULES: Mapping[str, StartRule] = _DeployedRules()

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from app.extensions import db
 from app.models import WORK_STATUSES
 from app.services.hazard.start_rules import RULES, check_can_start
 from tests.support.processes import actor
@@ -35,6 +37,29 @@ def test_status_matrix(hz_sqlite):
                 check_can_start(who, key, "hazardous_work", w.id)
             expected = "work_terminated" if status == "terminated" else "work_status_invalid"
             assert info.value.code == expected, (key, status)
+
+
+def _statements(read) -> tuple[object, int]:
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        return read(), len(seen)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_listing_the_rules_reads_the_deployed_diagrams_once(hz_sqlite):
+    """The work page lists RULES.items(): one read of the newest definitions, not one per key."""
+    len(RULES)  # the diagrams' sources are cached from here on
+    _rules, one_read = _statements(lambda: len(RULES))
+    for view in (RULES.items, RULES.values):
+        listed, statements = _statements(lambda view=view: list(view()))
+        assert len(listed) == len(ALLOWED)
+        assert statements == one_read, view.__name__
+    assert dict(RULES.items()) == {key: RULES[key] for key in RULES}
 
 
 def test_roles_projects_and_subjects(hz_sqlite):
