@@ -1,7 +1,7 @@
 """Statistics answers under volume: /api/v1/stats/…, /api/v1/command-centre, SQLite and PostgreSQL.
 
     .venv/bin/python bench/stats.py [--alarms 100000] [--projects 0] [--runs 20] [--backends sqlite,postgresql]
-                                    [--reuse FILE.sqlite]
+                                    [--reuse FILE.sqlite] [--keep FOLDER]
 
 A fresh database (a SQLite file; a throw-away PostgreSQL cluster) with the demo data, --projects
 projects in all (the demo's plus generated ones with two devices each, over the demo districts;
@@ -132,6 +132,8 @@ def run_backend(app, args, seeded: bool = False) -> None:
         print(f"seeded {args.alarms} alarms, {args.projects or 'demo'} projects in {time.perf_counter() - t0:.1f} s; "
               f"load average {os.getloadavg()}")
         print(f"rollups rebuilt in {rebuild_rollups(app):.1f} s")
+        if getattr(args, "keep", None):
+            (args.keep / "seeded").write_text(f"{args.alarms} alarms, {args.projects or 'demo'} projects\n")
     client = app.test_client()
     cases = [("plain alarm list (baseline)", "/api/v1/alarms"),
              ("alarms, last 30 days", "/api/v1/stats/alarms"),
@@ -165,6 +167,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--backends", default="sqlite")
     parser.add_argument("--reuse", type=Path, help="a SQLite file seeded by an earlier run: ask only")
+    parser.add_argument("--keep", type=Path, help="PostgreSQL: keep the cluster in this folder; a folder "
+                        "seeded by an earlier run is started again and only asked")
     args = parser.parse_args()
     from tests.support.apps import build_app, create_schema
     from tests.support.services import running_postgres
@@ -178,10 +182,12 @@ def main() -> None:
                 create_schema(app)
             run_backend(app, args, seeded=bool(args.reuse))
             continue
-        with running_postgres() as url:
+        seeded = bool(args.keep and (args.keep / "seeded").exists())
+        with running_postgres(keep=args.keep) as url:
             app = build_app(url, folder / "instance")
-            create_schema(app)
-            run_backend(app, args)
+            if not seeded:
+                create_schema(app)
+            run_backend(app, args, seeded=seeded)
             with app.app_context():
                 from app.extensions import db
                 db.session.remove()

@@ -213,27 +213,22 @@ def _accepts_tcp(port: int) -> bool:
 
 @contextlib.contextmanager
 def running_postgres(user: str = "sitecase", database: str = "sitecase", *,
-                     durable: bool = False) -> Iterator[str]:
+                     durable: bool = False, keep: Path | None = None) -> Iterator[str]:
     """Yield `postgresql+psycopg://USER@127.0.0.1:PORT/DB` of a throw-away cluster.
 
     fsync is off (on, with synchronous commit and full page writes, when `durable`: what a
     production server pays per commit) and auth is trust: it is a test server listening on
-    loopback only.
+    loopback only. With `keep` (a folder) the cluster lives there and outlives the call: a
+    later call with the same folder starts the same cluster again (benchmarks whose seeding
+    takes minutes).
     """
     postgres = find_postgres()
-    initdb = str(Path(postgres).with_name("initdb"))
     owner = _unprivileged_user("postgres")
-    with _workdir("pg", owner) as work:
+    with (_kept_dir(keep, owner) if keep else _workdir("pg", owner)) as work:
         data = work / "data"
-        init = ServerProcess("initdb", [initdb, "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8",
-                                        "--no-locale", "--no-sync", "--no-instructions"], work, owner)
-        init.start()
-        try:
-            code = init.proc.wait(120)
-        finally:
-            init.stop()
-        if code != 0:
-            raise ServiceError(f"initdb failed with code {code}\n{init.log_tail()}")
+        fresh = not data.exists()
+        if fresh:
+            _initdb(str(Path(postgres).with_name("initdb")), data, user, work, owner)
 
         def make(port: int) -> ServerProcess:
             argv = [postgres, "-D", str(data), "-p", str(port), "-h", LOOPBACK, "-k", str(work),
@@ -246,10 +241,32 @@ def running_postgres(user: str = "sitecase", database: str = "sitecase", *,
         server, port = _start_on_free_port(make, lambda port: _pg_accepts(user, port))
         try:
             url = f"postgresql+psycopg://{user}@{LOOPBACK}:{port}/{database}"
-            create_database(url, database)
+            if fresh:
+                create_database(url, database)
             yield url
         finally:
             server.stop()
+
+
+def _initdb(initdb: str, data: Path, user: str, work: Path, owner: str | None) -> None:
+    init = ServerProcess("initdb", [initdb, "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8",
+                                    "--no-locale", "--no-sync", "--no-instructions"], work, owner)
+    init.start()
+    try:
+        code = init.proc.wait(120)
+    finally:
+        init.stop()
+    if code != 0:
+        raise ServiceError(f"initdb failed with code {code}\n{init.log_tail()}")
+
+
+@contextlib.contextmanager
+def _kept_dir(path: Path, owner: str | None) -> Iterator[Path]:
+    path.mkdir(parents=True, exist_ok=True)
+    if owner:
+        account = pwd.getpwnam(owner)
+        os.chown(path, account.pw_uid, account.pw_gid)
+    yield path
 
 
 def _pg_accepts(user: str, port: int) -> bool:
