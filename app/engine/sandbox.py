@@ -42,6 +42,10 @@ MAX_SOURCE = 100_000  # characters of one script or expression
 _CLOCK_ATTRIBUTES = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 
 
+_NOT_ALLOWED = re.compile(r"^(\S+) is not allowed$")
+_UNDERSCORE = re.compile(r'"([^"]+)" is an invalid \w+ name because it starts with "_"')
+
+
 class SandboxCompileError(Exception):
     """A script or expression that does not compile (syntax) or is refused by policy (unsafe)."""
 
@@ -50,6 +54,22 @@ class SandboxCompileError(Exception):
         self.code = code
         self.message = message
         self.line = line
+
+    @property
+    def reason(self) -> tuple[str, str]:
+        """Why, as a stable word and the name it refused: (syntax | not_allowed | underscore |
+        too_long | too_deep | refused, name or "") — what designers are told, in their language."""
+        if self.code.endswith("_syntax"):
+            return "syntax", ""
+        if match := _NOT_ALLOWED.match(self.message):
+            return "not_allowed", match.group(1)
+        if underscore := _UNDERSCORE.search(self.message):
+            return "underscore", underscore.group(1)
+        if self.message.startswith("longer than"):
+            return "too_long", ""
+        if self.message.startswith("nested too deeply"):
+            return "too_deep", ""
+        return "refused", ""
 
 
 def _safe_range(*args: int) -> range:

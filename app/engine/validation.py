@@ -46,11 +46,16 @@ _BPMN_TAG = "{" + NS["bpmn"] + "}"
 
 @dataclass(frozen=True)
 class BundleProblem:
+    """One problem; `message` is the check's own sentence. Problems whose text comes from a
+    library (sandbox, timers, XML, XSD, the parser) also carry a stable `reason` and its `values`,
+    from which the designer words them in Chinese or English (designer/problem_words.py)."""
     file: str
     element_id: str | None
     line: int | None
     code: str
     message: str
+    reason: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 def _owner_id(node: Any) -> str | None:
@@ -60,11 +65,15 @@ def _owner_id(node: Any) -> str | None:
     return None if node is None else node.get("id")
 
 
-def _problem(file: str, node: Any, code: str, message: str, line: int | None = None) -> BundleProblem:
-    return BundleProblem(file, _owner_id(node), line or node.sourceline, code, message)
+def _problem(file: str, node: Any, code: str, message: str, line: int | None = None, reason: str = "",
+             **values: str) -> BundleProblem:
+    return BundleProblem(file, _owner_id(node), line or node.sourceline, code, message, reason,
+                         tuple(sorted(values.items())))
 
 
-def _check_code(file: str, node: Any, mode: str, text: str | None = None) -> Iterator[BundleProblem]:
+def _check_code(file: str, node: Any, mode: str, text: str | None = None,
+                what: str = "expression") -> Iterator[BundleProblem]:
+    """`what` names the source for the designer: script, condition or expression."""
     text = ((node.text if text is None else text) or "").strip()
     if not text:
         return
@@ -72,23 +81,26 @@ def _check_code(file: str, node: Any, mode: str, text: str | None = None) -> Ite
         compile_source(text, mode)
     except SandboxCompileError as exc:
         line = node.sourceline + (exc.line - 1 if exc.line and mode == "exec" else 0)
-        yield _problem(file, node, exc.code, f"{exc.message}: {text[:80]!r}", line)
+        reason, name = exc.reason
+        yield _problem(file, node, exc.code, f"{exc.message}: {text[:80]!r}", line, f"sandbox_{reason}",
+                       what=what, name=name, source=text[:80])
 
 
 def _check_scripts(file: str, root: Any) -> Iterator[BundleProblem]:
     for node in root.xpath(".//bpmn:scriptTask/bpmn:script | .//spiffworkflow:preScript"
                            " | .//spiffworkflow:postScript", namespaces=NS):
-        yield from _check_code(file, node, "exec")
+        yield from _check_code(file, node, "exec", what="script")
     for node in root.xpath(".//bpmn:conditionExpression | .//bpmn:completionCondition"
                            " | .//bpmn:loopCardinality | .//bpmn:loopCondition", namespaces=NS):
-        yield from _check_code(file, node, "eval")
+        yield from _check_code(file, node, "eval", what="condition")
 
 
 def _check_timers(file: str, root: Any, now: datetime) -> Iterator[BundleProblem]:
     for node in root.xpath(".//bpmn:timerEventDefinition/*", namespaces=NS):
         kind, text = etree.QName(node).localname, (node.text or "").strip()
         if _BARE_ISO.match(text):
-            yield _problem(file, node, "timer_invalid", f"{kind} {text!r} must be quoted: '\"{text}\"'")
+            yield _problem(file, node, "timer_invalid", f"{kind} {text!r} must be quoted: '\"{text}\"'",
+                           reason="timer_not_quoted", kind=kind, value=text[:80])
             continue
         sandbox = Sandbox(now, EXPRESSION_TIME_BUDGET)
         try:
@@ -96,19 +108,23 @@ def _check_timers(file: str, root: Any, now: datetime) -> Iterator[BundleProblem
         except NameError:
             pass  # reads process variables: checked when the timer arms
         except SandboxCompileError as exc:
-            yield _problem(file, node, "timer_invalid", f"{kind} {text!r}: {exc.message}")
+            yield _problem(file, node, "timer_invalid", f"{kind} {text!r}: {exc.message}",
+                           reason=f"timer_sandbox_{exc.reason[0]}", kind=kind, value=text[:80], name=exc.reason[1])
         except INTERPRETER_EXIT:
             raise
         except BaseException as exc:
-            yield _problem(file, node, "timer_invalid", f"{kind} {text[:80]!r}: {_describe(exc)}")
+            reason, detail = _describe(exc)
+            yield _problem(file, node, "timer_invalid", f"{kind} {text[:80]!r}: {detail}",
+                           reason=reason, kind=kind, value=text[:80])
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> tuple[str, str]:
+    """The reason of a timer value that failed when evaluated, and the engine's detail."""
     if isinstance(exc, ScriptTimeout):
-        return f"time_budget_exceeded: {exc}"
+        return "timer_too_slow", f"time_budget_exceeded: {exc}"
     if isinstance(exc, SandboxViolation):
-        return f"script_unsafe: {exc}"
-    return f"{type(exc).__name__}: {exc}"
+        return "timer_unsafe", f"script_unsafe: {exc}"
+    return "timer_value_invalid", f"{type(exc).__name__}: {exc}"
 
 
 def _properties(task: Any) -> dict[str, Any]:
@@ -184,15 +200,46 @@ def _xsd_problems(file: str, root: Any) -> list[BundleProblem]:
     for node in root.iter():
         if node.get("id") is not None and str(node.tag).startswith(_BPMN_TAG):
             by_line.setdefault(node.sourceline, node.get("id"))
-    return [BundleProblem(file, by_line.get(error.line), error.line, "bpmn_xsd_invalid",
-                          error.message) for error in VALIDATOR.validator.error_log]
+    return [BundleProblem(file, by_line.get(error.line), error.line, "bpmn_xsd_invalid", error.message,
+                          *_xsd_reason(error.message)) for error in VALIDATOR.validator.error_log]
+
+
+_PREFIXES = {"http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn", "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+             "http://www.omg.org/spec/DD/20100524/DI": "di", "http://www.omg.org/spec/DD/20100524/DC": "dc",
+             NS["spiffworkflow"]: "spiffworkflow"}
+_XSD_ELEMENT = r"^Element '(?P<element>[^']+)'"
+# lxml's schema messages by kind; anything else is `xsd_invalid` with the library's text.
+_XSD_REASONS = [(reason, re.compile(_XSD_ELEMENT + pattern)) for reason, pattern in (
+    ("xsd_element_unexpected", r": This element is not expected\."),
+    ("xsd_attribute_not_allowed", r", attribute '(?P<attribute>[^']+)': The attribute '[^']+' is not allowed\."),
+    ("xsd_attribute_missing", r": The attribute '(?P<attribute>[^']+)' is required but missing\."),
+    ("xsd_value_invalid", r", attribute '(?P<attribute>[^']+)': '(?P<value>[^']*)' is not a valid value"),
+    ("xsd_child_missing", r": Missing child element\(s\)\."),
+    ("xsd_text_not_allowed", r": Character content other than whitespace is not allowed"),
+    ("xsd_invalid", r""),
+)]
+
+
+def _short_name(name: str) -> str:
+    """`{namespace}local` as the prefix:local a designer reads in the file."""
+    qname = etree.QName(name) if name.startswith("{") else None
+    return f"{_PREFIXES.get(qname.namespace, qname.namespace)}:{qname.localname}" if qname else name
+
+
+def _xsd_reason(message: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    for reason, pattern in _XSD_REASONS:
+        if match := pattern.match(message):
+            values = {k: _short_name(v) if k == "element" else v[:80] for k, v in match.groupdict().items()}
+            return reason, tuple(sorted({**values, "detail": message[:300]}.items()))
+    return "xsd_invalid", (("detail", message[:300]), ("element", ""))
 
 
 def _parser_problems(files: dict[str, bytes], lines: dict[str, dict[str, int]]) -> list[BundleProblem]:
     def problem(exc: Exception) -> BundleProblem:
         file, element = getattr(exc, "file_name", "") or "", getattr(exc, "id", "") or None
         line = getattr(exc, "line_number", None) or lines.get(file, {}).get(element or "")
-        return BundleProblem(file, element, line or None, "bpmn_invalid", str(exc))
+        return BundleProblem(file, element, line or None, "bpmn_invalid", str(exc), "parser_refused",
+                             (("detail", str(exc)[:300]),))
     try:
         parser = build_parser(files, validate_xsd=False)
         for process_id in parser.get_process_ids():
@@ -200,7 +247,8 @@ def _parser_problems(files: dict[str, bytes], lines: dict[str, dict[str, int]]) 
     except ValidationException as exc:
         return [problem(exc)]
     except Exception as exc:  # the parser also raises plain errors (e.g. unsupported events)
-        return [BundleProblem("", None, None, "bpmn_invalid", f"{type(exc).__name__}: {exc}")]
+        detail = f"{type(exc).__name__}: {exc}"
+        return [BundleProblem("", None, None, "bpmn_invalid", detail, "parser_failed", (("detail", detail[:300]),))]
     return []
 
 
@@ -215,10 +263,11 @@ def validate_bundle(files: dict[str, bytes], *, known_roles: set[str], operators
         try:
             root = parse_xml(data)
         except DoctypeRefusedError as exc:
-            problems.append(BundleProblem(file, None, None, exc.code, exc.message))
+            problems.append(BundleProblem(file, None, None, exc.code, exc.message, "xml_doctype"))
             continue
         except etree.XMLSyntaxError as exc:
-            problems.append(BundleProblem(file, None, exc.lineno, "bpmn_xsd_invalid", str(exc)))
+            problems.append(BundleProblem(file, None, exc.lineno, "bpmn_xsd_invalid", str(exc), "xml_syntax",
+                                          (("detail", str(exc)[:300]),)))
             continue
         lines[file] = {n.get("id"): n.sourceline for n in root.iter() if n.get("id") is not None}
         if file.lower().endswith(".bpmn"):

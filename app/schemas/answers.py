@@ -111,4 +111,6 @@ class BundleProblemSchema(Schema):
     element_id = fields.Str(allow_none=True)
     line = fields.Int(allow_none=True)
     code = fields.Str(required=True)
+    reason = fields.Str(metadata={"description": "why, for findings of a library (sandbox, timer, XML, XSD, parser): "
+                                                 "a stable word such as sandbox_not_allowed, xsd_element_unexpected"})
     message = fields.Str(required=True)

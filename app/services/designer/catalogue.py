@@ -4,7 +4,6 @@ task may use, and expressions/scripts compiled by the engine's sandbox as the de
 with the reasons in Chinese or English."""
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +17,7 @@ from app.models import ProcessDefinition
 from app.roles import ENTERPRISE_ROLES, ROLES
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.designer import problem_words
 from app.services.workflow import deployments, start_guards
 from app.services.workflow.operator_registry import operator_catalogue
 
@@ -56,38 +56,14 @@ def _subject_word(code: str, label: str, lang: str) -> str:
     return found.in_(lang) if found and lang == "en" else label
 
 
-_NOT_ALLOWED = re.compile(r"^(\S+) is not allowed$")
-_UNDERSCORE = re.compile(r'"([^"]+)" is an invalid \w+ name because it starts with "_"')
-# A sandbox refusal in words, (Chinese, English); {what} is the expression or script, {name} the name refused.
-REASONS = {
-    "syntax": ("{what}语法错误，无法编译。", "The {what} has a syntax error and does not compile."),
-    "not_allowed": ("不允许使用 {name}。", "{name} is not allowed."),
-    "underscore": ("不允许使用以下划线开头的名称 {name}。", "Names starting with an underscore are not allowed: {name}."),
-    "too_long": ("内容过长，超过沙箱允许的长度。", "Too long for the sandbox."),
-    "too_deep": ("嵌套过深，沙箱无法编译。", "Nested too deeply for the sandbox."),
-    "refused": ("沙箱不允许这种写法（如以下划线开头的名称、访问内部属性等）。",
-                "The sandbox does not allow this (names starting with an underscore, internal attributes…)."),
-}
-WHAT = {"expression": ("表达式", "expression"), "script": ("脚本", "script")}
 AT_LINE = ("第 {line} 行：", "Line {line}: ")
 
 
 def _reason(exc: engine.SandboxCompileError, kind: str, lang: str = "zh") -> str:
     """Why the sandbox refused a source, in the designer's language, with its line when known."""
-    en = lang == "en"
-    key, name = "refused", ""
-    if exc.code.endswith("_syntax"):
-        key = "syntax"
-    elif match := _NOT_ALLOWED.match(exc.message):
-        key, name = "not_allowed", match.group(1)
-    elif underscore := _UNDERSCORE.search(exc.message):
-        key, name = "underscore", underscore.group(1)
-    elif exc.message.startswith("longer than"):
-        key = "too_long"
-    elif exc.message.startswith("nested too deeply"):
-        key = "too_deep"
-    where = AT_LINE[en].format(line=exc.line) if exc.line and key not in ("too_long", "too_deep") else ""
-    return where + REASONS[key][en].format(what=WHAT[kind][en], name=name)
+    key, name = exc.reason
+    where = AT_LINE[lang == "en"].format(line=exc.line) if exc.line and key not in ("too_long", "too_deep") else ""
+    return where + problem_words.sandbox_reason(key, name, kind, lang)
 
 
 def check_sources(actor: Actor, items: list[dict[str, Any]], lang: str = "zh") -> list[dict[str, Any]]:

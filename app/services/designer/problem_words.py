@@ -62,6 +62,67 @@ ENGINE: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{en}$"), zh) for en,
 )]
 
 
+# What a sandbox refusal is about, (Chinese, English).
+WHAT = {"expression": ("表达式", "expression"), "script": ("脚本", "script"), "condition": ("条件表达式", "condition"),
+        "timeDate": ("定时器日期", "timer date"), "timeDuration": ("定时器时长", "timer duration"),
+        "timeCycle": ("定时器周期", "timer cycle")}
+# Why the sandbox refused a source ({what} as above, {name} the name refused), (Chinese, English):
+# the properties panel's reasons (designer/catalogue.py) and the validate/deploy answers say the same.
+SANDBOX = {
+    "syntax": ("{what}语法错误，无法编译。", "The {what} has a syntax error and does not compile."),
+    "not_allowed": ("不允许使用 {name}。", "{name} is not allowed."),
+    "underscore": ("不允许使用以下划线开头的名称 {name}。", "Names starting with an underscore are not allowed: {name}."),
+    "too_long": ("内容过长，超过沙箱允许的长度。", "Too long for the sandbox."),
+    "too_deep": ("嵌套过深，沙箱无法编译。", "Nested too deeply for the sandbox."),
+    "refused": ("沙箱不允许这种写法（如以下划线开头的名称、访问内部属性等）。",
+                "The sandbox does not allow this (names starting with an underscore, internal attributes…)."),
+}
+# The problems whose text comes from a library (engine.BundleProblem.reason), (Chinese, English);
+# the English keeps the library's {detail} where a designer can use it.
+REASONS: dict[str, tuple[str, str]] = {
+    **{f"sandbox_{key}": (f"{zh[:-1]}：{{source}}", f"{en[:-1]}: {{source}}") for key, (zh, en) in SANDBOX.items()},
+    **{f"timer_sandbox_{key}": (f"{{what}} {{value}}：{zh}", f"The {{what}} {{value}}: {en}")
+       for key, (zh, en) in SANDBOX.items()},
+    "timer_not_quoted": ("{what} {value} 须加引号，如 \"'{value}'\"。", "The {what} {value} must be quoted: '\"{value}\"'."),
+    "timer_value_invalid": ("{what} {value} 不是有效的值（日期、时长或周期须是 ISO 8601 写法，如 \"P3D\"）。",
+                            "The {what} {value} is not a valid value (dates, durations and cycles are ISO 8601, e.g. "
+                            "\"P3D\")."),
+    "timer_too_slow": ("{what} {value} 计算超时。", "The {what} {value} takes too long to evaluate."),
+    "timer_unsafe": ("{what} {value} 做了沙箱不允许的事。", "The {what} {value} does something the sandbox does not allow."),
+    "xml_doctype": ("BPMN/DMN 文件不得包含 DOCTYPE 声明。", "BPMN/DMN files may not contain a DOCTYPE declaration."),
+    "xml_syntax": ("文件不是格式正确的 XML，无法读取（标签未闭合、不匹配或有非法字符）。",
+                   "The file is not well-formed XML and cannot be read: {detail}"),
+    "xsd_element_unexpected": ("此处不应出现元素 {element}（不符合 BPMN 2.0 规范）。",
+                               "Element {element} is not expected here (BPMN 2.0 schema)."),
+    "xsd_attribute_not_allowed": ("元素 {element} 不允许有属性 {attribute}。", "Element {element} may not have the attribute {attribute}."),
+    "xsd_attribute_missing": ("元素 {element} 缺少必需的属性 {attribute}。", "Element {element} lacks the required attribute {attribute}."),
+    "xsd_value_invalid": ("元素 {element} 的属性 {attribute} 的值 '{value}' 不符合规定（如编号须以字母开头）。",
+                          "The value '{value}' of {attribute} on element {element} is not valid (an id starts with a letter…)."),
+    "xsd_child_missing": ("元素 {element} 缺少必需的子元素。", "Element {element} lacks a required child element."),
+    "xsd_text_not_allowed": ("元素 {element} 中不能直接写文字。", "Element {element} may not hold text."),
+    "xsd_invalid": ("文件不符合 BPMN 2.0 规范（XSD 校验未通过）。", "The file does not conform to the BPMN 2.0 schema: {detail}"),
+    "parser_refused": ("流程引擎无法解析此元素（如不支持的写法或缺少必需的连线）。", "The engine cannot parse this element: {detail}"),
+    "parser_failed": ("流程引擎无法解析此流程图（如使用了不支持的事件类型）。", "The engine cannot parse the diagram: {detail}"),
+}
+
+
+def sandbox_reason(reason: str, name: str, what: str, lang: str) -> str:
+    """Why the sandbox refused a source (`engine.SandboxCompileError.reason`), in `lang`."""
+    en = lang == "en"
+    return SANDBOX[reason][en].format(what=WHAT[what][en], name=name)
+
+
+def problem_message(problem, lang: str) -> str:
+    """An engine.BundleProblem's message in `lang`: by its reason when it has one, else its sentence."""
+    words = REASONS.get(problem.reason)
+    if words is None:
+        return in_language(problem.message, lang)
+    en = lang == "en"
+    values = dict(problem.values)
+    what = WHAT.get(values.get("what") or values.get("kind", ""))
+    return words[en].format_map({**values, "what": what[en] if what else ""})
+
+
 def sentence_in_chinese(text: str) -> str:
     """One sentence of the engine's checks in Chinese (unchanged when it is not a known one)."""
     for pattern, chinese in ENGINE:

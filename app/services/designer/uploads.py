@@ -1,7 +1,7 @@
 """What process designers do: list versions, validate and deploy uploaded diagrams and forms."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Protocol
 
@@ -82,16 +82,18 @@ def _drawing_problems(bundle: deployments.Bundle, names: set[str]) -> list[engin
 
 def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[dict]:
     """Problems of the uploaded files checked together with the deployed ones ([] when fine),
-    worded in `lang` (zh, or en: `problem_words`; the engine's English checks in Chinese for zh)."""
+    worded in `lang` (zh, or en: `problem_words`; the engine's English checks in Chinese for zh),
+    each with its stable `code` and, for a library's finding (sandbox, timer, XML, XSD, parser),
+    its `reason`."""
     require_any_role(actor, "process_designer")
     names = _names(files)
     try:
         bundle = _read_upload(files)
     except DomainError as exc:
         raise _worded(exc, lang) from None
-    problems = [asdict(p) for p in [p for p in deployments.validate(bundle) if p.file in names]
-                + _drawing_problems(bundle, names)]
-    return [{**p, "message": problem_words.in_language(p["message"], lang)} for p in problems]
+    problems = [p for p in deployments.validate(bundle) if p.file in names] + _drawing_problems(bundle, names)
+    return [{"file": p.file, "element_id": p.element_id, "line": p.line, "code": p.code, "reason": p.reason,
+             "message": problem_words.problem_message(p, lang)} for p in problems]
 
 
 def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[deployments.DeployOutcome]:
@@ -111,6 +113,10 @@ def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> 
         if drawing:
             raise deployments.BundleInvalidError(drawing)
         return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))
+    except deployments.BundleInvalidError as exc:
+        worded = deployments.BundleInvalidError([replace(p, message=problem_words.problem_message(p, lang))
+                                                 for p in exc.problems])
+        raise _worded(worded, lang) from None
     except DomainError as exc:
         raise _worded(exc, lang) from None
 

@@ -46,3 +46,29 @@ def test_the_engines_english_checks_read_in_chinese_on_a_chinese_page(browser):
                                  headers={"Accept": "application/json"})
     messages = [p["message"] for p in r.get_json()["data"]]
     assert "泳道名称 'spaceman' 不是已知的角色代码。" in messages
+
+
+def test_a_librarys_findings_read_in_the_pages_language(browser):
+    """The sandbox's and the BPMN schema's findings: a stable reason, words in Chinese and English."""
+    bpmn = (WEB_FIXTURES / "web_review.bpmn").read_text(encoding="utf-8")
+    start = '<bpmn:startEvent id="'
+    assert start in bpmn
+    bpmn = bpmn.replace(start, '<bpmn:startEvent foo="1" id="', 1)
+    forms = [(f.read_bytes(), f.name) for f in sorted((WEB_FIXTURES / "forms").glob("*.json"))]
+    client = browser("designer")
+
+    def post(url):
+        files = [(io.BytesIO(bpmn.encode()), "web_review.bpmn"), *[(io.BytesIO(b), n) for b, n in forms]]
+        return client.post(url, data={"files": files}, headers={"Accept": "application/json"})
+
+    [zh] = post("/designer/validate").get_json()["data"]
+    [en] = post("/designer/validate?lang=en").get_json()["data"]
+    assert (zh["code"], zh["reason"]) == (en["code"], en["reason"]) == ("bpmn_xsd_invalid", "xsd_attribute_not_allowed")
+    assert zh["message"] == "元素 bpmn:startEvent 不允许有属性 foo。"
+    assert en["message"] == "Element bpmn:startEvent may not have the attribute foo."
+    error = post("/designer/deploy?lang=en").get_json()["error"]
+    [message] = [m for ms in error["fields"].values() for m in ms]
+    assert message.startswith("[bpmn_xsd_invalid] Line ") and message.endswith(": " + en["message"])
+    error = post("/designer/deploy?lang=zh").get_json()["error"]
+    [message] = [m for ms in error["fields"].values() for m in ms]
+    assert message.startswith("[bpmn_xsd_invalid] 第") and message.endswith(zh["message"])

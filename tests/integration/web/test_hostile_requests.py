@@ -58,8 +58,8 @@ def _token(base: str, username: str) -> str:
     return r.json()["data"]["token"]
 
 
-@pytest.mark.parametrize(("entry", "stopped_by"), [("endless_generator", "time_budget_exceeded"),
-                                                   ("power_tower", "script_unsafe")])
+@pytest.mark.parametrize(("entry", "stopped_by"), [("endless_generator", "timer_too_slow"),
+                                                   ("power_tower", "timer_unsafe")])
 def test_other_users_are_answered_while_a_hostile_timer_is_validated(app, served, entry,
                                                                     stopped_by):
     designer = gen_user("process_designer").username
@@ -81,8 +81,7 @@ def test_other_users_are_answered_while_a_hostile_timer_is_validated(app, served
     assert answers["hostile"].status_code == 200
     # the probe bundle has no drawing, so diagram_incomplete is reported beside the timer
     [problem] = [p for p in answers["hostile"].json()["data"] if p["element_id"] == "timer_probe"]
-    assert (problem["element_id"], problem["code"]) == ("timer_probe", "timer_invalid")
-    assert stopped_by in problem["message"]
+    assert (problem["element_id"], problem["code"], problem["reason"]) == ("timer_probe", "timer_invalid", stopped_by)
 
 
 @pytest.mark.parametrize(("entry", "stopped_by"), [("endless_loop", "time_budget_exceeded"),
