@@ -10,6 +10,7 @@ from flask_babel import get_locale
 
 from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
+from app.formdefs.messages import Said
 from app.http_status import status_of
 from app.services.access.permissions import require_any_role
 from app.services.casework import case_files
@@ -102,7 +103,7 @@ def form_preview():
         schema = json.loads(body.get("schema") or "{}")
         ui = json.loads(body.get("ui") or "null")
     except ValueError as exc:
-        raise ValidationError(f"不是有效的 JSON：{exc}", code="form_json_invalid") from exc
+        raise ValidationError(Said(f"不是有效的 JSON：{exc}", f"Not valid JSON: {exc}"), code="form_json_invalid") from exc
     if not isinstance(schema, dict):
         raise ValidationError("表单定义必须是 JSON 对象。", code="form_json_invalid")
     return render_template("designer/_preview.html", rendered=build_form(schema, ui if isinstance(ui, dict) else None))

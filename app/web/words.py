@@ -11,7 +11,7 @@ from app.domain import vocabulary
 from app.formdefs.titles import choice_label, field_title
 from app.web import bp
 from app.web.common import local_time
-from app.web.i18n import in_language, translate
+from app.web.i18n import in_language
 
 # Timeline events of the engine's own bookkeeping: designers and administrators see them.
 ENGINE_EVENTS = frozenset({"operator_called", "message_thrown", "message_caught", "candidate_fallback",
@@ -51,7 +51,7 @@ def with_unit(code: Any) -> str:
 def tr(text: Any) -> str:
     """A text a service or a table handed over in Chinese, in the page's language (a plain string:
     escaped like any value, unlike the Markup of `_()`, so it may hold what people typed)."""
-    return "" if text is None else translate(str(text))
+    return "" if text is None else in_language(text)
 
 
 @bp.app_template_filter("said")

@@ -83,6 +83,16 @@ def test_refusals_speak_the_language_asked_for(app, api):
     assert en["credit_code"] == ["Missing data for required field."] and en["x"] == ["Unknown field."]
 
 
+def test_a_refusal_with_values_carries_its_english(app, api):
+    _root(api)
+    body = {"name": "no_such_message", "correlation": {}, "payload": {}, "idempotency_key": "k-1"}
+    zh = api.post("/api/v1/messages", "root", json=body).get_json()["error"]
+    en = api.post("/api/v1/messages", "root", json=body, headers={"Accept-Language": "en"}).get_json()["error"]
+    assert zh["code"] == en["code"] == "message_no_receiver"
+    assert (zh["message"], en["message"]) == ("没有流程接收消息 no_such_message。",
+                                              "No process receives the message no_such_message.")
+
+
 def test_the_error_page_says_what_happened_in_words(app):
     from tests.support.browsers import signed_in
     from tests.support.raw_codes import visible_text

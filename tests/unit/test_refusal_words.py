@@ -64,6 +64,25 @@ def _chinese_texts(trees: dict[Path, ast.Module]) -> dict[str, str]:
     return found
 
 
+def _formatted_refusals(trees: dict[Path, ast.Module]) -> list[str]:
+    """Refusals whose message is an f-string: those carry their English as `Said(zh, en)`
+    (the engine's own errors are for the incident log and stay technical)."""
+    classes = _refusal_classes(trees)
+    found = []
+    for path, tree in trees.items():
+        if path.is_relative_to(ROOT / "app/engine"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) \
+                    in classes and node.args and isinstance(node.args[0], ast.JoinedStr):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_formatted_refusals_carry_their_english():
+    assert not _formatted_refusals(_trees())
+
+
 def test_every_refusal_has_its_english():
     with CATALOGUE.open("rb") as po:
         english = {m.id for m in read_po(po) if m.id and m.string}

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from app import settings
 from app.errors import ConflictError, DomainError
 from app.extensions import db
+from app.formdefs.messages import Said
 
 
 def backend() -> str:
@@ -79,7 +80,8 @@ def pg_binary(name: str) -> str:
             return path
     found = shutil.which(name)
     if not found:
-        raise DomainError(f"找不到 {name}（请安装 PostgreSQL 客户端或设置 PG_BIN_DIR）。",
+        raise DomainError(Said(f"找不到 {name}（请安装 PostgreSQL 客户端或设置 PG_BIN_DIR）。",
+                               f"{name} not found (install the PostgreSQL client or set PG_BIN_DIR)."),
                               code="pg_tools_missing")
     return found
 
@@ -97,7 +99,8 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 def _run(args: list[str], env: dict[str, str], code: str) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise DomainError(f"{Path(args[0]).name} 失败：{done.stderr.strip()[-500:]}", code=code)
+        tool, said = Path(args[0]).name, done.stderr.strip()[-500:]
+        raise DomainError(Said(f"{tool} 失败：{said}", f"{tool} failed: {said}"), code=code)
 
 
 def _pg_dump(dest: Path) -> dict[str, int]:

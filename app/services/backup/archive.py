@@ -25,6 +25,7 @@ from sqlalchemy import inspect, text
 from app import settings
 from app.errors import ConflictError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.services.backup import _database
 
 FORMAT = "sitecase-backup/1"
@@ -90,7 +91,8 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
         reader = _Hashing(fh)
         tar.addfile(info, io.BufferedReader(reader, CHUNK))
     if reader.size != info.size:
-        raise ValidationError(f"文件在备份过程中被改动：{name}", code="backup_source_changed")
+        raise ValidationError(Said(f"文件在备份过程中被改动：{name}", f"A file changed while it was backed up: {name}"),
+                              code="backup_source_changed")
     return {"name": name, "size": reader.size, "sha256": reader.digest.hexdigest()}
 
 
@@ -214,7 +216,9 @@ def _require_known_revision(revision: str | None) -> None:
     try:
         ScriptDirectory(str(MIGRATIONS)).get_revision(revision)
     except CommandError as exc:
-        raise ValidationError(f"该备份的数据库版本（{revision}）比本系统新，请先升级系统再恢复。",
+        raise ValidationError(Said(f"该备份的数据库版本（{revision}）比本系统新，请先升级系统再恢复。",
+                                   f"The backup's database version ({revision}) is newer than this system: upgrade "
+                                   "the system before restoring."),
                               code="backup_schema_unknown") from exc
 
 
@@ -230,7 +234,9 @@ def restore(path: Path) -> dict[str, Any]:
     manifest = verify(path)
     backend = _database.backend()
     if manifest["backend"] != backend:
-        raise ValidationError(f"该备份来自 {manifest['backend']} 数据库，不能恢复到 {backend}。",
+        raise ValidationError(Said(f"该备份来自 {manifest['backend']} 数据库，不能恢复到 {backend}。",
+                                   f"This backup is of a {manifest['backend']} database and cannot be restored to "
+                                   f"{backend}."),
                               code="backup_backend_mismatch")
     _require_known_revision(manifest.get("schema_revision"))
     _database.require_empty()
@@ -293,5 +299,6 @@ def _restore_parts(path: Path, manifest: dict[str, Any], listed: dict[str, str],
     if counts != manifest["tables"]:
         differ = sorted(t for t in set(counts) | set(manifest["tables"])
                         if counts.get(t) != manifest["tables"].get(t))
-        raise ConflictError(f"恢复后的行数与清单不符：{', '.join(differ[:5])}",
+        raise ConflictError(Said(f"恢复后的行数与清单不符：{', '.join(differ[:5])}",
+                                 f"The restored row counts differ from the manifest: {', '.join(differ[:5])}"),
                             code="restore_counts_mismatch")

@@ -23,6 +23,7 @@ from app import settings
 from app.domain.actors import Actor
 from app.errors import ConflictError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import AuditArchive, AuditLog
@@ -122,7 +123,8 @@ def _read_verified(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as exc:
-        raise ValidationError(f"归档文件无法读取：{exc}", code="audit_archive_unreadable") from exc
+        raise ValidationError(Said(f"归档文件无法读取：{exc}", f"The archive file cannot be read: {exc}"),
+                              code="audit_archive_unreadable") from exc
     body, _, last = data.rstrip(b"\n").rpartition(b"\n")
     body += b"\n"
     try:
@@ -145,7 +147,8 @@ def _read_verified(path: Path) -> tuple[dict[str, Any], bytes]:
 def verify_file(path: Path) -> dict[str, Any]:
     """Check an archive's signature and its rows against its header; return the header."""
     if not path.is_file():
-        raise ValidationError(f"归档文件不存在：{path}", code="audit_archive_missing")
+        raise ValidationError(Said(f"归档文件不存在：{path}", f"The archive file does not exist: {path}"),
+                              code="audit_archive_missing")
     return _read_verified(path)[0]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import engine
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.models import ProcessDefinition, ProcessInstance
 from app.services.access.actors import Actor
@@ -107,7 +108,9 @@ def _require_movable(instance: ProcessInstance, target: ProcessDefinition) -> No
     if instance.status not in rt.ACTIVE:
         raise ConflictError("只有办理中或等待中的案件可以迁移。", code="case_not_active")
     if target.version <= instance.definition.version:
-        raise ValidationError(f"案件已在 v{instance.definition.version}，只能迁移到更新的版本。",
+        raise ValidationError(Said(f"案件已在 v{instance.definition.version}，只能迁移到更新的版本。",
+                                   f"The case is at v{instance.definition.version} already: it can only move to a "
+                                   "newer version."),
                               code="migration_target_not_newer")
 
 

@@ -13,6 +13,7 @@ from app import engine
 from app.domain import vocabulary
 from app.errors import ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.models import ProcessDefinition
 from app.roles import ENTERPRISE_ROLES, ROLES
 from app.services.access.actors import Actor
@@ -71,7 +72,8 @@ def check_sources(actor: Actor, items: list[dict[str, Any]], lang: str = "zh") -
     line}` per item, `message` in Chinese (English when `lang` is "en"). Raises ValidationError(`check_invalid`)."""
     require_any_role(actor, "process_designer")
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        raise ValidationError(f"请提交不超过 {MAX_ITEMS} 项的列表。", code="check_invalid")
+        raise ValidationError(Said(f"请提交不超过 {MAX_ITEMS} 项的列表。", f"Send a list of at most {MAX_ITEMS} items."),
+                              code="check_invalid")
     results = []
     for item in items:
         if not isinstance(item, dict) or item.get("kind") not in KINDS or not isinstance(item.get("source"), str) \

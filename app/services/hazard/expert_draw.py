@@ -14,6 +14,7 @@ from typing import Any
 
 from app import settings
 from app.errors import DomainError, ValidationError
+from app.formdefs.messages import Said
 from app.models import Expert, HazardousWork
 from app.services.access import expert_avoidance
 from app.services.access.expert_avoidance import Eligibility
@@ -61,8 +62,10 @@ def draw(work: HazardousWork, specialty: str, size: int, *, seed: int | None = N
     eligibility = eligible_experts(work, specialty, skip_ids)
     if len(eligibility.candidates) < size:
         raise PanelShortageError(
-            f"专业“{specialty}”符合回避规则的可抽取专家只有 {len(eligibility.candidates)} 人，"
-            f"需要 {size} 人，请先补充专家库。")
+            Said(f"专业“{specialty}”符合回避规则的可抽取专家只有 {len(eligibility.candidates)} 人，"
+                 f"需要 {size} 人，请先补充专家库。",
+                 f"Only {len(eligibility.candidates)} experts of the specialty “{specialty}” meet the avoidance "
+                 f"rules and {size} are needed: add experts to the library first."))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     drawn = random.Random(seed).sample(eligibility.candidates, size)
     return Draw(seed, drawn, eligibility)
@@ -73,6 +76,7 @@ def panel_size(requested: Any) -> int:
     minimum = min_panel_size()
     size = minimum if requested in (None, "") else requested
     if isinstance(size, bool) or not isinstance(size, int) or size < minimum:
-        raise ValidationError(f"论证专家组不少于 {minimum} 人。", code="panel_size_invalid",
-                              fields={"panel_size": [f"不少于 {minimum} 人。"]})
+        raise ValidationError(Said(f"论证专家组不少于 {minimum} 人。", f"An expert panel has at least {minimum} members."),
+                              code="panel_size_invalid",
+                              fields={"panel_size": [Said(f"不少于 {minimum} 人。", f"At least {minimum}.")]})
     return size

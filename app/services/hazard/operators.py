@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain import vocabulary
 from app.errors import DomainError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.models import HazardousWork
 from app.services.hazard import expert_draw
@@ -37,7 +39,9 @@ def set_work_status(ctx: OperatorContext, params: dict, data: dict) -> dict:
     work = work_of(ctx, params)
     target = params["status"]
     if target != work.status and target not in WORK_TRANSITIONS.get(work.status, set()):
-        raise WorkStatusError(f"危大工程状态为 {work.status}，不能变更为 {target}。")
+        zh, en = (lambda code: vocabulary.word(code, "work_status")), (lambda code: vocabulary.word(code, "work_status", "en"))
+        raise WorkStatusError(Said(f"危大工程状态为“{zh(work.status)}”，不能变更为“{zh(target)}”。",
+                                   f"The hazardous work is “{en(work.status)}” and cannot become “{en(target)}”."))
     before, work.status = work.status, target
     timeline.note(ctx, "work_status", {"from": before, "to": target})
     return {"work_status": target}

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from app.domain import vocabulary
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.models import HazardousWork, ProcessInstance
 from app.services.access import scoping
 from app.services.access.actors import Actor
@@ -35,6 +36,10 @@ class WorkTerminatedError(ConflictError):
 class WorkStatusInvalidError(ConflictError):
     """该危大工程当前状态不能发起此流程。"""
     code = "work_status_invalid"
+
+
+def _status_en(status: str) -> str:
+    return vocabulary.word(status, "work_status", "en")
 
 
 def _labels(statuses: frozenset[str]) -> str:
@@ -86,9 +91,11 @@ class HazardousWorkGuard:
         if rule is None:
             return
         if work.status not in rule.statuses:
-            raise WorkStatusInvalidError(
+            raise WorkStatusInvalidError(Said(
                 f"危大工程“{work.name}”当前状态为“{STATUS_LABELS.get(work.status, work.status)}”，"
-                f"该流程只能在以下状态发起：{_labels(rule.statuses)}。")
+                f"该流程只能在以下状态发起：{_labels(rule.statuses)}。",
+                f"The hazardous work “{work.name}” is “{_status_en(work.status)}”; this process can be started "
+                f"only when it is: {', '.join(_status_en(s) for s in STATUS_LABELS if s in rule.statuses)}."))
         if not (actor.roles_on_project(work.project_id) & rule.roles):
             raise PermissionDeniedError("您在该项目上没有发起此流程的角色。", code="case_start_role")
         if rule.single and _open_case(process_key, work.id):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.models import ENTERPRISE_TYPES, Department, OrgUnit, ProcessInstance, Project, RoleGrant, User
 from app.rendering import TEMPLATES
 from app.rendering.catalogue import COMMON_KEYS
@@ -37,7 +38,8 @@ class NoticeIssueError(ValidationError):
 def require_template(name: Any) -> str:
     """Raises ValidationError(`template_unknown`) unless `name` is a registered template."""
     if not isinstance(name, str) or name not in TEMPLATES:
-        raise ValidationError(f"没有名为 {name!r} 的文书模板。", code="template_unknown",
+        raise ValidationError(Said(f"没有名为 {name!r} 的文书模板。", f"There is no notice template named {name!r}."),
+                              code="template_unknown",
                               fields={"template": ["未知的文书模板。"]})
     return name
 

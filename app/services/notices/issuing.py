@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from app.domain.vocabulary import word
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import audit_trail, change_feed, file_store, wallclock
 from app.infra.uow import transaction
 from app.models import Incident, IssuedDocument, OutboxMessage, ProcessInstance, Project
@@ -90,9 +91,13 @@ def _require_complete(template: str, context: dict[str, Any]) -> None:
         return
     names = [word(key, "notice_field") for key in missing]
     names += [label for label in blank_labels(html) if label not in names]
-    named = "、".join(names) or "部分内容"
-    raise nc.NoticeIssueError(f"{TEMPLATES[template].title}缺少{named}，不能签发。", code="notice_incomplete",
-                              fields={key: ["签发文书需要此项。"] for key in missing})
+    english = [word(key, "notice_field", "en") for key in missing] + names[len(missing):]
+    spec = TEMPLATES[template]
+    raise nc.NoticeIssueError(Said(f"{spec.title}缺少{'、'.join(names) or '部分内容'}，不能签发。",
+                                   f"The {spec.title_en} lacks {', '.join(english) or 'some of its content'}: "
+                                   "it cannot be issued."),
+                              code="notice_incomplete",
+                              fields={key: [Said("签发文书需要此项。", "Issuing the notice needs this.")] for key in missing})
 
 
 def render_document(document_id: int) -> str:

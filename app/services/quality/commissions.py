@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.errors import ConflictError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import QualityCommission, QualitySample
@@ -36,7 +37,8 @@ def create_commission(actor: Actor, project_code: str, data: Any) -> str:
             QualitySample.project_id == project.id, QualitySample.code.in_(codes))))
         missing = sorted(set(codes) - {s.code for s in samples})
         if missing:
-            raise ValidationError(fields={"sample_codes": [f"本项目没有样品 {c}。" for c in missing]})
+            raise ValidationError(fields={"sample_codes": [Said(f"本项目没有样品 {c}。", f"This project has no sample {c}.")
+                                                           for c in missing]})
         agency = registries.agency_row(body.get("agency_id"))
         problems = registries.fitness_problems(agency, wallclock.local_today())
         if not problems:
@@ -44,7 +46,9 @@ def create_commission(actor: Actor, project_code: str, data: Any) -> str:
         agency_id, agency_name = agency.id, agency.name
     # refused: the reminder is kept although the commission is not
     warnings.raise_fitness_warnings(agency_id)
-    raise ConflictError(f"{agency_name}不能接受新的委托：{'；'.join(problems)}。", code="agency_unfit")
+    raise ConflictError(Said(f"{agency_name}不能接受新的委托：{'；'.join(problems)}。",
+                             f"{agency_name} cannot take new commissions: {'; '.join(p.english for p in problems)}."),
+                        code="agency_unfit")
 
 
 def _commission(actor: Actor, project_id: int, agency_id: int, samples: list[QualitySample]) -> str:

@@ -20,6 +20,7 @@ from app.domain.body_fields import Fields
 from app.domain.concrete_strength import GRADES, judge
 from app.errors import ConflictError, PermissionDeniedError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import ConcreteDelivery, ConcreteStrengthTest, Project
@@ -91,7 +92,9 @@ def record_delivery(actor: Actor, project_code: str, data: Any) -> dict[str, Any
             return _store_delivery(actor, project, producer.id, values)
         warnings.producer_expiry(producer)  # the reminder is kept although the delivery is not
         name, until = producer.name, producer.valid_until.isoformat()
-    raise ConflictError(f"{name}的资质证书已于 {until} 过期，不能向工程供应混凝土。", code="producer_unfit")
+    raise ConflictError(Said(f"{name}的资质证书已于 {until} 过期，不能向工程供应混凝土。",
+                             f"The qualification certificate of {name} expired on {until}: it may not supply "
+                             "concrete to projects."), code="producer_unfit")
 
 
 def _store_delivery(actor: Actor, project: Project, producer_id: int, values: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from app.domain.body_fields import Fields
 from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import AgencyEquipment, AgencyPerson, TestingAgency
@@ -136,16 +137,18 @@ def daily_capacity(agency: TestingAgency, day: date) -> int:
     return min(valid_units(agency, day)) * settings.current().quality_reports_per_unit_day
 
 
-def fitness_problems(agency: TestingAgency, day: date) -> list[str]:
+def fitness_problems(agency: TestingAgency, day: date) -> list[Said]:
     """Why the agency may not take new commissions on `day` (empty when it may)."""
     problems = []
     if agency.valid_until < day:
-        problems.append(f"资质证书 {agency.certificate_no} 已于 {agency.valid_until.isoformat()} 过期")
+        problems.append(Said(f"资质证书 {agency.certificate_no} 已于 {agency.valid_until.isoformat()} 过期",
+                             f"qualification certificate {agency.certificate_no} expired on "
+                             f"{agency.valid_until.isoformat()}"))
     people, instruments = valid_units(agency, day)
     if not people:
-        problems.append("没有资格有效的检测人员")
+        problems.append(Said("没有资格有效的检测人员", "no testing staff with a valid qualification"))
     if not instruments:
-        problems.append("没有检定有效的检测设备")
+        problems.append(Said("没有检定有效的检测设备", "no testing equipment with a valid calibration"))
     return problems
 
 

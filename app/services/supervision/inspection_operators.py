@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.errors import DomainError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.models import Project
 from app.services.access import expert_avoidance
 from app.services.access.scoping import project_filter
@@ -36,8 +37,10 @@ def _draw_experts(rng: random.Random, project: Project, count: int) -> dict[str,
     eligibility = expert_avoidance.eligible_experts(project.id)
     if len(eligibility.candidates) < count:
         raise InspectionExpertShortageError(
-            f"项目“{project.name}”符合回避规则的可抽取专家只有 {len(eligibility.candidates)} 人，"
-            f"需要 {count} 人，请先补充专家库或减少抽取人数。")
+            Said(f"项目“{project.name}”符合回避规则的可抽取专家只有 {len(eligibility.candidates)} 人，"
+                 f"需要 {count} 人，请先补充专家库或减少抽取人数。",
+                 f"Only {len(eligibility.candidates)} experts meet the avoidance rules for the project "
+                 f"“{project.name}” and {count} are needed: add experts to the library or draw fewer."))
     drawn = rng.sample(eligibility.candidates, count)
     return {"project": project, "eligibility": eligibility, "drawn": drawn,
             "seats": [{"user_id": e.user_id, "expert_id": e.id, "name": e.name, "title": e.title or "",

@@ -23,6 +23,7 @@ from app import engine
 from app.errors import ConflictError, DomainError, NotFoundError
 from app.extensions import db
 from app.formdefs import FormDef
+from app.formdefs.messages import Said
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
@@ -157,7 +158,7 @@ def task_form(definition: ProcessDefinition, name: str) -> FormDef:
     if form is None and name in sources:
         form = FormDef(name, json.loads(sources[name]), None)
     if form is None:
-        raise FormMissingError(f"表单 {name} 未随流程版本部署。")
+        raise FormMissingError(Said(f"表单 {name} 未随流程版本部署。", f"The form {name} was not deployed with the process version."))
     return form
 
 

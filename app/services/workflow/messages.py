@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app import engine
 from app.errors import DomainError, NotFoundError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
@@ -132,7 +133,8 @@ def _start(actor: Actor, name: str, correlation: dict[str, Any], payload: dict[s
            project: Project | None) -> int:
     definition = definitions_by_message(name)
     if definition is None:
-        raise NotFoundError(f"没有流程接收消息 {name}。", code="message_no_receiver")
+        raise NotFoundError(Said(f"没有流程接收消息 {name}。", f"No process receives the message {name}."),
+                            code="message_no_receiver")
     message_rights.check_can_start(actor, definition.key, project)
     return rt.start_instance(
         actor, definition, project, lambda spec, host, now: engine.start_by_message(
