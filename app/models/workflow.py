@@ -87,15 +87,19 @@ class InboxTask(db.Model):
         # Partial covering indexes of open rows, one per kind of inbox branch (app/services/inbox.py
         # unions one branch per candidate arm; bench/engine.py (c) has the numbers): every branch
         # is an index-only scan on PostgreSQL; SQLite gets the keys only.
-        # Enterprise arm (role + project), read in due order so that a page stops early:
-        _open_inbox_index("ix_inbox_task_open_enterprise", "project_id", "role", "due_at", "id"),
+        # Enterprise arm (role + project), read in due order so that a page stops early. Keys
+        # after the unique id order nothing: they are SQLite's INCLUDE, so the counts of the
+        # candidate and assignee tests read the index only (migration 0028):
+        _open_inbox_index("ix_inbox_task_open_enterprise", "project_id", "role", "due_at", "id",
+                          "candidate_user_id", "assignee_id"),
         # Authority arm (role + district path prefix; LIKE '/1/4/%' needs the pattern opclass
         # unless the database collation is C), and the jurisdiction scope (any role under a path):
         _open_inbox_index("ix_inbox_task_open_role_path", "role", "district_path", pattern="district_path"),
         # … and the same arm read in due order, filtering the path inside the index (the better
         # plan when the path holds most of the role's rows; without it PostgreSQL may walk the
         # all-rows due_at index instead):
-        _open_inbox_index("ix_inbox_task_open_role_due", "role", "due_at", "id", "district_path"),
+        _open_inbox_index("ix_inbox_task_open_role_due", "role", "due_at", "id", "district_path",
+                          "candidate_user_id", "assignee_id"),
         _open_inbox_index("ix_inbox_task_open_path", "district_path", pattern="district_path"),
         # Seats bound to a user and rows assigned to him (the single-column indexes also hold
         # every completed row he ever had):
