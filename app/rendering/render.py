@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, TemplateNotFound
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from app.rendering.catalogue import TEMPLATES
 from app.rendering.environment import DOCUMENTS_DIR, build_environment
@@ -23,6 +26,22 @@ STYLESHEET = DOCUMENTS_DIR / "notice.css"
 # WeasyPrint's FontConfiguration is not documented as thread-safe; a Celery
 # worker with threads must not share one mid-render.
 _render_lock = threading.Lock()
+
+
+class NoticeFetcher(URLFetcher):
+    """What a notice may load while it is laid out: data URIs (photos, QR codes) and files of
+    documents/ (the stylesheet). Nothing from the network and no other file: a URL that reached a
+    notice from what people typed must not make the server fetch it (an internal address, a file)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.lower().startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not path.is_relative_to(DOCUMENTS_DIR.resolve()):
+                raise ValueError(f"notices load no file outside documents/: {url}")
+        return super().fetch(url, headers)
 
 
 class NoticeRenderError(Exception):
@@ -43,7 +62,7 @@ def _environment() -> Environment:
 @lru_cache(maxsize=1)
 def _pdf_resources() -> tuple[FontConfiguration, CSS]:
     fonts = FontConfiguration()
-    return fonts, CSS(filename=str(STYLESHEET), font_config=fonts)
+    return fonts, CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=NoticeFetcher())
 
 
 def render_html(template: str, context: dict) -> str:
@@ -71,7 +90,7 @@ def html_to_pdf(html: str, template: str = "notice") -> bytes:
     try:
         with _render_lock, compact_fonts():
             fonts, css = _pdf_resources()
-            document = HTML(string=html, base_url=str(DOCUMENTS_DIR))
+            document = HTML(string=html, base_url=str(DOCUMENTS_DIR), url_fetcher=NoticeFetcher())
             return document.write_pdf(
                 stylesheets=[css], font_config=fonts, finisher=bare_cff_finisher)
     except Exception as exc:  # noqa: BLE001 — surfaced to the caller as an incident
