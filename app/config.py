@@ -106,6 +106,9 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
     DOMAIN_DIR = Path(os.environ.get("SITECASE_DOMAIN_DIR", ROOT / "app" / "data"))
     TIMEZONE = "Asia/Shanghai"
+    # `?format=xlsx` on a paged list page exports the whole filtered list, up to this many rows;
+    # a longer list is refused (export_too_large) rather than cut short.
+    EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", 50_000))
     # Process defaults that a deployment may change (diagrams read them as start data).
     DEVICE_ALARM_DEADLINE_HOURS = int(os.environ.get("DEVICE_ALARM_DEADLINE_HOURS", 24))
     HAZARD_PANEL_MIN_SIZE = int(os.environ.get("HAZARD_PANEL_MIN_SIZE", 5))

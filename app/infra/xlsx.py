@@ -11,14 +11,14 @@ Columns = Sequence[tuple[str, str]]  # (row key, header)
 
 
 def workbook(sheets: Iterable[tuple[str, Iterable[dict[str, Any]], Columns]]) -> bytes:
-    """xlsx bytes with one sheet per (title, rows, columns)."""
-    book = Workbook()
+    """xlsx bytes with one sheet per (title, rows, columns). Written row by row (openpyxl's
+    write-only mode): a long export does not keep a cell object per value."""
+    book = Workbook(write_only=True)
     for title, rows, columns in sheets:
         sheet = book.create_sheet(title)
         sheet.append([header for _, header in columns])
         for row in rows:
             sheet.append([row.get(key) for key, _ in columns])
-    del book[book.sheetnames[0]]  # the empty default sheet
     out = BytesIO()
     book.save(out)
     return out.getvalue()

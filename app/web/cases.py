@@ -11,16 +11,16 @@ from app.services.hazard import work_pages
 from app.services.notices import reading
 from app.services.workflow import cases
 from app.web import bp
-from app.web.common import Paging, page, paging_args, web_actor
+from app.web.common import page, paging_args, web_actor
 
 
 @bp.get("/projects")
 @page
 def projects():
-    number = paging_args().page
-    result = project_service.list_projects(web_actor(), q=request.args.get("q") or None, limit=20,
-                                           offset=(number - 1) * 20)
-    return render_template("cases/projects.html", rows=result.items, paging=Paging(number, 20, result.total))
+    paging = paging_args(exported=True)
+    result = project_service.list_projects(web_actor(), q=request.args.get("q") or None, limit=paging.size,
+                                           offset=paging.offset)
+    return render_template("cases/projects.html", rows=result.items, paging=paging.counted(result.total))
 
 
 @bp.get("/projects/<code>")

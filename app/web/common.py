@@ -1,4 +1,5 @@
-"""Shared helpers of the pages: the acting user, dates in Asia/Shanghai, paging, error display."""
+"""Shared helpers of the pages: the acting user, dates in Asia/Shanghai, paging (and the whole
+filtered list when a paged page is exported), error display."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,15 +10,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain import vocabulary
+from app.errors import ValidationError
 from app.services.access import login
 from app.services.access.actors import Actor
 from app.services.notifications import delivery
 from app.web import bp
+from app.web.table_export import wants_workbook
 
 PAGE_SIZE = 20
 
@@ -68,8 +71,24 @@ class Paging:
     def pages(self) -> int:
         return max(1, -(-self.total // self.size))
 
+    def counted(self, total: int) -> Paging:
+        """This page with the list's total; an export of more rows than it may hold is refused
+        (ValidationError `export_too_large`), never cut short."""
+        if wants_workbook() and self.size == export_max_rows() and total > self.size:
+            raise ValidationError(gettext("共 %(total)s 行，超过导出上限 %(limit)s 行：请缩小筛选范围后再导出。",
+                                          total=f"{total:,}", limit=f"{self.size:,}"), code="export_too_large")
+        return Paging(self.page, self.size, total)
 
-def paging_args(total: int = 0, size: int = PAGE_SIZE) -> Paging:
+
+def export_max_rows() -> int:
+    return int(current_app.config.get("EXPORT_MAX_ROWS", 50_000))
+
+
+def paging_args(total: int = 0, size: int = PAGE_SIZE, *, exported: bool = False) -> Paging:
+    """The page asked for; on a page whose tables export (`exported`), `?format=xlsx` asks for
+    the whole filtered list instead: one page of at most EXPORT_MAX_ROWS rows."""
+    if exported and wants_workbook():
+        return Paging(1, export_max_rows(), total)
     try:
         number = max(1, int(request.args.get("page", 1)))
     except ValueError:

@@ -11,7 +11,7 @@ from app.services.ingestion import rejections
 from app.services.monitoring import alarm_queries, registry, site_pages
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 from app.web import bp
-from app.web.common import Paging, page, paging_args, web_actor
+from app.web.common import page, paging_args, web_actor
 
 
 @bp.get("/devices")
@@ -20,15 +20,18 @@ def devices():
     actor = web_actor()
     args = {k: (request.args.get(k) or "").strip() or None
             for k in ("project", "device_type", "level", "status", "since", "until")}
-    number = paging_args().page
+    paging = paging_args(size=20, exported=True)
     flt = alarm_queries.AlarmFilter(project_code=args["project"], device_type=args["device_type"],
                                     level=args["level"], status=args["status"],
                                     since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
-    alarms = alarm_queries.list_alarms(actor, flt, limit=20, offset=(number - 1) * 20)
-    listed = registry.list_devices(actor, project_code=args["project"], device_type=args["device_type"], limit=200)
+    alarms = alarm_queries.list_alarms(actor, flt, limit=paging.size, offset=paging.offset)
+    device_rows = paging_args(size=200, exported=True)  # the page shows the first 200; an export all
+    listed = registry.list_devices(actor, project_code=args["project"], device_type=args["device_type"],
+                                   limit=device_rows.size)
+    device_rows.counted(listed.total)
     counts = registry.operator_counts([d.id for d in listed.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=listed.items, types=DEVICE_TYPES,
-                           operator_counts=counts, paging=Paging(number, 20, alarms.total), f=args,
+                           operator_counts=counts, paging=paging.counted(alarms.total), f=args,
                            levels=LEVEL_LABELS, show_rejections=rejections.may_list(actor))
 
 
@@ -36,13 +39,13 @@ def devices():
 @page
 def device_rejections_page():
     args = {k: (request.args.get(k) or "").strip() or None for k in ("project", "reason", "since", "until")}
-    number = paging_args().page
+    paging = paging_args(size=20, exported=True)
     flt = rejections.RejectionFilter(
         project_code=args["project"], reason=args["reason"] if args["reason"] in rejections.REASONS else None,
         since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
-    found = rejections.list_rejections(web_actor(), flt, limit=20, offset=(number - 1) * 20)
+    found = rejections.list_rejections(web_actor(), flt, limit=paging.size, offset=paging.offset)
     return render_template("devices/rejections.html", rows=found.items, reasons=rejections.REASONS,
-                           paging=Paging(number, 20, found.total), f=args)
+                           paging=paging.counted(found.total), f=args)
 
 
 def _local_day(text: str | None, *, end: bool = False) -> datetime | None:

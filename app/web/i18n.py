@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext, refresh
 
 from app.domain import vocabulary
@@ -66,7 +66,13 @@ def in_language(message: object) -> str:
 def translate(text: str) -> str:
     """The catalogue's translation of `text`; in English a word of the vocabulary that has none
     in the catalogue (a status, metric or notice name a service handed over in Chinese)."""
-    done = gettext(text)
-    if done == text and str(get_locale() or "zh").startswith("en"):
-        return vocabulary.english_of(text) or done
+    # Kept per request (the locale is chosen once per request): a long table says its column
+    # names in every cell, and Flask-Babel's lookup of the request's catalogue is the slow part.
+    memo = request.environ.setdefault("sitecase.translated", {}) if has_request_context() else {}
+    done = memo.get(text)
+    if done is None:
+        done = gettext(text)
+        if done == text and str(get_locale() or "zh").startswith("en"):
+            done = vocabulary.english_of(text) or done
+        memo[text] = done
     return done

@@ -11,13 +11,13 @@ from app.infra import wallclock
 from app.services.workflow import cases
 from app.services.workflow import inbox_queries as service
 from app.web import bp
-from app.web.common import PAGE_SIZE, Paging, page, paging_args, web_actor
+from app.web.common import Paging, page, paging_args, web_actor
 
 SCOPE_LABELS = {"all": "全部待办", "mine": "我的", "claimable": "可签收", "jurisdiction": "辖区",
                 "done": "已办"}
 
 
-def _filter(number: int) -> service.InboxFilter:
+def _filter(paging: Paging) -> service.InboxFilter:
     args = request.args
     due_before = None
     if args.get("due_before"):
@@ -30,18 +30,18 @@ def _filter(number: int) -> service.InboxFilter:
         process_key=args.get("process") or None, project_code=args.get("project") or None,
         overdue=args.get("overdue") == "1", due_before=due_before,
         sort=args.get("sort") if args.get("sort") in service.SORTS else "due",
-        limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+        limit=paging.size, offset=paging.offset)
 
 
 @bp.get("/inbox")
 @page
 def inbox():
     actor = web_actor()
-    number = paging_args().page
-    f = _filter(number)
+    paging = paging_args(exported=True)
+    f = _filter(paging)
     result = service.list_tasks(actor, f)
     return render_template("inbox/list.html", rows=result.items, counts=service.counts(actor), f=f,
-                           paging=Paging(number, PAGE_SIZE, result.total), labels=SCOPE_LABELS,
+                           paging=paging.counted(result.total), labels=SCOPE_LABELS,
                            is_overdue=service.is_overdue)
 
 

@@ -1,7 +1,9 @@
 """Every list page exports to Excel: `?format=xlsx` on a page answers, instead of the HTML, one
 workbook with a sheet per table marked `data-export="<sheet name>"` — the rows and words the
-reader sees on that page (same scope, filters and page), through the shared helper
-(app/infra/xlsx.py). Columns without a header or marked `data-export-skip` (buttons, forms) are
+reader sees on that page (same scope, filters and words), through the shared helper
+(app/infra/xlsx.py). A paged list exports its whole filtered list, not the page shown: its route
+asks `common.paging_args(exported=True)`, which gives one page of at most EXPORT_MAX_ROWS rows
+when the workbook is wanted (a longer list is refused with `export_too_large`, not cut short). Columns without a header or marked `data-export-skip` (buttons, forms) are
 left out; a nested table stays the text of its cell. Templates link it with `export_url()`."""
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ _SPACE = re.compile(r"\s+")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
+def wants_workbook() -> bool:
+    """Whether this request asks for the page's tables as a workbook."""
+    return request.method == "GET" and request.args.get("format") == FORMAT
+
+
 @bp.app_template_global("export_url")
 def export_url() -> str:
     """This page's URL with its filters, asking for the Excel workbook of its tables."""
@@ -30,7 +37,7 @@ def export_url() -> str:
 
 @bp.after_request
 def _tables_as_workbook(response: Response) -> Response:
-    if (request.method != "GET" or request.args.get("format") != FORMAT or response.status_code != 200
+    if (not wants_workbook() or response.status_code != 200
             or response.mimetype != "text/html" or response.direct_passthrough):
         return response
     sheets = page_tables(response.get_data(as_text=True))

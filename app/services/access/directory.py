@@ -1,7 +1,7 @@
 """Org units, enterprises and users: the administrator's directory."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError, ValidationError
@@ -66,8 +66,9 @@ def list_enterprises(actor: Actor, *, limit: int = 100, offset: int = 0) -> Page
     stmt = select(Enterprise)
     if not actor.jurisdiction_paths and not actor.is_admin:
         stmt = stmt.where(Enterprise.id == (actor.enterprise_id or -1))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = list(db.session.scalars(stmt.order_by(Enterprise.id).limit(limit).offset(offset)))
-    return Page(items, len(items) if offset == 0 and len(items) < limit else -1)
+    return Page(items, total)
 
 
 def create_user(actor: Actor, data: dict, password: str) -> int:
