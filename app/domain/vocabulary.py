@@ -150,32 +150,6 @@ NOTICE = _terms(
     supervision_log=("监理日志", "Supervision log"), side_station_record=("旁站记录", "Side-station record"),
     parallel_inspection_record=("平行检验记录", "Parallel inspection record"),
 )
-# What a notice prints, by its catalogue key (app/rendering/catalogue.py): named when one is missing.
-NOTICE_FIELD = {key: Term(zh, en) for key, (zh, en) in {
-    "number": ("文书编号", "Number"), "project.name": ("工程名称", "Project name"),
-    "project.address": ("工程地址", "Project address"), "addressees": ("受送达单位", "Addressees"),
-    "issuer.org_unit": ("签发单位", "Issuing body"), "issuer.signatory": ("签发人", "Signatory"),
-    "issue_date": ("签发日期", "Date of issue"), "verify_code": ("核验码", "Verification code"),
-    "verify_url": ("核验地址", "Verification address"), "inspected_unit": ("被检查单位", "Inspected unit"),
-    "inspection_date": ("检查日期", "Inspection date"), "problems": ("问题清单", "Problems"),
-    "requirements": ("整改要求", "Requirements"), "deadline": ("期限", "Deadline"), "stop_type": ("停工类别", "Stop type"),
-    "stop_scope": ("停工范围", "Stop scope"), "stop_time": ("停工时间", "Stop time"),
-    "resume_conditions": ("复工条件", "Conditions to resume"), "stop_notice_number": ("停工通知书编号", "Stop notice number"),
-    "evidence_summary": ("整改情况", "Evidence"), "resumption_scope": ("复工范围", "Resumption scope"),
-    "resumption_date": ("复工日期", "Resumption date"), "subject": ("督办事项", "Subject"),
-    "lead_unit": ("主办单位", "Lead unit"), "item_category": ("事项类别", "Category"),
-    "item_content": ("事项内容", "Content"), "reply_method": ("回复方式", "Reply method"),
-    "contact.name": ("联系人", "Contact"), "contact.phone": ("联系电话", "Contact phone"),
-    "applicant.unit": ("申请单位", "Applicant"), "suspension_date": ("中止日期", "Suspension date"),
-    "reason": ("原因", "Reason"), "part_under_construction": ("在施部位", "Part under construction"),
-    "safety_measures": ("安全措施", "Safety measures"), "acceptance_report_ref": ("验收报告", "Acceptance report"),
-    "end_proof_ref": ("终止证明", "Proof of end"), "termination_date": ("终止日期", "Termination date"),
-    "hazardous_work.name": ("危大工程", "Hazardous work"), "plan_name": ("方案名称", "Plan"),
-    "argued_at": ("论证日期", "Date argued"), "experts": ("专家", "Experts"), "conclusion": ("结论", "Conclusion"),
-    "inspectors": ("检查人员", "Inspectors"), "check_items": ("检查项目", "Check items"),
-    "units_present": ("参检单位", "Units present"), "month": ("月份", "Month"), "indices": ("指标", "Indices"),
-    "overall_score": ("综合得分", "Overall score"),
-}.items()}
 # What the record of a random draw (双随机, expert panels) says, and why an expert was avoided.
 DRAW = _terms(
     seed=("随机种子", "Random seed"), projects=("抽中项目", "Projects drawn"), expert_draws=("各项目专家抽取", "Experts per project"),
@@ -197,7 +171,7 @@ GROUPS: dict[str, dict[str, Term]] = {
     "order_type": ORDER_TYPE, "alarm_level": ALARM_LEVEL, "alarm_status": ALARM_STATUS,
     "metric": {code: m.term for code, m in METRIC.items()}, "compliance_alarm": COMPLIANCE_ALARM,
     "parameter": {code: m.term for code, m in PARAMETER.items()},
-    "event": EVENT, "process": PROCESS, "notice": NOTICE, "notice_field": NOTICE_FIELD, "draw": DRAW,
+    "event": EVENT, "process": PROCESS, "notice": NOTICE, "draw": DRAW,
     "exchange_record": EXCHANGE_RECORD, "feed_action": FEED_ACTION, "delivery_status": DELIVERY_STATUS,
 }
 

@@ -7,9 +7,11 @@ uses the type code 整) and checks completeness before issuing; the preview page
 lists the titles. Keys are dotted paths into the render context.
 
 The metadata file holds ``title`` (Chinese), ``title_en``, ``type_code`` (one character),
-``fields`` (the dotted keys the notice prints besides the common ones) and, optionally,
-``omits`` (common keys it leaves out). It is read and checked once, at import: a bad, missing or
-orphan file raises ``NoticeCatalogueError`` naming the file.
+``fields`` (the dotted keys the notice prints besides the common ones), ``field_words`` (each of
+those keys in Chinese and English: what a refusal names when it is missing) and, optionally,
+``omits`` (common keys it leaves out); the common keys' words are ``_common_fields.json``. It is
+read and checked once, at import: a bad, missing or orphan file, or a key without its words,
+raises ``NoticeCatalogueError`` naming the file (and the key).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ COMMON_KEYS: tuple[str, ...] = (
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
-_FIELDS = {"title": str, "title_en": str, "type_code": str, "fields": list, "omits": list}
-_REQUIRED = ("title", "title_en", "type_code", "fields")
+_FIELDS = {"title": str, "title_en": str, "type_code": str, "fields": list, "field_words": dict, "omits": list}
+_REQUIRED = ("title", "title_en", "type_code", "fields", "field_words")
 MAX_FIELDS = 64
+MAX_WORD = 50
+COMMON_WORDS_FILE = "_common_fields.json"
 
 
 class NoticeCatalogueError(ValueError):
@@ -48,10 +52,49 @@ class NoticeTemplate:
     specific_keys: tuple[str, ...]
     common_keys: tuple[str, ...] = COMMON_KEYS
     title_en: str = ""
+    words: tuple[tuple[str, str, str], ...] = ()  # (key, Chinese, English) of every required key
 
     @property
     def required_keys(self) -> tuple[str, ...]:
         return self.common_keys + self.specific_keys
+
+    def field_word(self, key: str, lang: str = "zh") -> str:
+        """What the notice calls `key` (Chinese, or English for "en"); every required key has one."""
+        for known, zh, en in self.words:
+            if known == key:
+                return en if lang == "en" else zh
+        raise KeyError(key)
+
+
+def _words(path: Path, words: Any, keys: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """`{key: {"zh": …, "en": …}}` for exactly `keys`, each word 1–50 characters."""
+    if not isinstance(words, dict):
+        raise NoticeCatalogueError(f"{path.name}: the field words must be a JSON object")
+    missing = [k for k in keys if k not in words]
+    if missing:
+        raise NoticeCatalogueError(f"{path.name}: no words (zh, en) for {', '.join(missing)}")
+    stray = sorted(set(words) - set(keys))
+    if stray:
+        raise NoticeCatalogueError(f"{path.name}: words for keys it does not print: {', '.join(stray)}")
+    found = {}
+    for key in keys:
+        pair = words[key]
+        if not isinstance(pair, dict) or set(pair) != {"zh", "en"} or not all(
+                isinstance(w, str) and w.strip() and len(w) <= MAX_WORD for w in pair.values()):
+            raise NoticeCatalogueError(f"{path.name}: the words of {key} must be "
+                                       f'{{"zh": …, "en": …}}, 1–{MAX_WORD} characters each')
+        found[key] = (pair["zh"], pair["en"])
+    return found
+
+
+def load_common_words(directory: Path = DOCUMENTS_DIR) -> dict[str, tuple[str, str]]:
+    """The common keys' words, from ``_common_fields.json``."""
+    path = directory / COMMON_WORDS_FILE
+    try:
+        words = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NoticeCatalogueError(f"{path.name}: not readable JSON ({exc})") from exc
+    return _words(path, words, COMMON_KEYS)
 
 
 def _keys(path: Path, meta: dict, field: str) -> tuple[str, ...]:
@@ -64,8 +107,9 @@ def _keys(path: Path, meta: dict, field: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def load_template(path: Path) -> NoticeTemplate:
-    """The notice described by metadata file `path` (``<name>.json``; ``<name>.html`` must exist)."""
+def load_template(path: Path, common_words: dict[str, tuple[str, str]] | None = None) -> NoticeTemplate:
+    """The notice described by metadata file `path` (``<name>.json``; ``<name>.html`` must exist);
+    `common_words` are the common keys' (``load_common_words`` of its directory by default)."""
     name = path.stem
     if not NAME.fullmatch(name):
         raise NoticeCatalogueError(f"{path.name}: a notice name is lower-case letters, digits and _")
@@ -95,8 +139,12 @@ def load_template(path: Path) -> NoticeTemplate:
     stray = [k for k in omits if k not in COMMON_KEYS]
     if stray:
         raise NoticeCatalogueError(f"{path.name}: `omits` names keys that are not common keys: {', '.join(stray)}")
-    return NoticeTemplate(name, meta["title"], meta["type_code"], _keys(path, meta, "fields"),
-                          tuple(k for k in COMMON_KEYS if k not in omits), meta["title_en"])
+    specific = _keys(path, meta, "fields")
+    words = {**(common_words if common_words is not None else load_common_words(path.parent)),
+             **_words(path, meta["field_words"], specific)}
+    common = tuple(k for k in COMMON_KEYS if k not in omits)
+    return NoticeTemplate(name, meta["title"], meta["type_code"], specific, common, meta["title_en"],
+                          tuple((k, *words[k]) for k in common + specific))
 
 
 def load_catalogue(directory: Path = DOCUMENTS_DIR) -> dict[str, NoticeTemplate]:
@@ -104,9 +152,10 @@ def load_catalogue(directory: Path = DOCUMENTS_DIR) -> dict[str, NoticeTemplate]
     notices. Raises NoticeCatalogueError for a template without metadata, a bad metadata file or
     two notices sharing a type code (their numbers would collide)."""
     templates: dict[str, NoticeTemplate] = {}
-    for path in sorted(directory.glob("*.json")):
-        if not path.name.startswith("_"):
-            templates[path.stem] = load_template(path)
+    notices = [path for path in sorted(directory.glob("*.json")) if not path.name.startswith("_")]
+    common_words = load_common_words(directory) if notices else {}
+    for path in notices:
+        templates[path.stem] = load_template(path, common_words)
     for html in sorted(directory.glob("*.html")):
         if not html.name.startswith("_") and html.stem not in templates:
             raise NoticeCatalogueError(f"{html.name}: no metadata file {html.stem}.json beside it")

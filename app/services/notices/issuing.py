@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.domain.vocabulary import word
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.extensions import db
 from app.formdefs.messages import Said
@@ -84,18 +83,19 @@ def issue_notice(actor: Actor, template: str, *, project: Project | None = None,
 def _require_complete(template: str, context: dict[str, Any]) -> None:
     """A notice is a legal paper: it is issued only when everything it prints is known.
 
-    Raises NoticeIssueError(`notice_incomplete`) naming the missing fields."""
+    Raises NoticeIssueError(`notice_incomplete`) naming the missing fields in the notice's own
+    words (documents/<name>.json), in Chinese with its English."""
     missing = missing_fields(template, context)
     html = render_html(template, context)
     if not missing and PLACEHOLDER_TEXT not in html:
         return
-    names = [word(key, "notice_field") for key in missing]
-    names += [label for label in blank_labels(html) if label not in names]
-    english = [word(key, "notice_field", "en") for key in missing] + names[len(missing):]
     spec = TEMPLATES[template]
-    raise nc.NoticeIssueError(Said(f"{spec.title}缺少{'、'.join(names) or '部分内容'}，不能签发。",
-                                   f"The {spec.title_en} lacks {', '.join(english) or 'some of its content'}: "
-                                   "it cannot be issued."),
+    names = [(spec.field_word(key), spec.field_word(key, "en")) for key in missing]
+    english = {zh: en for _, zh, en in spec.words}
+    names += [(label, english.get(label, label)) for label in blank_labels(html)
+              if label not in [zh for zh, _ in names]]
+    zh, en = "、".join(z for z, _ in names) or "部分内容", ", ".join(e for _, e in names) or "some of its content"
+    raise nc.NoticeIssueError(Said(f"{spec.title}缺少{zh}，不能签发。", f"{spec.title_en} cannot be issued without: {en}."),
                               code="notice_incomplete",
                               fields={key: [Said("签发文书需要此项。", "Issuing the notice needs this.")] for key in missing})
 

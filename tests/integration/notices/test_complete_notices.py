@@ -29,6 +29,7 @@ def test_a_rectification_notice_without_its_inspection_date_is_refused(app):
     with pytest.raises(NoticeIssueError) as refused, transaction(official):
         issue_notice(official, "rectification_notice", project=project, params=fields)
     assert refused.value.code == "notice_incomplete" and "检查日期" in str(refused.value)
+    assert refused.value.message.english == "Rectification notice cannot be issued without: Inspection date."
     assert set(refused.value.fields) == {"inspection_date"}
     assert db.session.scalar(select(IssuedDocument.id)) is None
     with transaction(official):
@@ -53,3 +54,14 @@ def test_a_blank_the_catalogue_does_not_list_is_refused_too(app):
         issue_notice(official, "supervision_suspend_notice", project=project,
                      params=sample_fields("supervision_suspend_notice"))
     assert refused.value.code == "notice_incomplete"
+
+
+def test_a_missing_field_of_a_newer_notice_is_named_in_words(app):
+    """The supervision log's own fields (its words are in documents/supervision_log.json): no raw key."""
+    project, official = _site()
+    fields = {k: v for k, v in sample_fields("supervision_log").items() if k != "weather"}
+    with pytest.raises(NoticeIssueError) as refused, transaction(official):
+        issue_notice(official, "supervision_log", project=project, params=fields)
+    assert refused.value.code == "notice_incomplete" and set(refused.value.fields) == {"weather"}
+    assert "天气情况" in str(refused.value) and "weather" not in str(refused.value)
+    assert refused.value.message.english == "Supervision log cannot be issued without: Weather."

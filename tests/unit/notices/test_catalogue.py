@@ -8,14 +8,18 @@ import pytest
 
 from app.domain.vocabulary import NOTICE
 from app.rendering import TEMPLATES
-from app.rendering.catalogue import COMMON_KEYS, NoticeCatalogueError, load_catalogue
+from app.rendering.catalogue import COMMON_KEYS, COMMON_WORDS_FILE, NoticeCatalogueError, load_catalogue
 from app.rendering.environment import DOCUMENTS_DIR
 
+WORDS = {"subject": {"zh": "督办事项", "en": "Subject"}, "contact.name": {"zh": "联系人", "en": "Contact"}}
 GOOD = {"title": "测试通知书", "title_en": "Test notice", "type_code": "测",
-        "fields": ["subject", "contact.name"], "omits": ["addressees"]}
+        "fields": ["subject", "contact.name"], "field_words": WORDS, "omits": ["addressees"]}
 
 
 def _write(directory: Path, name: str, meta: object, *, html: bool = True) -> Path:
+    common = directory / COMMON_WORDS_FILE
+    if not common.exists():
+        common.write_bytes((DOCUMENTS_DIR / COMMON_WORDS_FILE).read_bytes())
     if html:
         (directory / f"{name}.html").write_text("{% extends '_base.html' %}", encoding="utf-8")
     path = directory / f"{name}.json"
@@ -70,6 +74,11 @@ def test_metadata_without_template_is_named(tmp_path):
     ({**GOOD, "title_en": 3}, "`title_en` must be a str"),
     ({**GOOD, "type_code": "整改"}, "`type_code` must be one character"),
     ({**GOOD, "fields": ["Subject"]}, "`fields` must list"),
+    ({k: v for k, v in GOOD.items() if k != "field_words"}, "`field_words` is missing"),
+    ({**GOOD, "fields": ["subject", "contact.name", "weather"]}, "no words (zh, en) for weather"),
+    ({**GOOD, "field_words": {**WORDS, "colour": {"zh": "颜色", "en": "Colour"}}}, "words for keys it does not print: colour"),
+    ({**GOOD, "field_words": {**WORDS, "subject": {"zh": "督办事项"}}}, 'the words of subject must be {"zh": …, "en": …}'),
+    ({**GOOD, "field_words": {**WORDS, "subject": {"zh": "督办事项", "en": ""}}}, "the words of subject must be"),
     ({**GOOD, "fields": ["a..b"]}, "`fields` must list"),
     ({**GOOD, "fields": ["a"] * 65}, "`fields` must list at most 64"),
     ({**GOOD, "fields": ["a", "a"]}, "lists a key twice"),
@@ -86,4 +95,21 @@ def test_two_notices_cannot_share_a_type_code(tmp_path):
     _write(tmp_path, "first_notice", GOOD)
     _write(tmp_path, "second_notice", GOOD)
     with pytest.raises(NoticeCatalogueError, match="second_notice.json: type code 测 is already first_notice's"):
+        load_catalogue(tmp_path)
+
+
+def test_every_key_a_notice_prints_has_its_words():
+    for name, spec in TEMPLATES.items():
+        for key in spec.required_keys:
+            assert spec.field_word(key) and spec.field_word(key, "en"), (name, key)
+    assert TEMPLATES["supervision_log"].field_word("weather", "en") == "Weather"
+    assert TEMPLATES["rectification_notice"].field_word("number") == "文书编号"
+
+
+def test_a_common_key_without_its_words_stops_the_catalogue(tmp_path):
+    _write(tmp_path, "test_notice", GOOD)
+    common = json.loads((tmp_path / COMMON_WORDS_FILE).read_text(encoding="utf-8"))
+    del common["verify_url"]
+    (tmp_path / COMMON_WORDS_FILE).write_text(json.dumps(common, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(NoticeCatalogueError, match=r"_common_fields\.json: no words \(zh, en\) for verify_url"):
         load_catalogue(tmp_path)
