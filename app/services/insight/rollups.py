@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, delete, event, exists, func, insert, select, tuple_
+from sqlalchemy import and_, case, delete, event, exists, func, insert, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 
@@ -223,6 +223,10 @@ def rebuild() -> RefreshResult:
         rows = db.session.scalar(select(func.count()).select_from(AlarmDayRollup))
         days = db.session.scalar(select(func.count()).select_from(
             select(AlarmDayRollup.project_id, AlarmDayRollup.day).distinct().subquery()))
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Every row is new: analyse now, so the readers' plans are made on the new rows from the
+            # start rather than changing under them when autovacuum comes round a minute later.
+            db.session.execute(text("ANALYZE alarm_day_rollup, alarm_rollup_cell"))
     return RefreshResult(days=days or 0, rows=rows or 0)
 
 
