@@ -23,6 +23,7 @@ from app.schemas.workflow import (
     InboxQuerySchema,
     InboxTaskSchema,
     TaskDetailSchema,
+    dump_inbox_rows,
 )
 from app.services.casework import attachment_uploads, task_reads
 from app.services.workflow import cases, inbox_queries
@@ -36,7 +37,7 @@ def list_tasks():
                           overdue=q["overdue"], due_before=q["due_before"], sort=q["sort"],
                           limit=q["limit"], offset=q["offset"])
     page = inbox_queries.list_tasks(api_actor(), f)
-    return ok(InboxTaskSchema(many=True).dump(page.items), {"total": page.total})
+    return ok(dump_inbox_rows(page.items), {"total": page.total})
 
 
 @bp.get("/tasks/counts")
