@@ -38,14 +38,18 @@ def device_data():
 @bp.get("/alarms")
 @doc(query=AlarmQuerySchema, response=AlarmSchema, many=True)
 def list_alarms():
-    """Device alarms of the projects the caller may see."""
+    """Device alarms the caller may see, newest activity first; next page: cursor=meta.next_cursor.
+
+    `meta.next_cursor` is null on the last page; `meta.total` counts the matches up to 10,000
+    (`meta.total_exact` false: there are more)."""
     args = AlarmQuerySchema().load(request.args)
     limit, offset = paging()
     page = alarm_queries.list_alarms(api_actor(), alarm_queries.AlarmFilter(
         project_code=args.get("project"), device_type=args.get("device_type"),
         level=args.get("level"), status=args.get("status"), since=args.get("since"),
-        until=args.get("until")), limit=limit, offset=offset)
-    return ok(AlarmSchema(many=True).dump(page.items), {"total": page.total})
+        until=args.get("until")), limit=limit, offset=offset, cursor=args.get("cursor"))
+    return ok(AlarmSchema(many=True).dump(page.items),
+              {"total": page.total, "total_exact": page.total_exact, "next_cursor": page.next_cursor})
 
 
 @bp.get("/devices/<int:device_id>/readings")

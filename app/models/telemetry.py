@@ -55,8 +55,10 @@ class DeviceAlarm(db.Model):
     __table_args__ = (Index("ix_device_alarm_project_status", "project_id", "status"),
                       # the daily rollups recompute one project's China day (app/services/insight/rollups.py)
                       Index("ix_device_alarm_project_first", "project_id", "first_at"),
-                      # the alarm list, newest activity first, paged by a (last_at, id) cursor
-                      Index("ix_device_alarm_last", "last_at", "id"))
+                      # the alarm list, newest activity first, paged by a (last_at, id) cursor: of
+                      # many projects (a city, a district), and of one
+                      Index("ix_device_alarm_last", "last_at", "id"),
+                      Index("ix_device_alarm_project_last", "project_id", "last_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)

@@ -14,6 +14,10 @@ class AlarmQuerySchema(Schema):
     until = fields.AwareDateTime(default_timezone=None)
     limit = fields.Int()
     offset = fields.Int()
+    cursor = fields.Str(validate=validate.Length(max=200), metadata={
+        "description": "meta.next_cursor of the page before: the next page starts after its last alarm "
+                       "(offset is then not used). Stable while alarms arrive; an alarm whose last_at "
+                       "moves on while you page reappears at the top of the list."})
 
 
 class AlarmSchema(Schema):

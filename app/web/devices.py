@@ -32,6 +32,7 @@ def devices():
     counts = registry.operator_counts([d.id for d in listed.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=listed.items, types=DEVICE_TYPES,
                            operator_counts=counts, paging=paging.counted(alarms.total), f=args,
+                           alarms_more=not alarms.total_exact,
                            levels=LEVEL_LABELS, show_rejections=rejections.may_list(actor))
 
 

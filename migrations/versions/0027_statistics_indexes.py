@@ -17,10 +17,12 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table("device_alarm", schema=None) as batch_op:
         batch_op.create_index("ix_device_alarm_last", ["last_at", "id"], unique=False)
+        batch_op.create_index("ix_device_alarm_project_last", ["project_id", "last_at", "id"], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("device_alarm", schema=None) as batch_op:
+        batch_op.drop_index("ix_device_alarm_project_last")
         batch_op.drop_index("ix_device_alarm_last")
     with op.batch_alter_table("alarm_rollup_cell", schema=None) as batch_op:
         batch_op.drop_index("ix_alarm_rollup_cell_unit")

@@ -65,3 +65,10 @@ def test_envelope_and_error_shapes_are_required(spec):
     error = spec["components"]["responses"]["Error"]["content"]["application/json"]["schema"]
     assert error["required"] == ["error"]
     assert error["properties"]["error"]["required"] == ["code", "message", "fields"]
+
+
+def test_the_alarm_list_documents_its_cursor(spec):
+    operation = spec["paths"]["/api/v1/alarms"]["get"]
+    assert "meta.next_cursor" in operation["summary"]
+    parameters = {p["name"]: p for p in operation["parameters"] if "name" in p}
+    assert "next_cursor" in parameters["cursor"]["description"]

@@ -5,19 +5,19 @@ enterprise users the projects they work on; anything else is 404 or simply absen
 """
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.models import DEVICE_TYPES, Device, DeviceAlarm, DeviceReading
+from app.models import DEVICE_TYPES, Device, DeviceAlarm, DeviceReading, Project
 from app.models.telemetry import ALARM_LEVELS, ALARM_STATUSES
 from app.services.access import scoping
 from app.services.access.actors import Actor
-from app.services.access.projects import Page
 from app.services.monitoring.alarm_cases import LEVEL_LABELS, alarm_label
 from app.services.monitoring.registry import get_device
 
@@ -44,36 +44,84 @@ def _check(flt: AlarmFilter) -> None:
         raise ValidationError(fields=fields)
 
 
-def list_alarms(actor: Actor, flt: AlarmFilter, *, limit: int = 50, offset: int = 0) -> Page:
-    """Alarms of visible projects, newest activity first; items are plain dicts.
+COUNT_CAP = 10_000  # a page counts the list's matches this far, then says "more" (meta.total_exact)
 
-    Raises ValidationError for unknown filter values, NotFoundError(`project_not_found`).
+
+@dataclass(frozen=True)
+class AlarmPage:
+    items: list[dict[str, Any]]
+    total: int  # exact when `total_exact`; else COUNT_CAP, and there are more
+    total_exact: bool
+    next_cursor: str | None  # the page after the last item; None: this is the last page
+
+
+def list_alarms(actor: Actor, flt: AlarmFilter, *, limit: int = 50, offset: int = 0,
+                cursor: str | None = None) -> AlarmPage:
+    """Alarms of visible projects, newest activity first (last_at, id); items are plain dicts.
+    A page starts after `cursor` (the `next_cursor` of the page before) or at `offset`; a page
+    inside the first COUNT_CAP matches counts them up to COUNT_CAP, a page past it (the export of
+    the whole list) counts them all.
+
+    Raises ValidationError for unknown filter values and a cursor not of this list,
+    NotFoundError(`project_not_found`).
     """
     _check(flt)
-    stmt = select(DeviceAlarm, Device).join(Device, Device.id == DeviceAlarm.device_id).where(
-        DeviceAlarm.project_id.in_(scoping.visible_project_ids(actor)))
+    after = _decode(cursor) if cursor else None
     if flt.project_code:
-        stmt = stmt.where(DeviceAlarm.project_id ==
-                          scoping.visible_project(actor, code=flt.project_code).id)
+        projects = [scoping.visible_project(actor, code=flt.project_code).id]
+    else:  # ids, not a sub-select: the planner then knows how many alarms they hold (whole city
+        # or one site), and walks the last_at index or the project index accordingly
+        projects = list(db.session.scalars(scoping.visible_project_ids(actor)))
+    where = [DeviceAlarm.project_id.in_(projects)]
     if flt.device_type:
-        stmt = stmt.where(Device.device_type == flt.device_type)
+        where.append(DeviceAlarm.device_id.in_(select(Device.id).where(Device.device_type == flt.device_type)))
     if flt.level:
-        stmt = stmt.where(DeviceAlarm.level == flt.level)
+        where.append(DeviceAlarm.level == flt.level)
     if flt.status:
-        stmt = stmt.where(DeviceAlarm.status == flt.status)
+        where.append(DeviceAlarm.status == flt.status)
     if flt.since:
-        stmt = stmt.where(DeviceAlarm.last_at >= flt.since)
+        where.append(DeviceAlarm.last_at >= flt.since)
     if flt.until:
-        stmt = stmt.where(DeviceAlarm.first_at <= flt.until)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.execute(stmt.order_by(DeviceAlarm.last_at.desc(), DeviceAlarm.id.desc())
-                              .limit(limit).offset(offset))
-    return Page([alarm_view(alarm, device) for alarm, device in rows], total)
+        where.append(DeviceAlarm.first_at <= flt.until)
+    cap = COUNT_CAP if offset + limit <= COUNT_CAP else None  # a page past it (an export): count all
+    counted = db.session.scalar(select(func.count()).select_from(
+        select(DeviceAlarm.id).where(*where).limit(cap and cap + 1).subquery())) or 0
+    page = select(DeviceAlarm, Device, Project.code, Project.name) \
+        .join(Device, Device.id == DeviceAlarm.device_id).join(Project, Project.id == DeviceAlarm.project_id) \
+        .where(*where).order_by(DeviceAlarm.last_at.desc(), DeviceAlarm.id.desc()).limit(limit + 1)
+    if after:
+        last_at, alarm_id = after
+        page = page.where(DeviceAlarm.last_at <= last_at,
+                          or_(DeviceAlarm.last_at < last_at, DeviceAlarm.id < alarm_id))
+    else:
+        page = page.offset(offset)
+    rows = db.session.execute(page).all()
+    more = len(rows) > limit
+    items = [alarm_view(alarm, device, code, name) for alarm, device, code, name in rows[:limit]]
+    next_cursor = _encode(rows[limit - 1][0]) if more else None
+    exact = cap is None or counted <= cap
+    return AlarmPage(items, counted if exact else cap, exact, next_cursor)
 
 
-def alarm_view(alarm: DeviceAlarm, device: Device) -> dict[str, Any]:
+def _encode(alarm: DeviceAlarm) -> str:
+    raw = f"{alarm.last_at.astimezone(UTC).isoformat()}|{alarm.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        at, alarm_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None or not alarm_id.isdigit():
+            raise ValueError(cursor)
+        return moment, int(alarm_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(fields={"cursor": ["分页游标无效，请从第一页重新读取。"]}) from exc
+
+
+def alarm_view(alarm: DeviceAlarm, device: Device, project_code: str, project_name: str) -> dict[str, Any]:
     return {
-        "id": alarm.id, "project_code": alarm.project.code, "project_name": alarm.project.name,
+        "id": alarm.id, "project_code": project_code, "project_name": project_name,
         "device_id": device.id, "device_code": device.code, "device_name": device.name,
         "device_type": device.device_type, "device_type_label": DEVICE_TYPES.get(device.device_type),
         "alarm_type": alarm.alarm_type, "alarm_label": alarm_label(alarm.alarm_type),

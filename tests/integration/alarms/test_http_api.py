@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.services.ingestion.ingest import ingest_messages
+from app.services.monitoring import alarm_queries
 
 from .conftest import crane, device, payload, raw
 
@@ -74,6 +76,44 @@ def test_alarm_lists_are_scoped(deployed, api):
     assert (item["count"], item["level"], item["status"]) == (2, "alarm", "open")
     assert api.get("/api/v1/alarms?level=bad", "city_official").status_code == 422
     assert api.get("/api/v1/alarms?project=EQ-2026-001", "contractor_pm").status_code == 404
+
+
+def _alarms(count: int, tied: int) -> list[int]:
+    """`count` closed alarms on JS001-TC-01, a minute apart, the newest `tied` sharing one last_at;
+    their ids newest activity first (last_at, then id, descending)."""
+    tc = device("JS001-TC-01")
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    rows = [DeviceAlarm(device_id=tc.id, project_id=tc.project_id, alarm_type="load_pct", level="warning",
+                        status="closed", first_at=start, first_data_id=f"page-{n}",
+                        last_at=start + timedelta(minutes=min(n, count - tied))) for n in range(count)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return [a.id for a in sorted(rows, key=lambda a: (a.last_at, a.id), reverse=True)]
+
+
+def test_alarm_list_pages_on_with_a_cursor_and_counts_to_a_cap(deployed, api, monkeypatch):
+    expected = _alarms(7, tied=3)
+    seen, url = [], "/api/v1/alarms?limit=2"
+    while True:
+        body = api.get(url, "contractor_pm").get_json()
+        seen += [a["id"] for a in body["data"]]
+        assert (body["meta"]["total"], body["meta"]["total_exact"]) == (7, True)
+        if body["meta"]["next_cursor"] is None:
+            break
+        url = f"/api/v1/alarms?limit=2&cursor={body['meta']['next_cursor']}"
+    assert seen == expected  # every alarm once, newest activity first, ties by id
+    offset_page = api.get("/api/v1/alarms?limit=3&offset=3", "contractor_pm").get_json()
+    assert [a["id"] for a in offset_page["data"]] == expected[3:6]
+    assert offset_page["meta"]["next_cursor"]
+    filtered = api.get("/api/v1/alarms?limit=1&level=alarm", "contractor_pm").get_json()
+    assert (filtered["data"], filtered["meta"]["next_cursor"], filtered["meta"]["total"]) == ([], None, 0)
+    for bad in ("nonsense", "MjAyNi0wNS0wMVQwMDowMDowMA", "x" * 201):
+        r = api.get(f"/api/v1/alarms?cursor={bad}", "contractor_pm")
+        assert r.status_code == 422 and "cursor" in r.get_json()["error"]["fields"], bad
+    monkeypatch.setattr(alarm_queries, "COUNT_CAP", 5)
+    capped = api.get("/api/v1/alarms?limit=2", "contractor_pm").get_json()["meta"]
+    assert (capped["total"], capped["total_exact"]) == (5, False)
+    assert api.get("/api/v1/alarms", "contractor_pm2").get_json()["meta"]["total"] == 0  # not his project
 
 
 def crane_eq(load: float):
