@@ -44,6 +44,19 @@ def register_exchange_commands(app: Flask) -> None:
             raise SystemExit(EXIT_REFUSED) from None
         click.echo(f"exchange account {account_id} revoked")
 
+    @exchange.command("reseal-webhook-secrets")
+    def reseal_webhook_secrets() -> None:
+        """After putting a new key first in WEBHOOK_SECRET_KEYS: re-encrypt every webhook secret
+        with it (then the old key may be dropped)."""
+        from app.services.exchange import webhook_subscriptions
+
+        try:
+            count = webhook_subscriptions.reseal_secrets()
+        except DomainError as exc:
+            click.echo(f"refused: {exc.code}: {exc.message}", err=True)
+            raise SystemExit(EXIT_REFUSED) from None
+        click.echo(f"{count} webhook secrets sealed with the first key")
+
     @exchange.command("list")
     def list_() -> None:
         """Every exchange account: id, scope, name, state."""

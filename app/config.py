@@ -19,8 +19,14 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+# The Fernet key that seals webhook secrets while SECRET_KEY is the development value (never in a
+# deployment: one that sets SECRET_KEY must set WEBHOOK_SECRET_KEYS, or create_app refuses to start).
+DEVELOPMENT_WEBHOOK_KEY = "3Fahla6HZ-RO9MG1CiTOzANGZQRqHBP5lcNM-YspczU="
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sitecase.sqlite'}")
@@ -43,6 +49,10 @@ class Config:
     WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", 30))
     WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_MAX_SECONDS", 3600))
     WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
+    # Fernet keys (comma-separated, newest first) sealing the webhook signing secrets at rest:
+    # the first encrypts, all decrypt (app/infra/secret_box.py). Required once SECRET_KEY is set.
+    WEBHOOK_SECRET_KEYS = os.environ.get(
+        "WEBHOOK_SECRET_KEYS", DEVELOPMENT_WEBHOOK_KEY if SECRET_KEY == DEVELOPMENT_SECRET_KEY else "")
     CELERY_BEAT_SCHEDULE = {
         "sweep-timers": {"task": "timers.sweep", "schedule": TIMER_SWEEP_SECONDS},
         "relay-outbox": {"task": "outbox.relay", "schedule": OUTBOX_RELAY_SECONDS},
@@ -154,6 +164,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    WEBHOOK_SECRET_KEYS = "0whft-FquRSS_mT4N_bRhdgHZcnALdPoE1CTxGH7o1M="
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     CELERY_ALWAYS_EAGER = True

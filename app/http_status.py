@@ -25,6 +25,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "form_missing": 500,
     "engine_error": 500,
     "xml_doctype_refused": 422,
+    "secret_unreadable": 500,  # a stored secret no configured key opens: the server's configuration
     # Refusals of the error handlers themselves (app/api/errors.py).
     "csrf_failed": 400,
     "reference_not_found": 422,

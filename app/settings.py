@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from cryptography.fernet import Fernet
 from flask import Flask, current_app
 
 EXTENSION_KEY = "sitecase.settings"
@@ -69,6 +70,8 @@ class Settings:
     webhook_backoff_seconds: float = 30.0
     webhook_backoff_max_seconds: float = 3600.0
     webhook_allowed_hosts: frozenset[str] = frozenset()
+    # Fernet keys sealing the webhook secrets at rest, newest (the encrypting one) first.
+    webhook_secret_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -116,7 +119,24 @@ class Settings:
             webhook_backoff_max_seconds=float(config.get("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)),
             webhook_allowed_hosts=frozenset(
                 h.strip().lower() for h in str(config.get("WEBHOOK_ALLOWED_HOSTS") or "").split(",") if h.strip()),
+            webhook_secret_keys=_webhook_keys(config),
         )
+
+
+def _webhook_keys(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """WEBHOOK_SECRET_KEYS, checked: the app does not start without valid keys."""
+    keys = tuple(k.strip() for k in str(config.get("WEBHOOK_SECRET_KEYS") or "").split(",") if k.strip())
+    try:
+        if not keys:
+            raise ValueError("no key")
+        for key in keys:
+            Fernet(key.encode())  # ValueError: not 32 url-safe base64-encoded bytes
+    except ValueError:
+        raise RuntimeError(
+            "WEBHOOK_SECRET_KEYS must be set to one or more Fernet keys (comma-separated, newest first) "
+            "when SECRET_KEY is set: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'") from None
+    return keys
 
 
 def install(app: Flask, settings: Settings | None = None) -> Settings:

@@ -29,7 +29,8 @@ from app.models import (
 )
 
 # Columns never copied into the audit log: secrets, and workflow blobs (versioned elsewhere).
-SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources", "secret"}
+SECRET_COLUMNS = {"password_hash", "token_sha256", "id_number_hash", "state", "spec_json", "sources", "secret",
+                  "sealed_secret"}
 # Tables that are themselves a history (instance events, webhook deliveries and their attempts)
 # or plumbing (outbox, subscriptions, login throttles: every attempt is already recorded
 # explicitly; a dead delivery's replay writes its own entry).

@@ -26,8 +26,9 @@ class WebhookSubscription(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("exchange_account.id"), index=True)
     url: Mapped[str] = mapped_column(String(500))
-    # The HMAC-SHA256 key of the signature header: generated here, shown once, kept to sign.
-    secret: Mapped[str] = mapped_column(String(100))
+    # The HMAC-SHA256 key of the signature header: generated, shown once, kept to sign — sealed
+    # (encrypted with WEBHOOK_SECRET_KEYS, app/infra/secret_box.py), never in clear at rest.
+    sealed_secret: Mapped[str] = mapped_column("secret", String(300))
     record_types: Mapped[list] = mapped_column(JSONType, default=list)
     # The change feed cursor ("xact-id") up to which entries have become deliveries.
     cursor: Mapped[str] = mapped_column(String(40), default="0-0")

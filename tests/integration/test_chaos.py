@@ -97,7 +97,8 @@ def test_killing_each_child_loses_and_doubles_no_acknowledged_reading(sqlite_tem
     instance = tmp_path / "instance"
     _prepare_instance(sqlite_template, instance)
     env = {k: v for k, v in os.environ.items() if k not in ("MQTT_URL", "DATABASE_URL", "REDIS_URL")}
-    env.update(SITECASE_INSTANCE_DIR=str(instance), PYTHONUNBUFFERED="1", SECRET_KEY="chaos")
+    env.update(SITECASE_INSTANCE_DIR=str(instance), PYTHONUNBUFFERED="1", SECRET_KEY="chaos",
+               WEBHOOK_SECRET_KEYS="IkFqDCvrz-Id3oB6QOQ7Wj4OiOnytdfr4Ch6pGsx5Dk=")  # required with SECRET_KEY
     web, mqtt_port = free_port(), free_port()
     log = tmp_path / "runner.log"
     with open(log, "wb") as out:

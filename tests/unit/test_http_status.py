@@ -21,6 +21,7 @@ STATUS_OF_CLASS = {
     "app.errors.PermissionDeniedError": 403,
     "app.errors.ValidationError": 422,
     "app.http_input.BadJSONError": 400,
+    "app.infra.secret_box.SecretUnreadableError": 500,
     "app.services.access.login.AccountLockedError": 423,
     "app.services.access.login.LoginFailedError": 401,
     "app.services.hazard.expert_draw.PanelShortageError": 409,

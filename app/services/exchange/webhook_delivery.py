@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased
 from app import settings
 from app.errors import DomainError
 from app.extensions import db
-from app.infra import wallclock
+from app.infra import secret_box, wallclock
 from app.infra.uow import transaction
 from app.models import ExchangeAccount, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.services.exchange import accounts, feed_reads, webhook_targets
@@ -142,23 +142,24 @@ def _deliver_due(subscription_id: int, result: PassResult) -> bool:
     now = wallclock.now()
     sub = db.session.get(WebhookSubscription, subscription_id)
     db.session.refresh(sub)
-    url, secret, disabled = sub.url, sub.secret, sub.disabled_at is not None
+    url, sealed, disabled = sub.url, sub.sealed_secret, sub.disabled_at is not None
     due = [] if disabled else _due(subscription_id, now)
     db.session.commit()  # end the read before any network wait
     for delivery_id, event_id, body in due:
-        outcome = _post(url, secret, event_id, body.encode())
+        outcome = _post(url, sealed, event_id, body.encode())
         _record(delivery_id, outcome, result)
         if not outcome.ok:
             return False
     return bool(due)
 
 
-def _post(url: str, secret: str, event_id: str, body: bytes) -> _Outcome:
+def _post(url: str, sealed_secret: str, event_id: str, body: bytes) -> _Outcome:
     config, started = settings.current(), time.monotonic()
     timestamp = str(int(wallclock.now().timestamp()))
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "SiteCase-Webhooks/1",
-               EVENT_HEADER: event_id, SIGNATURE_HEADER: f"t={timestamp},v1={sign(secret, timestamp, body)}"}
     try:
+        signature = sign(secret_box.unseal(sealed_secret), timestamp, body)  # secret_unreadable: retried
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "SiteCase-Webhooks/1",
+                   EVENT_HEADER: event_id, SIGNATURE_HEADER: f"t={timestamp},v1={signature}"}
         webhook_targets.check_url(url, config.webhook_allowed_hosts)
         with requests.Session() as session:
             session.trust_env = False  # no proxy from the environment: the target is what was checked

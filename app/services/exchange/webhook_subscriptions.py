@@ -1,7 +1,7 @@
 """Webhook subscriptions: an exchange account's push delivery of the change feed.
 
 An administrator subscribes an account's platform to some record types at a URL; the secret
-that signs every POST is generated here and shown once. Deliveries start with the feed entries
+that signs every POST is generated here, shown once and stored sealed (app/infra/secret_box.py). Deliveries start with the feed entries
 written after the subscription (its cursor starts at the feed's end); a disabled subscription,
 or one whose account is revoked, gets nothing more.
 """
@@ -15,7 +15,7 @@ from app import settings
 from app.domain.actors import Actor
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
-from app.infra import wallclock
+from app.infra import secret_box, wallclock
 from app.infra.uow import transaction
 from app.models import FEED_RECORD_TYPES, ExchangeAccount, WebhookSubscription
 from app.services.exchange import feed_reads, webhook_targets
@@ -52,7 +52,8 @@ def create_subscription(actor: Actor, account_id: int, url: str,
             WebhookSubscription.account_id == account.id, WebhookSubscription.disabled_at.is_(None))).all()
         if len(active) >= MAX_PER_ACCOUNT:
             raise ValidationError("每个交换账号最多 5 个推送订阅。", code="webhook_limit_reached")
-        row = WebhookSubscription(account_id=account.id, url=url, secret=secret, record_types=types,
+        row = WebhookSubscription(account_id=account.id, url=url, sealed_secret=secret_box.seal(secret),
+                                  record_types=types,
                                   cursor=feed_reads.current_cursor(), created_by=actor.username,
                                   created_at=wallclock.now())
         db.session.add(row)
@@ -71,6 +72,17 @@ def disable_subscription(actor: Actor, subscription_id: int) -> WebhookSubscript
             raise WebhookNotFound()
         row.disabled_at = row.disabled_at or wallclock.now()
     return row
+
+
+def reseal_secrets() -> int:
+    """Every stored secret re-encrypted with the first of WEBHOOK_SECRET_KEYS (after a key
+    rotation, before the old key is dropped); returns how many. Raises SecretUnreadableError
+    (`secret_unreadable`) when a secret opens with none of the keys: nothing is changed then."""
+    with transaction():
+        rows = list(db.session.scalars(select(WebhookSubscription).with_for_update()))
+        for row in rows:
+            row.sealed_secret = secret_box.reseal(row.sealed_secret)
+    return len(rows)
 
 
 def list_subscriptions(actor: Actor) -> list[WebhookSubscription]:
