@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
+import urllib3
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -37,7 +37,7 @@ from app.extensions import db
 from app.infra import secret_box, wallclock
 from app.infra.uow import transaction
 from app.models import ExchangeAccount, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from app.services.exchange import accounts, feed_reads, webhook_targets
+from app.services.exchange import accounts, feed_reads, webhook_targets, webhook_transport
 
 SIGNATURE_HEADER = "X-SiteCase-Signature"
 EVENT_HEADER = "X-SiteCase-Event-Id"
@@ -160,18 +160,14 @@ def _post(url: str, sealed_secret: str, event_id: str, body: bytes) -> _Outcome:
         signature = sign(secret_box.unseal(sealed_secret), timestamp, body)  # secret_unreadable: retried
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "SiteCase-Webhooks/1",
                    EVENT_HEADER: event_id, SIGNATURE_HEADER: f"t={timestamp},v1={signature}"}
-        webhook_targets.check_url(url, config.webhook_allowed_hosts)
-        with requests.Session() as session:
-            session.trust_env = False  # no proxy from the environment: the target is what was checked
-            answer = session.post(url, data=body, headers=headers, timeout=config.webhook_timeout_seconds,
-                                  allow_redirects=False, stream=True)
-            answer.close()
+        target = webhook_targets.pin(url, config.webhook_allowed_hosts)  # resolved once, checked
+        status = webhook_transport.post(target, body, headers, config.webhook_timeout_seconds)
     except DomainError as exc:
         return _Outcome(False, None, exc.code, _ms(started))
-    except requests.RequestException as exc:
+    except urllib3.exceptions.HTTPError as exc:
         return _Outcome(False, None, type(exc).__name__, _ms(started))
-    ok = 200 <= answer.status_code < 300
-    return _Outcome(ok, answer.status_code, None if ok else f"HTTP {answer.status_code}", _ms(started))
+    ok = 200 <= status < 300
+    return _Outcome(ok, status, None if ok else f"HTTP {status}", _ms(started))
 
 
 def _ms(started: float) -> int:
