@@ -53,8 +53,13 @@ run: $(VENV)/.stamp-install assets
 	$(BIN)/flask --app wsgi devices compliance
 	exec $(BIN)/python -m app.runner --host $(HOST) --port $(PORT)
 
+# The whole suite also proves that the tests walk every sequence flow of every shipped diagram
+# (tests/support/flow_coverage.py); a narrowed run (PYTEST_ARGS) does not check that.
+FLOWS_WALKED := test-artifacts/flows-walked.json
 test: $(VENV)/.stamp-install-dev assets
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@mkdir -p test-artifacts
+	SITECASE_FLOW_COVERAGE=$(FLOWS_WALKED) $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(if $(strip $(PYTEST_ARGS)),,$(BIN)/python -m tests.support.flow_coverage $(FLOWS_WALKED))
 
 lint: $(VENV)/.stamp-install-dev
 	$(BIN)/ruff check .

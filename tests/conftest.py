@@ -73,3 +73,26 @@ def demo_data(app):
 @pytest.fixture
 def api(app):
     return ApiClient(app.test_client(), app.config["DEMO_PASSWORD"])
+
+
+_FLOWS = None
+
+
+def pytest_configure(config):
+    """SITECASE_FLOW_COVERAGE=<file>: record the diagram flows the run walks (tests/support/flow_coverage)."""
+    global _FLOWS
+    import os
+
+    if os.environ.get("SITECASE_FLOW_COVERAGE"):
+        from tests.support.flow_coverage import Recorder
+
+        _FLOWS = Recorder()
+        _FLOWS.install()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+    from pathlib import Path
+
+    if _FLOWS is not None:
+        _FLOWS.write(Path(os.environ["SITECASE_FLOW_COVERAGE"]))

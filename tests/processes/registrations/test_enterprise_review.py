@@ -148,3 +148,19 @@ def test_the_task_page_shows_the_return_reason_as_text(reg):
     shown = html.split('id="f-return_reason"')[1].split("</p>")[0]
     assert "缺法定代表人任命文件" in shown
     assert 'name="return_reason"' not in html  # shown, not an input that could be posted back
+
+
+def test_a_credit_code_taken_between_check_and_approval_sends_it_back(reg):
+    """Two first submissions of the same new enterprise both pass the check; the second approval's
+    re-check (recheck_gateway → auto_return) finds the code taken and returns it to its submitter."""
+    newcomer, first = first_submission()
+    other = gen_user(username="xinzhu_clerk", display_name="周全").username
+    second = applications.start_enterprise_review(actor(other), "ZZ-JS")
+    complete(newcomer, first, "fill_info", ENTERPRISE_FORM)
+    complete(other, second, "fill_info", ENTERPRISE_FORM)
+    approve = {"enterprise_decision": "approve", "enterprise_opinion": "资料齐全"}
+    assert complete("district_safety", first, "review_district", approve).status == "completed"
+    assert complete("district_safety", second, "review_district", approve).status == "running"
+    shown = context(other, second, "fill_info")
+    assert shown["returned_by"] == "系统校验" and "其他企业" in shown["return_reason"]
+    assert user(other).enterprise_id is None and enterprise(NEW_CODE).id == user(newcomer).enterprise_id

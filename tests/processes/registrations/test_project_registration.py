@@ -158,3 +158,17 @@ def test_an_approval_through_the_generic_completion_hands_back_no_password(reg):
     [created] = events(iid, "accounts_created")
     assert {a["username"]: a["password_shown"] for a in created.data["accounts"]} == {
         "wh_pm": False, "wh_chief": False, "contractor_pm": False}
+
+
+def test_the_generic_completion_skips_the_pre_check_and_the_diagram_sends_it_back(reg):
+    """The diagram's own check (check_gateway → auto_return) catches what the use case's pre-check
+    would have refused, when the form comes through the generic task completion."""
+    from tests.support.factories import gen_user
+    gen_user(username="wh_chief")  # the account the form asks for is taken before it is sent
+    iid = applications.start_project_registration(actor("owner_rep"), "ZZ-JS")
+    with pytest.raises(DomainError):
+        complete("owner_rep", iid, "fill_registration", registration_form())
+    cases.complete_task(actor("owner_rep"), my_task("owner_rep", iid, "fill_registration").id, registration_form())
+    shown = context("owner_rep", iid, "fill_registration")
+    assert shown["returned_by"] == "系统校验" and "用户名已被占用" in shown["return_reason"]
+    assert sees("district_safety", iid) == [] and project() is None
