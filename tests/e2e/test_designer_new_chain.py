@@ -46,6 +46,7 @@ def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server,
     designer.locator("#field-list li").last.locator(".f-name").fill("level_db")
     row = designer.locator("#field-list li[data-field=level_db]")
     row.locator(".f-label").fill("噪声值（分贝）")
+    row.locator(".f-label-en").fill("Noise level (dB)")
     row.locator(".f-type").select_option("number")
     row.locator(".f-required").check()
     designer.wait_for_selector("#form-preview :text('噪声值（分贝）')")

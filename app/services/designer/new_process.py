@@ -54,7 +54,7 @@ def new_process(actor: Actor, key: str, name: str, role: str = DEFAULT_ROLE) -> 
         code = "process_key_taken" if problems.get("key") == ["该流程编码已被使用。"] else "new_process_invalid"
         raise ValidationError("新建流程的信息不符合要求。", code=code, fields=problems)
     form = f"{key}_fill.schema.json"
-    return NewProcess(key, name, _diagram(key, name, role, form), {form: _form(name)})
+    return NewProcess(key, name, _diagram(key, name, role, form), {form: _form(), f"{key}_fill.ui.json": _form_ui()})
 
 
 def _taken(key: str) -> bool:
@@ -62,11 +62,18 @@ def _taken(key: str) -> bool:
     return deployed is not None or f"{key}.bpmn" in deployments.bundle_from_dirs().files
 
 
-def _form(name: str) -> str:
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "title": name,
+def _form() -> str:
+    # No form title: the task page heads the form with the task's name; every text has its English
+    # (a form without it is not deployed).
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
               "required": ["note"],
               "properties": {"note": {"type": "string", "title": "办理意见", "minLength": 1, "maxLength": 500}}}
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def _form_ui() -> str:
+    return json.dumps({"ui:order": ["note"], "note": {"ui:widget": "textarea"}, "ui:en": {"办理意见": "Opinion"}},
+                      ensure_ascii=False, indent=1) + "\n"
 
 
 def _diagram(key: str, name: str, role: str, form: str) -> str:

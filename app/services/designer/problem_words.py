@@ -33,6 +33,8 @@ SENTENCES: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{zh}$"), en) for 
      "Forms {forms} all write the field “{field}”: the later answer overwrites the earlier one (a case has one set of "
      "data). Rename it in one of them (the alternative holders of one step share one form)."),
     (r"没有同名的流程图。", "There is no diagram of the same name."),
+    (r"表单文字缺少英文（ui:en）：(?P<texts>.*?)(?: 等 (?P<count>\d+) 处)?。",
+     "Texts of the form without their English (ui:en): {texts}."),
     (r"不是有效的 JSON：(?P<error>.*)", "Not valid JSON: {error}"),
     (r"表单定义必须是 JSON 对象。", "A form definition is a JSON object."),
     (r"表单的根类型必须是 object。", "The root type of a form is object."),

@@ -1,6 +1,7 @@
 """What process designers do: list versions, validate and deploy uploaded diagrams and forms."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Protocol
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from app import engine
 from app.errors import DomainError, ValidationError
 from app.extensions import db
-from app.formdefs import summaries
+from app.formdefs import SCHEMA_SUFFIX, UI_SUFFIX, form_file_names, summaries
+from app.formdefs.english import EN_KEY, texts
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
@@ -80,6 +82,30 @@ def _drawing_problems(bundle: deployments.Bundle, names: set[str]) -> list[engin
     return problems
 
 
+MAX_NAMED = 8  # texts named in one problem (the rest counted)
+
+
+def _english_problems(bundle: deployments.Bundle, names: set[str]) -> list[engine.BundleProblem]:
+    """An uploaded form whose texts lack their English (its UI schema's "ui:en") is not deployed:
+    English pages would show its Chinese (tests/unit/test_form_english.py holds forms/ to the same)."""
+    problems = []
+    schemas = sorted({form_file_names(n.removesuffix(UI_SUFFIX))[0] for n in names if n.endswith((SCHEMA_SUFFIX, UI_SUFFIX))})
+    for name in schemas:
+        ui_name = form_file_names(name)[1]
+        try:
+            schema = json.loads(bundle.forms[name])
+            ui = json.loads(bundle.forms[ui_name]) if ui_name in bundle.forms else {}
+        except (KeyError, ValueError):
+            continue  # a missing or unreadable form is reported by the bundle's own checks
+        english = ui.get(EN_KEY) if isinstance(ui, dict) else None
+        missing = sorted(texts(schema, ui if isinstance(ui, dict) else {}) - set(english if isinstance(english, dict) else {}))
+        if missing and isinstance(schema, dict):
+            named = "、".join(f"“{t}”" for t in missing[:MAX_NAMED]) + (f" 等 {len(missing)} 处" if len(missing) > MAX_NAMED else "")
+            problems.append(engine.BundleProblem(ui_name if ui_name in names else name, None, None, "form_english_missing",
+                                                 f"表单文字缺少英文（{EN_KEY}）：{named}。"))
+    return problems
+
+
 def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> list[dict]:
     """Problems of the uploaded files checked together with the deployed ones ([] when fine),
     worded in `lang` (zh, or en: `problem_words`; the engine's English checks in Chinese for zh),
@@ -91,7 +117,8 @@ def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -
         bundle = _read_upload(files)
     except DomainError as exc:
         raise _worded(exc, lang) from None
-    problems = [p for p in deployments.validate(bundle) if p.file in names] + _drawing_problems(bundle, names)
+    problems = [p for p in deployments.validate(bundle) if p.file in names] + _drawing_problems(bundle, names) \
+        + _english_problems(bundle, names)
     return [{"file": p.file, "element_id": p.element_id, "line": p.line, "code": p.code, "reason": p.reason,
              "message": problem_words.problem_message(p, lang)} for p in problems]
 
@@ -100,8 +127,8 @@ def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> 
     """Deploy the uploaded diagrams (forms ride along).
 
     Raises BundleInvalidError with every problem (worded in `lang`); a diagram without complete
-    diagram interchange (the modeler would show it blank) is refused as `diagram_incomplete`
-    before anything else.
+    diagram interchange (the modeler would show it blank) is refused as `diagram_incomplete`,
+    a form whose texts lack their English as `form_english_missing`, before anything else.
     """
     require_any_role(actor, "process_designer")
     try:
@@ -109,7 +136,7 @@ def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> 
         bundle = _read_upload(files)
         if not keys:
             raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
-        drawing = _drawing_problems(bundle, _names(files))
+        drawing = _drawing_problems(bundle, _names(files)) + _english_problems(bundle, _names(files))
         if drawing:
             raise deployments.BundleInvalidError(drawing)
         return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))

@@ -230,7 +230,9 @@ def _own_files(key: str, compiled: engine.CompiledProcess, bundle: Bundle) -> tu
              or n == summaries.file_name(key)}
     forms = {}
     for task in compiled.user_tasks:
-        for name in (task.get("form"), task.get("ui_form")):
+        # a form's own `<base>.ui.json` rides along too: `form_of` uses it when the task names none
+        partner = form_file_names(task["form"])[1] if task.get("form") else None
+        for name in (task.get("form"), task.get("ui_form"), partner):
             if name and name in bundle.forms:
                 forms[name] = bundle.forms[name]
     return files, forms

@@ -1,7 +1,9 @@
 // The form builder of the designer's form page: a list of fields (add, reorder, type, label,
 // required, options, widget, help, read-only display) that writes the same JSON Schema and UI
 // schema as the raw JSON below it (both stay editable; a change there re-reads the list). Keys the
-// builder does not manage (minLength, patterns, nested objects…) are kept as they were.
+// builder does not manage (minLength, patterns, nested objects…) are kept as they were. Each text
+// has its English beside it (label, help, option names), written to the UI schema's "ui:en" map;
+// texts still without English are listed (the designer refuses to deploy such a form).
 (function () {
   "use strict";
   var list = document.getElementById("field-list");
@@ -13,6 +15,22 @@
   var problems = document.getElementById("builder-problems");
   var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
   var schema = {}, ui = {}, fields = [];
+  var CHINESE = /[\u3400-\u9fff]/;
+  var TEXT_KEYS = ["title", "description", "ui:help", "ui:placeholder", "ui:title", "ui:description"];
+  var VALUE_KEYS = ["enum", "const", "default", "examples", "pattern", "ui:en"];
+
+  // The Chinese texts a form shows people (app/formdefs/english.py `texts`).
+  function texts(node, found) {
+    if (Array.isArray(node)) { node.forEach(function (n) { texts(n, found); }); return found; }
+    if (!node || typeof node !== "object") return found;
+    Object.keys(node).forEach(function (k) {
+      var v = node[k];
+      if (TEXT_KEYS.indexOf(k) >= 0 && typeof v === "string") { if (CHINESE.test(v)) found[v] = true; }
+      else if (k === "ui:enumNames" && Array.isArray(v)) v.forEach(function (t) { if (typeof t === "string" && CHINESE.test(t)) found[t] = true; });
+      else if (VALUE_KEYS.indexOf(k) < 0) texts(v, found);
+    });
+    return found;
+  }
 
   function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
   function fill(t, values) { return String(t).replace(/{([a-z]+)}/g, function (_, k) { return values[k] || ""; }); }
@@ -43,23 +61,36 @@
     var props = schema.properties || {}, required = schema.required || [];
     var order = (ui["ui:order"] || []).filter(function (k) { return k !== "*" && props[k]; });
     Object.keys(props).forEach(function (k) { if (order.indexOf(k) < 0) order.push(k); });
+    var en = ui["ui:en"] && typeof ui["ui:en"] === "object" ? ui["ui:en"] : {};
     fields = order.map(function (key) {
       var prop = props[key] || {}, own = ui[key] || {}, kind = kindOf(prop);
       var names = own["ui:enumNames"] || prop.enumNames || [];
-      return { name: key, label: prop.title || "", type: kind, origType: kind, required: required.indexOf(key) >= 0,
-        readonly: !!prop.readOnly, widget: own["ui:widget"] || "", help: prop.description || "",
-        options: (prop.enum || []).map(function (v, i) { return names[i] && names[i] !== String(v) ? v + "=" + names[i] : String(v); }).join("\n"),
+      return { name: key, label: prop.title || "", labelEn: en[prop.title] || "", type: kind, origType: kind,
+        required: required.indexOf(key) >= 0, readonly: !!prop.readOnly, widget: own["ui:widget"] || "",
+        help: prop.description || "", helpEn: en[prop.description] || "",
+        options: (prop.enum || []).map(function (v, i) {
+          var shown = names[i] || String(v), line = shown !== String(v) ? v + "=" + shown : String(v);
+          return en[shown] ? line + (shown !== String(v) ? "" : "=" + shown) + "=" + en[shown] : line;
+        }).join("\n"),
         prop: prop, ui: own };
     });
     draw();
-    say([]);
+    say(englishMissing());
+  }
+
+  // Texts of the form still without English, said under the list.
+  function englishMissing() {
+    var en = ui["ui:en"] && typeof ui["ui:en"] === "object" ? ui["ui:en"] : {};
+    var lacking = Object.keys(texts(ui, texts(schema, {}))).filter(function (t) { return !en[t]; });
+    return lacking.length ? [fill(words.english_missing, { texts: lacking.join("、") })] : [];
   }
 
   // --- fields → JSON ------------------------------------------------------------------------------
   function options(field) {
     return field.options.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).map(function (line) {
-      var at = line.indexOf("=");
-      return at > 0 ? [line.slice(0, at).trim(), line.slice(at + 1).trim()] : [line, line];
+      // value, value=shown text, or value=shown text=English
+      var parts = line.split("=").map(function (p) { return p.trim(); });
+      return [parts[0], parts[1] || parts[0], parts.slice(2).join("=")];
     });
   }
 
@@ -107,10 +138,29 @@
     Object.keys(ui).forEach(function (k) { if (k.indexOf("ui:") === 0) next[k] = ui[k]; });
     next["ui:order"] = fields.map(function (f) { return f.name; });
     fields.forEach(function (f) { var own = uiOf(f); if (Object.keys(own).length) next[f.name] = own; });
+    next["ui:en"] = english(next);
+    if (!Object.keys(next["ui:en"]).length) delete next["ui:en"];
     ui = next;
+    say(englishMissing());
     schemaArea.value = JSON.stringify(schema, null, 2);
     uiArea.value = JSON.stringify(ui, null, 1);
     schemaArea.dispatchEvent(new Event("input"));  // the live preview follows
+  }
+
+  // "ui:en": the fields' English, then what the map already said of the form's other texts; only
+  // texts the form still shows (an entry for a text it no longer has would be stale).
+  function english(next) {
+    var map = {}, old = ui["ui:en"] && typeof ui["ui:en"] === "object" ? ui["ui:en"] : {};
+    var shown = texts(next, texts(schema, {}));
+    fields.forEach(function (f) {
+      if (f.label && f.labelEn) map[f.label] = f.labelEn;
+      if (f.help && f.helpEn) map[f.help] = f.helpEn;
+      if (f.type === "choice") options(f).forEach(function (o) { if (o[2]) map[o[1]] = o[2]; });
+    });
+    Object.keys(old).forEach(function (t) { if (!(t in map) && old[t]) map[t] = old[t]; });
+    var kept = {};
+    Object.keys(map).sort().forEach(function (t) { if (shown[t]) kept[t] = map[t]; });
+    return kept;
   }
 
   function say(messages) {
@@ -134,9 +184,9 @@
           write();
         });
       }
-      bind(".f-name", "name"); bind(".f-label", "label"); bind(".f-type", "type");
+      bind(".f-name", "name"); bind(".f-label", "label"); bind(".f-label-en", "labelEn"); bind(".f-type", "type");
       bind(".f-required", "required", "check"); bind(".f-readonly", "readonly", "check");
-      bind(".f-widget", "widget"); bind(".f-help", "help"); bind(".f-options", "options");
+      bind(".f-widget", "widget"); bind(".f-help", "help"); bind(".f-help-en", "helpEn"); bind(".f-options", "options");
       row.querySelector(".f-up").disabled = index === 0;
       row.querySelector(".f-down").disabled = index === fields.length - 1;
       row.querySelector(".f-up").addEventListener("click", function () { move(index, -1); });
@@ -150,7 +200,7 @@
   function show(row, field) {
     row.querySelector(".f-options-wrap").hidden = field.type !== "choice";
     var complex = field.type === "complex";
-    ["f-widget", "f-readonly", "f-help"].forEach(function (c) { row.querySelector("." + c).disabled = complex; });
+    ["f-widget", "f-readonly", "f-help", "f-help-en"].forEach(function (c) { row.querySelector("." + c).disabled = complex; });
   }
 
   function move(index, by) {
@@ -163,8 +213,8 @@
   document.getElementById("btn-add-field").addEventListener("click", function () {
     var n = fields.length + 1;
     while (fields.some(function (f) { return f.name === "field_" + n; })) n++;
-    fields.push({ name: "field_" + n, label: words.new_field, type: "text", origType: "text", required: false, readonly: false,
-      widget: "", help: "", options: "", prop: {}, ui: {} });
+    fields.push({ name: "field_" + n, label: words.new_field, labelEn: "", type: "text", origType: "text",
+      required: false, readonly: false, widget: "", help: "", helpEn: "", options: "", prop: {}, ui: {} });
     draw(); write();
     list.lastElementChild.querySelector(".f-name").focus();
   });

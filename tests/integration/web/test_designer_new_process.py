@@ -33,7 +33,7 @@ def test_a_new_process_opens_validates_and_deploys(browser, site):
     html = page.get_data(as_text=True)
     assert "噪声检查" in html and "未部署" in html
     bpmn, forms = _sources(html)
-    assert list(forms) == ["noise_check_fill.schema.json"]
+    assert list(forms) == ["noise_check_fill.schema.json", "noise_check_fill.ui.json"]
     assert 'name="district_safety_officer"' in bpmn and "BPMNEdge" in bpmn
     r = client.post("/designer/validate", data=_files(bpmn, forms, "noise_check"), headers={"Accept": "application/json"})
     assert r.status_code == 200 and r.get_json()["data"] == []
