@@ -49,6 +49,10 @@ class Config:
     WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", 30))
     WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_MAX_SECONDS", 3600))
     WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
+    # The delivery log: delivered deliveries (and their attempts) kept N days; dead letters kept
+    # until replayed, or DEAD_KEEP_DAYS when above 0 (beat webhooks.prune, daily).
+    WEBHOOK_KEEP_DAYS = int(os.environ.get("WEBHOOK_KEEP_DAYS", 30))
+    WEBHOOK_DEAD_KEEP_DAYS = int(os.environ.get("WEBHOOK_DEAD_KEEP_DAYS", 365))
     # Fernet keys (comma-separated, newest first) sealing the webhook signing secrets at rest:
     # the first encrypts, all decrypt (app/infra/secret_box.py). Required once SECRET_KEY is set.
     WEBHOOK_SECRET_KEYS = os.environ.get(
@@ -58,6 +62,8 @@ class Config:
         "relay-outbox": {"task": "outbox.relay", "schedule": OUTBOX_RELAY_SECONDS},
         # webhooks: new change-feed entries to deliveries, due deliveries POSTed (app/services/exchange)
         "webhooks-deliver": {"task": "webhooks.deliver", "schedule": WEBHOOK_POLL_SECONDS},
+        # webhook delivery log: delivered entries past WEBHOOK_KEEP_DAYS, dead ones past DEAD_KEEP_DAYS
+        "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 3600.0},
         # special operators of cranes and hoists: unregistered / expired certificates (daily)
         "device-compliance": {"task": "devices.compliance", "schedule": 24 * 3600.0},
         # site health check: last month's scores and rectification cases (daily; idempotent, so

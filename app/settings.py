@@ -70,6 +70,9 @@ class Settings:
     webhook_backoff_seconds: float = 30.0
     webhook_backoff_max_seconds: float = 3600.0
     webhook_allowed_hosts: frozenset[str] = frozenset()
+    # The delivery log's retention: delivered (days), dead letters (days; 0 = until replayed).
+    webhook_keep_days: int = 30
+    webhook_dead_keep_days: int = 365
     # Fernet keys sealing the webhook secrets at rest, newest (the encrypting one) first.
     webhook_secret_keys: tuple[str, ...] = field(default=(), repr=False)
 
@@ -120,6 +123,8 @@ class Settings:
             webhook_allowed_hosts=frozenset(
                 h.strip().lower() for h in str(config.get("WEBHOOK_ALLOWED_HOSTS") or "").split(",") if h.strip()),
             webhook_secret_keys=_webhook_keys(config),
+            webhook_keep_days=int(config.get("WEBHOOK_KEEP_DAYS", 30)),
+            webhook_dead_keep_days=int(config.get("WEBHOOK_DEAD_KEEP_DAYS", 365)),
         )
 
 

@@ -7,3 +7,10 @@ def deliver() -> dict:
     from app.services.exchange.webhook_delivery import run_pass
 
     return run_pass()
+
+
+@celery.task(name="webhooks.prune")
+def prune() -> dict:
+    from app.services.exchange.webhook_pruning import prune
+
+    return prune()
