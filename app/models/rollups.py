@@ -59,8 +59,11 @@ class AlarmRollupCell(db.Model):
     __tablename__ = "alarm_rollup_cell"
     __table_args__ = (Index("ix_alarm_rollup_cell_period", "cuboid", "grain", "period"),
                       # one unit's cells of a period: the per-project sums probe it once per project
-                      # (the key's order, period before unit, made each probe read the whole period)
-                      Index("ix_alarm_rollup_cell_unit", "cuboid", "grain", "alarm_type", "unit_id", "period"),
+                      # (the key's order, period before unit, made each probe read the whole period);
+                      # the figures too, so a probe reads the index only (a project's days lie on as
+                      # many table pages)
+                      Index("ix_alarm_rollup_cell_unit", "cuboid", "grain", "alarm_type", "unit_id", "period",
+                            "total", "closed", "assigned", "urged", "on_time", "disposal_hours"),
                       {"sqlite_with_rowid": False})
 
     cuboid: Mapped[str] = mapped_column(String(2), primary_key=True)
