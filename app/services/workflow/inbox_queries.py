@@ -31,7 +31,6 @@ from sqlalchemy import (
     case,
     false,
     func,
-    literal_column,
     or_,
     select,
     true,
@@ -60,9 +59,6 @@ _COUNT_KEYS = (InboxTask.id, InboxTask.due_at)
 _PLAIN_PATH = re.compile(r"[/0-9A-Za-z.-]*")
 # "now" is a parameter of the cached statements, given at execution.
 _NOW = bindparam("inbox_now", type_=InboxTask.__table__.c.due_at.type)
-# `status = 'open'` as a constant, the very predicate of the partial indexes: with a bound
-# parameter SQLite reads every row's status from the table to test it (a lookup per counted row).
-_IS_OPEN = InboxTask.status == literal_column("'open'")
 
 
 @dataclass(frozen=True)
@@ -103,6 +99,32 @@ def _path_like(element: _PathPrefix, compiler, **kw) -> str:
 @compiles(_PathPrefix, "sqlite")
 def _path_glob(element: _PathPrefix, compiler, **kw) -> str:
     return f"{compiler.process(element.column, **kw)} GLOB {compiler.render_literal_value(element.path + '*', String())}"
+
+
+class _OpenRow(ColumnElement[bool]):
+    """`status = 'open'` as a constant, the very predicate of the partial indexes (with a bound
+    parameter SQLite read every row's status from the table to test it); on SQLite wrapped in
+    `likely()`: without statistics SQLite takes an equality for selective and walked every open
+    row through `ix_inbox_task_status` rather than a partial index's range (an official's
+    jurisdiction count: 21 ms → 0.6 ms at 110,000 open rows)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = []
+
+
+@compiles(_OpenRow)
+def _open_row(element: _OpenRow, compiler, **kw) -> str:
+    return f"{compiler.process(InboxTask.__table__.c.status, **kw)} = 'open'"
+
+
+@compiles(_OpenRow, "sqlite")
+def _open_row_likely(element: _OpenRow, compiler, **kw) -> str:
+    return f"likely({_open_row(element, compiler, **kw)})"
+
+
+_IS_OPEN = _OpenRow()
 
 
 def under_path(path: str) -> ColumnElement[bool]:
