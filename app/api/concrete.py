@@ -42,8 +42,10 @@ def create_concrete_producer():
 @bp.get("/concrete/deliveries")
 @doc(query=DeliveryQuerySchema, response=DeliverySchema, many=True)
 def list_concrete_deliveries():
-    project = DeliveryQuerySchema().load(request.args).get("project")
-    return ok(DeliverySchema(many=True).dump(concrete.list_deliveries(api_actor(), project)))
+    query = DeliveryQuerySchema().load(request.args)
+    actor, project = api_actor(), query.get("project")
+    rows = concrete.list_deliveries(actor, project, limit=query["limit"], offset=query["offset"])
+    return ok(DeliverySchema(many=True).dump(rows), {"total": concrete.count_deliveries(actor, project)})
 
 
 @bp.get("/concrete/deliveries/export")

@@ -93,3 +93,5 @@ class DeliveryNumberSchema(Schema):
 
 class DeliveryQuerySchema(Schema):
     project = fields.Str(validate=validate.Length(max=50))
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))

@@ -11,7 +11,7 @@ from app.errors import ConflictError, ValidationError
 from app.http_downloads import xlsx_file
 from app.services.quality import concrete, concrete_export, producers, registries
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import page, paging_args, web_actor
 
 FIELD_LABELS = {"name": "名称", "credit_code": "统一社会信用代码", "certificate_no": "资质证书编号",
                 "plant_address": "搅拌站地址", "valid_until": "有效期至", "producer_id": "生产企业",
@@ -53,8 +53,9 @@ def _groups(text: str) -> list[list[float | str]]:
 @page
 def concrete_supervision():
     actor = web_actor()
-    return render_template("concrete/index.html", producers=producers.list_producers(actor),
-                           deliveries=concrete.list_deliveries(actor, limit=200),
+    paging = paging_args(exported=True).counted(concrete.count_deliveries(actor))
+    return render_template("concrete/index.html", producers=producers.list_producers(actor), paging=paging,
+                           deliveries=concrete.list_deliveries(actor, limit=paging.size, offset=paging.offset),
                            can_keep=bool(actor.is_admin or actor.roles & set(registries.KEEPERS)))
 
 

@@ -194,13 +194,20 @@ def delivery_view(d: ConcreteDelivery) -> dict[str, Any]:
             "verdict": verdict, "verdict_label": CONCLUSIONS.get(verdict or "", "待检测"), "tests": tests}
 
 
-def list_deliveries(actor: Actor, project_code: str | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
+def list_deliveries(actor: Actor, project_code: str | None = None, *, limit: int = 500,
+                    offset: int = 0) -> list[dict[str, Any]]:
     """Deliveries of the visible projects (or of one), newest first, with their tests. Raises
     NotFoundError for an invisible project."""
     stmt = in_visible_projects(actor, ConcreteDelivery, project_code)
     rows = db.session.scalars(stmt.order_by(ConcreteDelivery.delivered_at.desc(), ConcreteDelivery.id.desc())
-                              .limit(limit))
+                              .limit(limit).offset(offset))
     return [delivery_view(d) for d in rows]
+
+
+def count_deliveries(actor: Actor, project_code: str | None = None) -> int:
+    """How many deliveries list_deliveries pages through."""
+    stmt = in_visible_projects(actor, ConcreteDelivery, project_code)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def get_delivery(actor: Actor, delivery_id: int) -> dict[str, Any]:

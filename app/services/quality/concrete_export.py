@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.errors import ValidationError
+from app.formdefs.messages import Said
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.infra.xlsx import workbook
 from app.services.access.actors import Actor
-from app.services.quality.concrete import list_deliveries
+from app.services.quality.concrete import count_deliveries, list_deliveries
 
 DELIVERY_COLUMNS = [("number", "供货编号"), ("project_name", "工程名称"), ("producer_name", "生产企业"),
                     ("grade", "强度等级"), ("volume_m3", "方量（m³）"), ("location", "浇筑部位"),
                     ("delivered_at", "进场时间"), ("vehicle_plate", "车牌号"), ("weighbridge_no", "过磅单号"),
                     ("gross_kg", "毛重（kg）"), ("tare_kg", "皮重（kg）"), ("net_kg", "净重（kg）"),
                     ("density", "折合密度（t/m³）"), ("verdict_label", "强度结论"), ("recorded_by", "记录人")]
+MAX_ROWS = 50_000  # one workbook; more is refused, never cut short
 TEST_COLUMNS = [("number", "供货编号"), ("project_name", "工程名称"), ("grade", "强度等级"),
                 ("agency_name", "检测机构"), ("report_no", "报告编号"), ("age_days", "龄期（天）"),
                 ("tested_on", "检测日期"), ("groups", "试件强度（MPa）"), ("mean_mpa", "平均值（MPa）"),
@@ -30,7 +33,12 @@ def _test_rows(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def concrete_workbook(actor: Actor, project_code: str | None = None) -> bytes:
     """The visible deliveries (or one project's) and their tests as xlsx bytes. Raises
     NotFoundError for an invisible project."""
-    deliveries = list_deliveries(actor, project_code, limit=10_000)
+    total = count_deliveries(actor, project_code)
+    if total > MAX_ROWS:
+        raise ValidationError(Said(f"共 {total:,} 条供货记录，超过导出上限 {MAX_ROWS:,} 条：请按工程项目导出。",
+                                   f"{total:,} deliveries exceed the export limit of {MAX_ROWS:,}: export them "
+                                   "project by project."), code="export_too_large")
+    deliveries = list_deliveries(actor, project_code, limit=max(total, 1))
     rows = [{**d, "delivered_at": d["delivered_at"].astimezone(wallclock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")}
             for d in deliveries]
     content = workbook([("混凝土供货", rows, DELIVERY_COLUMNS), ("强度检测", _test_rows(deliveries), TEST_COLUMNS)])
