@@ -6,14 +6,21 @@ from flask import flash, redirect, render_template, request, url_for
 from app.errors import ValidationError
 from app.services.notifications import announcements as service
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import page, paging_args, web_actor
 
 
 @bp.get("/announcements")
 @page
 def announcements():
-    return render_template("announcements/list.html", items=service.list_announcements(web_actor(), limit=100),
-                           can_publish=bool(web_actor().roles & set(service.PUBLISHERS)))
+    return _list(can_publish=bool(web_actor().roles & set(service.PUBLISHERS)))
+
+
+def _list(status: int = 200, **extra):
+    actor = web_actor()
+    paging = paging_args().counted(service.count_announcements(actor))
+    return render_template("announcements/list.html", paging=paging,
+                           items=service.list_announcements(actor, limit=paging.size, offset=paging.offset),
+                           **extra), status
 
 
 @bp.get("/announcements/<int:announcement_id>")
@@ -29,7 +36,6 @@ def publish_announcement():
     try:
         new_id = service.publish(web_actor(), title, body)
     except ValidationError as exc:
-        return render_template("announcements/list.html", items=service.list_announcements(web_actor(), limit=100),
-                               can_publish=True, errors=exc.fields, values={"title": title, "body": body}), 422
+        return _list(422, can_publish=True, errors=exc.fields, values={"title": title, "body": body})
     flash("公告已发布。", "ok")
     return redirect(url_for("web.announcement", announcement_id=new_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
@@ -68,12 +68,29 @@ def _view(row: Announcement) -> AnnouncementView:
     return AnnouncementView(row.id, row.title, row.body, row.published_by, row.published_at, unit)
 
 
-def list_announcements(actor: Actor, limit: int = 20) -> list[AnnouncementView]:
-    """Newest announcements the actor may read."""
+def list_announcements(actor: Actor, limit: int = 20, offset: int = 0) -> list[AnnouncementView]:
+    """Newest announcements the actor may read (however old: the reading rule is SQL)."""
+    rows = db.session.scalars(select(Announcement).where(_readable(actor))
+                              .order_by(Announcement.published_at.desc(), Announcement.id.desc())
+                              .limit(limit).offset(offset))
+    return [_view(r) for r in rows]
+
+
+def count_announcements(actor: Actor) -> int:
+    return db.session.scalar(select(func.count()).select_from(Announcement).where(_readable(actor))) or 0
+
+
+def _readable(actor: Actor) -> ColumnElement[bool]:
+    """_visible as SQL: published at or above one of the reader's paths (one of its prefixes), or
+    below an official's jurisdiction."""
+    if actor.is_admin:
+        return true()
     paths = _reader_paths(actor)
-    rows = db.session.scalars(select(Announcement).order_by(Announcement.published_at.desc(),
-                                                            Announcement.id.desc()).limit(500))
-    return [_view(r) for r in rows if _visible(actor, r, paths)][:limit]
+    if not paths:
+        return false()
+    above = sorted({path[:i + 1] for path in paths for i, ch in enumerate(path) if ch == "/"} | set(paths))
+    return or_(Announcement.org_path.in_(above),
+               *(Announcement.org_path.startswith(path, autoescape=True) for path in sorted(set(paths))))
 
 
 def get_announcement(actor: Actor, announcement_id: int) -> AnnouncementView:

@@ -88,3 +88,24 @@ def test_a_diagram_the_modeler_cannot_draw_is_not_deployed(browser):
     assert r.status_code == 422 and "web_review.bpmn#review_plan" in r.get_json()["error"]["fields"]
     assert db.session.scalar(select(ProcessDefinition.version).where(ProcessDefinition.key == "web_review")
                              .order_by(ProcessDefinition.version.desc()).limit(1)) == 1
+
+
+def test_an_old_announcement_stays_readable_and_the_list_pages(browser):
+    """The reading rule is SQL: an announcement behind hundreds of newer ones elsewhere is still
+    listed and opened by the readers of its district (the list once filtered the 500 newest)."""
+    from datetime import timedelta
+
+    from app.infra import wallclock
+    from app.models import Announcement
+
+    r = browser("district_safety").post("/announcements", data={"title": "旧公告：冬季施工安全", "body": "正文"})
+    old_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    later = wallclock.now() + timedelta(minutes=1)
+    db.session.add_all(Announcement(title=f"他区公告{n}", body="x", org_path="/999999/", published_by="他区",
+                                    published_at=later) for n in range(520))
+    db.session.commit()
+    reader = browser("contractor_pm")
+    pages = [reader.get(f"/announcements?page={n}").get_data(as_text=True) for n in range(1, 4)]
+    assert sum("旧公告：冬季施工安全" in p for p in pages) == 1
+    assert reader.get(f"/announcements/{old_id}").status_code == 200
+    assert "他区公告" not in "".join(pages)
