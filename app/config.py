@@ -81,6 +81,8 @@ class Config:
         "education-reminders": {"task": "safety_education.remind", "schedule": 24 * 3600.0},
         # projects under construction without a supervision log for N working days (daily, idempotent)
         "supervision-log-reminders": {"task": "site_records.remind_missing_logs", "schedule": 24 * 3600.0},
+        # supervision records pending from before the review chain: their review cases (daily, idempotent)
+        "supervision-review-cases": {"task": "site_records.start_missing_reviews", "schedule": 24 * 3600.0},
         # the days whose alarms changed: their statistics rollups recomputed (app/services/insight/rollups.py)
         "insight-rollups": {"task": "insight.rollups", "schedule": 60.0},
     }

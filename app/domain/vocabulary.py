@@ -117,7 +117,8 @@ EVENT = _terms(
     returned=("退回", "Returned"), rectification_order_requested=("申请下发整改", "Order requested"),
     urging_planned=("督办计划", "Urging planned"), urging_warning=("督办预警", "Urging warning"),
     urged=("督办", "Urged"), urging_done=("督办完成", "Urging done"), random_draw=("双随机抽取", "Random draw"),
-    work_status=("危大工程状态变更", "Work status changed"), expert_draw=("抽取专家", "Experts drawn"),
+    work_status=("危大工程状态变更", "Work status changed"), record_status=("监理记录状态变更", "Record status changed"),
+    expert_draw=("抽取专家", "Experts drawn"),
     expert_redraw=("重新抽取专家", "Experts redrawn"), enterprise_applied=("企业申请", "Enterprise applied"),
     accounts_created=("开通账号", "Accounts created"),
     operator_called=("系统处理", "System step"), engine=("系统处理", "System step"),
@@ -135,7 +136,7 @@ PROCESS = _terms(
     project_registration=("工程开工登记", "Project registration"),
     quality_handling=("检测不合格处理", "Failed test handling"), rectification_order=("下发整改", "Rectification order"),
     site_check=("现场检查（实名制/扬尘）", "Site check"), supervision_inspection=("监督检查", "Supervision inspection"),
-    supervision_urging=("督办", "Urging"),
+    supervision_urging=("督办", "Urging"), supervision_record_review=("监理记录审核", "Supervision record review"),
 )
 NOTICE = _terms(
     rectification_notice=("安全隐患整改通知书", "Rectification notice"), stop_work_notice=("停工整改通知书", "Stop-work notice"),

@@ -140,13 +140,14 @@ def _check_variable_name(file: str, prop: Any) -> Iterator[BundleProblem]:
 
 
 def _check_reviews(file: str, task: Any, prop: Any) -> Iterator[BundleProblem]:
-    """`reviews` names another user task of the same process (whose completer is excluded)."""
-    value = (prop.get("value") or "").strip()
+    """`reviews` names other user tasks of the same process, comma separated (whose completers
+    are excluded)."""
     process = next((p for p in task.iterancestors() if etree.QName(p).localname == "process"), task)
     others = {t.get("id") for t in process.xpath(".//bpmn:userTask", namespaces=NS)} - {task.get("id")}
-    if value not in others:
-        yield _problem(file, prop, "property_invalid",
-                       f"{REVIEWS_PROPERTY} {value!r} must name another user task of this process")
+    for value in [v.strip() for v in (prop.get("value") or "").split(",")] or [""]:
+        if value not in others:
+            yield _problem(file, prop, "property_invalid",
+                           f"{REVIEWS_PROPERTY} {value!r} must name another user task of this process")
 
 
 def _check_tasks(file: str, root: Any, operators: set[str],

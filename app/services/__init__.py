@@ -16,6 +16,7 @@ OPERATOR_MODULES = (
     "app.services.notices.operators",
     "app.services.registrations.operators",
     "app.services.notifications.operators",
+    "app.services.site_records.operators",
 )
 
 
@@ -23,6 +24,7 @@ OPERATOR_MODULES = (
 # app.services.workflow.start_guards (the subject named by a diagram's `startSubject`).
 SUBJECT_GUARD_MODULES = (
     "app.services.hazard.start_rules",
+    "app.services.site_records.review_case",
 )
 
 

@@ -1,7 +1,7 @@
 """Demo data of the supervising engineers' records, every state: on 金水湾 an approved log (its
 PDF issued), a log returned with a reason, a log returned, revised and submitted again, one
 waiting for review, an approved side-station record and an unqualified parallel inspection
-waiting for review; 金水区人民医院 started a month ago and has no log, so the daily sweep warns
+waiting for review, each with its `supervision_record_review` case; 金水区人民医院 started a month ago and has no log, so the daily sweep warns
 its chief supervisor and the district officers."""
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import Project, SupervisionRecord, User
 from app.services.access.actors import Actor, actor_for
-from app.services.site_records import records, reminders, review
+from app.services.site_records import records, reminders, review, review_case
+from app.services.workflow import deployments
 
 PROJECT, SILENT = "JS-2026-001", "JS-2026-002"
 
@@ -36,6 +37,9 @@ def seed_site_records() -> dict[str, int]:
     returns the counts."""
     if not settings.current().demo_order_cases or db.session.scalar(select(SupervisionRecord.id).limit(1)):
         return {}
+    base = deployments.bundle_from_dirs()
+    deployments.deploy(deployments.Bundle({n: b for n, b in base.files.items() if n.startswith(review_case.PROCESS_KEY)},
+                                          {n: b for n, b in base.forms.items() if n.startswith(review_case.PROCESS_KEY)}))
     writer, chief = _actor("supervisor"), _actor("chief_supervisor")
     today = wallclock.local_today()
     with transaction():

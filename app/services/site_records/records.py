@@ -16,7 +16,9 @@ from app.models import RECORD_KINDS, RECORD_STATUSES, IssuedDocument, Supervisio
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_project_role
 from app.services.access.scoping import in_visible_projects, visible_or_404, visible_project
+from app.services.site_records import review_case
 from app.services.site_records.fields import RESULTS, labels, read_record
+from app.services.workflow import cases
 
 WRITERS = ("supervisor", "chief_supervisor")
 NUMBER_TAGS = {"log": "RZ", "side_station": "PZ", "parallel_inspection": "PX"}
@@ -38,9 +40,9 @@ def _next_number(project_code: str, kind: str) -> str:
 
 
 def write_record(actor: Actor, project_code: str, kind: str, data: Any) -> int:
-    """Write a record of `kind` on the project, submitted for the chief supervisor's review;
-    returns its id. Raises NotFoundError (project), PermissionDeniedError (not its supervisor),
-    ValidationError."""
+    """Write a record of `kind` on the project and start its review case (the chief
+    supervisor's review, `supervision_record_review`); returns its id. Raises NotFoundError
+    (project; `process_not_deployed`), PermissionDeniedError (not its supervisor), ValidationError."""
     with transaction(actor):
         project = visible_project(actor, code=project_code)
         require_project_role(actor, project, *WRITERS)
@@ -51,6 +53,7 @@ def write_record(actor: Actor, project_code: str, kind: str, data: Any) -> int:
                                    submitted_at=wallclock.now(), revisions=0)
         db.session.add(record)
         db.session.flush()
+        review_case.start_case(actor, record)
         return record.id
 
 
@@ -61,20 +64,25 @@ def visible_record(actor: Actor, record_id: int) -> SupervisionRecord:
 
 
 def revise_record(actor: Actor, record_id: int, data: Any) -> int:
-    """The author rewrites a returned record (the whole body, as when writing) and submits it
-    again; returns its id. Raises NotFoundError, PermissionDeniedError (`record_author_only`),
-    ConflictError (`record_not_returned`), ValidationError."""
-    with transaction(actor):
-        record = visible_record(actor, record_id)
-        require_project_role(actor, record.project, *WRITERS)
-        if record.author != actor.username:
-            raise PermissionDeniedError("只有记录人可以修改该记录。", code="record_author_only")
-        if record.status != "returned":
-            raise ConflictError("只有被退回的记录可以修改后重新提交。", code="record_not_returned")
-        record.record_date, record.content = read_record(record.kind, data)
-        record.status, record.submitted_at = "submitted", wallclock.now()
-        record.revisions += 1
-        return record.id
+    """The author rewrites a returned record (the whole body, as when writing): the revision
+    task of its review case is completed with it, which submits it again; returns its id.
+    Raises NotFoundError, PermissionDeniedError (`record_author_only`), ConflictError
+    (`record_not_returned`), ValidationError, and what completing a task raises."""
+    record = visible_record(actor, record_id)
+    require_project_role(actor, record.project, *WRITERS)
+    if record.author != actor.username:
+        raise PermissionDeniedError("只有记录人可以修改该记录。", code="record_author_only")
+    if record.status != "returned":
+        raise ConflictError("只有被退回的记录可以修改后重新提交。", code="record_not_returned")
+    record_date, content = read_record(record.kind, data)
+    kind, record_id = record.kind, record.id
+    review_case.ensure_case(record_id)
+    task = review_case.open_task(record_id, (review_case.REVISE_TASKS[kind],))
+    if task is None:
+        raise ConflictError("该记录的审核流程不在修改环节。", code="record_not_returned")
+    revised = {**content, "record_date": record_date.isoformat()}
+    cases.complete_task(actor, task.id, {f"revised_{kind}": revised})
+    return record_id
 
 
 def record_dict(record: SupervisionRecord) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """Separation of duties: whoever submitted something never reviews that same submission.
 
-A diagram marks a review with the user-task property `reviews` (the id of the user task whose
-completer must not work this one; processes/EXTENSIONS.md). The platform enforces it whatever
-the diagram's variables say: a review bound to the author loses that binding, the author is
-refused on claim, assignment and completion, and a review whose only candidates are its
-authors opens an incident on the case (status `error`) instead of passing silently.
+A diagram marks a review with the user-task property `reviews` (the ids of the user tasks whose
+completers must not work this one, comma separated; processes/EXTENSIONS.md); before any of them
+was worked, the case's starter is the author (what the case was started with is under review).
+The platform enforces it whatever the diagram's variables say: a review bound to the author
+loses that binding, the author is refused on claim, assignment and completion, and a review
+whose only candidates are its authors opens an incident on the case (status `error`) instead
+of passing silently.
 """
 from __future__ import annotations
 
@@ -48,11 +50,22 @@ def authors(row: InboxTask) -> frozenset[int]:
         InboxTask.instance_id == row.instance_id, InboxTask.task_name == row.task_name,
         InboxTask.status == "completed", InboxTask.id != row.id))
     stmt = select(InboxTask.completed_by_id).where(
-        InboxTask.instance_id == row.instance_id, InboxTask.task_name == reviewed,
+        InboxTask.instance_id == row.instance_id, InboxTask.task_name.in_(reviewed_names(reviewed)),
         InboxTask.status == "completed", InboxTask.completed_by_id.is_not(None))
     if last_review is not None:
         stmt = stmt.where(InboxTask.id > last_review)
-    return frozenset(db.session.scalars(stmt))
+    found = frozenset(db.session.scalars(stmt))
+    if found or last_review is not None:
+        return found
+    # The first review before any reviewed task was worked looks at what the case was started
+    # with (a supervision record submitted on writing it): its starter is the author.
+    starter = db.session.scalar(select(User.id).where(User.username == row.instance.started_by))
+    return frozenset({starter}) if starter is not None else found
+
+
+def reviewed_names(reviewed: str) -> list[str]:
+    """The task ids a `reviews` value names (comma separated)."""
+    return [name.strip() for name in reviewed.split(",") if name.strip()]
 
 
 def check_not_author(user_id: int | None, row: InboxTask, field: str | None = None) -> None:
