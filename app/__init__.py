@@ -55,6 +55,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
+    from app.web.static_files import NoSessionOnStaticFiles
+
+    app.session_interface = NoSessionOnStaticFiles()
     errors.register(app)
     xml_answers.register(app)
 

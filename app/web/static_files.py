@@ -15,7 +15,8 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from flask import Response, request, send_from_directory
+from flask import Flask, Response, request, send_from_directory
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
 from app.web import bp
@@ -87,6 +88,20 @@ def _gzip(response: Response, found: tuple[str, int, int]) -> None:
     if etag:
         response.set_etag(f"{etag}-gz")
     response.make_conditional(request.environ)
+
+
+STATIC_ENDPOINTS = frozenset({"web.static", "web.favicon"})
+
+
+class NoSessionOnStaticFiles(SecureCookieSessionInterface):
+    """A static file's answer carries no session cookie and does not vary by cookie (Flask-Login
+    touches the session on any request), so a browser or a shared cache in front of the server
+    may keep it like any file."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if request.endpoint in STATIC_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
 
 
 @bp.get("/favicon.ico")

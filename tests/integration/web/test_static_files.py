@@ -47,3 +47,21 @@ def test_the_favicon(sqlite_app):
     answer = client.get("/favicon.ico")
     assert answer.status_code == 200 and answer.mimetype == "image/svg+xml" and b"<svg" in answer.data
     assert re.search(r'rel="icon"[^>]*href="/assets/favicon\.svg\?v=', client.get("/login").get_data(as_text=True))
+
+
+def test_static_files_carry_no_session(sqlite_app):
+    """A signed-in browser's asset and favicon answers set no cookie and do not vary by it (a cache
+    in front of the server may keep them); pages still keep the session."""
+    from tests.support.browsers import signed_in
+    from tests.support.factories import gen_district, gen_user
+
+    gen_user("sys_admin", username="root", org_unit=gen_district())
+    from app.extensions import db
+    db.session.commit()
+    browser = signed_in(sqlite_app, "root", "Secret#2026")
+    for url in (_site_css_url(browser), "/assets/site.css", "/favicon.ico"):
+        answer = browser.get(url, headers=GZIP)
+        assert answer.status_code == 200, url
+        assert "Set-Cookie" not in answer.headers and "Cookie" not in answer.headers.get("Vary", ""), url
+    assert browser.get("/workbench").status_code == 200  # still signed in
+    assert "Cookie" in browser.get("/login?lang=en").headers.get("Vary", "")
