@@ -46,6 +46,7 @@ def _check(flt: AlarmFilter) -> None:
 
 COUNT_CAP = 10_000  # a page counts the list's matches this far, then says "more" (meta.total_exact)
 _FEW_PROJECTS = 20
+_MAX_IDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,10 @@ def list_alarms(actor: Actor, flt: AlarmFilter, *, limit: int = 50, offset: int 
         projects = [scoping.visible_project(actor, code=flt.project_code).id]
     else:  # ids, not a sub-select: the planner then knows how many alarms they hold (whole city
         # or one site), and walks the last_at index or the project index accordingly
-        projects = list(db.session.scalars(scoping.visible_project_ids(actor)))
-    where = [_project_column(len(projects)).in_(projects)]
+        projects = list(db.session.scalars(scoping.visible_project_ids(actor).limit(_MAX_IDS + 1)))
+    # past _MAX_IDS (SQLite binds at most 32,766 values) the sub-select again
+    scope = scoping.visible_project_ids(actor) if len(projects) > _MAX_IDS else projects
+    where = [_project_column(len(projects)).in_(scope)]
     if flt.device_type:
         where.append(DeviceAlarm.device_id.in_(select(Device.id).where(Device.device_type == flt.device_type)))
     if flt.level:

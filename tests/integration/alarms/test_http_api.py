@@ -91,9 +91,10 @@ def _alarms(count: int, tied: int) -> list[int]:
     return [a.id for a in sorted(rows, key=lambda a: (a.last_at, a.id), reverse=True)]
 
 
-@pytest.mark.parametrize("few", [20, 0])  # 0: the many-projects plan (on SQLite) for a few
-def test_alarm_list_pages_on_with_a_cursor_and_counts_to_a_cap(deployed, api, monkeypatch, few):
+@pytest.mark.parametrize("few, most", [(20, 10_000), (0, 10_000), (20, 0)])  # the plans of many projects
+def test_alarm_list_pages_on_with_a_cursor_and_counts_to_a_cap(deployed, api, monkeypatch, few, most):
     monkeypatch.setattr(alarm_queries, "_FEW_PROJECTS", few)
+    monkeypatch.setattr(alarm_queries, "_MAX_IDS", most)
     expected = _alarms(7, tied=3)
     seen, url = [], "/api/v1/alarms?limit=2"
     while True:
