@@ -47,6 +47,8 @@ def new_process_page():
                                         args.get("role", new_process.DEFAULT_ROLE))
     except ValidationError as exc:
         return render_template("designer/new.html", values=args, errors=exc.fields or {}, roles=roles), 422
+    if "form" in args:  # its form in the form page, before the first deploy
+        return _form_page(fresh, args["form"], fresh.forms, fresh.bpmn)
     return render_template("designer/modeler.html", d=fresh, bpmn=fresh.bpmn, forms=fresh.forms,
                            catalogue=catalogue.modeler_catalogue(actor, _lang()),
                            form_editor_url=url_for("web.form_editor", key=fresh.key, name="__name__"))
@@ -79,18 +81,23 @@ def modeler(key: str):
 @page
 def form_editor(key: str, name: str):
     definition = case_files.definition_sources(web_actor(), key)
-    if name not in definition.sources:
+    return _form_page(definition, name, definition.sources, definition.sources.get(f"{key}.bpmn", ""))
+
+
+def _form_page(d, name: str, sources: dict[str, str], bpmn: str):
+    """The form page of `name` among `sources` (a deployed version's, or a new process's)."""
+    if name not in sources:
         return render_template("error.html", code="form_not_found", message="没有找到该表单。", status=404), 404
     if name.endswith(".ui.json"):
         base = name.removesuffix(".ui.json")
-        partner_name = base + ".schema.json" if base + ".schema.json" in definition.sources else base + ".json"
-        partner = definition.sources.get(partner_name) or "{}"
+        partner_name = base + ".schema.json" if base + ".schema.json" in sources else base + ".json"
+        partner = sources.get(partner_name) or "{}"
     else:
         partner_name = form_file_names(name)[1]
-        partner = definition.sources.get(partner_name) or "null"
-    return render_template("designer/form.html", d=definition, name=name, text=definition.sources[name],
-                           partner=partner, partner_name=partner_name, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms={n: t for n, t in definition.sources.items() if n.endswith(".json") and n != name})
+        partner = sources.get(partner_name) or "null"
+    return render_template("designer/form.html", d=d, name=name, text=sources[name], partner=partner,
+                           partner_name=partner_name, bpmn=bpmn,
+                           forms={n: t for n, t in sources.items() if n.endswith(".json") and n != name})
 
 
 @bp.post("/designer/forms/preview")

@@ -1,6 +1,7 @@
 """A new chain from scratch: a process key and a Chinese name give a minimal valid diagram (one
-lane, start, one user task with its own new form, end, with diagram interchange) and that form,
-for the modeler to open; nothing is stored until the designer deploys it."""
+lane, start, one user task with its own new form, end, with diagram interchange), that form and
+the process's summary (`<key>.summary.json`, like every process), for the modeler and the form
+page to open; nothing is stored until the designer deploys it."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.formdefs import summaries
 from app.models import ProcessDefinition
 from app.roles import ROLES
 from app.services.access.actors import Actor
@@ -29,7 +31,8 @@ class NewProcess:
     key: str
     title: str
     bpmn: str
-    forms: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)  # the form, its layout and the summary
+    role: str = DEFAULT_ROLE
     version: None = None
 
 
@@ -54,7 +57,8 @@ def new_process(actor: Actor, key: str, name: str, role: str = DEFAULT_ROLE) -> 
         code = "process_key_taken" if problems.get("key") == ["该流程编码已被使用。"] else "new_process_invalid"
         raise ValidationError("新建流程的信息不符合要求。", code=code, fields=problems)
     form = f"{key}_fill.schema.json"
-    return NewProcess(key, name, _diagram(key, name, role, form), {form: _form(), f"{key}_fill.ui.json": _form_ui()})
+    return NewProcess(key, name, _diagram(key, name, role, form),
+                      {form: _form(), f"{key}_fill.ui.json": _form_ui(), summaries.file_name(key): _summary()}, role)
 
 
 def _taken(key: str) -> bool:
@@ -73,6 +77,13 @@ def _form() -> str:
 
 def _form_ui() -> str:
     return json.dumps({"ui:order": ["note"], "note": {"ui:widget": "textarea"}, "ui:en": {"办理意见": "Opinion"}},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def _summary() -> str:
+    """The case's subject in the inbox: its project; the step's opinion once given."""
+    return json.dumps({"title": "{project.name}",
+                       "facts": [{"label": "工程项目", "text": "{project.name}"}, {"label": "办理意见", "value": "note"}]},
                       ensure_ascii=False, indent=1) + "\n"
 
 

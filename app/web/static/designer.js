@@ -167,6 +167,11 @@
       var files = [{ blob: new Blob([JSON.parse(document.getElementById("bpmn-src").textContent)]), name: editor.dataset.key + ".bpmn" },
                    { blob: new Blob([area.value]), name: editor.dataset.name }];
       if (uiArea && uiArea.value.trim()) files.push({ blob: new Blob([uiArea.value]), name: editor.dataset.partnerName });
+      // the version's other files (forms, the summary) ride along, as from the modeler
+      var others = JSON.parse(document.getElementById("forms-src").textContent);
+      Object.keys(others).forEach(function (n) {
+        if (!files.some(function (f) { return f.name === n; })) files.push({ blob: new Blob([others[n]]), name: n });
+      });
       post(editor.dataset.deployUrl, files).then(function (r) {
         if (r.status === 201) { show(deployed(r.body), true); return; }
         var err = r.body.error || {};

@@ -33,7 +33,7 @@ def test_a_new_process_opens_validates_and_deploys(browser, site):
     html = page.get_data(as_text=True)
     assert "噪声检查" in html and "未部署" in html
     bpmn, forms = _sources(html)
-    assert list(forms) == ["noise_check_fill.schema.json", "noise_check_fill.ui.json"]
+    assert set(forms) == {"noise_check_fill.schema.json", "noise_check_fill.ui.json", "noise_check.summary.json"}
     assert 'name="district_safety_officer"' in bpmn and "BPMNEdge" in bpmn
     r = client.post("/designer/validate", data=_files(bpmn, forms, "noise_check"), headers={"Accept": "application/json"})
     assert r.status_code == 200 and r.get_json()["data"] == []
@@ -43,6 +43,7 @@ def test_a_new_process_opens_validates_and_deploys(browser, site):
     with site.app_context():
         d = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == "noise_check"))
         assert d.title == "噪声检查" and "noise_check_fill.schema.json" in d.sources
+        assert json.loads(d.sources["noise_check.summary.json"])["title"] == "{project.name}"
     # Now taken.
     again = client.get("/designer/new?key=noise_check&name=再来")
     assert again.status_code == 422 and "该流程编码已被使用" in again.get_data(as_text=True)
@@ -70,3 +71,20 @@ def test_the_page_speaks_english(browser):
 def test_only_designers_create(browser):
     assert browser("city_official").get("/designer/new").status_code == 403
     assert browser("city_official").get("/designer/new?key=abc_1&name=x").status_code == 403
+
+
+def test_its_form_opens_in_the_form_page_before_the_first_deploy(browser):
+    client = browser("designer")
+    query = "key=noise_walk&name=噪声巡查&role=district_safety_officer"
+    modeler = client.get(f"/designer/new?{query}").get_data(as_text=True)
+    assert 'form=noise_walk_fill.schema.json" target="_blank"' in modeler  # the modeler links to it
+    page = client.get(f"/designer/new?{query}&form=noise_walk_fill.schema.json")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="field-list"' in html and "未部署" in html
+    assert "办理意见" in html and 'data-partner-name="noise_walk_fill.ui.json"' in html
+    bpmn, others = _sources(html)
+    assert 'id="noise_walk"' in bpmn and set(others) == {"noise_walk_fill.ui.json", "noise_walk.summary.json"}
+    assert client.get(f"/designer/new?{query}&form=rectification_order_issue.schema.json").status_code == 404
+    assert client.get(f"/designer/new?{query}&form=noise_walk_fill.schema.json&lang=en").status_code == 200
+    with client.application.app_context():
+        assert db.session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == "noise_walk")) is None
