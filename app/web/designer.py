@@ -50,7 +50,7 @@ def new_process_page():
     if "form" in args:  # its form in the form page, before the first deploy
         return _form_page(fresh, args["form"], fresh.forms, fresh.bpmn)
     return render_template("designer/modeler.html", d=fresh, bpmn=fresh.bpmn, forms=fresh.forms,
-                           catalogue=catalogue.modeler_catalogue(actor, _lang()),
+                           catalogue=catalogue.modeler_catalogue(actor, _lang(), list(fresh.forms)),
                            form_editor_url=url_for("web.form_editor", key=fresh.key, name="__name__"))
 
 
@@ -73,7 +73,7 @@ def modeler(key: str):
     definition = case_files.definition_sources(web_actor(), key, request.args.get("version", type=int))
     forms = {n: t for n, t in sorted(definition.sources.items()) if n.endswith(".json")}
     return render_template("designer/modeler.html", d=definition, bpmn=definition.sources.get(f"{key}.bpmn", ""),
-                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor(), _lang()),
+                           forms=forms, catalogue=catalogue.modeler_catalogue(web_actor(), _lang(), list(forms)),
                            form_editor_url=url_for("web.form_editor", key=key, name="__name__"))
 
 

@@ -34,14 +34,16 @@ def operators(actor: Actor) -> list[dict[str, Any]]:
     return [asdict(info) for info in operator_catalogue()]
 
 
-def modeler_catalogue(actor: Actor, lang: str = "zh") -> dict[str, Any]:
-    """Roles (lane names), form files and the deployed process keys a call activity may call, for
-    the modeler page, labelled in `lang` (its operators come from the API's catalogue, `operators`)."""
+def modeler_catalogue(actor: Actor, lang: str = "zh", own_forms: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Roles (lane names), form files (forms/ and the process's own, `own_forms`) and the deployed
+    process keys a call activity may call, for the modeler page, labelled in `lang` (its operators
+    come from the API's catalogue, `operators`)."""
     require_any_role(actor, "process_designer")
     keys = db.session.scalars(select(ProcessDefinition.key).distinct().order_by(ProcessDefinition.key))
     return {
         "roles": [{"code": r.code, "label": vocabulary.word(r.code, "role", lang)} for r in ROLES.values()],
-        "forms": sorted(deployments.bundle_from_dirs().forms),
+        "forms": sorted(set(deployments.bundle_from_dirs().forms)
+                        | {f for f in own_forms if f.endswith(".json") and not f.endswith(".summary.json")}),
         "processes": list(keys),
         # what a process's start rule may name (processes/EXTENSIONS.md, "Start rules")
         "subjects": [{"code": code, "label": _subject_word(code, guard.label, lang),
