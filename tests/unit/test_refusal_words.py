@@ -51,6 +51,12 @@ def _chinese_texts(trees: dict[Path, ast.Module]) -> dict[str, str]:
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 if name in classes and node.args and isinstance(node.args[0], ast.Constant):
                     keep(node.args[0].value, f"{where}:{node.lineno}")
+                if name in classes:  # the field messages written in the refusal itself
+                    for keyword in node.keywords:
+                        if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
+                            for said in keyword.value.values:
+                                for text in getattr(said, "elts", ()):
+                                    keep(getattr(text, "value", None), f"{where}:{node.lineno}")
                 if name in ("_refuse", "_respond") and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
                     keep(node.args[1].value, f"{where}:{node.lineno}")
             elif isinstance(node, ast.ClassDef) and node.name in classes:
