@@ -55,7 +55,9 @@ def site_worker_leaves(worker_id: int):
 def list_education_sessions():
     """Education sessions of the visible projects (or of `project`), newest first."""
     args = EducationQuerySchema().load(request.args)
-    return ok(SessionSchema(many=True).dump(sessions.list_sessions(api_actor(), args["project"])))
+    actor = api_actor()
+    rows = sessions.list_sessions(actor, args["project"], limit=args["limit"], offset=args["offset"])
+    return ok(SessionSchema(many=True).dump(rows), {"total": sessions.count_sessions(actor, args["project"])})
 
 
 @bp.post("/projects/<code>/education-sessions")

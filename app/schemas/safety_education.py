@@ -96,3 +96,5 @@ class LedgerSchema(Schema):
 
 class EducationQuerySchema(Schema):
     project = fields.Str(load_default=None)
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))

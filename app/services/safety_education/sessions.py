@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.body_fields import Fields
 from app.errors import NotFoundError
@@ -99,12 +99,19 @@ def session_dict(session: EducationSession) -> dict[str, Any]:
             "pass_rate": pass_rate(session), "recorded_by": session.recorded_by}
 
 
-def list_sessions(actor: Actor, project_code: str | None = None) -> list[dict[str, Any]]:
+def list_sessions(actor: Actor, project_code: str | None = None, *, limit: int = 50,
+                  offset: int = 0) -> list[dict[str, Any]]:
     """Sessions of the visible projects (or of one), newest first. Raises NotFoundError for an
     invisible project."""
     stmt = in_visible_projects(actor, EducationSession, project_code).order_by(
-        EducationSession.held_on.desc(), EducationSession.id.desc()).limit(500)
+        EducationSession.held_on.desc(), EducationSession.id.desc()).limit(limit).offset(offset)
     return [session_dict(s) for s in db.session.scalars(stmt)]
+
+
+def count_sessions(actor: Actor, project_code: str | None = None) -> int:
+    """How many sessions list_sessions pages through."""
+    stmt = in_visible_projects(actor, EducationSession, project_code)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def get_session(actor: Actor, session_id: int) -> dict[str, Any]:

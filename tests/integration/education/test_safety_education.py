@@ -178,3 +178,18 @@ def test_the_page_shows_the_ledger_and_the_safety_officer_records_a_session(api,
     assert signed_in(sqlite_app, "contractor_pm2").get("/projects/JS-2026-001/education").status_code == 404
     supervisor_page = signed_in(sqlite_app, "supervisor").get("/projects/JS-2026-001/education").get_data(as_text=True)
     assert "教育培训记录" in supervisor_page and "登记培训" not in supervisor_page and "人员进场登记" not in supervisor_page
+
+
+def test_the_session_list_pages_through_every_session(api):
+    """The API list once answered the newest 500 and no more; it pages with limit/offset and says
+    its total."""
+    total = api.get("/api/v1/education-sessions", "district_safety").get_json()["meta"]["total"]
+    wid = _worker(api).get_json()["data"]["id"]
+    for n in range(3):
+        assert _session(api, [{"worker_id": wid, "score": 80}], topic=f"分页专项培训{n}").status_code == 201
+    everything = api.get("/api/v1/education-sessions?limit=500", "district_safety").get_json()
+    assert everything["meta"]["total"] == total + 3 == len(everything["data"])
+    pages = [api.get(f"/api/v1/education-sessions?limit=2&offset={o}", "district_safety").get_json()["data"]
+             for o in range(0, total + 3, 2)]
+    assert [s["id"] for page in pages for s in page] == [s["id"] for s in everything["data"]]
+    assert api.get("/api/v1/education-sessions?limit=0", "district_safety").status_code == 422
