@@ -2,6 +2,7 @@
 (elements added, removed and changed, files added, removed and changed) and how many cases run on it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -132,3 +133,26 @@ def version_history(actor: Actor, key: str) -> list[Version]:
                            None if previous is None else _changes(key, previous, sources)))
         previous = sources
     return out[::-1]
+
+
+SPIFF_PARAMETER = "{http://spiffworkflow.org/bpmn/schema/1.0/core}parameter"
+
+
+def versions_reading(key: str, name: str) -> list[int]:
+    """The deployed versions of `key` whose diagram reads the task-data variable `name` (in a
+    service task's parameter, a script or a condition): what Python that still writes `name` for
+    older diagrams serves; it can go once no case runs on these versions (`version_history`)."""
+    reads = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    found = []
+    rows = db.session.execute(select(ProcessDefinition.version, ProcessDefinition.sources)
+                              .where(ProcessDefinition.key == key).order_by(ProcessDefinition.version))
+    for version, sources in rows:
+        text = (sources or {}).get(f"{key}.bpmn")
+        if not text:
+            continue
+        root = etree.fromstring(text.encode(), _PARSER)
+        said = [p.get("value") or "" for p in root.iter(SPIFF_PARAMETER)]
+        said += [n.text or "" for n in root.iter(f"{BPMN}script", f"{BPMN}conditionExpression")]
+        if any(reads.search(t) for t in said):
+            found.append(version)
+    return found

@@ -36,7 +36,10 @@ URGING_PROCESS = "supervision_urging"
 RESUME_CONDITIONS = ["停工部位的安全隐患已全部整改完毕", "整改情况经监理单位复查合格",
                      "经本监督机构审核同意后方可复工"]
 # Which notice an order prints is the diagram's (print_notice's `template` parameter); this map only
-# serves cases of rectification_order versions deployed before, whose diagram reads `notice_template`.
+# serves cases of rectification_order versions deployed before, whose diagram reads `notice_template`:
+# `designer.versions.versions_reading("rectification_order", "notice_template")` names them (the
+# shipped diagram is not one, tests/integration/workflow/test_notice_template_readers.py); drop the
+# map and `notice_template` once no case runs on those versions.
 NOTICE_BY_TYPE = {"deadline": "rectification_notice", "partial_stop": "stop_work_notice",
                   "full_stop": "stop_work_notice"}
 
