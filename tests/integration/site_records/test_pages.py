@@ -58,3 +58,40 @@ def test_the_pages_speak_english(demo_data, api):
     assert "天气情况" not in html and "总监理工程师审核" not in html
     html = browser.get("/projects/JS-2026-001/supervision-records").get_data(as_text=True)
     assert "New Side-station record" in html and "Export to Excel" in html and "旁站开始时间" not in html
+
+
+def test_the_review_and_the_revision_are_worked_on_the_task_pages(demo_data):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import InboxTask, SupervisionRecord
+    from app.services.site_records import review_case
+
+    supervisor, chief = signed_in(demo_data, "supervisor"), signed_in(demo_data, "chief_supervisor")
+    r = supervisor.post("/projects/JS-2026-001/supervision-records", data={"kind": "log", **log_body()})
+    record_id = int(r.location.rsplit("/", 1)[1])
+
+    def open_task() -> InboxTask:
+        db.session.expire_all()
+        case = review_case.open_case(record_id)
+        return db.session.scalar(select(InboxTask).where(InboxTask.instance_id == case.id, InboxTask.status == "open"))
+
+    review = open_task()
+    html = chief.get(f"/tasks/{review.id}").get_data(as_text=True)
+    assert "监理记录审核" in html and "JS-2026-001-RZ0001" in html and "检查钢筋间距与保护层。" in html
+    english = chief.get(f"/tasks/{review.id}?lang=en").get_data(as_text=True)
+    assert "Return for revision" in english and "Review opinion" in english
+    chief.post(f"/tasks/{review.id}", data={"review_decision": "return", "review_opinion": "请写明检查部位。"})
+    revise = open_task()
+    assert revise.task_name == "revise_log"
+    html = supervisor.get(f"/tasks/{revise.id}").get_data(as_text=True)
+    assert "修改监理日志" in html and "请写明检查部位。" in html and "天气情况" in html
+    en = supervisor.get(f"/tasks/{revise.id}?lang=en").get_data(as_text=True)
+    assert "Weather" in en and "Record type" in en and "Returned by" in en
+    fields = {f"revised_log.{k}": v for k, v in log_body(inspections="检查3#楼三层顶板。").items()}
+    r = supervisor.post(f"/tasks/{revise.id}", data=fields)
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    row = db.session.get(SupervisionRecord, record_id)
+    assert (row.status, row.revisions, row.content["inspections"]) == ("submitted", 1, "检查3#楼三层顶板。")
+    assert open_task().task_name == "review"
