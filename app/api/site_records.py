@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 
 from app.api import bp
+from app.api.attachments import send_stored
 from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
@@ -16,6 +17,7 @@ from app.schemas.site_records import (
     ParallelInspectionBodySchema,
     RecordBodySchema,
     RecordDetailSchema,
+    RecordFileSchema,
     RecordIdSchema,
     RecordQuerySchema,
     RecordSchema,
@@ -24,7 +26,7 @@ from app.schemas.site_records import (
     ReviewOutcomeSchema,
     SideStationBodySchema,
 )
-from app.services.site_records import export, records, reminders, review
+from app.services.site_records import attachments, export, records, reminders, review
 
 
 def _write(code: str, kind: str):
@@ -87,6 +89,22 @@ def revise_supervision_record(record_id: int):
 def review_supervision_record(record_id: int):
     """The chief supervisor approves (the PDF is issued) or returns a submitted record with a reason."""
     return ok(ReviewOutcomeSchema().dump(review.review_record(api_actor(), record_id, request.get_json(silent=True))))
+
+
+@bp.post("/supervision-records/<int:record_id>/files")
+@doc(upload=("file",), status=201, response=RecordFileSchema)
+def attach_supervision_record_file(record_id: int):
+    """The writer attaches a file (PDF or image, checked by content, at most 10 MB) to his log or
+    side-station record before it is approved."""
+    return ok(RecordFileSchema().dump(attachments.attach_file(api_actor(), record_id, request.files.get("file"))),
+              status=201)
+
+
+@bp.get("/supervision-records/<int:record_id>/files/<int:file_id>")
+@doc(file="*/*")
+def download_supervision_record_file(record_id: int, file_id: int):
+    """A file of a record, for whoever sees the record's project (audited)."""
+    return send_stored(attachments.open_file(api_actor(), record_id, file_id))
 
 
 @bp.get("/supervision-log-reminders")

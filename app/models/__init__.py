@@ -46,7 +46,13 @@ from app.models.safety_education import (
     EducationSession,
     SiteWorker,
 )
-from app.models.site_records import RECORD_KINDS, RECORD_STATUSES, SupervisionLogReminder, SupervisionRecord
+from app.models.site_records import (
+    RECORD_KINDS,
+    RECORD_STATUSES,
+    SupervisionLogReminder,
+    SupervisionRecord,
+    SupervisionRecordFile,
+)
 from app.models.telemetry import DeviceAlarm, DeviceReading, ProjectThreshold, RejectedMessage
 from app.models.user import ApiToken, LoginThrottle, RoleGrant, User
 from app.models.webhooks import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -66,7 +72,7 @@ from app.models.workflow import (
 
 __all__ = [
     "ASSESSMENT_SUBJECTS", "AssessmentPoint", "AssessmentResult",
-    "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord",
+    "RECORD_KINDS", "RECORD_STATUSES", "SupervisionLogReminder", "SupervisionRecord", "SupervisionRecordFile",
     "Announcement",
     "ChangeFeedEntry", "ExchangeAccount", "FEED_ACTIONS", "FEED_RECORD_TYPES",
     "DELIVERY_STATUSES", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription",

@@ -26,6 +26,8 @@ WARNING_KINDS = {
     "issued_before_received": "报告早于收样",
     "producer_expired": "商品混凝土企业资质过期",
     "weighbridge_mismatch": "过磅重量与方量不符",
+    "witness_contradiction": "见证样品合格而批次强度不合格",
+    "witness_missing": "不合格批次无见证取样",
 }
 
 commission_sample = Table(

@@ -42,6 +42,24 @@ class SupervisionRecord(db.Model):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_document.id"))
 
     project = relationship("Project")
+    files = relationship("SupervisionRecordFile", order_by="SupervisionRecordFile.id", cascade="all, delete-orphan",
+                         passive_deletes=True)
+
+
+class SupervisionRecordFile(db.Model):
+    """A file attached to a supervision log or side-station record (photos, scans): stored in
+    the content-addressed file store by its sha256 (app/infra/file_store.py), so the backups of
+    the stored files carry it."""
+    __tablename__ = "supervision_record_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("supervision_record.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SupervisionLogReminder(db.Model):

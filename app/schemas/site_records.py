@@ -69,6 +69,15 @@ class ExportQuerySchema(Schema):
     project = fields.Str(validate=validate.Length(max=50))
 
 
+class RecordFileSchema(Schema):
+    id = fields.Int()
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int(metadata={"description": "bytes"})
+    uploaded_at = fields.DateTime()
+    url = fields.Str(metadata={"description": "the download (scoped like the record)"})
+
+
 class RecordSchema(Schema):
     id = fields.Int()
     number = fields.Str()
@@ -88,6 +97,8 @@ class RecordSchema(Schema):
     review_opinion = fields.Str(allow_none=True)
     document_id = fields.Int(allow_none=True)
     content = fields.Dict(metadata={"description": "the fields of its kind (see the bodies)"})
+    files = fields.List(fields.Nested(RecordFileSchema), metadata={
+        "description": "files attached to a log or side-station record"})
 
 
 class RecordDetailSchema(RecordSchema):

@@ -3,13 +3,13 @@ supervisors write them, the chief supervisor reviews them), one record with its 
 officials' list across their projects and the Excel export."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 
 from app.errors import ValidationError
 from app.http_downloads import xlsx_file
 from app.models import RECORD_KINDS, RECORD_STATUSES
-from app.services.site_records import export, records, reminders, review
+from app.services.site_records import attachments, export, records, reminders, review
 from app.services.site_records.fields import RESULTS, labels
 from app.web import bp
 from app.web.common import page, web_actor
@@ -80,7 +80,9 @@ def supervision_record(record_id: int):
     may = records.project_roles(actor, row["project_code"])
     return render_template("site_records/record.html", r=row, results=RESULTS,
                            may_review=may["review"] and row["status"] == "submitted" and row["author"] != actor.username,
-                           may_revise=row["status"] == "returned" and row["author"] == actor.username)
+                           may_revise=row["status"] == "returned" and row["author"] == actor.username,
+                           may_attach=row["author"] == actor.username and row["kind"] in attachments.KINDS
+                           and row["status"] != "approved")
 
 
 @bp.post("/supervision-records/<int:record_id>")
@@ -107,3 +109,24 @@ def review_supervision_record(record_id: int):
         return redirect(url_for("web.supervision_record", record_id=record_id))
     flash(gettext("已审核通过，打印件已生成。") if outcome["status"] == "approved" else gettext("已退回记录人修改。"), "ok")
     return redirect(url_for("web.supervision_record", record_id=record_id))
+
+
+@bp.post("/supervision-records/<int:record_id>/files")
+@page
+def attach_supervision_record_file(record_id: int):
+    try:
+        attachments.attach_file(web_actor(), record_id, request.files.get("file"))
+        flash(gettext("附件已上传。"), "ok")
+    except ValidationError as exc:
+        flash(gettext("附件") + "：" + "".join(exc.fields.get("file", [])) if exc.fields else exc.message, "error")
+    return redirect(url_for("web.supervision_record", record_id=record_id))
+
+
+@bp.get("/supervision-records/<int:record_id>/files/<int:file_id>")
+@page
+def supervision_record_file(record_id: int, file_id: int):
+    stored = attachments.open_file(web_actor(), record_id, file_id)
+    response = send_file(stored.path, mimetype=stored.content_type, download_name=stored.filename,
+                         as_attachment=True, etag=stored.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -22,7 +22,8 @@ def supervision_log() -> dict[str, Any]:
             "inspections": "检查3#楼三层顶板钢筋间距与保护层，抽查4#楼垫层标高。",
             "problems": "3#楼三层顶板局部钢筋保护层垫块缺失。",
             "handling": "当场要求施工单位补设垫块，复查合格。",
-            "instructions": "签发监理通知单一份，要求混凝土浇筑前完成隐蔽验收。"}
+            "instructions": "签发监理通知单一份，要求混凝土浇筑前完成隐蔽验收。",
+            "attachments": "顶板钢筋照片.jpg、隐蔽验收记录.pdf"}
 
 
 def side_station_record() -> dict[str, Any]:
@@ -30,7 +31,7 @@ def side_station_record() -> dict[str, Any]:
             "process": "C35混凝土浇筑（三层顶板）", "location": "3#楼三层顶板②～⑥轴",
             "started_at": "2026-03-05 08:30", "ended_at": "2026-03-05 14:10",
             "works": "泵送浇筑，坍落度抽测 180mm，留置试块两组。",
-            "problems": "⑤轴处振捣不密实。", "handling": "要求补振，复查合格。"}
+            "problems": "⑤轴处振捣不密实。", "handling": "要求补振，复查合格。", "attachments": "无"}
 
 
 def parallel_inspection_record() -> dict[str, Any]:

@@ -6,7 +6,7 @@ weighbridge record (ticket, gross and tare mass); a net mass that does not match
 (density outside DENSITY) raises a warning reminder. A strength test names the testing agency
 and its report number and gives the specimen groups; `app.domain.concrete_strength.judge`
 decides, and a batch failing its grade starts the `quality_handling` chain like an unqualified
-report.
+report and is cross-checked against the batch's witness samples (quality.witness_check).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from app.models import ConcreteDelivery, ConcreteStrengthTest, Project
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_project_role
 from app.services.access.scoping import in_visible_projects, visible_or_404, visible_project
-from app.services.quality import warnings
+from app.services.quality import warnings, witness_check
 from app.services.quality.handling import start_batch_handling
 from app.services.quality.producers import producer_row, producer_view
 from app.services.quality.registries import agency_row
@@ -170,6 +170,7 @@ def add_strength_test(actor: Actor, delivery_id: int, data: Any) -> dict[str, An
         db.session.flush()
         if not verdict.qualified:
             test.handling_instance_id = start_batch_handling(test)
+            witness_check.check_failing_batch(test)
         return test_view(test)
 
 

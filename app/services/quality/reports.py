@@ -38,7 +38,7 @@ from app.models import (
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.access.scoping import in_visible_projects, visible_project, visible_project_ids
-from app.services.quality import warnings
+from app.services.quality import warnings, witness_check
 from app.services.quality.handling import start_handling
 from app.services.quality.registries import agency_row
 from app.services.quality.report_xml import parse_report_xml
@@ -228,6 +228,7 @@ def _store(agency: TestingAgency, report: dict[str, Any], raw: Any, source: str,
         status = "modified"
     db.session.flush()
     warnings.check_report(row)
+    witness_check.check_qualified_report(row)
     warnings.check_capacity(agency, wallclock.local_date(row.issued_at))
     if row.conclusion == "unqualified" and row.handling_instance_id is None:
         row.handling_instance_id = start_handling(row)

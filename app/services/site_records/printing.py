@@ -1,6 +1,7 @@
 """The printed copy of an approved record (documents/supervision_log.html,
 side_station_record.html, parallel_inspection_record.html): issued like a notice (numbered,
-verifiable, rendered after the commit), so the project's documents keep it."""
+verifiable, rendered after the commit), so the project's documents keep it. A log or
+side-station record names its attached files (无 when there are none)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,6 +30,8 @@ def print_params(record: SupervisionRecord) -> dict[str, Any]:
             content[name] = _local(content[name])
     if "result" in content:
         content["result"] = RESULTS[content["result"]]
+    if record.kind in ("log", "side_station"):
+        content["attachments"] = "、".join(f.filename for f in record.files) or "无"
     unit = next((p.enterprise.name for p in record.project.participants if p.party_type == "supervisor"), None)
     return {**content, "record_no": record.number, "record_date": record.record_date, "supervision_unit": unit,
             "recorder": record.author_name, "reviewer": record.reviewer_name,

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import RECORD_KINDS, RECORD_STATUSES, IssuedDocument, SupervisionRecord
+from app.models import RECORD_KINDS, RECORD_STATUSES, IssuedDocument, SupervisionRecord, SupervisionRecordFile
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_project_role
 from app.services.access.scoping import in_visible_projects, visible_or_404, visible_project
@@ -85,6 +86,12 @@ def revise_record(actor: Actor, record_id: int, data: Any) -> int:
     return record_id
 
 
+def file_dict(row: SupervisionRecordFile) -> dict[str, Any]:
+    """An attached file as pages and the API list it."""
+    return {"id": row.id, "filename": row.filename, "content_type": row.content_type, "size": row.size,
+            "uploaded_at": row.uploaded_at, "url": f"/api/v1/supervision-records/{row.record_id}/files/{row.id}"}
+
+
 def record_dict(record: SupervisionRecord) -> dict[str, Any]:
     content = dict(record.content)
     if "result" in content:
@@ -95,7 +102,8 @@ def record_dict(record: SupervisionRecord) -> dict[str, Any]:
             "status_label": RECORD_STATUSES[record.status], "author": record.author,
             "author_name": record.author_name, "submitted_at": record.submitted_at, "revisions": record.revisions,
             "reviewer_name": record.reviewer_name, "reviewed_at": record.reviewed_at,
-            "review_opinion": record.review_opinion, "document_id": record.document_id, "content": content}
+            "review_opinion": record.review_opinion, "document_id": record.document_id, "content": content,
+            "files": [file_dict(f) for f in record.files]}
 
 
 def list_records(actor: Actor, project_code: str | None = None, kind: str | None = None,
@@ -110,7 +118,8 @@ def list_records(actor: Actor, project_code: str | None = None, kind: str | None
             raise ValidationError(code="record_status_unknown", fields={"status": [
                 "应为 submitted（待审核）、returned（已退回）或 approved（已审核）。"]})
         stmt = stmt.where(SupervisionRecord.status == status)
-    stmt = stmt.order_by(SupervisionRecord.record_date.desc(), SupervisionRecord.id.desc()).limit(limit)
+    stmt = stmt.order_by(SupervisionRecord.record_date.desc(), SupervisionRecord.id.desc()).limit(limit) \
+        .options(selectinload(SupervisionRecord.files))
     return [record_dict(r) for r in db.session.scalars(stmt)]
 
 

@@ -75,6 +75,7 @@ STRENGTH_TESTERS = SAMPLERS | {"district_quality"}
 EDUCATION_KEEPERS = frozenset({"admin", "safety_officer"}) | PMS
 # Supervision records: the project's supervisors write, the author revises, the chief reviews.
 RECORD = {"record_id": "supervision_record"}
+RECORD_FILE = {"record_id": "supervision_record", "file_id": "supervision_record_file"}
 AUTHOR = frozenset({"supervisor"})
 CHIEFS = frozenset({"admin", "chief_supervisor"})
 MATRIX: dict[str, Entry] = {
@@ -355,6 +356,8 @@ MATRIX: dict[str, Entry] = {
     "GET /api/v1/supervision-records/<int:record_id>": _(ALL, params=RECORD),
     "PUT /api/v1/supervision-records/<int:record_id>": _(AUTHOR, params=RECORD),
     "POST /api/v1/supervision-records/<int:record_id>/review": _(CHIEFS, params=RECORD),
+    "POST /api/v1/supervision-records/<int:record_id>/files": _(AUTHOR, params=RECORD),
+    "GET /api/v1/supervision-records/<int:record_id>/files/<int:file_id>": _(ALL, params=RECORD_FILE),
     "GET /api/v1/supervision-log-reminders": _(ALL),
     "GET /supervision-records": _(ALL),
     "GET /supervision-records/export": _(ALL),
@@ -363,6 +366,8 @@ MATRIX: dict[str, Entry] = {
     "GET /supervision-records/<int:record_id>": _(ALL, params=RECORD),
     "POST /supervision-records/<int:record_id>": _(AUTHOR, params=RECORD),
     "POST /supervision-records/<int:record_id>/review": _(CHIEFS, params=RECORD),
+    "POST /supervision-records/<int:record_id>/files": _(AUTHOR, params=RECORD),
+    "GET /supervision-records/<int:record_id>/files/<int:file_id>": _(ALL, params=RECORD_FILE),
     "GET /quality": _(ALL),
     "GET /quality/console": _(ALL),
     "GET /quality/console/export": _(ALL),

@@ -204,13 +204,21 @@ def _education_records(world: World) -> None:
 
 def _supervision_records(world: World) -> None:
     """A supervision log waiting for review on each side's project (the js one by the supervisor,
-    so that the chief supervisor reviews it)."""
-    from app.services.site_records import records
+    so that the chief supervisor reviews it), with a file attached."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.services.site_records import attachments, records
     from tests.integration.site_records.support import log_body
 
-    world.ids["supervision_record"] = {
-        "js": records.write_record(_actor("supervisor"), "JS-2026-001", "log", log_body()),
-        "eq": records.write_record(_actor("admin"), "EQ-2026-001", "log", log_body())}
+    writers = {"js": ("supervisor", "JS-2026-001"), "eq": ("admin", "EQ-2026-001")}
+    world.ids["supervision_record"] = {side: records.write_record(_actor(user), code, "log", log_body())
+                                       for side, (user, code) in writers.items()}
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a record's file (its own upload on each side)
+    world.ids["supervision_record_file"] = {side: attachments.attach_file(
+        _actor(user), world.ids["supervision_record"][side], FileStorage(io.BytesIO(photo), "photo.png"))["id"]
+        for side, (user, _) in writers.items()}
 
 
 def _webhooks(world: World) -> None:

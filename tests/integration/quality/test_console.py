@@ -26,7 +26,8 @@ def _district(code: str) -> str:
 
 def _world(api) -> tuple[int, int]:
     """Agency A: on JS a qualified report modified once, an unqualified one and a failing concrete
-    batch; on EQ one qualified report. Agency B: nothing but an expired calibration (a warning)."""
+    batch (witnessed: no cross-check warning); on EQ one qualified report. Agency B: nothing but
+    an expired calibration (a warning)."""
     deploy_handling()
     a, token = make_agency(api, name="郑州统计检测甲公司")
     b, _ = make_agency(api, name="郑州统计检测乙公司", equipment="2020-01-01")
@@ -39,6 +40,7 @@ def _world(api) -> tuple[int, int]:
     post_report(api, token, report_body([js[1]], report_no="R2", conclusion="unqualified"))
     post_report(api, token, report_body([eq], report_no="R3", project_code="EQ-2026-001"))
     delivery = make_delivery(api, make_producer(api))
+    make_sample(api, material="混凝土试块", specification="C30", batch=delivery["number"])
     r = api.post(f"/api/v1/concrete/deliveries/{delivery['id']}/strength-tests", "supervisor",
                  json=strength_body(a, [[29.0, 30.5, 31.0]]))
     assert r.get_json()["data"]["conclusion"] == "unqualified"
