@@ -1,6 +1,7 @@
 """Demo data of concrete supervision, one record in every state: a fit producer and one whose
 certificate has expired (its warning); deliveries to JS-2026-001 whose batch is qualified, one
-failing its grade (its handling case waits for the quality officer's decision), one not yet
+failing its grade (its handling case waits for the quality officer's decision; no witness
+sample of that batch, so the cross-check warns `witness_missing`), one not yet
 tested and one whose weighed mass does not match its volume (its warning); a delivery to
 EQ-2026-001 for the other district."""
 from __future__ import annotations

@@ -19,7 +19,7 @@ def test_the_demo_has_every_state(sqlite_app, monkeypatch):
     assert counts.get("testing_agencies") == 3, counts
     kinds = set(db.session.scalars(select(QualityWarning.kind)))
     assert kinds == {"agency_expired", "equipment_expired", "report_modified", "issued_before_received",
-                     "producer_expired", "weighbridge_mismatch"}
+                     "producer_expired", "weighbridge_mismatch", "witness_missing"}
     assert db.session.scalar(select(ReportRejection.reason_code)) == "sample_unknown"
     reports = {r.report_no: r for r in db.session.scalars(select(QualityReport))}
     assert reports["ZJC-2026-0102"].revisions == 1
