@@ -10,6 +10,8 @@ from typing import Protocol
 from app.errors import ValidationError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# The refusal of a file over its bound, said with the bound (constant texts: the catalogue has their English).
+TOO_LARGE = {MAX_UPLOAD_BYTES: "文件超过 20 MB。", 10 * 1024 * 1024: "文件超过 10 MB。"}
 # (signature at offset 0, content type); checked against the bytes, never the client's word.
 SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -64,8 +66,8 @@ def check_upload(upload: UploadedFile | None, allowed: frozenset[str] | None = N
         raise ValidationError("请选择要上传的文件。", code="file_missing", fields={"file": ["必须上传文件。"]})
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        limit = f"{max_bytes // (1024 * 1024)} MB"
-        raise ValidationError(f"文件超过 {limit}。", code="file_too_large", fields={"file": [f"文件超过 {limit}。"]})
+        message = TOO_LARGE.get(max_bytes, "文件超过大小限制。")
+        raise ValidationError(message, code="file_too_large", fields={"file": [message]})
     kind = sniff(data)
     if kind is None or (allowed is not None and kind not in allowed):
         raise ValidationError("只接受图片、视频、PDF 和 Office 文件。" if allowed is None else

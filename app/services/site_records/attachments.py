@@ -53,7 +53,7 @@ def attach_file(actor: Actor, record_id: int, upload: UploadedFile | None) -> di
         if record.status == "approved":
             raise ConflictError("记录已审核通过，不能再添加附件。", code="record_reviewed")
         if len(record.files) >= MAX_FILES:
-            raise ConflictError(f"每份记录最多 {MAX_FILES} 个附件。", code="record_files_full")
+            raise ConflictError("每份记录最多 20 个附件。", code="record_files_full")
         file = check_upload(upload, ALLOWED, MAX_FILE_BYTES)  # who and what first, then the bytes
         file_store.store(file.data, file.sha256)
         row = SupervisionRecordFile(record_id=record.id, sha256=file.sha256, filename=file.filename,
