@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.services.access import account_care, login
 from app.web import bp
 from app.web.admin_fields import Errors, Field, domain_errors, render_form
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 
 PASSWORD_FIELDS = [Field("current_password", "当前密码", True, "password"),
                    Field("new_password", "新密码", True, "password", hint=account_care.POLICY),
@@ -85,7 +85,7 @@ def admin_user_action(user_id: int, action: str):
     try:
         done[action]()
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
         return back
-    flash({"deactivate": "账号已停用。", "activate": "账号已启用。", "unlock": "账号已解锁。"}[action], "ok")
+    flash_said({"deactivate": "账号已停用。", "activate": "账号已启用。", "unlock": "账号已解锁。"}[action], "ok")
     return back

@@ -11,7 +11,7 @@ from app.services.hazard import work_pages
 from app.services.notices import reading
 from app.services.workflow import cases
 from app.web import bp
-from app.web.common import page, paging_args, web_actor
+from app.web.common import flash_said, page, paging_args, web_actor
 
 
 @bp.get("/projects")
@@ -47,7 +47,7 @@ def cancel_case(instance_id: int):
     except DomainError as exc:
         if status_of(exc) == 404:
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
     return redirect(url_for("web.case", instance_id=instance_id))
 
 

@@ -9,13 +9,13 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, flash, g, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain import vocabulary
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.services.access import login
 from app.services.access.actors import Actor
 from app.services.notifications import delivery
@@ -35,6 +35,25 @@ def web_actor() -> Actor:
             abort(401)
         request.environ["sitecase.actor"] = actor
     return actor
+
+
+def flash_said(message: object, category: str = "ok") -> None:
+    """A flash in the language of the page that will show it: written in words now, since a
+    message's own English (app.formdefs.messages.Said) does not survive the session."""
+    from app.web.i18n import in_language
+
+    flash(in_language(message), category)
+
+
+def flash_field_errors(exc: DomainError, labels: dict[str, str]) -> None:
+    """A refusal with field errors as one flash, each field by its label (`labels`: field → its
+    Chinese label, in the catalogue), in the page's language; the refusal's message without them."""
+    from app.web.i18n import english, in_language, translate
+
+    between, after, joined = ("; ", ": ", " ") if english() else ("；", "：", "")
+    said = between.join(f"{translate(labels.get(name.split('.')[0], '其他'))}{after}"
+                        f"{joined.join(in_language(m) for m in messages)}" for name, messages in (exc.fields or {}).items())
+    flash_said(said or exc.message, "error")
 
 
 def page(view: Callable) -> Callable:

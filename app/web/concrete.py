@@ -11,7 +11,7 @@ from app.errors import ConflictError, ValidationError
 from app.http_downloads import xlsx_file
 from app.services.quality import concrete, concrete_export, producers, registries
 from app.web import bp
-from app.web.common import page, paging_args, web_actor
+from app.web.common import flash_field_errors, flash_said, page, paging_args, web_actor
 
 FIELD_LABELS = {"name": "名称", "credit_code": "统一社会信用代码", "certificate_no": "资质证书编号",
                 "plant_address": "搅拌站地址", "valid_until": "有效期至", "producer_id": "生产企业",
@@ -33,10 +33,9 @@ def _form() -> dict[str, object]:
 
 def _refused(exc: ValidationError | ConflictError) -> None:
     if isinstance(exc, ValidationError) and exc.fields:
-        flash("；".join(f"{gettext(FIELD_LABELS.get(k, '其他'))}：{''.join(v)}" for k, v in exc.fields.items()),
-              "error")
+        flash_field_errors(exc, FIELD_LABELS)
     else:
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
 
 
 def _groups(text: str) -> list[list[float | str]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from app.domain import vocabulary
 from app.errors import DomainError, ValidationError
 from app.formdefs import form_file_names
 from app.formdefs.messages import Said
@@ -18,7 +19,7 @@ from app.services.designer import catalogue, new_process, running_state, version
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 from app.web.forms_render import build_form
 
 
@@ -142,9 +143,11 @@ def incident_list():
 def incident_retry(incident_id: int):
     try:
         outcome = incidents.retry_incident(web_actor(), incident_id)
-        flash(f"重试成功，案件状态：{outcome.status}。", "ok")
+        status = outcome.status
+        flash_said(Said(f"重试成功，案件状态：{vocabulary.word(status, 'case_status')}。",
+                   f"Retried: the case is now {vocabulary.word(status, 'case_status', 'en').lower()}."), "ok")
     except DomainError as exc:
         if status_of(exc) == 404:
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
     return redirect(url_for("web.incident_list"))

@@ -9,7 +9,7 @@ from app.errors import DomainError
 from app.http_status import status_of
 from app.services.designer import case_migrations as migrations
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 
 
 @bp.get("/designer/<key>/migrations")
@@ -33,5 +33,5 @@ def designer_migrate(key: str):
     except DomainError as exc:
         if status_of(exc) in (403, 404):
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
     return redirect(url_for("web.designer_migrations", key=key, to_version=to_version or None))

@@ -16,7 +16,7 @@ from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
 from app.services.hazard import emergency_plans, work_pages, works
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 from app.web.i18n import translate
 
 WORK_FIELDS = ("code", "name", "category_code", "scope", "planned_start", "planned_end", "subcontractor",
@@ -106,7 +106,7 @@ def start_work_process(work_id: int):
     except DomainError as exc:
         if status_of(exc) == 404 and exc.code == "hazardous_work_not_found":
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
         return redirect(url_for("web.work", work_id=work_id))
     flash("流程已发起。", "ok")
     if task_id is not None:

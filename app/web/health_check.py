@@ -2,15 +2,16 @@
 and the scoring standards (officials of the stations add a version applying from a month)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationError
+from app.formdefs.messages import Said
 from app.infra.months import MONTH, previous_month
 from app.services.health_check import reads, standards
 from app.services.health_check.measures import MEASURES
 from app.services.health_check.scoring import PASS_MARK
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 
 
 def _month() -> str:
@@ -48,7 +49,9 @@ def create_health_standard():
         if exc.code != "health_standard_month_taken":
             raise
         return _render(_month(), errors={"standard": str(exc)}, values=form, status=409)
-    flash(f"体检标准第 {created['version']} 版已保存，自 {created['effective_month']} 起适用。", "ok")
+    flash_said(Said(f"体检标准第 {created['version']} 版已保存，自 {created['effective_month']} 起适用。",
+                    f"Version {created['version']} of the health-check standard is saved; it applies from "
+                    f"{created['effective_month']}."), "ok")
     return redirect(url_for("web.health_check"))
 
 

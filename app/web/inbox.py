@@ -11,7 +11,7 @@ from app.infra import wallclock
 from app.services.workflow import cases
 from app.services.workflow import inbox_queries as service
 from app.web import bp
-from app.web.common import Paging, page, paging_args, web_actor
+from app.web.common import Paging, flash_said, page, paging_args, web_actor
 
 SCOPE_LABELS = {"all": "全部待办", "mine": "我的", "claimable": "可签收", "jurisdiction": "辖区",
                 "done": "已办"}
@@ -54,11 +54,11 @@ def _back(task_id: int):
 def _act(task_id: int, action, done_message: str):
     try:
         action()
-        flash(done_message, "ok")
+        flash_said(done_message, "ok")
     except DomainError as exc:
         if status_of(exc) == 404:
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
     return _back(task_id)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import ValidationError
+from app.formdefs.messages import Said
 from app.http_downloads import xlsx_file
 from app.services.quality import console, labels, registries, reports, samples, warnings
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_field_errors, flash_said, page, web_actor
 
 
 def _form() -> dict[str, str]:
@@ -22,8 +23,7 @@ FIELD_LABELS = {**samples.FIELD_LABELS, "name": "名称", "credit_code": "统一
 
 
 def _invalid(exc: ValidationError) -> None:
-    flash("；".join(f"{FIELD_LABELS.get(k, '其他')}：{''.join(v)}" for k, v in exc.fields.items())
-          or exc.message, "error")
+    flash_field_errors(exc, FIELD_LABELS)
 
 
 @bp.get("/quality")
@@ -63,9 +63,10 @@ def enter_report():
             "items": [item] if item["name"] else []}
     outcome = reports.enter_report(web_actor(), _int(form.get("agency_id")), data)
     if outcome.status == "rejected":
-        flash(f"检测报告未被接受：{outcome.detail}（已记录）", "error")
+        flash_said(Said(f"检测报告未被接受：{outcome.detail}（已记录）",
+                        f"The test report was not accepted: {outcome.detail} (recorded)."), "error")
     else:
-        flash(f"检测报告 {outcome.report_no} 已录入。", "ok")
+        flash_said(Said(f"检测报告 {outcome.report_no} 已录入。", f"Test report {outcome.report_no} entered."), "ok")
     return redirect(url_for("web.quality"))
 
 
@@ -86,7 +87,8 @@ def create_agency():
     except ValidationError as exc:
         _invalid(exc)
         return redirect(url_for("web.quality"))
-    flash(f"检测机构已登记。报告上传令牌（只显示这一次）：{created.token}", "ok")
+    flash_said(Said(f"检测机构已登记。报告上传令牌（只显示这一次）：{created.token}",
+                    f"Testing agency registered. Its report upload token (shown this once): {created.token}"), "ok")
     return redirect(url_for("web.agency", agency_id=created.id))
 
 
@@ -129,7 +131,7 @@ def record_sample(code: str):
     except ValidationError as exc:
         _invalid(exc)
         return redirect(url_for("web.project_samples", code=code))
-    flash(f"样品 {sample_code} 已登记。", "ok")
+    flash_said(Said(f"样品 {sample_code} 已登记。", f"Sample {sample_code} registered."), "ok")
     return redirect(url_for("web.sample", sample_code=sample_code))
 
 
@@ -142,7 +144,8 @@ def print_sample_labels(code: str):
     except ValidationError as exc:
         _invalid(exc)
         return redirect(url_for("web.project_samples", code=code))
-    flash(f"样品标识 {issued['number']} 已生成，见项目文书。", "ok")
+    flash_said(Said(f"样品标识 {issued['number']} 已生成，见项目文书。",
+                    f"Sample labels {issued['number']} issued: see the project's notices."), "ok")
     return redirect(url_for("web.project", code=code))
 
 
@@ -160,7 +163,8 @@ def sample(sample_code: str):
 def update_sample(sample_code: str):
     try:
         changed = samples.update_sample(web_actor(), sample_code, _form())
-        flash(f"已修改 {changed} 项，原值与新值已记入修改记录。", "ok")
+        flash_said(Said(f"已修改 {changed} 项，原值与新值已记入修改记录。",
+                        f"{changed} items changed; the old and new values are in the change record."), "ok")
     except ValidationError as exc:
         _invalid(exc)
     return redirect(url_for("web.sample", sample_code=sample_code))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import ValidationError
+from app.formdefs.messages import Said
 from app.http_downloads import xlsx_file
 from app.services.safety_education import ledger, roster, sessions
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_field_errors, flash_said, page, web_actor
 
 FIELD_LABELS = {"name": "姓名", "id_card_no": "身份证号", "trade": "工种", "team": "班组", "entered_on": "进场日期",
                 "kind": "类别", "held_on": "培训日期", "topic": "主题", "trainer": "授课人", "hours": "学时",
@@ -16,8 +17,7 @@ FIELD_LABELS = {"name": "姓名", "id_card_no": "身份证号", "trade": "工种
 
 
 def _invalid(exc: ValidationError) -> None:
-    flash("；".join(f"{FIELD_LABELS.get(k.split('.')[0], '其他')}：{''.join(v)}" for k, v in exc.fields.items())
-          or exc.message, "error")
+    flash_field_errors(exc, FIELD_LABELS)
 
 
 def _back(code: str):
@@ -43,7 +43,7 @@ def add_site_worker_page(code: str):
     fields = {k: request.form.get(k, "").strip() for k in ("name", "id_card_no", "trade", "team", "entered_on")}
     try:
         roster.add_worker(web_actor(), code, fields)
-        flash(f"{fields['name']} 已加入花名册。", "ok")
+        flash_said(Said(f"{fields['name']} 已加入花名册。", f"{fields['name']} added to the roster."), "ok")
     except ValidationError as exc:
         _invalid(exc)
     return _back(code)

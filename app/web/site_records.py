@@ -12,7 +12,7 @@ from app.models import RECORD_KINDS, RECORD_STATUSES
 from app.services.site_records import attachments, export, records, reminders, review
 from app.services.site_records.fields import RESULTS, labels
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_field_errors, page, web_actor
 
 
 def _form() -> dict[str, str]:
@@ -26,8 +26,7 @@ def _form() -> dict[str, str]:
 
 def _invalid(kind: str, exc: ValidationError) -> None:
     names = {**labels(kind), "decision": "审核结论", "opinion": "审核意见"} if kind in RECORD_KINDS else {}
-    flash("；".join(f"{gettext(names.get(k, '其他'))}：{''.join(v)}" for k, v in exc.fields.items()) or exc.message,
-          "error")
+    flash_field_errors(exc, names)
 
 
 @bp.get("/supervision-records")

@@ -11,7 +11,7 @@ from app.formdefs import english
 from app.http_status import status_of
 from app.services.casework import attachment_uploads, form_submission, task_page, task_reads
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import flash_said, page, web_actor
 from app.web.forms_render import build_form, parse_submission
 
 
@@ -49,7 +49,7 @@ def complete(task_id: int):
     except DomainError as exc:
         if status_of(exc) == 404:
             raise
-        flash(exc.message, "error")
+        flash_said(exc.message, "error")
         return redirect(url_for("web.task", task_id=task_id))
     if submission.credentials:  # new accounts' initial passwords: shown on this page only, once
         return render_template("tasks/credentials.html", credentials=submission.credentials,

@@ -34,6 +34,10 @@ def _refusal_classes(trees: dict[Path, ast.Module]) -> set[str]:
     return names
 
 
+def _branches(node: ast.AST) -> list[ast.AST]:
+    return [*_branches(node.body), *_branches(node.orelse)] if isinstance(node, ast.IfExp) else [node]
+
+
 def _chinese_texts(trees: dict[Path, ast.Module]) -> dict[str, str]:
     """text → where: refusal messages, refusal classes' docstrings, the handlers' tables."""
     classes = _refusal_classes(trees)
@@ -59,6 +63,14 @@ def _chinese_texts(trees: dict[Path, ast.Module]) -> dict[str, str]:
                                     keep(getattr(text, "value", None), f"{where}:{node.lineno}")
                 if name in ("_refuse", "_respond") and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
                     keep(node.args[1].value, f"{where}:{node.lineno}")
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fail" and len(node.args) > 1:
+                for text in _branches(node.args[1]):  # a field validator's message (Fields.fail)
+                    keep(getattr(text, "value", None), f"{where}:{node.lineno}")
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and any(
+                    isinstance(t, ast.Subscript) and getattr(t.value, "id", None) in ("fields", "errors", "problems")
+                    for t in node.targets):  # fields["title"] = ["请填写标题。"]
+                for text in node.value.elts:
+                    keep(getattr(text, "value", None), f"{where}:{node.lineno}")
             elif isinstance(node, ast.ClassDef) and node.name in classes:
                 keep(ast.get_docstring(node), f"{where}:{node.lineno}")
     errors = trees[ROOT / "app/api/errors.py"]

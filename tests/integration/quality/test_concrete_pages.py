@@ -3,6 +3,7 @@ delivery's page (a failing batch links its handling case), the registry kept by 
 field errors by their labels, scope and the export."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -65,3 +66,18 @@ def test_the_stations_register_a_producer_on_the_page_and_export_the_deliveries(
     assert "资质证书编号：必填。" in officer.get("/concrete").get_data(as_text=True)
     book = load_workbook(BytesIO(officer.get("/concrete/export?project=JS-2026-001").data))
     assert book.sheetnames == ["混凝土供货", "强度检测"]
+
+
+def test_a_refusal_flashed_across_the_redirect_reads_in_english(demo_data, api):
+    """Field errors and formatted refusals are written in the page's language before the session
+    carries them (a Said's English would not survive the cookie)."""
+    station = signed_in(demo_data, "district_quality")
+    station.get("/concrete?lang=en")
+    r = station.post("/concrete/producers", data={"name": "", "credit_code": "not-a-code"})
+    assert r.status_code == 302
+    flashed = re.findall(r'<p class="flash error"[^>]*>([^<]*)</p>', station.get("/concrete").get_data(as_text=True))
+    assert flashed and not re.search(r"[\u4e00-\u9fff]", flashed[0]), flashed
+    station.get("/concrete?lang=zh")
+    station.post("/concrete/producers", data={"name": "", "credit_code": "not-a-code"})
+    flashed = re.findall(r'<p class="flash error"[^>]*>([^<]*)</p>', station.get("/concrete").get_data(as_text=True))
+    assert flashed and "统一社会信用代码" in flashed[0], flashed
