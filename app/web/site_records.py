@@ -117,7 +117,7 @@ def attach_supervision_record_file(record_id: int):
         attachments.attach_file(web_actor(), record_id, request.files.get("file"))
         flash(gettext("附件已上传。"), "ok")
     except ValidationError as exc:
-        flash(gettext("附件") + "：" + "".join(exc.fields.get("file", [])) if exc.fields else exc.message, "error")
+        flash_field_errors(exc, {"file": "附件"})
     return redirect(url_for("web.supervision_record", record_id=record_id))
 
 
