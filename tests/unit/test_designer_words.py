@@ -30,3 +30,14 @@ def test_the_page_scripts_hold_no_chinese_text():
     for name in ("designer.js", "form_builder.js"):
         script = (ROOT / "app/web/static" / name).read_text(encoding="utf-8")
         assert CHINESE_LITERAL.findall(script) == [], name
+
+
+def test_every_start_rule_subject_has_its_english():
+    """The modeler lists the subjects a start rule may name; each has its word in both languages."""
+    from app.domain import vocabulary
+    from app.services import load_operators
+    from app.services.workflow.start_guards import GUARDS
+
+    load_operators()  # imports the capabilities, which register their guards
+    assert {"hazardous_work", "supervision_record"} <= set(GUARDS)
+    assert all(vocabulary.term(code, "subject") for code in GUARDS)

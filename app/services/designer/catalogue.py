@@ -55,8 +55,8 @@ def modeler_catalogue(actor: Actor, lang: str = "zh", own_forms: list[str] | tup
 
 
 def _subject_word(code: str, label: str, lang: str) -> str:
-    found = vocabulary.term(f"{code}.name")
-    return found.in_(lang) if found and lang == "en" else label
+    """The guard's own (Chinese) label; in English the vocabulary's word for the subject."""
+    return vocabulary.word(code, "subject", lang) if lang == "en" else label
 
 
 AT_LINE = ("第 {line} 行：", "Line {line}: ")

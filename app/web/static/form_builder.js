@@ -82,7 +82,7 @@
   function englishMissing() {
     var en = ui["ui:en"] && typeof ui["ui:en"] === "object" ? ui["ui:en"] : {};
     var lacking = Object.keys(texts(ui, texts(schema, {}))).filter(function (t) { return !en[t]; });
-    return lacking.length ? [fill(words.english_missing, { texts: lacking.join("、") })] : [];
+    return lacking.length ? [fill(words.english_missing, { texts: lacking.join(words.list_separator) })] : [];
   }
 
   // --- fields → JSON ------------------------------------------------------------------------------
