@@ -41,6 +41,7 @@ STATUS_OF_CLASS = {
     "app.services.exchange.webhook_subscriptions.WebhookNotFound": 404,
     "app.services.exchange.webhook_log.WebhookDeliveryNotFound": 404,
     "app.services.exchange.webhook_log.WebhookDeliveryNotDead": 409,
+    "app.services.site_records.operators.RecordMissingError": 400,
     "app.services.supervision.inspection_operators.InspectionExpertShortageError": 409,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,
     "app.services.workflow.case_steps.FormMissingError": 500,

@@ -43,7 +43,7 @@ def test_operator_failure_keeps_the_answer_and_retry_completes_it(site):
     assert instance.status == "error" and instance.state == state_before
     incident = db.session.get(Incident, info.value.incident_id)
     assert (incident.code, incident.element_id, incident.status) == ("operator_failed", "set_status", "open")
-    assert "terminated" in incident.message and "set_work_status" in incident.message
+    assert "已终止" in incident.message and "set_work_status" in incident.message  # the status in words
     assert incident.action["action"] == "complete" and incident.action["data"] == {"decision": "pass"}
     assert db.session.get(InboxTask, review.id).status == "open"
     with pytest.raises(CaseFailedError) as again:
