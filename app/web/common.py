@@ -20,6 +20,7 @@ from app.services.access import login
 from app.services.access.actors import Actor
 from app.services.notifications import delivery
 from app.web import bp
+from app.web.i18n import english, in_language, translate
 from app.web.table_export import wants_workbook
 
 PAGE_SIZE = 20
@@ -40,16 +41,12 @@ def web_actor() -> Actor:
 def flash_said(message: object, category: str = "ok") -> None:
     """A flash in the language of the page that will show it: written in words now, since a
     message's own English (app.formdefs.messages.Said) does not survive the session."""
-    from app.web.i18n import in_language
-
     flash(in_language(message), category)
 
 
 def flash_field_errors(exc: DomainError, labels: dict[str, str]) -> None:
     """A refusal with field errors as one flash, each field by its label (`labels`: field → its
     Chinese label, in the catalogue), in the page's language; the refusal's message without them."""
-    from app.web.i18n import english, in_language, translate
-
     between, after, joined = ("; ", ": ", " ") if english() else ("；", "：", "")
     said = between.join(f"{translate(labels.get(name.split('.')[0], '其他'))}{after}"
                         f"{joined.join(in_language(m) for m in messages)}" for name, messages in (exc.fields or {}).items())

@@ -47,18 +47,14 @@ def with_unit(code: Any) -> str:
     return vocabulary.metric_with_unit(str(code), _lang())
 
 
+@bp.app_template_filter("said")
 @bp.app_template_filter("tr")
 def tr(text: Any) -> str:
-    """A text a service or a table handed over in Chinese, in the page's language (a plain string:
-    escaped like any value, unlike the Markup of `_()`, so it may hold what people typed)."""
+    """A text a service or a table handed over in Chinese — a validation message, a refusal — in
+    the page's language: its own English (app.formdefs.messages.Said), else the catalogue's (a
+    plain string: escaped like any value, unlike the Markup of `_()`, so it may hold what people
+    typed). `said` is the same filter under the name the message templates use."""
     return "" if text is None else in_language(text)
-
-
-@bp.app_template_filter("said")
-def said(message: Any) -> str:
-    """A validation message in the page's language: its own English (app.formdefs.messages.Said),
-    else the catalogue's."""
-    return in_language(message)
 
 
 @bp.app_template_filter("field_word")
