@@ -7,11 +7,12 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError as SchemaError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.api.envelope import error
 from app.errors import DomainError
+from app.extensions import db
 from app.http_status import STATUS_BY_CODE, status_of
 from app.schemas import chinese_messages
 from app.web.i18n import english, in_language
@@ -79,6 +80,16 @@ def _constraint(exc: IntegrityError) -> str:
     return "constraint_violated"
 
 
+def _forget_failed_transaction() -> None:
+    """A statement the database refused leaves its transaction aborted (PostgreSQL answers nothing
+    more in it): roll it back before the answer is built, so the error page (which reads the
+    signed-in user) and the rest of the app context still reach the database."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.exception("rollback after a database error failed")
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -95,6 +106,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):
+        _forget_failed_transaction()
         code = _constraint(exc)
         return _refuse(code, CONSTRAINT_MESSAGES[code])
 
@@ -102,6 +114,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def out_of_range(exc: Exception):
         # A number or text the column cannot hold (an id beyond 64 bits, a string too long).
+        _forget_failed_transaction()
         return _refuse("value_out_of_range", "提交的数值或文本超出允许范围。")
 
     @app.errorhandler(RecursionError)
@@ -117,4 +130,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        _forget_failed_transaction()
         return _refuse("internal_error", "服务器内部错误，已记录。")

@@ -105,3 +105,12 @@ def test_the_error_page_says_what_happened_in_words(app):
     assert en_page.status_code == 404
     assert "没有找到" in zh and "404" not in zh and "not_found" not in zh
     assert "Not found" in en and "Case not found." in en and set(re.findall(r"[\u4e00-\u9fff]+", en)) == {"中文"}  # the language switch
+
+
+def test_a_value_the_database_refuses_leaves_it_usable(app, api):
+    """After a statement the database refused (PostgreSQL aborts the transaction) the refusal is
+    answered and the next request in the same context still works."""
+    _root(api)
+    r = api.get("/api/v1/education-sessions?offset=99999999999999999999", "root")
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "value_out_of_range"
+    assert api.get("/api/v1/education-sessions", "root").status_code == 200
