@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.envelope import error
 from app.errors import DomainError
-from app.extensions import db
 from app.http_status import STATUS_BY_CODE, status_of
+from app.infra import uow
 from app.schemas import chinese_messages
 from app.web.i18n import english, in_language
 
@@ -81,11 +81,8 @@ def _constraint(exc: IntegrityError) -> str:
 
 
 def _forget_failed_transaction() -> None:
-    """A statement the database refused leaves its transaction aborted (PostgreSQL answers nothing
-    more in it): roll it back before the answer is built, so the error page (which reads the
-    signed-in user) and the rest of the app context still reach the database."""
     try:
-        db.session.rollback()
+        uow.abandon_failed_transaction()
     except SQLAlchemyError:
         log.exception("rollback after a database error failed")
 

@@ -35,3 +35,10 @@ def transaction(actor: Actor = SYSTEM) -> Iterator[None]:
     finally:
         _current_actor.reset(token)
     outbox.send_committed()
+
+
+def abandon_failed_transaction() -> None:
+    """Roll back a transaction the database refused a statement of (PostgreSQL answers nothing
+    more inside an aborted one), so the rest of the app context — the error page reading the
+    signed-in user, the next request of a shared context — still reaches the database."""
+    db.session.rollback()
