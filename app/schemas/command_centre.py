@@ -6,7 +6,7 @@ class CommandCentreQuerySchema(Schema):
     district = fields.Str(validate=validate.Length(min=1, max=32))
 
 
-class _Count(Schema):
+class _StatusCount(Schema):
     status = fields.Str()
     label = fields.Str()
     count = fields.Int()
@@ -23,7 +23,7 @@ class _ProjectsByDistrict(Schema):
 
 class _Projects(Schema):
     total = fields.Int()
-    by_status = fields.List(fields.Nested(_Count))
+    by_status = fields.List(fields.Nested(_StatusCount))
     by_district = fields.List(fields.Nested(_ProjectsByDistrict))
 
 
@@ -57,12 +57,12 @@ class _Orders(Schema):
     stops = fields.Int()
     open_stops = fields.Int()
     by_type = fields.List(fields.Nested(_OrderType))
-    by_status = fields.List(fields.Nested(_Count))
+    by_status = fields.List(fields.Nested(_StatusCount))
 
 
 class _Works(Schema):
     total = fields.Int()
-    by_status = fields.List(fields.Nested(_Count))
+    by_status = fields.List(fields.Nested(_StatusCount))
 
 
 class _Ranked(Schema):

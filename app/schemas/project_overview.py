@@ -53,7 +53,7 @@ class _Trend(Schema):
     lines = fields.List(fields.Nested(_Line))
 
 
-class _Count(Schema):
+class _LabelledCount(Schema):
     label = fields.Str()
     count = fields.Int()
 
@@ -67,7 +67,7 @@ class _Case(Schema):
 
 class _Cases(Schema):
     open = fields.Int()
-    by_process = fields.List(fields.Nested(_Count))
+    by_process = fields.List(fields.Nested(_LabelledCount))
     latest = fields.List(fields.Nested(_Case))
 
 
@@ -84,7 +84,7 @@ class _Alarms(Schema):
     closed_month = fields.Int()
     closure_rate = fields.Float()
     open = fields.Int()
-    by_type = fields.List(fields.Nested(_Count))
+    by_type = fields.List(fields.Nested(_LabelledCount))
     latest = fields.List(fields.Nested(_Alarm))
 
 
