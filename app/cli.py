@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
         return fn
 
     def bundle(processes_dir: Path | None, forms_dir: Path | None):
-        from app.services.workflow import deployments
+        from app.services.definitions import deployments
 
         root = Path(current_app.root_path).parent
         return deployments.bundle_from_dirs(processes_dir or root / "processes", forms_dir or root / "forms")
@@ -56,7 +56,7 @@ def register(app: Flask) -> None:
     @with_dirs
     def validate(processes_dir: Path | None, forms_dir: Path | None) -> None:
         """Check every diagram and form; print file:line element code message; exit 1 on problems."""
-        from app.services.workflow import deployments
+        from app.services.definitions import deployments
 
         problems = deployments.validate(bundle(processes_dir, forms_dir))
         for p in problems:
@@ -70,7 +70,7 @@ def register(app: Flask) -> None:
     def operators(key: str) -> None:
         """The operators diagram KEY calls, each with the Python function behind it."""
         from app.engine.parsing import service_task_operators
-        from app.services.workflow.operator_registry import operator_location
+        from app.services.definitions.operator_registry import operator_location
 
         path = Path(current_app.root_path).parent / "processes" / f"{key}.bpmn"
         if not path.is_file():
@@ -82,7 +82,7 @@ def register(app: Flask) -> None:
     @with_dirs
     def deploy(processes_dir: Path | None, forms_dir: Path | None) -> None:
         """Deploy a new version of each process whose files changed."""
-        from app.services.workflow import deployments
+        from app.services.definitions import deployments
 
         try:
             outcomes = deployments.deploy(bundle(processes_dir, forms_dir))

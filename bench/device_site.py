@@ -15,8 +15,8 @@ LATENCY_DEVICES = 400  # BENCH-TC-000 … 399: a device without an open alarm pe
 def build_site(url: str, folder: Path):
     from app.extensions import db
     from app.models import Device, Project
+    from app.services.definitions.deployments import deploy
     from app.services.demo import seed as demo
-    from app.services.workflow.deployments import deploy
     from tests.integration.alarms.conftest import disposal_bundle
     from tests.support.apps import build_app, create_schema
 

@@ -107,7 +107,7 @@ def bench_spiff_json(n: int) -> float:
 
 
 def _deploy_bench(app) -> None:
-    from app.services.workflow import deployments
+    from app.services.definitions import deployments
 
     with app.app_context():
         files, forms = bundle_files()

@@ -163,7 +163,7 @@ EXCHANGE_RECORD = _terms(project=("工程项目", "Project"), hazardous_work=("�
                          alarm=("设备报警", "Device alarm"), case=("办理事项", "Case"),
                          order=("整改单", "Rectification order"), document=("文书", "Notice"))
 FEED_ACTION = _terms(created=("新增", "Created"), changed=("变更", "Changed"), deleted=("删除", "Deleted"))
-# What a process's start rule may name as its subject (workflow.start_guards.GUARDS).
+# What a process's start rule may name as its subject (definitions.start_guards.GUARDS).
 SUBJECT = _terms(hazardous_work=("危大工程", "Hazardous work"), supervision_record=("监理记录", "Supervision record"))
 DELIVERY_STATUS = _terms(pending=("待推送", "Pending"), delivered=("已送达", "Delivered"),
                          dead=("已放弃", "Given up"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each capability's service-task operators; importing a module registers its operators in
-# app.services.workflow.operator_registry.
+# app.services.definitions.operator_registry.
 OPERATOR_MODULES = (
     "app.services.workflow.binding_operators",
     "app.services.hazard.operators",
@@ -21,7 +21,7 @@ OPERATOR_MODULES = (
 
 
 # The owners of start subjects; importing a module registers its guard in
-# app.services.workflow.start_guards (the subject named by a diagram's `startSubject`).
+# app.services.definitions.start_guards (the subject named by a diagram's `startSubject`).
 SUBJECT_GUARD_MODULES = (
     "app.services.hazard.start_rules",
     "app.services.site_records.review_case",

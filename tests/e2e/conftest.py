@@ -16,9 +16,9 @@ from app.config import TestConfig
 from app.extensions import db
 from app.models import User
 from app.services.access.actors import actor_for
+from app.services.definitions.deployments import Bundle, bundle_from_dirs, deploy
 from app.services.demo import seed
 from app.services.workflow import cases
-from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy
 from tests.integration.web.conftest import web_bundle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import InboxTask, ProcessInstance, User
 from app.services.access.actors import actor_for
+from app.services.definitions.deployments import Bundle, deploy
 from app.services.workflow import cases
-from app.services.workflow.deployments import Bundle, deploy
 from tests.e2e.conftest import shoot
 from tests.integration.workflow.conftest import FIXTURES, fixture_forms
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from app.services.definitions.deployments import Bundle, bundle_from_dirs, deploy, validate
 from app.services.designer.diagram_check import missing_di
-from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy, validate
 from tests.e2e.conftest import shoot
 from tests.support.bpmn_semantics import differences
 

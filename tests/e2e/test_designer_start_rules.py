@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from app.services.workflow.deployments import Bundle, bundle_from_dirs, validate
+from app.services.definitions.deployments import Bundle, bundle_from_dirs, validate
 from tests.e2e.conftest import shoot
 from tests.e2e.test_designer_round_trip import NS, _open_modeler, _saved, _select
 

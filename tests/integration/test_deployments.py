@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.http_status import status_of
 from app.models import ProcessDefinition
-from app.services.workflow import deployments
-from app.services.workflow.operator_registry import OPERATORS
+from app.services.definitions import deployments
+from app.services.definitions.operator_registry import OPERATORS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bpmn"
 

@@ -17,7 +17,8 @@ from app.infra import wallclock
 from app.models import InboxTask, InstanceEvent, User
 from app.services.access.actors import Actor, actor_for
 from app.services.casework import task_reads
-from app.services.workflow import deployments, inbox_queries
+from app.services.definitions import deployments
+from app.services.workflow import inbox_queries
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China: the process tests' frozen clock
 IP = "10.1.2.3"

@@ -36,7 +36,7 @@ def test_every_start_rule_subject_has_its_english():
     """The modeler lists the subjects a start rule may name; each has its word in both languages."""
     from app.domain import vocabulary
     from app.services import load_operators
-    from app.services.workflow.start_guards import GUARDS
+    from app.services.definitions.start_guards import GUARDS
 
     load_operators()  # imports the capabilities, which register their guards
     assert {"hazardous_work", "supervision_record"} <= set(GUARDS)

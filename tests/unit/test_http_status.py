@@ -45,7 +45,7 @@ STATUS_OF_CLASS = {
     "app.services.supervision.inspection_operators.InspectionExpertShortageError": 409,
     "app.services.workflow.case_steps.CaseStartFailedError": 500,
     "app.services.workflow.case_steps.FormMissingError": 500,
-    "app.services.workflow.deployments.BundleInvalidError": 422,
+    "app.services.definitions.deployments.BundleInvalidError": 422,
     "app.services.workflow.incidents.CaseFailedError": 409,
     "app.services.designer.case_migrations.MigrationBlockedError": 409,
 }

@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import app.services.hazard.start_rules  # noqa: F401  (registers the hazardous_work subject)
+from app.services.definitions import start_guards
+from app.services.definitions.deployments import BundleInvalidError, engine
 from app.services.designer.diagram_check import missing_di
 from app.services.designer.problem_words import in_english
-from app.services.workflow import start_guards
-from app.services.workflow.deployments import BundleInvalidError, engine
 
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 EMPTY = b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="p"/></bpmn:definitions>'

@@ -8,7 +8,7 @@ import pytest
 
 from app.engine.parsing import service_task_operators
 from app.services import OPERATOR_MODULES, load_operators
-from app.services.workflow.operator_registry import operator_location
+from app.services.definitions.operator_registry import operator_location
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
@@ -38,7 +38,7 @@ def test_every_parameter_a_diagram_passes_is_in_the_designer_catalogue(diagram: 
     diagram passes is declared there (or the operator takes parameters of any name)."""
     from lxml import etree
 
-    from app.services.workflow.operator_registry import OPERATOR_INFO
+    from app.services.definitions.operator_registry import OPERATOR_INFO
 
     load_operators()
     ns = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -53,7 +53,7 @@ def test_every_parameter_a_diagram_passes_is_in_the_designer_catalogue(diagram: 
 
 
 def test_an_operator_without_metadata_is_listed_by_its_name(monkeypatch) -> None:
-    from app.services.workflow.operator_registry import OPERATORS, operator_catalogue
+    from app.services.definitions.operator_registry import OPERATORS, operator_catalogue
 
     monkeypatch.setitem(OPERATORS, "zz_bare", lambda ctx, params, data: None)
     bare = operator_catalogue()[-1]

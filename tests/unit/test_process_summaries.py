@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.formdefs import summaries, titles
-from app.services.workflow import deployments
+from app.services.definitions import deployments
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))

@@ -22,9 +22,9 @@ from app.models import (
 from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.definitions import deployments, start_guards
 from app.services.hazard import works as hazardous_works
 from app.services.workflow import case_steps as rt
-from app.services.workflow import deployments, start_guards
 
 FINISHED = ("completed", "cancelled")
 

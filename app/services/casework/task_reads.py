@@ -13,7 +13,8 @@ from app.models import Attachment, InboxTask, InstanceEvent, Project, TaskCommen
 from app.roles import ROLES
 from app.services.access import scoping
 from app.services.access.actors import Actor
-from app.services.workflow import case_steps, deployments, inbox_queries
+from app.services.definitions import deployments
+from app.services.workflow import case_steps, inbox_queries
 
 
 def visible_task(actor: Actor, task_id: int) -> InboxTask:

@@ -18,8 +18,9 @@ from app.infra.uow import transaction
 from app.models import HazardousCategory, HazardousWork, InboxTask, Project, User
 from app.services.access.actors import actor_for
 from app.services.casework import attachment_uploads
+from app.services.definitions import deployments
 from app.services.hazard import work_cases
-from app.services.workflow import cases, deployments
+from app.services.workflow import cases
 
 PROJECT = "JS-2026-002"
 # (code, name, category, parameters, status it should reach)

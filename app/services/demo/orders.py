@@ -12,8 +12,9 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import InboxTask, LegalClause, User
 from app.services.access.actors import Actor, actor_for
+from app.services.definitions import deployments
 from app.services.supervision import clauses
-from app.services.workflow import cases, deployments
+from app.services.workflow import cases
 
 FAMILY = ("rectification_order", "supervision_urging", "clue_assignment", "site_check",
           "hazard_self_check", "supervision_inspection", "health_check_rectification")

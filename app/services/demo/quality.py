@@ -15,8 +15,9 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import InboxTask, TestingAgency, User
 from app.services.access.actors import Actor, actor_for
+from app.services.definitions import deployments
 from app.services.quality import commissions, registries, reports, samples, warnings
-from app.services.workflow import cases, deployments
+from app.services.workflow import cases
 
 FAR = "2030-12-31"
 AGENCIES = [  # (credit code body, name, certificate, valid until, calibrated until)

@@ -15,8 +15,8 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import Project, SupervisionRecord, User
 from app.services.access.actors import Actor, actor_for
+from app.services.definitions import deployments
 from app.services.site_records import records, reminders, review, review_case
-from app.services.workflow import deployments
 
 PROJECT, SILENT = "JS-2026-001", "JS-2026-002"
 

@@ -22,8 +22,9 @@ from app.infra import wallclock
 from app.models import ProcessDefinition, ProcessInstance
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.definitions import definition_cache, deployments
 from app.services.workflow import case_steps as rt
-from app.services.workflow import case_sync, definition_cache, deployments, timeline
+from app.services.workflow import case_sync, timeline
 
 PREVIEW_LIMIT = 200  # running cases checked on the versions page
 

@@ -18,9 +18,9 @@ from app.models import ProcessDefinition
 from app.roles import ENTERPRISE_ROLES, ROLES
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.definitions import deployments, start_guards
+from app.services.definitions.operator_registry import operator_catalogue
 from app.services.designer import problem_words
-from app.services.workflow import deployments, start_guards
-from app.services.workflow.operator_registry import operator_catalogue
 
 MAX_ITEMS = 2000
 MAX_KEY = 200

@@ -18,7 +18,7 @@ from app.models import ProcessDefinition
 from app.roles import ROLES
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
-from app.services.workflow import deployments
+from app.services.definitions import deployments
 
 KEY = re.compile(r"[a-z][a-z0-9_]{2,47}")
 RESERVED = frozenset({"new", "incidents", "forms", "validate", "deploy"})

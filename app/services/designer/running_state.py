@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import InboxTask, Incident, ProcessInstance
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
-from app.services.workflow import deployments
+from app.services.definitions import deployments
 
 
 def _seconds(start, end):

@@ -17,9 +17,9 @@ from app.formdefs.english import EN_KEY, texts
 from app.models import ProcessDefinition
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.definitions import deployments
 from app.services.designer import problem_words
 from app.services.designer.diagram_check import missing_di
-from app.services.workflow import deployments
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED = (".bpmn", ".dmn", ".json")

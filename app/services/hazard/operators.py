@@ -10,9 +10,9 @@ from app.extensions import db
 from app.formdefs.messages import Said
 from app.infra import wallclock
 from app.models import HazardousWork
+from app.services.definitions.operator_registry import OperatorContext, Param, operator
 from app.services.hazard import expert_draw
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
 class WorkStatusError(DomainError):

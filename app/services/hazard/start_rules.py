@@ -4,7 +4,7 @@ The lifecycle (processes.md): registered → plan_approved → in_progress ⇄ s
 any → terminated, which is final: nothing may be started on a terminated work and the forms of
 its other cases become read-only. Which process starts in which status and by whom is data of
 each diagram (`startStatuses`, `startRoles`, `startSingle`, `subjectTerminating` on its process,
-read by `workflow.start_guards`); this module registers the checks of the work itself.
+read by `definitions.start_guards`); this module registers the checks of the work itself.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from app.formdefs.messages import Said
 from app.models import HazardousWork, ProcessInstance
 from app.services.access import scoping
 from app.services.access.actors import Actor
-from app.services.workflow import start_guards
-from app.services.workflow.deployments import latest_definition
-from app.services.workflow.start_guards import StartRule, register_guard
+from app.services.definitions import start_guards
+from app.services.definitions.deployments import latest_definition
+from app.services.definitions.start_guards import StartRule, register_guard
 
 STATUS_LABELS = vocabulary.labels("work_status")
 OPEN_STATUSES = ("running", "waiting", "error")
@@ -66,7 +66,7 @@ def _visible_work(actor: Actor, work_id: int | None, *, lock: bool = False) -> H
 
 
 class HazardousWorkGuard:
-    """Registered for `hazardous_work` (workflow.start_guards.SubjectGuard)."""
+    """Registered for `hazardous_work` (definitions.start_guards.SubjectGuard)."""
 
     label = "危大工程"
     statuses = STATUS_LABELS

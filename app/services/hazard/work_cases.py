@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Attachment, IssuedDocument, ProcessInstance
 from app.services.access.actors import Actor
+from app.services.definitions.deployments import require_latest
 from app.services.hazard import works
 from app.services.workflow import cases
-from app.services.workflow.deployments import require_latest
 
 
 def start_work_case(actor: Actor, process_key: str, work_id: int, data: dict[str, Any] | None = None) -> int:

@@ -15,10 +15,10 @@ from app.extensions import db
 from app.models import HazardousCategory, InboxTask, Project, User
 from app.services.access import scoping
 from app.services.access.actors import Actor
+from app.services.definitions import deployments
 from app.services.hazard import work_cases, works
 from app.services.hazard.start_rules import RULES, STATUS_LABELS
 from app.services.workflow import case_steps as rt
-from app.services.workflow import deployments
 
 REGISTRANT_ROLES = frozenset({"owner_rep", "contractor_pm"})
 # Chinese labels of the parameters named in the category rules, with their units.

@@ -13,14 +13,14 @@ from app.errors import NotFoundError
 from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm
-from app.services.workflow import timeline
-from app.services.workflow.operator_registry import (
+from app.services.definitions.operator_registry import (
     CHILD_PROCESS,
     OperatorContext,
     Param,
     child_process_param,
     operator,
 )
+from app.services.workflow import timeline
 
 
 def alarm_of_case(ctx: OperatorContext, data: dict[str, Any]) -> DeviceAlarm | None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import Project
+from app.services.definitions.operator_registry import OperatorContext, Param, operator
 from app.services.notices.issuing import issue_notice
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
 
 
 @operator("issue_document", summary="签发通知书（编号、内容冻结、排队生成 PDF）", params=(

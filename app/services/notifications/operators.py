@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.workflow.operator_registry import OperatorContext, Param, operator
+from app.services.definitions.operator_registry import OperatorContext, Param, operator
 
 
 @operator("notify", summary="发送站内通知（指定用户或案件的角色）", params=(

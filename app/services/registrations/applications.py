@@ -23,10 +23,10 @@ from app.models import ENTERPRISE_TYPES, Enterprise, EnterpriseChange, OrgUnit, 
 from app.roles import AUTHORITY_ROLES
 from app.services.access.actors import Actor
 from app.services.casework import task_reads
+from app.services.definitions.deployments import require_latest
 from app.services.registrations import approval, rules
 from app.services.workflow import case_steps as rt
 from app.services.workflow import cases
-from app.services.workflow.deployments import require_latest
 
 ENTERPRISE_KEY, PROJECT_KEY = "enterprise_review", "project_registration"
 FILL_TASKS = {"fill_info": ENTERPRISE_KEY, "fill_registration": PROJECT_KEY}

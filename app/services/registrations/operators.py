@@ -7,9 +7,9 @@ from typing import Any
 from app.extensions import db
 from app.infra import wallclock
 from app.models import Enterprise
+from app.services.definitions.operator_registry import OperatorContext, operator
 from app.services.registrations import approval, rules
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
 
 
 def _outcome(problems: rules.Problems) -> dict[str, Any]:

@@ -10,11 +10,11 @@ from app.extensions import db
 from app.infra import wallclock
 from app.infra.wallclock import LOCAL_TZ
 from app.models import SupervisionRecord
+from app.services.definitions.operator_registry import OperatorContext, operator
 from app.services.site_records.fields import MOMENTS, labels, read_record
 from app.services.site_records.printing import issue_print
 from app.services.site_records.review_case import SUBJECT, content_facts
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
 
 
 class RecordMissingError(DomainError):

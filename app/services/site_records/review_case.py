@@ -17,9 +17,9 @@ from app.extensions import db
 from app.infra.uow import transaction
 from app.models import RECORD_STATUSES, InboxTask, ProcessInstance, SupervisionRecord, User
 from app.services.access.actors import Actor, actor_for
+from app.services.definitions.deployments import latest_definition
+from app.services.definitions.start_guards import StartRule, register_guard
 from app.services.supervision.orders import start_child_case
-from app.services.workflow.deployments import latest_definition
-from app.services.workflow.start_guards import StartRule, register_guard
 
 PROCESS_KEY = "supervision_record_review"
 SUBJECT = "supervision_record"
@@ -108,7 +108,7 @@ def open_task(record_id: int, task_names: tuple[str, ...]) -> InboxTask | None:
 
 
 class SupervisionRecordGuard:
-    """Registered for `supervision_record` (workflow.start_guards.SubjectGuard): the chain starts
+    """Registered for `supervision_record` (definitions.start_guards.SubjectGuard): the chain starts
     only when a record is submitted, never from the start page or `POST /process-instances`."""
 
     label = "监理记录"

@@ -13,15 +13,15 @@ from app.formdefs.messages import Said
 from app.models import Project
 from app.services.access import expert_avoidance
 from app.services.access.scoping import project_filter
-from app.services.supervision import orders
-from app.services.workflow import timeline
-from app.services.workflow.operator_registry import (
+from app.services.definitions.operator_registry import (
     OperatorContext,
     Param,
     child_process,
     child_process_param,
     operator,
 )
+from app.services.supervision import orders
+from app.services.workflow import timeline
 
 INSPECTION_PROCESS = "supervision_inspection"
 

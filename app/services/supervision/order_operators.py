@@ -20,16 +20,16 @@ from app.models import (
     User,
 )
 from app.models.orders import ORDER_TYPES, STOP_ORDER_TYPES
-from app.services.notifications.operators import notify
-from app.services.supervision import clauses, orders
-from app.services.workflow import timeline
-from app.services.workflow.operator_registry import (
+from app.services.definitions.operator_registry import (
     OperatorContext,
     Param,
     child_process,
     child_process_param,
     operator,
 )
+from app.services.notifications.operators import notify
+from app.services.supervision import clauses, orders
+from app.services.workflow import timeline
 
 URGING_PROCESS = "supervision_urging"
 

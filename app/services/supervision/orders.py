@@ -38,8 +38,9 @@ from app.infra import wallclock
 from app.models import Attachment, ProcessInstance, Project, RectificationOrder
 from app.models.orders import ORDER_TYPES
 from app.services.access.actors import Actor
-from app.services.workflow import deployments, timeline
-from app.services.workflow.operator_registry import child_process
+from app.services.definitions import deployments
+from app.services.definitions.operator_registry import child_process
+from app.services.workflow import timeline
 
 ORDER_PROCESS = "rectification_order"
 

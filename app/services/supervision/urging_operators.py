@@ -10,9 +10,9 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import InboxTask, OrgUnit, RoleGrant, UrgingAssignment, User
 from app.roles import AUTHORITY_ROLES
+from app.services.definitions.operator_registry import OperatorContext, operator
 from app.services.notifications.operators import notify
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
 
 CHINA = timezone(timedelta(hours=8))
 REPLY_METHODS = {"system": "系统报送", "document": "书面报送", "phone": "电话报送"}

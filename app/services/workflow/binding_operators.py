@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import RoleGrant, User
+from app.services.definitions.operator_registry import OperatorContext, operator
 from app.services.workflow import timeline
-from app.services.workflow.operator_registry import OperatorContext, operator
 
 
 def project_user_id(project_id: int | None, username: object) -> int | None:

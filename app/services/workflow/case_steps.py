@@ -30,9 +30,9 @@ from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, P
 from app.roles import AUTHORITY_ROLES, CASE_MANAGER_ROLES, ENTERPRISE_ROLES, INCIDENT_ROLES
 from app.services.access.actors import Actor
 from app.services.access.scoping import project_filter
-from app.services.workflow import definition_cache
-from app.services.workflow.deployments import form_of
-from app.services.workflow.operator_registry import OPERATORS, OperatorContext
+from app.services.definitions import definition_cache
+from app.services.definitions.deployments import form_of
+from app.services.definitions.operator_registry import OPERATORS, OperatorContext
 
 from . import case_sync
 

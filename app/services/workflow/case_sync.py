@@ -30,7 +30,8 @@ from app.models import (
     User,
 )
 from app.services.access.actors import Actor
-from app.services.workflow import deployments, review_duties, timeline
+from app.services.definitions import deployments
+from app.services.workflow import review_duties, timeline
 from app.services.workflow.timeline import jsonable
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)

@@ -22,10 +22,11 @@ from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
 from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
+from app.services.definitions import start_guards
+from app.services.definitions.deployments import require_latest
 from app.services.workflow import case_steps as rt
-from app.services.workflow import incidents, review_duties, start_guards, timeline
+from app.services.workflow import incidents, review_duties, timeline
 from app.services.workflow.case_refs import case_form_problems
-from app.services.workflow.deployments import require_latest
 
 
 @dataclass(frozen=True)

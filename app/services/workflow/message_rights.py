@@ -16,8 +16,8 @@ from app.extensions import db
 from app.models import Device, DeviceAlarm, ProcessInstance, Project
 from app.services.access.actors import Actor
 from app.services.access.scoping import visible_project, visible_project_ids
+from app.services.definitions import deployments, start_guards
 from app.services.workflow import case_steps as rt
-from app.services.workflow import deployments, start_guards
 
 SYSTEM_ONLY = frozenset({"device_alarm"})  # started by device ingestion (device_alarm_cases)
 

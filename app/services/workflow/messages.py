@@ -20,10 +20,10 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import MessageReceipt, MessageSubscription, ProcessInstance, Project
 from app.services.access.actors import SYSTEM, Actor
+from app.services.definitions.deployments import definitions_by_message
 from app.services.workflow import case_steps as rt
 from app.services.workflow import incidents, message_rights, timeline
 from app.services.workflow.case_sync import canonical
-from app.services.workflow.deployments import definitions_by_message
 
 log = logging.getLogger(__name__)
 

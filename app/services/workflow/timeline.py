@@ -14,7 +14,7 @@ from app.extensions import db
 from app.infra import wallclock
 from app.models import InstanceEvent
 from app.services.access.actors import Actor
-from app.services.workflow.operator_registry import OperatorContext
+from app.services.definitions.operator_registry import OperatorContext
 
 
 def jsonable(value: Any) -> Any:

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.infra import wallclock as service_clock
 from app.models import Device, InboxTask, User
 from app.services.access.actors import Actor, actor_for
-from app.services.workflow.deployments import Bundle, deploy
+from app.services.definitions.deployments import Bundle, deploy
 from devices.messages import RawMessage
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -118,7 +118,7 @@ def test_device_raised_alarm_and_rate_rule(deployed):
 
 
 def test_alarm_waits_for_the_process_then_starts_its_case(demo_data, clock):
-    from app.services.workflow.deployments import deploy
+    from app.services.definitions.deployments import deploy
 
     from .conftest import disposal_bundle
     result = ingest_messages([crane(104)])

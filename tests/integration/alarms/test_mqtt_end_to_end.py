@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.infra.mqtt import parse_mqtt_url
 from app.models import DeviceAlarm, DeviceReading, InboxTask, ProcessInstance, RejectedMessage
+from app.services.definitions.deployments import deploy
 from app.services.demo import seed
 from app.services.ingestion.ingest import ingest_messages
-from app.services.workflow.deployments import deploy
 from devices.__main__ import build_handler
 from devices.settings import SidecarConfig
 from devices.sidecar import Sidecar

@@ -41,10 +41,11 @@ from app.models import (
 from app.rendering import sample_fields
 from app.services.access.actors import Actor, actor_for
 from app.services.casework.attachment_uploads import attach_to_task
+from app.services.definitions import deployments
 from app.services.demo import seed
 from app.services.hazard import emergency_plans
 from app.services.notices import issuing
-from app.services.workflow import cases, deployments
+from app.services.workflow import cases
 from tests.support.apps import sqlite_app
 
 # One user per demo role; where the demo has two (one per district) both take part.

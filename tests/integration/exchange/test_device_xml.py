@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm, DeviceReading, RejectedMessage
-from app.services.workflow.deployments import deploy
+from app.services.definitions.deployments import deploy
 from tests.integration.alarms.conftest import device, disposal_bundle
 
 TOKEN = "tc01-xml-token"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.infra import wallclock
 from app.models import Device, HazardousWork, IssuedDocument, ProcessInstance, Project, RectificationOrder
+from app.services.definitions.deployments import deploy
 from app.services.ingestion.ingest import ingest_messages
 from app.services.supervision.clauses import create_clause
 from app.services.workflow import cases
-from app.services.workflow.deployments import deploy
 from tests.integration.alarms.conftest import crane, disposal_bundle
 from tests.support.processes import actor, deploy_only, my_task
 

@@ -10,7 +10,7 @@ import pytest
 from app.extensions import db
 from app.infra import wallclock
 from app.models import DeviceAlarm, DeviceOperator, DeviceReading, RectificationOrder
-from app.services.workflow import deployments
+from app.services.definitions import deployments
 from tests.support.factories import (
     gen_device,
     gen_inbox_task,

@@ -17,9 +17,9 @@ from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
 from app.rendering import sample_fields
 from app.services.access.actors import Actor, actor_for
+from app.services.definitions.deployments import Bundle
+from app.services.definitions.deployments import deploy as deploy_bundle
 from app.services.notices.issuing import issue_notice
-from app.services.workflow.deployments import Bundle
-from app.services.workflow.deployments import deploy as deploy_bundle
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

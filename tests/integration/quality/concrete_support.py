@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import count
 
 from app.domain.credit_code import make_credit_code
-from app.services.workflow import deployments
+from app.services.definitions import deployments
 
 _serial = count(1)
 VALID, EXPIRED = "2099-12-31", "2020-01-01"

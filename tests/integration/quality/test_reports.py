@@ -121,7 +121,7 @@ def test_a_quality_officer_enters_a_report_on_his_district_only(demo_data, api):
 
 
 def test_an_unqualified_report_starts_one_handling_case(demo_data, api):
-    from app.services.workflow import deployments
+    from app.services.definitions import deployments
     deployments.deploy(deployments.bundle_from_dirs())
     _, token, codes = _commissioned(api)
     body = report_body(codes, conclusion="unqualified")

@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.services.definitions.deployments import Bundle, deploy
 from app.services.demo import seed
-from app.services.workflow.deployments import Bundle, deploy
 
 WEB_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "web"
 

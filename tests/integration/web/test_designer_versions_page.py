@@ -6,8 +6,8 @@ import re
 
 from app.models import User
 from app.services.access.actors import actor_for
+from app.services.definitions.deployments import Bundle, deploy
 from app.services.workflow import cases
-from app.services.workflow.deployments import Bundle, deploy
 from tests.integration.web.conftest import web_bundle
 
 

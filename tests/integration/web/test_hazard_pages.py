@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, HazardousWork, IssuedDocument, Project
+from app.services.definitions.deployments import Bundle, bundle_from_dirs, deploy
 from app.services.demo import seed
-from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy
 from tests.support.settings import change_settings
 
 WORK = {"code": "WEB-01", "name": "地下车库顶板高支模", "category_code": "MB-SUP", "param.height_m": "9.5",

@@ -13,8 +13,8 @@ from waitress.server import create_server
 from app.extensions import db
 from app.models import InboxTask, Incident
 from app.services.access.actors import actor_for
+from app.services.definitions.deployments import Bundle, deploy
 from app.services.workflow import cases
-from app.services.workflow.deployments import Bundle, deploy
 from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
 from tests.unit.engine.hostile_corpus import CORPUS, hostile_bundle, placed
 

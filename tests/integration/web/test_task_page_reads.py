@@ -6,8 +6,8 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import InboxTask, ProcessDefinition, ProcessInstance
 from app.services.casework import task_reads
+from app.services.definitions import definition_cache
 from app.services.registrations import applications
-from app.services.workflow import definition_cache
 from tests.processes.registrations.support import (
     actor,
     complete,

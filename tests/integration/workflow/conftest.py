@@ -18,9 +18,9 @@ from app.extensions import db
 from app.infra import wallclock as service_clock
 from app.models import HazardousCategory, HazardousWork, InboxTask, RoleGrant
 from app.services.access.actors import Actor, actor_for
-from app.services.workflow.deployments import Bundle
-from app.services.workflow.deployments import deploy as deploy_bundle
-from app.services.workflow.operator_registry import OPERATORS
+from app.services.definitions.deployments import Bundle
+from app.services.definitions.deployments import deploy as deploy_bundle
+from app.services.definitions.operator_registry import OPERATORS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bpmn"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.definitions import deployments
+from app.services.definitions.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.definitions.operator_registry import child_process
 from app.services.designer import catalogue
-from app.services.workflow import deployments
-from app.services.workflow.deployments import Bundle, BundleInvalidError, bundle_from_dirs
-from app.services.workflow.operator_registry import child_process
 from tests.support.factories import gen_user
 
 from .conftest import as_actor

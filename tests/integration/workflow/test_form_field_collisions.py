@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from app.services.workflow import deployments
-from app.services.workflow.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.definitions import deployments
+from app.services.definitions.deployments import Bundle, BundleInvalidError, bundle_from_dirs
 
 KEY = "rectification_order"
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Incident, OutboxMessage, ProcessDefinition, ProcessInstance
+from app.services.definitions.deployments import BundleInvalidError
 from app.services.workflow import cases, incidents
-from app.services.workflow.deployments import BundleInvalidError
 from app.services.workflow.incidents import CaseFailedError
 from app.services.workflow.timers import fire_due_timers
 from tests.support.factories import gen_district, gen_project, gen_user

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.workflow import deployments
-from app.services.workflow.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.definitions import deployments
+from app.services.definitions.deployments import Bundle, BundleInvalidError, bundle_from_dirs
 
 PRINT = """<spiffworkflow:parameter id="template" type="str" value="'inspection_record'"/>"""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.services.definitions.deployments import Bundle, bundle_from_dirs, deploy
 from app.services.designer.versions import versions_reading
-from app.services.workflow.deployments import Bundle, bundle_from_dirs, deploy
 
 ROOT = Path(__file__).resolve().parents[3]
 # processes/rectification_order.bpmn as it was before commit af31fc4 (its notice chosen in Python)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ConflictError, ValidationError
-from app.services.workflow import cases, deployments, start_guards
-from app.services.workflow.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.definitions import deployments, start_guards
+from app.services.definitions.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.workflow import cases
 from tests.support.factories import gen_project, gen_user
 
 from .conftest import as_actor, gen_work

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from app.formdefs import summaries
-from app.services.workflow import deployments
-from app.services.workflow.deployments import Bundle, BundleInvalidError, bundle_from_dirs
+from app.services.definitions import deployments
+from app.services.definitions.deployments import Bundle, BundleInvalidError, bundle_from_dirs
 
 
 def _alarm_bundle(summary: bytes | None) -> Bundle:

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import ProcessDefinition
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
 from app.services.access.actors import Actor
-from app.services.workflow import definition_cache
+from app.services.definitions import definition_cache
 
 SUBJECT, STATUSES, ROLES, SINGLE, TERMINATING = (
     "startSubject", "startStatuses", "startRoles", "startSingle", "subjectTerminating")

@@ -27,8 +27,8 @@ from app.models import ProcessDefinition
 from app.rendering.catalogue import TEMPLATES
 from app.roles import ROLES
 from app.services.access.actors import SYSTEM, Actor
-from app.services.workflow import definition_cache, start_guards
-from app.services.workflow.operator_registry import CHILD_PROCESS, OPERATORS
+from app.services.definitions import definition_cache, start_guards
+from app.services.definitions.operator_registry import CHILD_PROCESS, OPERATORS
 
 ROOT = Path(__file__).resolve().parents[3]
 FORM_PROPERTY = "formJsonSchemaFilename"  # the user task property naming its form (processes/EXTENSIONS.md)
