@@ -55,12 +55,23 @@ def _int_or_none(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
+def _start_page(actor, values, errors: dict, status: int = 200):
+    """The start page: the project chosen (`project_code`) with its works, and a page of the
+    visible projects matching `q` to choose from (every one reachable, however many)."""
+    paging = paging_args(size=case_files.START_PROJECTS_PAGE)
+    choices = case_files.start_choices(actor, project_code=values.get("project_code") or None,
+                                       q=(request.args.get("q") or "").strip()[:100] or None,
+                                       limit=paging.size, offset=paging.offset)
+    return render_template("cases/start.html", c=choices, paging=paging.counted(choices["projects_total"]),
+                           values=values, errors=errors), status
+
+
 @bp.route("/start", methods=["GET", "POST"])
 @page
 def start_case():
     actor = web_actor()
     if request.method == "GET":
-        return render_template("cases/start.html", c=case_files.start_choices(actor), values=request.args, errors={})
+        return _start_page(actor, request.args, {})
     form = request.form
     work_id = _int_or_none(form.get("work_id"))
     try:
@@ -70,8 +81,6 @@ def start_case():
     except DomainError as exc:
         if status_of(exc) == 404 and exc.code != "process_not_deployed":
             raise
-        errors = exc.fields or {"_form": [exc.message]}
-        return render_template("cases/start.html", c=case_files.start_choices(actor), values=form,
-                               errors=errors), status_of(exc)
+        return _start_page(actor, form, exc.fields or {"_form": [exc.message]}, status_of(exc))
     flash("流程已发起。", "ok")
     return redirect(url_for("web.case", instance_id=instance_id))

@@ -27,7 +27,7 @@ def list_projects(actor: Actor, *, district_id: int | None = None, q: str | None
     if district_id is not None:
         stmt = stmt.where(Project.district_id == district_id)
     if q:
-        stmt = stmt.where(Project.name.contains(q) | Project.code.contains(q))
+        stmt = stmt.where(Project.name.icontains(q, autoescape=True) | Project.code.icontains(q, autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = list(db.session.scalars(stmt.order_by(Project.id.desc()).limit(limit).offset(offset)))
     return Page(items, total or 0)

@@ -159,15 +159,23 @@ def case_page(actor: Actor, instance_id: int) -> dict[str, Any]:
             "documents": reading.instance_documents(actor, instance_id)}
 
 
-def start_choices(actor: Actor) -> dict[str, Any]:
-    """What the start page offers: startable processes, visible projects and their hazardous works."""
+START_PROJECTS_PAGE = 20  # projects found per page of the start page's search
+
+
+def start_choices(actor: Actor, *, project_code: str | None = None, q: str | None = None,
+                  limit: int = START_PROJECTS_PAGE, offset: int = 0) -> dict[str, Any]:
+    """What the start page offers: the startable processes, the chosen project (visible to the
+    actor) with every hazardous work of it, and a page of the visible projects matching `q` (by
+    name or code, scoped as the project list) to choose one from. Raises NotFoundError
+    (`project_not_found`) for a chosen project the actor may not see."""
     from app.services.access import projects
 
-    visible = projects.list_projects(actor, limit=200).items
-    works = list(db.session.scalars(select(HazardousWork).where(
-        HazardousWork.project_id.in_([p.id for p in visible])).order_by(HazardousWork.project_id,
-                                                                        HazardousWork.code))) if visible else []
-    return {"processes": startable_processes(actor), "projects": visible, "works": works}
+    chosen = scoping.visible_project(actor, code=project_code) if project_code else None
+    works = list(db.session.scalars(select(HazardousWork).where(HazardousWork.project_id == chosen.id)
+                                    .order_by(HazardousWork.code))) if chosen else []
+    found = projects.list_projects(actor, q=q, limit=limit, offset=offset)
+    return {"processes": startable_processes(actor), "project": chosen, "works": works,
+            "projects": found.items, "projects_total": found.total}
 
 
 def start_for_subject(actor: Actor, process_key: str, *, project_code: str | None, work_id: int | None,
