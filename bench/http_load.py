@@ -8,7 +8,8 @@ very command `make run` uses (app.runner's "web" child: gunicorn, app/gunicorn_c
 in once (a bearer token for the API, a session cookie for the page) and runs wrk against three
 URLs at each concurrency: a static file (the baseline, same server, same run), the API list and
 the inbox page. Reports req/s, p50/p99 latency, errors (non-2xx/3xx and socket errors), server
-CPU milliseconds per request (every process of the server, from /proc) and the load average;
+CPU milliseconds per request (every process of the server, from /proc), each worker's share of
+that CPU (a worker near 100 % means the clients' connections were not spread) and the load average;
 the ratio column is req/s over the baseline's at the same concurrency, the figure that survives
 a noisy machine. wrk runs on the same cores as the server (Debian package `wrk`).
 """
@@ -107,8 +108,8 @@ def credentials(base: str, user: str, password: str) -> tuple[str, str]:
     return token, cookie
 
 
-def server_cpu_s(root_pid: int) -> float:
-    """User + system CPU seconds of the server process and all its descendants."""
+def process_cpu_s(root_pid: int) -> dict[int, float]:
+    """User + system CPU seconds of the server process and of each of its descendants."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -126,7 +127,20 @@ def server_cpu_s(root_pid: int) -> float:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(cpu.get(pid, 0.0) for pid in tree)
+    return {pid: cpu.get(pid, 0.0) for pid in tree}
+
+
+def server_cpu_s(root_pid: int) -> float:
+    """User + system CPU seconds of the server process and all its descendants."""
+    return sum(process_cpu_s(root_pid).values())
+
+
+def cpu_split(before: dict[int, float], after: dict[int, float], root_pid: int) -> str:
+    """Each worker's share of the workers' CPU in a run, e.g. "52/48" (one worker near 100 means
+    the connections were not spread over the processes)."""
+    used = sorted((after[pid] - before.get(pid, 0.0) for pid in after if pid != root_pid), reverse=True)
+    total = sum(used) or 1.0
+    return "/".join(f"{100 * u / total:.0f}" for u in used)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -141,9 +155,10 @@ def run_wrk(url: str, concurrency: int, duration: int, header: str | None, serve
     argv = ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency", url]
     if header:
         argv[1:1] = ["-H", header]
-    cpu_before = server_cpu_s(server_pid)
+    cpu_before = process_cpu_s(server_pid)
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    cpu = server_cpu_s(server_pid) - cpu_before
+    cpu_after = process_cpu_s(server_pid)
+    cpu = sum(cpu_after.values()) - sum(cpu_before.values())
     load = os.getloadavg()[0]
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -152,7 +167,8 @@ def run_wrk(url: str, concurrency: int, duration: int, header: str | None, serve
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
             "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
-            "errors": errors, "cpu_ms": 1000 * cpu / max(total, 1), "load": load, "requests": total}
+            "errors": errors, "cpu_ms": 1000 * cpu / max(total, 1), "load": load, "requests": total,
+            "split": cpu_split(cpu_before, cpu_after, server_pid)}
 
 
 def main() -> None:
@@ -183,8 +199,9 @@ def main() -> None:
             run_wrk(url, 4, 2, header, server.pid)
         print(f"server: `make run`'s web child, {os.cpu_count()} cores; wrk -t2, {args.duration}s per run; "
               f"user {args.user}")
-        print("| URL | conc. | req/s | ratio to baseline | p50 ms | p99 ms | errors | server CPU ms/req | load avg |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| URL | conc. | req/s | ratio to baseline | p50 ms | p99 ms | errors | server CPU ms/req "
+              "| workers' CPU split % | load avg |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for concurrency in (int(c) for c in args.concurrency.split(",")):
             baseline = None
             for name, url, header in targets:
@@ -192,7 +209,7 @@ def main() -> None:
                 baseline = baseline or r["rps"]
                 print(f"| {name} | {concurrency} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | "
                       f"{r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['cpu_ms']:.2f} | "
-                      f"{r['load']:.2f} |", flush=True)
+                      f"{r['split']} | {r['load']:.2f} |", flush=True)
     finally:
         server.terminate()
         try:
