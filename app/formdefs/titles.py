@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.formdefs import FORMS_DIR, SCHEMA_SUFFIX, UI_SUFFIX
+from app.formdefs.english import in_english
 
 
 def _walk(schema: Any, ui: Any, titles: dict[str, str], choices: dict[str, dict[str, str]]) -> None:
@@ -32,12 +33,15 @@ def _walk(schema: Any, ui: Any, titles: dict[str, str], choices: dict[str, dict[
         _walk(items, own_ui.get("items"), titles, choices)
 
 
-def _collect(forms: Iterable[tuple[str, str | None]]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Titles and choice labels of forms given as (schema text, ui text or None)."""
+def _collect(forms: Iterable[tuple[str, str | None]], english: bool = False,
+             ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Titles and choice labels of forms given as (schema text, ui text or None), in English
+    (each form's `ui:en`) when `english`."""
     titles: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
     for schema, ui in forms:
-        _walk(json.loads(schema), json.loads(ui) if ui else None, titles, choices)
+        pair = (json.loads(schema), json.loads(ui) if ui else None)
+        _walk(*(in_english(*pair) if english else pair), titles, choices)
     return titles, {name: named for name, named in choices.items() if named}
 
 
@@ -51,11 +55,11 @@ def _read(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     return _collect(forms())
 
 
-def choices_in(sources: Mapping[str, str]) -> dict[str, dict[str, str]]:
+def choices_in(sources: Mapping[str, str], english: bool = False) -> dict[str, dict[str, str]]:
     """The choice labels of the forms among a definition's deployed sources (file name → text),
-    by field name: {field: {stored value: label}}."""
-    return _collect((text, sources.get(name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX))
-                    for name, text in sorted(sources.items()) if name.endswith(SCHEMA_SUFFIX))[1]
+    by field name: {field: {stored value: label}} (in English when `english`)."""
+    return _collect(((text, sources.get(name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX))
+                     for name, text in sorted(sources.items()) if name.endswith(SCHEMA_SUFFIX)), english)[1]
 
 
 def field_title(name: str, folder: Path = FORMS_DIR) -> str | None:

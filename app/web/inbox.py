@@ -8,10 +8,12 @@ from flask import flash, redirect, render_template, request, url_for
 from app.errors import DomainError
 from app.http_status import status_of
 from app.infra import wallclock
+from app.services.casework import task_words
 from app.services.workflow import cases
 from app.services.workflow import inbox_queries as service
 from app.web import bp
 from app.web.common import Paging, flash_said, page, paging_args, web_actor
+from app.web.i18n import english
 
 SCOPE_LABELS = {"all": "全部待办", "mine": "我的", "claimable": "可签收", "jurisdiction": "辖区",
                 "done": "已办"}
@@ -41,6 +43,7 @@ def inbox():
     f = _filter(paging)
     result = service.list_tasks(actor, f)
     return render_template("inbox/list.html", rows=result.items, counts=service.counts(actor), f=f,
+                           in_english=task_words.english_titles(result.items) if english() else {},
                            paging=paging.counted(result.total), labels=SCOPE_LABELS,
                            is_overdue=service.is_overdue)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from app.errors import DomainError, ValidationError
 from app.formdefs import english
@@ -13,10 +13,11 @@ from app.services.casework import attachment_uploads, form_submission, task_page
 from app.web import bp
 from app.web.common import flash_said, page, web_actor
 from app.web.forms_render import build_form, parse_submission
+from app.web.i18n import english as english_page
 
 
 def _render(task_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
-    view = task_page.task_page(web_actor(), task_id)
+    view = task_page.task_page(web_actor(), task_id, english=english_page())
     form = view["form"]
     if form:  # a form sent back comes back with its last submission; read-only fields from the case
         values = {**form["previous"], **form["values"], **(values or {})}
@@ -27,7 +28,7 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
 
 
 def _in_page_language(schema: dict, ui: dict | None) -> tuple[dict, dict | None]:
-    return english.in_english(schema, ui) if str(get_locale() or "zh").startswith("en") else (schema, ui)
+    return english.in_english(schema, ui) if english_page() else (schema, ui)
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -98,3 +98,44 @@ def test_data_roots_are_what_the_row_keeps():
     assert summaries.data_roots(SPEC, "review") == {
         "alarm", "problems", "plan_file", "missing", "measures", "return_reason", "returned_by"}
     assert summaries.data_roots(None, "review") == set()
+
+
+def _user_task_names(key: str) -> set[str]:
+    from lxml import etree
+
+    root = etree.parse(str(ROOT / "processes" / f"{key}.bpmn"))
+    return {e.get("name") for e in root.iter("{*}userTask") if e.get("name")}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_summary_says_its_texts_and_task_names_in_english(key):
+    spec = json.loads((ROOT / "processes" / summaries.file_name(key)).read_text(encoding="utf-8"))
+    needed = summaries.texts(spec) | _user_task_names(key)
+    missing = sorted(t for t in needed if summaries.english_of(spec, t) == t)
+    assert missing == [], f"{key}: no English (`en`) for {missing}"
+    stray = sorted(set(spec["en"]) - needed)
+    assert stray == [], f"{key}: `en` words for texts it does not show: {stray}"
+
+
+def test_a_summary_in_english_says_its_labels_templates_choices_and_yes_no_in_english():
+    spec = {**SPEC, "facts": [*SPEC["facts"], {"label": "已复查", "value": "checked", "as": "yesno"}],
+            "en": {"设备": "Device", "次数": "Repeats", "{case.alarm.count} 次": "{case.alarm.count} times",
+                   "问题": "Problems", "{location}：{description}": "{location}: {description}",
+                   "已复查": "Re-checked", "处置设备预警": "Handle the device alarm"}}
+    sources = {"alarm": {"device_name": "1#塔吊", "device_code": "TC-01"}, "checked": True,
+               "problems": [{"location": "3#楼", "description": "临边缺防护"}], "case": {"alarm": {"count": 3}}}
+    shown = summaries.render(summaries.in_english(spec), None, sources, {}, {}, english=True)
+    assert [(f["label"], f["value"]) for f in shown] == [
+        ("Device", "1#塔吊（TC-01）"), ("Repeats", "3 times"), ("Problems", ["3#楼: 临边缺防护"]),
+        ("Re-checked", "Yes")]
+    assert summaries.english_of(spec, "处置设备预警") == "Handle the device alarm"
+    assert summaries.english_of(spec, "未译") == "未译"
+    assert summaries.in_english({**spec, "en": {}})["facts"][0]["label"] == "设备"
+    assert summaries.problems({**spec, "en": ["x"]}, {"review"}) == ["en 必须是以中文文字为键、英文为值的对象。"]
+
+
+def test_choices_in_english_are_the_forms_own_english():
+    sources = {"a.schema.json": json.dumps({"properties": {
+                   "kind": {"type": "string", "oneOf": [{"const": "x", "title": "甲"}]}}}),
+               "a.ui.json": json.dumps({"ui:en": {"甲": "First"}})}
+    assert titles.choices_in(sources, english=True) == {"kind": {"x": "First"}}

@@ -41,9 +41,10 @@ def _subject(instance_subject: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def task_page(actor: Actor, task_id: int) -> dict[str, Any]:
-    """Everything the task page shows. Raises NotFoundError (`task_not_found`) when invisible."""
-    detail = task_reads.task_detail(actor, task_id, with_values=True)
+def task_page(actor: Actor, task_id: int, english: bool = False) -> dict[str, Any]:
+    """Everything the task page shows (`english`: its task words in English, task_words).
+    Raises NotFoundError (`task_not_found`) when invisible."""
+    detail = task_reads.task_detail(actor, task_id, with_values=True, english=english)
     row: InboxTask = detail["task"]
     instance_id = detail["case"]["id"]
     return {

@@ -13,6 +13,7 @@ from app.models import Attachment, InboxTask, InstanceEvent, Project, TaskCommen
 from app.roles import ROLES
 from app.services.access import scoping
 from app.services.access.actors import Actor
+from app.services.casework import task_words
 from app.services.definitions import deployments
 from app.services.workflow import case_steps, inbox_queries
 
@@ -37,10 +38,11 @@ def workable_task(actor: Actor, task_id: int) -> InboxTask:
     return row
 
 
-def task_detail(actor: Actor, task_id: int, *, with_values: bool = False) -> dict:
+def task_detail(actor: Actor, task_id: int, *, with_values: bool = False, english: bool = False) -> dict:
     """The task with its form as deployed with the case's version, and the case context;
     `with_values` adds the values of the form's read-only fields (`form.values`, as the task
-    page shows them). Raises NotFoundError(`task_not_found`)."""
+    page shows them); `english` says the task's title, its subject and its summary in the
+    English of the process's summary (task_words). Raises NotFoundError(`task_not_found`)."""
     row = visible_task(actor, task_id)
     instance = row.instance
     form = deployments.form_of(instance.definition, row.form_name)
@@ -54,13 +56,15 @@ def task_detail(actor: Actor, task_id: int, *, with_values: bool = False) -> dic
                                   .order_by(TaskComment.id))
     files = list(db.session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
                                     .order_by(Attachment.id)))
+    title, subject = task_words.english_title(row, instance, project) if english else (row.title, instance.title)
     return {
         "task": row,
-        "summary": _summary(row, project, files),
+        "title": title,
+        "summary": _summary(row, project, files, english),
         "returned": returned,
         "form": shown,
         "case": {"id": instance.id, "process_key": instance.process_key, "version": instance.definition.version,
-                 "title": instance.title, "status": instance.status, "data": instance.data_summary,
+                 "title": subject, "status": instance.status, "data": instance.data_summary,
                  "project": {"code": project.code, "name": project.name} if project else None,
                  "subject": {"type": instance.subject_type, "id": instance.subject_id}},
         "comments": [{"id": c.id, "user": c.username, "body": c.body, "at": c.created_at.isoformat()}
@@ -96,15 +100,15 @@ def _readonly_values_of(row: InboxTask) -> dict[str, Any]:
     return {name: stored.get(name) for name in shown}
 
 
-def _summary(row: InboxTask, project: Project | None, files: list[Attachment]) -> list[dict[str, Any]]:
+def _summary(row: InboxTask, project: Project | None, files: list[Attachment],
+             english: bool = False) -> list[dict[str, Any]]:
     """The facts of the case's subject the process declares for this task (summaries), read from
     the row's stored data, the case's live summary and its project: no engine call."""
     instance = row.instance
     spec = deployments.summary_of(instance.definition)
     if not spec:
         return []
-    sources = {**(row.form_values or {}), "case": instance.data_summary or {},
-               "project": {"code": project.code, "name": project.name} if project else {}}
+    sources = task_words.sources_of(row, instance, project)
     by_task = dict(db.session.execute(select(InboxTask.id, InboxTask.task_name).where(
         InboxTask.instance_id == instance.id, InboxTask.status == "completed")).all())
     earlier: dict[str, list[int]] = {}
@@ -112,8 +116,8 @@ def _summary(row: InboxTask, project: Project | None, files: list[Attachment]) -
         if a.inbox_task_id in by_task:
             earlier.setdefault(by_task[a.inbox_task_id], []).append(a.id)
     named = {a.id: {"id": a.id, "filename": a.filename} for a in files}
-    return summaries.render(spec, row.task_name, sources, named, earlier,
-                            deployments.choice_labels_of(instance.definition))
+    return summaries.render(summaries.in_english(spec) if english else spec, row.task_name, sources, named,
+                            earlier, deployments.choice_labels_of(instance.definition, english), english)
 
 
 def _returned(row: InboxTask) -> dict[str, Any] | None:

@@ -295,19 +295,19 @@ def summary_of(definition: ProcessDefinition) -> dict | None:
     return summaries.parse(definition_cache.sources(definition).get(summaries.file_name(definition.key)))
 
 
-_choice_labels: dict[tuple[int, str], dict[str, dict[str, str]]] = {}
+_choice_labels: dict[tuple[int, str, bool], dict[str, dict[str, str]]] = {}
 
 
-def choice_labels_of(definition: ProcessDefinition) -> dict[str, dict[str, str]]:
+def choice_labels_of(definition: ProcessDefinition, english: bool = False) -> dict[str, dict[str, str]]:
     """{field: {stored value: label}} of the forms deployed with this version, for showing a
-    case's coded values as the words its forms offered (cached like the blobs: a version
-    never changes)."""
-    key = (definition.id, definition.content_hash)
+    case's coded values as the words its forms offered, in their English when `english`
+    (cached like the blobs: a version never changes)."""
+    key = (definition.id, definition.content_hash, english)
     found = _choice_labels.get(key)
     if found is None:
-        if len(_choice_labels) >= definition_cache.SIZE:
+        if len(_choice_labels) >= 2 * definition_cache.SIZE:
             _choice_labels.clear()
-        found = _choice_labels[key] = titles.choices_in(definition_cache.sources(definition))
+        found = _choice_labels[key] = titles.choices_in(definition_cache.sources(definition), english)
     return found
 
 

@@ -1,0 +1,46 @@
+"""Tasks in English: a task's title, its subject's title and the facts of its summary as the
+summary deployed with the case's version says them in English (its `en` map,
+app.formdefs.summaries). The inbox rows keep the Chinese the case wrote; pages in English read
+these instead."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.formdefs import summaries
+from app.models import InboxTask, ProcessInstance, Project
+from app.services.definitions import deployments
+
+
+def sources_of(row: InboxTask, instance: ProcessInstance, project: Project | None) -> dict[str, Any]:
+    """What a task's summary reads: the row's stored data, the case's live summary, its project."""
+    return {**(row.form_values or {}), "case": instance.data_summary or {},
+            "project": {"code": project.code, "name": project.name} if project else {}}
+
+
+def english_title(row: InboxTask, instance: ProcessInstance, project: Project | None) -> tuple[str, str | None]:
+    """(the task's title, its subject's title) in English; a text the summary gives no English
+    stays as the case wrote it."""
+    spec = deployments.summary_of(instance.definition)
+    if not spec:
+        return row.title, row.subject_title
+    subject = summaries.title(summaries.in_english(spec), sources_of(row, instance, project),
+                              deployments.choice_labels_of(instance.definition, english=True), english=True)
+    return summaries.english_of(spec, row.title), subject or row.subject_title
+
+
+def english_titles(rows: Sequence[InboxTask]) -> dict[int, tuple[str, str | None]]:
+    """`english_title` of each row (an inbox page), by row id: one read of the rows' cases and
+    projects (their definitions come from the cache)."""
+    if not rows:
+        return {}
+    instances = {i.id: i for i in db.session.scalars(select(ProcessInstance).options(
+        selectinload(ProcessInstance.definition)).where(ProcessInstance.id.in_({r.instance_id for r in rows})))}
+    project_ids = {r.project_id for r in rows if r.project_id}
+    projects = {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_(project_ids)))} \
+        if project_ids else {}
+    return {r.id: english_title(r, instances[r.instance_id], projects.get(r.project_id)) for r in rows}

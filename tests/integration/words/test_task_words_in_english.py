@@ -1,0 +1,109 @@
+"""English (`?lang=en`) task words: a task's title, its subject and the facts of its summary come
+from the process's files (its diagram and summary), not from what people typed, so
+test_pages_in_english (which counts every text the database holds as data, the deployed files
+included) cannot see them stay Chinese. Here: a task page of each process of the demo world and
+the inbox of every user with open tasks say them in English (processes/*.summary.json `en`;
+tests/unit/test_process_summaries.py holds every summary to having them)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.formdefs import summaries
+from app.models import InboxTask
+from tests.integration.authz.world import World
+
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
+PROCESSES = Path(__file__).resolve().parents[3] / "processes"
+# The processes the demo world has tasks of (the other summaries: tests/unit/test_process_summaries.py).
+WORLD_PROCESSES = {"clue_assignment", "hazardous_acceptance", "hazardous_inspection", "hazardous_plan_review",
+                   "hazardous_suspension", "hazardous_termination", "quality_handling", "rectification_order",
+                   "supervision_record_review", "supervision_urging"}
+
+
+def _template_words() -> set[str]:
+    """The Chinese a summary template writes around its placeholders (`至`, `次`, `线索：`…)."""
+    found: set[str] = set()
+    for path in PROCESSES.glob("*" + summaries.SUFFIX):
+        for text in summaries.texts(json.loads(path.read_text(encoding="utf-8"))):
+            found |= set(CHINESE.findall(PLACEHOLDER.sub(" ", text))) if PLACEHOLDER.search(text) else set()
+    return found
+
+
+TEMPLATE_WORDS = _template_words()
+
+
+def _section(html: str, pattern: str) -> str:
+    found = re.search(pattern, html, re.S)
+    return found.group(1) if found else ""
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", " ", fragment)
+
+
+def _page(world: World, user: str, url: str) -> str:
+    response = world.browsers[user].get(url + ("&" if "?" in url else "?") + "lang=en")
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def one_task_per_process(world) -> dict[str, int]:
+    with world.app.app_context():
+        rows = db.session.execute(select(InboxTask.process_key, func.max(InboxTask.id))
+                                  .group_by(InboxTask.process_key)).all()
+        db.session.remove()
+    return dict(rows)
+
+
+def test_the_world_has_a_task_of_each_process_named_here(one_task_per_process):
+    assert set(one_task_per_process) >= WORLD_PROCESSES
+
+
+def test_a_task_page_of_each_process_says_its_title_subject_and_summary_in_english(world, one_task_per_process):
+    wrong = []
+    try:
+        for key, task_id in sorted(one_task_per_process.items()):
+            html = _page(world, "admin", f"/tasks/{task_id}")
+            title = _text(_section(html, r"<h1>(.*?)</h1>"))
+            subject = _text(_section(html, r'<header class="task-head card">.*?<p class="muted">(.*?)·'))
+            summary = _section(html, r'<section class="case-summary" id="case-summary">(.*?)</section>')
+            labels = " ".join(re.findall(r"<dt>(.*?)</dt>", summary))
+            values = _text(" ".join(re.findall(r"<dd>(.*?)</dd>", summary, re.S)))
+            if not title.strip() or CHINESE.search(title) or CHINESE.search(labels) or not labels:
+                wrong.append(f"{key} /tasks/{task_id}: title {title.strip()!r}, labels {labels!r}")
+            left = (set(CHINESE.findall(subject)) | set(CHINESE.findall(values))) & TEMPLATE_WORDS
+            if left:
+                wrong.append(f"{key} /tasks/{task_id}: template words {sorted(left)}")
+    finally:
+        world.browsers["admin"].get("/login?lang=zh")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_inbox_of_every_user_with_open_tasks_says_titles_and_subjects_in_english(world):
+    with world.app.app_context():
+        open_keys = set(db.session.scalars(select(InboxTask.process_key).where(InboxTask.status == "open")))
+        db.session.remove()
+    wrong, seen = [], set()
+    for user in world.browsers:
+        try:
+            html = _page(world, user, "/inbox?scope=all")
+        finally:
+            world.browsers[user].get("/login?lang=zh")
+        for row in re.findall(r'<tr class="[^"]*" data-task="\d+">(.*?)</tr>', html, re.S):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            title = _text(_section(cells[0], r"<a [^>]*>(.*?)</a>"))
+            subject = _text(cells[1])
+            seen.add(title)
+            if CHINESE.search(title) or set(CHINESE.findall(subject)) & TEMPLATE_WORDS:
+                wrong.append(f"{user}: {title.strip()!r} / {subject.strip()!r}")
+    assert not wrong, "\n".join(wrong)
+    assert len(seen) >= len(open_keys)
+
