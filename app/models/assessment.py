@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -38,14 +38,27 @@ class AssessmentPoint(db.Model):
 
 class AssessmentResult(db.Model):
     __tablename__ = "assessment_result"
-    __table_args__ = (UniqueConstraint("month", "subject", "unit_id", name="uq_assessment_result_unit"),)
+    __table_args__ = (UniqueConstraint("month", "district_id", name="uq_assessment_result_district"),
+                      UniqueConstraint("month", "enterprise_id", name="uq_assessment_result_enterprise"),
+                      # the unit is a district or an enterprise, after `subject`: exactly one is set
+                      CheckConstraint("(subject = 'district' AND district_id IS NOT NULL AND enterprise_id IS NULL)"
+                                      " OR (subject = 'enterprise' AND enterprise_id IS NOT NULL"
+                                      " AND district_id IS NULL)", name="one_unit"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), index=True)   # YYYY-MM
     subject: Mapped[str] = mapped_column(String(16))
-    # org_unit.id of a district or enterprise.id, after `subject` (no foreign key: two tables)
-    unit_id: Mapped[int] = mapped_column(Integer)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)
     # [{point_id, name, measure, weight, target, numerator, denominator, rate, points}]
     items: Mapped[list] = mapped_column(JSONType, default=list)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def unit_id(self) -> int:
+        """The district's or the enterprise's id, after `subject`."""
+        return self.district_id if self.subject == "district" else self.enterprise_id
+
+
+UNIT_COLUMNS = {"district": "district_id", "enterprise": "enterprise_id"}

@@ -85,3 +85,61 @@ def test_0010_fills_the_form_values_of_open_tasks_sqlite(tmp_path):
 
 def test_0010_fills_the_form_values_of_open_tasks_postgresql(fresh_postgres_db, tmp_path):
     _fill_form_values(fresh_postgres_db, tmp_path)
+
+
+def _assessment_units(url, tmp_path):
+    """0029 copies assessment_result.unit_id into district_id / enterprise_id (a row whose unit is
+    gone is dropped), the CHECK refuses a row with both or neither, and downgrading copies back."""
+    import pytest
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import Enterprise, OrgUnit
+    from app.services.demo import seed
+
+    app = build_app(url, tmp_path / "inst")
+    migrate_to_head(app)
+    with app.app_context():
+        seed.load_demo(app.config["DEMO_PASSWORD"])
+        district = db.session.scalar(select_ids(OrgUnit).where(OrgUnit.level == "district"))
+        enterprise = db.session.scalar(select_ids(Enterprise))
+        db.session.remove()
+        downgrade(revision="0024")
+        insert = text("INSERT INTO assessment_result (month, subject, unit_id, score, items, computed_at)"
+                      " VALUES ('2020-01', :subject, :unit, 80.0, '[]', CURRENT_TIMESTAMP)")
+        with db.engine.begin() as conn:
+            conn.execute(insert, [{"subject": "district", "unit": district},
+                                  {"subject": "enterprise", "unit": enterprise},
+                                  {"subject": "enterprise", "unit": 999999}])
+        upgrade()
+        rows = db.session.execute(text("SELECT subject, district_id, enterprise_id FROM assessment_result"
+                                       " WHERE month = '2020-01' ORDER BY subject")).all()
+        assert [tuple(r) for r in rows] == [("district", district, None), ("enterprise", None, enterprise)]
+        for district_id, enterprise_id in ((district, enterprise), (None, None), (None, 999999)):
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO assessment_result (month, subject, district_id, enterprise_id, score,"
+                                  " items, computed_at) VALUES ('2020-02', 'enterprise', :d, :e, 1.0, '[]',"
+                                  " CURRENT_TIMESTAMP)"), {"d": district_id, "e": enterprise_id})
+        db.session.remove()
+        downgrade(revision="0024")
+        rows = db.session.execute(text("SELECT subject, unit_id FROM assessment_result WHERE month = '2020-01'"
+                                       " ORDER BY subject")).all()
+        assert [tuple(r) for r in rows] == [("district", district), ("enterprise", enterprise)]
+        db.session.remove()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def select_ids(model):
+    from sqlalchemy import select
+
+    return select(model.id).order_by(model.id).limit(1)
+
+
+def test_0029_assessment_result_units_sqlite(tmp_path):
+    _assessment_units(f"sqlite:///{tmp_path / 'units.sqlite'}", tmp_path)
+
+
+def test_0029_assessment_result_units_postgresql(fresh_postgres_db, tmp_path):
+    _assessment_units(fresh_postgres_db, tmp_path)

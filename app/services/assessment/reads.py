@@ -12,6 +12,7 @@ from app.errors import PermissionDeniedError
 from app.extensions import db
 from app.infra.months import check_month
 from app.models import AssessmentResult, Enterprise, OrgUnit, Project, ProjectParticipant
+from app.models.assessment import UNIT_COLUMNS
 from app.services.access.actors import Actor
 from app.services.access.scoping import org_unit_filter, visible_project_ids
 from app.services.assessment.measures import CATEGORIES, MEASURES
@@ -52,10 +53,11 @@ def ranking(actor: Actor, month: str, subject: str) -> list[dict[str, Any]]:
     ValidationError(`month_invalid`)."""
     require_scope(actor)
     check_month(month)
+    unit = getattr(AssessmentResult, UNIT_COLUMNS[subject])
     rows = list(db.session.execute(
-        select(AssessmentResult.unit_id, AssessmentResult.score, AssessmentResult.items)
+        select(unit.label("unit_id"), AssessmentResult.score, AssessmentResult.items)
         .where(AssessmentResult.month == month, AssessmentResult.subject == subject)
-        .order_by(AssessmentResult.score.desc(), AssessmentResult.unit_id)))
+        .order_by(AssessmentResult.score.desc(), unit)))
     visible = _visible_units(actor, subject)
     names = _names(subject, [r.unit_id for r in rows])
     out, rank, last = [], 0, None

@@ -19,6 +19,7 @@ from app.infra import wallclock
 from app.infra.months import Period, check_month
 from app.infra.uow import transaction
 from app.models import AssessmentPoint, AssessmentResult, OrgUnit, Project, ProjectParticipant
+from app.models.assessment import UNIT_COLUMNS
 from app.services.assessment.measures import MEASURES, Counts
 
 
@@ -105,7 +106,7 @@ def compute_month(month: str) -> MonthRun:
                 continue
             changed += 1
             if row is None:
-                row = AssessmentResult(month=month, subject=subject, unit_id=unit)
+                row = AssessmentResult(month=month, subject=subject, **{UNIT_COLUMNS[subject]: unit})
                 db.session.add(row)
             row.score, row.items, row.computed_at = score, items, now
         gone = [row for key, row in existing.items() if key not in wanted]

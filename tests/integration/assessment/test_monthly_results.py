@@ -36,6 +36,9 @@ def test_scores_match_the_figures_worked_out_by_hand(city):
     assert west_items["orders_replied_on_time"]["denominator"] == 0 and west_items["orders_replied_on_time"]["points"] is None
     log_item = rows()["enterprise", s1.id][2][0]
     assert (log_item["numerator"], log_item["denominator"], log_item["points"]) == (2, 20, 10.0)
+    units = {(r.subject, r.district_id, r.enterprise_id) for r in db.session.scalars(select(AssessmentResult))}
+    assert units == {("district", east.id, None), ("district", west.id, None), ("enterprise", None, c1.id),
+                     ("enterprise", None, c2.id), ("enterprise", None, s1.id)}   # each its own foreign key
 
 
 def test_a_rerun_leaves_every_row_as_it_was_and_a_change_rewrites_only_its_unit(city):
