@@ -19,7 +19,12 @@ from app.models._base import UTCDateTime
 
 class AlarmDayRollup(db.Model):
     __tablename__ = "alarm_day_rollup"
-    __table_args__ = (Index("ix_alarm_day_rollup_day_project", "day", "project_id"),)
+    __table_args__ = (Index("ix_alarm_day_rollup_day_project", "day", "project_id"),
+                      # one alarm type's days (the per-project table of a period with a type filter
+                      # reads the days either side of its whole months here): a range of the index
+                      # alone, where the key above read a table page per row of every type
+                      Index("ix_alarm_day_rollup_type_day", "alarm_type", "day", "project_id", "total", "closed",
+                            "assigned", "urged", "on_time", "disposal_hours"))
 
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

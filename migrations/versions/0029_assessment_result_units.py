@@ -1,8 +1,11 @@
-"""assessment results: the unit as a district (org_unit) or an enterprise, each a foreign key
+"""assessment results: the unit as a district (org_unit) or an enterprise, each a foreign key;
+daily alarm rollups by alarm type and day
 
 `unit_id` named either table after `subject` and had no foreign key; now `district_id` and
 `enterprise_id`, exactly one set (a CHECK), each unique per month. Rows are copied across;
 a row whose unit no longer exists (nothing kept it before) is dropped. Downgrading copies back.
+The index ix_alarm_day_rollup_type_day carries the figures: one alarm type's days are read from
+it alone (the statistics of a period with a type filter, for the days either side of its months).
 
 Revision ID: 0029
 Revises: 0024
@@ -19,7 +22,13 @@ ONE_UNIT = ("(subject = 'district' AND district_id IS NOT NULL AND enterprise_id
             " OR (subject = 'enterprise' AND enterprise_id IS NOT NULL AND district_id IS NULL)")
 
 
+ROLLUP_TYPE_DAY = ["alarm_type", "day", "project_id", "total", "closed", "assigned", "urged", "on_time",
+                   "disposal_hours"]
+
+
 def upgrade():
+    with op.batch_alter_table("alarm_day_rollup", schema=None) as batch_op:
+        batch_op.create_index("ix_alarm_day_rollup_type_day", ROLLUP_TYPE_DAY, unique=False)
     with op.batch_alter_table("assessment_result", schema=None) as batch_op:
         batch_op.add_column(sa.Column("district_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("enterprise_id", sa.Integer(), nullable=True))
@@ -41,6 +50,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("alarm_day_rollup", schema=None) as batch_op:
+        batch_op.drop_index("ix_alarm_day_rollup_type_day")
     with op.batch_alter_table("assessment_result", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
     op.execute("UPDATE assessment_result SET unit_id = COALESCE(district_id, enterprise_id)")
