@@ -108,7 +108,7 @@ EVENT = _terms(
     incident_retry_failed=("重试失败", "Retry failed"), case_cancelled=("撤销", "Cancelled"),
     cancelled=("撤销", "Cancelled"), case_completed=("办结", "Completed"), completed=("办结", "Completed"),
     candidate_fallback=("改由角色办理", "Given to the role"), binding_fallback=("改由角色办理", "Given to the role"),
-    review_conflict=("回避", "Conflict of interest"), migrated=("迁移到新版本", "Moved to a newer version"),
+    review_conflict=("回避", "Conflict of interest"), reviewer_missing=("无人审核", "No one to review"), migrated=("迁移到新版本", "Moved to a newer version"),
     document_issued=("签发文书", "Notice issued"), document_rendered=("文书已生成", "Notice produced"),
     document_failed=("文书生成失败", "Notice production failed"), document_retry=("重新生成文书", "Notice retried"),
     order_opened=("发起整改", "Order opened"), order_issued=("下发整改", "Order issued"),

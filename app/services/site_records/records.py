@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.extensions import db
@@ -119,7 +119,7 @@ def list_records(actor: Actor, project_code: str | None = None, kind: str | None
                 "应为 submitted（待审核）、returned（已退回）或 approved（已审核）。"]})
         stmt = stmt.where(SupervisionRecord.status == status)
     stmt = stmt.order_by(SupervisionRecord.record_date.desc(), SupervisionRecord.id.desc()).limit(limit) \
-        .options(selectinload(SupervisionRecord.files))
+        .options(joinedload(SupervisionRecord.project), selectinload(SupervisionRecord.files))
     return [record_dict(r) for r in db.session.scalars(stmt)]
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import settings
 from app.extensions import db
@@ -87,7 +88,8 @@ def list_reminders(actor: Actor, project_code: str | None = None) -> list[dict[s
     stmt = select(SupervisionLogReminder).where(SupervisionLogReminder.project_id.in_(visible_project_ids(actor)))
     if project_code:
         stmt = stmt.join(Project, Project.id == SupervisionLogReminder.project_id).where(Project.code == project_code)
-    stmt = stmt.order_by(SupervisionLogReminder.day.desc(), SupervisionLogReminder.id.desc()).limit(200)
+    stmt = stmt.order_by(SupervisionLogReminder.day.desc(), SupervisionLogReminder.id.desc()).limit(200) \
+        .options(joinedload(SupervisionLogReminder.project))
     return [{"id": r.id, "project_code": r.project.code, "project_name": r.project.name, "day": r.day,
              "last_log_date": r.last_log_date, "missing_days": r.missing_days, "message": r.message}
             for r in db.session.scalars(stmt)]

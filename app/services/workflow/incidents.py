@@ -24,7 +24,7 @@ from app.infra.uow import transaction
 from app.models import Incident, ProcessInstance
 from app.services.access.actors import Actor
 from app.services.workflow import case_steps as rt
-from app.services.workflow import timeline
+from app.services.workflow import review_duties, timeline
 from app.services.workflow.timeline import jsonable
 
 
@@ -130,7 +130,7 @@ def list_incidents(actor: Actor, status: str = "open") -> list[dict[str, Any]]:
 def _incident_dict(incident: Incident) -> dict[str, Any]:
     return {"id": incident.id, "instance_id": incident.instance_id,
             "process_key": incident.instance.process_key, "code": incident.code,
-            "message": incident.message, "element_id": incident.element_id,
+            "message": review_duties.said(incident.code, incident.message), "element_id": incident.element_id,
             "action": (incident.action or {}).get("action"), "status": incident.status,
             "created_at": incident.created_at, "resolved_at": incident.resolved_at,
             "resolved_by": incident.resolved_by}

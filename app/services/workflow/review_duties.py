@@ -6,23 +6,32 @@ was worked, the case's starter is the author (what the case was started with is 
 The platform enforces it whatever the diagram's variables say: a review bound to the author
 loses that binding, the author is refused on claim, assignment and completion, and a review
 whose only candidates are its authors opens an incident on the case (status `error`) instead
-of passing silently.
+of passing silently; one that nobody holds the role of where it lives (a project without a
+chief supervisor) opens `reviewer_missing`, saying so, not naming the author as if he were the
+reason.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.domain import vocabulary
 from app.errors import PermissionDeniedError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.models import InboxTask, Incident, OrgUnit, ProcessInstance, RoleGrant, User
 from app.roles import ENTERPRISE_ROLES
 from app.services.access.actors import Actor
 from app.services.workflow import timeline
 
 CONFLICT_CODE = "review_conflict"
+MISSING_CODE = "reviewer_missing"
+# The reviewer_missing incident's sentence: Chinese as stored, English read back from it (`said`).
+_WHERE = {"project": ("项目上", "The project"), "district": ("辖区内", "The district")}
+_MISSING = re.compile(r"^(?P<where>项目上|辖区内)没有(?P<role>[^，]+)，审核无人办理：请先指定(?P=role)，再重试。$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class Conflict:
     row: InboxTask
     reviewed_task: str
     authors: frozenset[int]
+    nobody: bool = False  # nobody at all holds the review's role where it lives
 
 
 def reviewed_task(instance: ProcessInstance, task_name: str) -> str | None:
@@ -101,24 +111,52 @@ def enforce(instance: ProcessInstance, open_rows: list[InboxTask],
         bound_to_author = row.candidate_user_id in excluded
         if bound_to_author:
             row.candidate_user_id = None  # the lane's role decides, minus the author
-        if id(row) in new_ids and row.assignee_id is None and \
-                (bound_to_author or not _role_holders(row) - excluded):
-            conflicts.append(Conflict(row, reviewed, excluded))
+        if id(row) in new_ids and row.assignee_id is None:
+            holders = _role_holders(row)
+            if bound_to_author or not holders - excluded:
+                conflicts.append(Conflict(row, reviewed, excluded, nobody=not holders))
     return conflicts
 
 
 def open_conflict_incident(instance: ProcessInstance, actor: Actor, conflict: Conflict,
                            now: datetime) -> None:
-    """Stop the case on an incident that names the review and its authors (retry = re-check)."""
+    """Stop the case on an incident that names the review and its authors, or says that nobody
+    holds the review's role where it lives (retry = re-check)."""
+    if conflict.nobody:
+        _open_incident(instance, actor, conflict, now, MISSING_CODE, missing_message(conflict.row), {})
+        return
     names = sorted(db.session.scalars(select(User.username).where(User.id.in_(conflict.authors))))
     message = (f"审核任务 {conflict.row.task_name} 的办理人只能是被审核内容（{conflict.reviewed_task}）"
                f"的提交人 {', '.join(names)}：请指派其他办理人后重试。")
-    incident = Incident(instance_id=instance.id, code=CONFLICT_CODE, message=message,
+    _open_incident(instance, actor, conflict, now, CONFLICT_CODE, message,
+                   {"reviews": conflict.reviewed_task, "authors": names})
+
+
+def missing_message(row: InboxTask) -> str:
+    """No one holds the review's role where it lives: on the project, or in the district."""
+    where = _WHERE["project" if row.role in ENTERPRISE_ROLES else "district"][0]
+    role = vocabulary.word(row.role, "role")
+    return f"{where}没有{role}，审核无人办理：请先指定{role}，再重试。"
+
+
+def said(code: str, message: str) -> str:
+    """An incident's stored message, carrying its English when this module wrote it (Said)."""
+    found = _MISSING.match(message) if code == MISSING_CODE else None
+    if found is None:
+        return message
+    where = next(en for zh, en in _WHERE.values() if zh == found["where"])
+    role = vocabulary.english_of(found["role"]) or found["role"]
+    role = role[:1].lower() + role[1:]
+    return Said(message, f"{where} has no {role}: nobody can do the review. Appoint one, then retry.")
+
+
+def _open_incident(instance: ProcessInstance, actor: Actor, conflict: Conflict, now: datetime,
+                   code: str, message: str, data: dict) -> None:
+    incident = Incident(instance_id=instance.id, code=code, message=message,
                         element_id=conflict.row.task_name, action={"action": "timers"},
                         created_at=now)
     db.session.add(incident)
     db.session.flush()
     instance.status = "error"
-    timeline.record(instance.id, actor, CONFLICT_CODE, now, task_name=conflict.row.task_name,
-                    data={"incident_id": incident.id, "reviews": conflict.reviewed_task,
-                          "authors": names})
+    timeline.record(instance.id, actor, code, now, task_name=conflict.row.task_name,
+                    data={"incident_id": incident.id, **data})

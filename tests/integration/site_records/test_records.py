@@ -3,6 +3,12 @@ they are validated field by field, scoped like their project, and the chief supe
 them (the PDF is issued) or returns them with a reason; the author revises and resubmits."""
 from __future__ import annotations
 
+from sqlalchemy import event, select
+
+from app.extensions import db
+from app.models import Project, SupervisionRecord, User
+from app.services.access.actors import actor_for
+from app.services.site_records import records
 from tests.integration.site_records.support import PATHS, day, log_body, review, side_station_body, write
 
 
@@ -92,3 +98,31 @@ def test_approval_prints_the_record(demo_data, api, tmp_path):
     assert [s for s in expected if squash(s) not in text] == []
     assert "未填写" not in text
     assert review(api, record_id, "return", "再看看").get_json()["error"]["code"] == "record_not_submitted"
+
+
+def _statements(read) -> tuple[object, int]:
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+    db.session.expire_all()  # nothing read before counts as known
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        return read(), len(seen)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_list_reads_the_records_projects_with_them_not_one_by_one(demo_data, api):
+    first = db.session.get(SupervisionRecord, write(api))
+    admin = actor_for(db.session.scalar(select(User).where(User.username == "admin")))
+    one, statements_for_one = _statements(lambda: records.list_records(admin))
+    others = list(db.session.scalars(select(Project).where(Project.id != first.project_id).limit(3)))
+    assert len(one) == 1 and len(others) == 3
+    for i, project in enumerate(others):
+        db.session.add(SupervisionRecord(project_id=project.id, kind="log", number=f"X-{i}", content=first.content,
+                                         record_date=first.record_date, author="supervisor", author_name="监理"))
+    db.session.commit()
+    four, statements_for_four = _statements(lambda: records.list_records(admin))
+    assert {r["project_code"] for r in four} == {first.project.code, *(p.code for p in others)}
+    assert statements_for_four == statements_for_one

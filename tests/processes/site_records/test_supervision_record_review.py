@@ -9,18 +9,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.errors import DomainError
 from app.extensions import db
 from app.infra import wallclock
 from app.infra.uow import transaction
-from app.models import InboxTask, Incident, IssuedDocument, ProcessInstance, Project, SupervisionRecord
+from app.models import (
+    InboxTask,
+    Incident,
+    IssuedDocument,
+    ProcessInstance,
+    Project,
+    RoleGrant,
+    SupervisionRecord,
+)
 from app.services.casework import task_reads
 from app.services.site_records import records, review, review_case
-from app.services.workflow import cases
+from app.services.workflow import cases, incidents
 from tests.integration.site_records.support import BODIES, day
-from tests.support.processes import actor, deploy_only, my_task
+from tests.support.processes import actor, deploy_only, events, my_task
 
 KEY = "supervision_record_review"
 LOG_REVISED = {"record_date": "2026-03-01", "weather": "阴", "works": "3#楼三层顶板钢筋绑扎。",
@@ -216,3 +224,21 @@ def test_nobody_starts_the_chain_by_hand(chain):
         with pytest.raises(DomainError) as refused:
             cases.start_case(actor(user), KEY, project_code="JS-2026-001", data={"record_id": record_id})
         assert refused.value.code == "record_review_automatic", user
+
+
+def test_a_project_without_a_chief_supervisor_says_so_and_names_no_author(chain):
+    project = db.session.scalar(select(Project).where(Project.code == "JS-2026-001"))
+    with transaction(actor("admin")):
+        db.session.execute(delete(RoleGrant).where(RoleGrant.project_id == project.id,
+                                                   RoleGrant.role_code == "chief_supervisor"))
+    record_id, case = write()
+    assert status(case) == "error"
+    incident = db.session.scalar(select(Incident).where(Incident.instance_id == case))
+    assert incident.code == "reviewer_missing"
+    assert incident.message == "项目上没有总监理工程师，审核无人办理：请先指定总监理工程师，再重试。"
+    [listed] = [i for i in incidents.list_incidents(actor("admin")) if i["id"] == incident.id]
+    assert listed["message"].english == ("The project has no chief supervising engineer: nobody can do the "
+                                         "review. Appoint one, then retry.")
+    assert "supervisor" not in incident.message and "孙浩" not in incident.message
+    assert [e.kind for e in events(case) if e.kind.startswith("review")] == ["reviewer_missing"]
+    assert record(record_id).status == "submitted"
