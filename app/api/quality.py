@@ -25,6 +25,7 @@ from app.schemas.quality import (
     EquipmentSchema,
     LabelSheetBodySchema,
     LabelSheetSchema,
+    PageQuerySchema,
     PersonSchema,
     ReportBodySchema,
     ReportOutcomeSchema,
@@ -149,21 +150,26 @@ def enter_test_report(agency_id: int):
 @doc(query=ReportQuerySchema, response=ReportSchema, many=True)
 def list_test_reports():
     args = ReportQuerySchema().load(request.args)
-    return ok(ReportSchema(many=True).dump(reports.list_reports(
-        api_actor(), args.get("project"), modified_only=args.get("modified", False))))
+    actor, project, modified = api_actor(), args.get("project"), args.get("modified", False)
+    rows = reports.list_reports(actor, project, modified_only=modified, limit=args["limit"], offset=args["offset"])
+    return ok(ReportSchema(many=True).dump(rows),
+              {"total": reports.count_reports(actor, project, modified_only=modified)})
 
 
 @bp.get("/quality/report-rejections")
-@doc(response=ReportRejectionSchema, many=True)
+@doc(query=PageQuerySchema, response=ReportRejectionSchema, many=True)
 def list_report_rejections():
-    return ok(ReportRejectionSchema(many=True).dump(reports.list_rejections(api_actor())))
+    args, actor = PageQuerySchema().load(request.args), api_actor()
+    rows = reports.list_rejections(actor, limit=args["limit"], offset=args["offset"])
+    return ok(ReportRejectionSchema(many=True).dump(rows), {"total": reports.count_rejections(actor)})
 
 
 @bp.get("/quality/warnings")
 @doc(query=WarningQuerySchema, response=WarningSchema, many=True)
 def list_quality_warnings():
-    args = WarningQuerySchema().load(request.args)
-    return ok(WarningSchema(many=True).dump(warnings.list_warnings(api_actor(), args.get("kind"))))
+    args, actor = WarningQuerySchema().load(request.args), api_actor()
+    rows = warnings.list_warnings(actor, args.get("kind"), limit=args["limit"], offset=args["offset"])
+    return ok(WarningSchema(many=True).dump(rows), {"total": warnings.count_warnings(actor, args.get("kind"))})
 
 
 @bp.get("/quality/console")

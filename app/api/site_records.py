@@ -21,6 +21,7 @@ from app.schemas.site_records import (
     RecordIdSchema,
     RecordQuerySchema,
     RecordSchema,
+    ReminderQuerySchema,
     ReminderSchema,
     ReviewBodySchema,
     ReviewOutcomeSchema,
@@ -57,9 +58,10 @@ def write_parallel_inspection(code: str):
 @bp.get("/supervision-records")
 @doc(query=RecordQuerySchema, response=RecordSchema, many=True)
 def list_supervision_records():
-    args = RecordQuerySchema().load(request.args)
-    return ok(RecordSchema(many=True).dump(records.list_records(
-        api_actor(), args.get("project"), args.get("kind"), args.get("status"))))
+    args, actor = RecordQuerySchema().load(request.args), api_actor()
+    which = (args.get("project"), args.get("kind"), args.get("status"))
+    rows = records.list_records(actor, *which, limit=args["limit"], offset=args["offset"])
+    return ok(RecordSchema(many=True).dump(rows), {"total": records.count_records(actor, *which)})
 
 
 @bp.get("/supervision-records/export")
@@ -108,8 +110,9 @@ def download_supervision_record_file(record_id: int, file_id: int):
 
 
 @bp.get("/supervision-log-reminders")
-@doc(query=ExportQuerySchema, response=ReminderSchema, many=True)
+@doc(query=ReminderQuerySchema, response=ReminderSchema, many=True)
 def list_supervision_log_reminders():
-    """Missing-log warning reminders of the visible projects."""
-    project = ExportQuerySchema().load(request.args).get("project")
-    return ok(ReminderSchema(many=True).dump(reminders.list_reminders(api_actor(), project)))
+    """Missing-log warning reminders of the visible projects, a page of them (meta.total)."""
+    args, actor = ReminderQuerySchema().load(request.args), api_actor()
+    rows = reminders.list_reminders(actor, args.get("project"), limit=args["limit"], offset=args["offset"])
+    return ok(ReminderSchema(many=True).dump(rows), {"total": reminders.count_reminders(actor, args.get("project"))})

@@ -20,9 +20,22 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from app.errors import ValidationError
+from app.formdefs.messages import Said
+
 Columns = Sequence[tuple[str, str]]  # (row key, header)
 _Sheet = tuple[str, list[list[Any]]]  # (title, header row then data rows)
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+
+
+def refuse_too_large(total: int, limit: int, rows_zh: str, rows_en: str, hint_zh: str, hint_en: str) -> None:
+    """An export holds its whole list or is refused, never cut short: raise ValidationError
+    (`export_too_large`) when `total` rows pass `limit`. `rows_*` name the rows ("条供货记录" /
+    "deliveries"), `hint_*` say how to export them instead."""
+    if total > limit:
+        raise ValidationError(Said(f"共 {total:,} {rows_zh}，超过导出上限 {limit:,} 条：{hint_zh}",
+                                   f"{total:,} {rows_en} exceed the export limit of {limit:,}: {hint_en}"),
+                              code="export_too_large")
 
 
 def workbook(sheets: Iterable[tuple[str, Iterable[dict[str, Any]], Columns]]) -> bytes:

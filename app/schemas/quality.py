@@ -167,7 +167,12 @@ class ReportSchema(Schema):
     history = fields.List(fields.Nested(RevisionSchema))
 
 
-class ReportQuerySchema(Schema):
+class PageQuerySchema(Schema):
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+
+
+class ReportQuerySchema(PageQuerySchema):
     project = fields.Str(validate=validate.Length(max=50))
     modified = fields.Bool()
 
@@ -182,7 +187,7 @@ class ReportRejectionSchema(Schema):
     received_at = fields.DateTime()
 
 
-class WarningQuerySchema(Schema):
+class WarningQuerySchema(PageQuerySchema):
     kind = fields.Str(validate=validate.Length(max=32))
 
 

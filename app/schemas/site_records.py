@@ -59,13 +59,22 @@ class RecordIdSchema(Schema):
     id = fields.Int()
 
 
-class RecordQuerySchema(Schema):
+class PageQuerySchema(Schema):
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+
+
+class RecordQuerySchema(PageQuerySchema):
     project = fields.Str(validate=validate.Length(max=50))
     kind = fields.Str(validate=validate.OneOf(KINDS))
     status = fields.Str(validate=validate.OneOf(STATUSES))
 
 
 class ExportQuerySchema(Schema):
+    project = fields.Str(validate=validate.Length(max=50))
+
+
+class ReminderQuerySchema(PageQuerySchema):
     project = fields.Str(validate=validate.Length(max=50))
 
 

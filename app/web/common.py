@@ -78,6 +78,7 @@ class Paging:
     page: int
     size: int
     total: int
+    param: str = "page"  # the query argument of the page number (a page with several paged lists)
 
     @property
     def offset(self) -> int:
@@ -93,23 +94,23 @@ class Paging:
         if wants_workbook() and self.size == export_max_rows() and total > self.size:
             raise ValidationError(gettext("共 %(total)s 行，超过导出上限 %(limit)s 行：请缩小筛选范围后再导出。",
                                           total=f"{total:,}", limit=f"{self.size:,}"), code="export_too_large")
-        return Paging(self.page, self.size, total)
+        return Paging(self.page, self.size, total, self.param)
 
 
 def export_max_rows() -> int:
     return int(current_app.config.get("EXPORT_MAX_ROWS", 50_000))
 
 
-def paging_args(total: int = 0, size: int = PAGE_SIZE, *, exported: bool = False) -> Paging:
-    """The page asked for; on a page whose tables export (`exported`), `?format=xlsx` asks for
-    the whole filtered list instead: one page of at most EXPORT_MAX_ROWS rows."""
+def paging_args(total: int = 0, size: int = PAGE_SIZE, *, exported: bool = False, param: str = "page") -> Paging:
+    """The page asked for (`?<param>=n`); on a page whose tables export (`exported`), `?format=xlsx`
+    asks for the whole filtered list instead: one page of at most EXPORT_MAX_ROWS rows."""
     if exported and wants_workbook():
-        return Paging(1, export_max_rows(), total)
+        return Paging(1, export_max_rows(), total, param)
     try:
-        number = max(1, int(request.args.get("page", 1)))
+        number = max(1, int(request.args.get(param, 1)))
     except ValueError:
         number = 1
-    return Paging(number, size, total)
+    return Paging(number, size, total, param)
 
 
 def is_official(actor: Actor) -> bool:

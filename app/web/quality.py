@@ -10,7 +10,7 @@ from app.formdefs.messages import Said
 from app.http_downloads import xlsx_file
 from app.services.quality import console, labels, registries, reports, samples, warnings
 from app.web import bp
-from app.web.common import flash_field_errors, flash_said, page, web_actor
+from app.web.common import flash_field_errors, flash_said, page, paging_args, web_actor
 
 
 def _form() -> dict[str, str]:
@@ -32,10 +32,17 @@ def quality():
     actor = web_actor()
     can_keep = bool(actor.is_admin or actor.roles & set(registries.KEEPERS))
     can_enter = bool(actor.is_admin or actor.roles & set(reports.ENTERERS))
-    return render_template("quality/index.html", agencies=registries.list_agencies(actor),
-                           warnings=warnings.list_warnings(actor), reports=reports.list_reports(actor),
-                           rejections=reports.list_rejections(actor) if can_keep else [],
-                           can_keep=can_keep, can_enter=can_enter)
+    # three paged lists, each its own page number; an export holds each whole (or refuses)
+    warning_page = paging_args(exported=True, param="warnings_page").counted(warnings.count_warnings(actor))
+    report_page = paging_args(exported=True, param="reports_page").counted(reports.count_reports(actor))
+    rejection_page = paging_args(exported=True, param="rejections_page").counted(
+        reports.count_rejections(actor) if can_keep else 0)
+    return render_template(
+        "quality/index.html", agencies=registries.list_agencies(actor), can_keep=can_keep, can_enter=can_enter,
+        warnings=warnings.list_warnings(actor, limit=warning_page.size, offset=warning_page.offset),
+        reports=reports.list_reports(actor, limit=report_page.size, offset=report_page.offset),
+        rejections=reports.list_rejections(actor, limit=rejection_page.size, offset=rejection_page.offset)
+        if can_keep else [], warning_page=warning_page, report_page=report_page, rejection_page=rejection_page)
 
 
 @bp.get("/quality/console")

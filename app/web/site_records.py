@@ -12,7 +12,7 @@ from app.models import RECORD_KINDS, RECORD_STATUSES
 from app.services.site_records import attachments, export, records, reminders, review
 from app.services.site_records.fields import RESULTS, labels
 from app.web import bp
-from app.web.common import flash_field_errors, page, web_actor
+from app.web.common import flash_field_errors, page, paging_args, web_actor
 
 
 def _form() -> dict[str, str]:
@@ -34,10 +34,18 @@ def _invalid(kind: str, exc: ValidationError) -> None:
 def supervision_records():
     actor = web_actor()
     kind, status = request.args.get("kind") or None, request.args.get("status") or None
-    rows = records.list_records(actor, kind=kind if kind in RECORD_KINDS else None,
-                                status=status if status in RECORD_STATUSES else None)
-    return render_template("site_records/index.html", records=rows, reminders=reminders.list_reminders(actor),
-                           kinds=RECORD_KINDS, statuses=RECORD_STATUSES, kind=kind, status=status)
+    kind, status = kind if kind in RECORD_KINDS else None, status if status in RECORD_STATUSES else None
+    paging = paging_args().counted(records.count_records(actor, kind=kind, status=status))
+    rows = records.list_records(actor, kind=kind, status=status, limit=paging.size, offset=paging.offset)
+    return render_template("site_records/index.html", records=rows, paging=paging, kinds=RECORD_KINDS,
+                           statuses=RECORD_STATUSES, kind=kind, status=status, **_reminders(actor))
+
+
+def _reminders(actor, code: str | None = None) -> dict:
+    """A page of the missing-log reminders (`?reminders_page=n`), every one reachable."""
+    paging = paging_args(param="reminders_page").counted(reminders.count_reminders(actor, code))
+    return {"reminders": reminders.list_reminders(actor, code, limit=paging.size, offset=paging.offset),
+            "reminder_page": paging}
 
 
 @bp.get("/supervision-records/export")
@@ -52,10 +60,11 @@ def export_supervision_records():
 @page
 def project_supervision_records(code: str):
     actor = web_actor()
-    rows = records.list_records(actor, code)
-    return render_template("site_records/project.html", code=code, records=rows,
-                           reminders=reminders.list_reminders(actor, code), may=records.project_roles(actor, code),
-                           kinds=RECORD_KINDS, labels={k: labels(k) for k in RECORD_KINDS}, results=RESULTS)
+    paging = paging_args().counted(records.count_records(actor, code))
+    rows = records.list_records(actor, code, limit=paging.size, offset=paging.offset)
+    return render_template("site_records/project.html", code=code, records=rows, paging=paging,
+                           may=records.project_roles(actor, code), kinds=RECORD_KINDS,
+                           labels={k: labels(k) for k in RECORD_KINDS}, results=RESULTS, **_reminders(actor, code))
 
 
 @bp.post("/projects/<code>/supervision-records")

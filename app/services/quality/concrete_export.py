@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.errors import ValidationError
-from app.formdefs.messages import Said
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
-from app.infra.xlsx import workbook
+from app.infra.xlsx import refuse_too_large, workbook
 from app.services.access.actors import Actor
 from app.services.quality.concrete import count_deliveries, list_deliveries
 
@@ -34,10 +32,7 @@ def concrete_workbook(actor: Actor, project_code: str | None = None) -> bytes:
     """The visible deliveries (or one project's) and their tests as xlsx bytes. Raises
     NotFoundError for an invisible project."""
     total = count_deliveries(actor, project_code)
-    if total > MAX_ROWS:
-        raise ValidationError(Said(f"共 {total:,} 条供货记录，超过导出上限 {MAX_ROWS:,} 条：请按工程项目导出。",
-                                   f"{total:,} deliveries exceed the export limit of {MAX_ROWS:,}: export them "
-                                   "project by project."), code="export_too_large")
+    refuse_too_large(total, MAX_ROWS, "条供货记录", "deliveries", "请按工程项目导出。", "export them project by project.")
     deliveries = list_deliveries(actor, project_code, limit=max(total, 1))
     rows = [{**d, "delivered_at": d["delivered_at"].astimezone(wallclock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")}
             for d in deliveries]

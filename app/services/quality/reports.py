@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.body_fields import Fields
 from app.errors import AuthenticationError, ValidationError
@@ -251,21 +252,43 @@ def report_dict(row: QualityReport) -> dict[str, Any]:
             "history": [{"before": h.before, "after": h.after, "revised_at": h.revised_at} for h in row.history]}
 
 
-def list_reports(actor: Actor, project_code: str | None = None, *, modified_only: bool = False) -> list[dict[str, Any]]:
-    """Reports of the visible projects (or of one), newest first. Raises NotFoundError."""
+def _reports(actor: Actor, project_code: str | None, modified_only: bool):
     stmt = in_visible_projects(actor, QualityReport, project_code)
-    if modified_only:
-        stmt = stmt.where(QualityReport.revisions > 0)
-    return [report_dict(r) for r in db.session.scalars(stmt.order_by(QualityReport.id.desc()).limit(500))]
+    return stmt.where(QualityReport.revisions > 0) if modified_only else stmt
 
 
-def list_rejections(actor: Actor) -> list[dict[str, Any]]:
-    """Refused reports, kept with their reason (the quality stations): those naming a project in
-    the actor's scope, and those naming none. Raises PermissionDeniedError."""
+def list_reports(actor: Actor, project_code: str | None = None, *, modified_only: bool = False,
+                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Reports of the visible projects (or of one), newest first, a page of them (count_reports
+    counts them all). Raises NotFoundError."""
+    stmt = (_reports(actor, project_code, modified_only).order_by(QualityReport.id.desc()).limit(limit).offset(offset)
+            .options(joinedload(QualityReport.agency), selectinload(QualityReport.samples),
+                     selectinload(QualityReport.history)))  # an export's thousands of rows: no lazy load per row
+    return [report_dict(r) for r in db.session.scalars(stmt)]
+
+
+def count_reports(actor: Actor, project_code: str | None = None, *, modified_only: bool = False) -> int:
+    """How many reports list_reports pages through. Raises NotFoundError."""
+    stmt = _reports(actor, project_code, modified_only)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _rejections(actor: Actor):
     require_any_role(actor, *ENTERERS, "city_official")
-    rows = db.session.scalars(select(ReportRejection).where(
+    return select(ReportRejection).where(
         ReportRejection.project_id.in_(visible_project_ids(actor)) | ReportRejection.project_id.is_(None))
-        .order_by(ReportRejection.id.desc()).limit(500))
+
+
+def list_rejections(actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Refused reports, kept with their reason (the quality stations): those naming a project in
+    the actor's scope, and those naming none; a page of them, newest first (count_rejections
+    counts them all). Raises PermissionDeniedError."""
+    rows = db.session.scalars(_rejections(actor).order_by(ReportRejection.id.desc()).limit(limit).offset(offset))
     return [{"id": r.id, "agency_id": r.agency_id, "report_no": r.report_no, "reason_code": r.reason_code,
              "detail": r.detail, "payload": r.payload, "received_at": r.received_at} for r in rows]
+
+
+def count_rejections(actor: Actor) -> int:
+    """How many refused reports list_rejections pages through. Raises PermissionDeniedError."""
+    return db.session.scalar(select(func.count()).select_from(_rejections(actor).subquery())) or 0
 

@@ -134,15 +134,22 @@ def check_report(report: QualityReport) -> None:
                       agency_id=report.agency_id, project_id=report.project_id)
 
 
-def list_warnings(actor: Actor, kind: str | None = None) -> list[dict[str, Any]]:
-    """Warnings the actor may see, newest first: project ones in his scope, agency-wide ones
-    (no project) for officials."""
+def _warnings(actor: Actor, kind: str | None):
     scoped = QualityWarning.project_id.in_(visible_project_ids(actor))
     stmt = select(QualityWarning).where(
         or_(scoped, QualityWarning.project_id.is_(None)) if (actor.jurisdiction_paths or actor.is_admin)
         else scoped)
-    if kind:
-        stmt = stmt.where(QualityWarning.kind == kind)
+    return stmt.where(QualityWarning.kind == kind) if kind else stmt
+
+
+def list_warnings(actor: Actor, kind: str | None = None, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Warnings the actor may see, newest first: project ones in his scope, agency-wide ones
+    (no project) for officials; a page of them (count_warnings counts them all)."""
+    rows = db.session.scalars(_warnings(actor, kind).order_by(QualityWarning.id.desc()).limit(limit).offset(offset))
     return [{"id": w.id, "kind": w.kind, "kind_label": WARNING_KINDS.get(w.kind, w.kind), "message": w.message,
-             "agency_id": w.agency_id, "created_at": w.created_at}
-            for w in db.session.scalars(stmt.order_by(QualityWarning.id.desc()).limit(500))]
+             "agency_id": w.agency_id, "created_at": w.created_at} for w in rows]
+
+
+def count_warnings(actor: Actor, kind: str | None = None) -> int:
+    """How many warnings list_warnings pages through."""
+    return db.session.scalar(select(func.count()).select_from(_warnings(actor, kind).subquery())) or 0

@@ -6,15 +6,16 @@ from typing import Any
 
 from app.infra import audit_trail
 from app.infra.uow import transaction
-from app.infra.xlsx import workbook
+from app.infra.xlsx import refuse_too_large, workbook
 from app.models import RECORD_KINDS
 from app.services.access.actors import Actor
 from app.services.site_records.fields import labels
-from app.services.site_records.records import list_records
+from app.services.site_records.records import count_records, list_records
 
 _HEAD = [("number", "记录编号"), ("project_name", "工程名称")]
 _TAIL = [("author_name", "记录人"), ("status_label", "审核状态"), ("reviewer_name", "审核人"),
          ("review_opinion", "审核意见")]
+MAX_ROWS = 50_000  # one workbook; more is refused, never cut short
 
 
 def _cell(row: dict[str, Any], key: str) -> Any:
@@ -28,7 +29,10 @@ def _cell(row: dict[str, Any], key: str) -> Any:
 def records_workbook(actor: Actor, project_code: str | None = None) -> bytes:
     """The visible records (or one project's) as xlsx bytes. Raises NotFoundError for an
     invisible project."""
-    rows = list_records(actor, project_code, limit=10_000)
+    total = count_records(actor, project_code)
+    refuse_too_large(total, MAX_ROWS, "条监理记录", "supervision records", "请按工程项目导出。",
+                     "export them project by project.")
+    rows = list_records(actor, project_code, limit=max(total, 1))
     sheets = []
     for kind, title in RECORD_KINDS.items():
         columns = [*_HEAD, *labels(kind).items(), *_TAIL]

@@ -106,10 +106,7 @@ def record_dict(record: SupervisionRecord) -> dict[str, Any]:
             "files": [file_dict(f) for f in record.files]}
 
 
-def list_records(actor: Actor, project_code: str | None = None, kind: str | None = None,
-                 status: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
-    """Records of the visible projects (or of one), newest date first. Raises NotFoundError for
-    an invisible project, ValidationError for an unknown kind or status."""
+def _records(actor: Actor, project_code: str | None, kind: str | None, status: str | None):
     stmt = in_visible_projects(actor, SupervisionRecord, project_code)
     if kind:
         stmt = stmt.where(SupervisionRecord.kind == require_kind(kind))
@@ -118,9 +115,25 @@ def list_records(actor: Actor, project_code: str | None = None, kind: str | None
             raise ValidationError(code="record_status_unknown", fields={"status": [
                 "应为 submitted（待审核）、returned（已退回）或 approved（已审核）。"]})
         stmt = stmt.where(SupervisionRecord.status == status)
-    stmt = stmt.order_by(SupervisionRecord.record_date.desc(), SupervisionRecord.id.desc()).limit(limit) \
+    return stmt
+
+
+def list_records(actor: Actor, project_code: str | None = None, kind: str | None = None,
+                 status: str | None = None, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Records of the visible projects (or of one), newest date first, a page of them
+    (count_records counts them all). Raises NotFoundError for an invisible project,
+    ValidationError for an unknown kind or status."""
+    stmt = _records(actor, project_code, kind, status).order_by(
+        SupervisionRecord.record_date.desc(), SupervisionRecord.id.desc()).limit(limit).offset(offset) \
         .options(joinedload(SupervisionRecord.project), selectinload(SupervisionRecord.files))
     return [record_dict(r) for r in db.session.scalars(stmt)]
+
+
+def count_records(actor: Actor, project_code: str | None = None, kind: str | None = None,
+                  status: str | None = None) -> int:
+    """How many records list_records pages through. Raises as list_records."""
+    stmt = _records(actor, project_code, kind, status)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def get_record(actor: Actor, record_id: int) -> dict[str, Any]:

@@ -83,13 +83,25 @@ def remind_missing_logs() -> int:
         return raised
 
 
-def list_reminders(actor: Actor, project_code: str | None = None) -> list[dict[str, Any]]:
-    """The reminders of the visible projects (or of one), newest first."""
+def _reminders(actor: Actor, project_code: str | None):
     stmt = select(SupervisionLogReminder).where(SupervisionLogReminder.project_id.in_(visible_project_ids(actor)))
     if project_code:
         stmt = stmt.join(Project, Project.id == SupervisionLogReminder.project_id).where(Project.code == project_code)
-    stmt = stmt.order_by(SupervisionLogReminder.day.desc(), SupervisionLogReminder.id.desc()).limit(200) \
+    return stmt
+
+
+def list_reminders(actor: Actor, project_code: str | None = None, *, limit: int = 50,
+                   offset: int = 0) -> list[dict[str, Any]]:
+    """The reminders of the visible projects (or of one), newest first, a page of them
+    (count_reminders counts them all)."""
+    stmt = _reminders(actor, project_code).order_by(SupervisionLogReminder.day.desc(),
+                                                    SupervisionLogReminder.id.desc()).limit(limit).offset(offset) \
         .options(joinedload(SupervisionLogReminder.project))
     return [{"id": r.id, "project_code": r.project.code, "project_name": r.project.name, "day": r.day,
              "last_log_date": r.last_log_date, "missing_days": r.missing_days, "message": r.message}
             for r in db.session.scalars(stmt)]
+
+
+def count_reminders(actor: Actor, project_code: str | None = None) -> int:
+    """How many reminders list_reminders pages through."""
+    return db.session.scalar(select(func.count()).select_from(_reminders(actor, project_code).subquery())) or 0
