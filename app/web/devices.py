@@ -25,13 +25,13 @@ def devices():
                                     level=args["level"], status=args["status"],
                                     since=_local_day(args["since"]), until=_local_day(args["until"], end=True))
     alarms = alarm_queries.list_alarms(actor, flt, limit=paging.size, offset=paging.offset)
-    device_rows = paging_args(size=200, exported=True)  # the page shows the first 200; an export all
+    device_rows = paging_args(size=200, exported=True, param="devices_page")  # its own pager; an export all
     listed = registry.list_devices(actor, project_code=args["project"], device_type=args["device_type"],
-                                   limit=device_rows.size)
-    device_rows.counted(listed.total)
+                                   limit=device_rows.size, offset=device_rows.offset)
+    device_rows = device_rows.counted(listed.total)
     counts = registry.operator_counts([d.id for d in listed.items])
     return render_template("devices/index.html", alarms=alarms.items, devices=listed.items, types=DEVICE_TYPES,
-                           operator_counts=counts, paging=paging.counted(alarms.total), f=args,
+                           operator_counts=counts, paging=paging.counted(alarms.total), f=args, device_rows=device_rows,
                            alarms_more=not alarms.total_exact,
                            levels=LEVEL_LABELS, show_rejections=rejections.may_list(actor))
 
