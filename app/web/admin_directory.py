@@ -88,15 +88,29 @@ def admin_new_enterprise():
                        status=status if errors else 200)
 
 
+ENTERPRISE_HINT = "企业全称、名称中的字词或统一社会信用代码"
+
+
+def enterprise_named(form: Any, field: str, errors: Errors) -> int | None:
+    """The enterprise a form's search field names (directory.find_enterprise), or its refusal
+    at the field; None when the field is empty."""
+    text = (form.get(field) or "").strip()
+    if not text:
+        return None
+    try:
+        return directory.find_enterprise(web_actor(), text).id
+    except DomainError as exc:
+        errors[field] = [exc.message]
+        return None
+
+
 def _user_fields() -> list[Field]:
-    firms = directory.list_enterprises(web_actor(), limit=500).items
     return [Field("username", "用户名", True, maxlength=64, hint="字母、数字、下划线、点或横线，2~64位"),
             Field("display_name", "姓名", True, maxlength=64),
             Field("password", "初始密码", True, "password", hint="至少8位；请通知本人首次登录后修改"),
             Field("phone", "手机号", kind="tel", maxlength=32),
             Field("org_unit_id", "所属监管单位", False, "select", _unit_options(), "监管人员填写"),
-            Field("enterprise_id", "所属企业", False, "select", options((e.id, e.name) for e in firms),
-                  "企业人员填写")]
+            Field("enterprise", "所属企业", False, hint="企业人员填写：" + ENTERPRISE_HINT, maxlength=200)]
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -107,8 +121,11 @@ def admin_new_user():
     errors: Errors = {}
     status = 422
     if request.method == "POST":
-        names = ("username", "display_name", "password", "phone", "org_unit_id", "enterprise_id")
+        names = ("username", "display_name", "password", "phone", "org_unit_id")
         data, errors = load(UserCreateSchema, filled(request.form, names))
+        enterprise_id = enterprise_named(request.form, "enterprise", errors)
+        if enterprise_id is not None:
+            data["enterprise_id"] = enterprise_id
         if not errors:
             try:
                 password = data.pop("password")

@@ -16,21 +16,19 @@ from app.services.access import directory, projects
 from app.services.access.permissions import require_any_role, require_project_role
 from app.services.monitoring import registry
 from app.web import bp
-from app.web.admin_directory import DIRECTORY_EDITORS
+from app.web.admin_directory import DIRECTORY_EDITORS, ENTERPRISE_HINT, enterprise_named
 from app.web.admin_fields import Errors, Field, domain_errors, filled, load, options, render_form
 from app.web.common import page, web_actor
 
 PROJECT_TEXT = ("code", "name", "district_id", "address", "permit_no", "supervision_no", "planned_start",
                 "planned_end")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-PARTY_TEXT = ("enterprise_id", "responsible_person", "responsible_phone")
+PARTY_TEXT = ("enterprise", "responsible_person", "responsible_phone")
 
 
 def _project_fields() -> list[Field]:
     actor = web_actor()
     districts = options((u.id, u.name) for u in directory.list_org_units(actor) if u.level == "district")
-    firms = options((e.id, f"{e.name}（{gettext(ENTERPRISE_TYPES.get(e.type, e.type))}）")
-                    for e in directory.list_enterprises(actor, limit=500).items)
     fields = [Field("code", "工程编号", True, maxlength=32, hint="如 JS-2026-010"),
               Field("name", "工程名称", True, maxlength=200),
               Field("district_id", "所在区县", True, "select", districts),
@@ -39,10 +37,11 @@ def _project_fields() -> list[Field]:
               Field("supervision_no", "监督登记号", maxlength=64),
               Field("planned_start", "计划开工日期", kind="date"),
               Field("planned_end", "计划竣工日期", kind="date"),
-              Field("_participants", "参建单位", kind="heading", hint="选择各方企业；企业须先在“企业”中登记。")]
+              Field("_participants", "参建单位", kind="heading",
+                    hint="填写各方企业（" + ENTERPRISE_HINT + "）；企业须先在“企业”中登记。")]
     for party in PARTY_TYPES:
         label = gettext(ENTERPRISE_TYPES.get(party, party))
-        fields += [Field(f"p.{party}.enterprise_id", label, False, "select", firms),
+        fields += [Field(f"p.{party}.enterprise", label, False, maxlength=200),
                    Field(f"p.{party}.responsible_person", gettext("%(party)s项目负责人", party=label), maxlength=50),
                    Field(f"p.{party}.responsible_phone", gettext("%(party)s联系电话", party=label), kind="tel",
                          maxlength=32)]
@@ -59,11 +58,15 @@ def parse_project(form: MultiDict) -> tuple[dict[str, Any], Errors]:
         row = filled(form, [f"p.{party}.{n}" for n in PARTY_TEXT])
         if not row:
             continue
-        if f"p.{party}.enterprise_id" not in row:
-            errors[f"p.{party}.enterprise_id"] = ["请选择企业。"]
+        if f"p.{party}.enterprise" not in row:
+            errors[f"p.{party}.enterprise"] = ["请填写企业。"]
+            continue
+        enterprise_id = enterprise_named(row, f"p.{party}.enterprise", errors)
+        if enterprise_id is None:
             continue
         parties.append(party)
-        raw["participants"].append({"party_type": party, **{k.rsplit(".", 1)[1]: v for k, v in row.items()}})
+        raw["participants"].append({"party_type": party, "enterprise_id": enterprise_id,
+                                    **{k.rsplit(".", 1)[1]: v for k, v in row.items() if not k.endswith(".enterprise")}})
     data, schema_errors = load(ProjectSchema, raw)
     for key, messages in schema_errors.items():
         if key.startswith("participants."):

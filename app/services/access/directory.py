@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.domain.credit_code import credit_code_problem
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
+from app.formdefs.messages import Said
 from app.infra.uow import transaction
 from app.models import ENTERPRISE_TYPES, Enterprise, OrgUnit, Project, RoleGrant, User
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES, ROLES
@@ -63,12 +64,43 @@ def create_enterprise(actor: Actor, data: dict) -> int:
 
 def list_enterprises(actor: Actor, *, limit: int = 100, offset: int = 0) -> Page:
     """Officials see the enterprise directory; enterprise users see their own enterprise."""
-    stmt = select(Enterprise)
-    if not actor.jurisdiction_paths and not actor.is_admin:
-        stmt = stmt.where(Enterprise.id == (actor.enterprise_id or -1))
+    stmt = _enterprises(actor)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = list(db.session.scalars(stmt.order_by(Enterprise.id).limit(limit).offset(offset)))
     return Page(items, total)
+
+
+def _enterprises(actor: Actor):
+    stmt = select(Enterprise)
+    if not actor.jurisdiction_paths and not actor.is_admin:
+        stmt = stmt.where(Enterprise.id == (actor.enterprise_id or -1))
+    return stmt
+
+
+def find_enterprise(actor: Actor, text: str) -> Enterprise:
+    """The one enterprise of the directory (as list_enterprises scopes it) a form names by its
+    credit code, its full name, or a part of its name that only it holds: the admin forms' search
+    in place of a list of every enterprise. Raises ValidationError (`enterprise_not_found`,
+    `enterprise_ambiguous`)."""
+    text = " ".join(text.split())[:200]
+    stmt = _enterprises(actor)
+    by_code = db.session.scalar(stmt.where(Enterprise.credit_code == text.upper())) if len(text) == 18 else None
+    if by_code is not None:
+        return by_code
+    found = db.session.scalars(stmt.where(Enterprise.name == text).limit(2)).all() if text else []
+    if not found and text:
+        found = db.session.scalars(stmt.where(Enterprise.name.icontains(text, autoescape=True))
+                                   .order_by(Enterprise.name).limit(6)).all()
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(Said(f"没有找到“{text}”：请输入企业全称、名称中的字词或统一社会信用代码。",
+                                   f"No enterprise matches “{text}”: enter its full name, words of its name or "
+                                   "its unified social credit code."), code="enterprise_not_found")
+    names = "、".join(e.name for e in found[:5]) + ("……" if len(found) > 5 else "")
+    raise ValidationError(Said(f"有多家企业符合“{text}”（{names}）：请输入全称或统一社会信用代码。",
+                               f"Several enterprises match “{text}” ({names}): enter the full name or the unified "
+                               "social credit code."), code="enterprise_ambiguous")
 
 
 def create_user(actor: Actor, data: dict, password: str) -> int:

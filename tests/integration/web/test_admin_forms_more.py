@@ -100,21 +100,21 @@ def test_admin_creates_a_user_and_grants_a_project_role(browser, site):
 
 
 def _participant_firm() -> str:
-    return str(db.session.scalar(select(Enterprise.id).where(Enterprise.type == "contractor").limit(1)))
+    return db.session.scalar(select(Enterprise.credit_code).where(Enterprise.type == "contractor").limit(1))
 
 
 def test_officials_register_projects_with_participants(browser, site):
     official = browser("district_safety")
     form = official.get("/admin/projects/new").get_data(as_text=True)
     assert "金水区住房和城乡建设局" in form and "二七区住房和城乡建设局" not in form  # own jurisdiction only
-    assert 'name="p.contractor.enterprise_id"' in form
+    assert 'name="p.contractor.enterprise"' in form
     data = {"code": "JS-2026-WEB", "name": "网页登记工程", "district_id": str(_unit_id("ZZ-JS")),
             "planned_start": "2026-07-01", "planned_end": "2027-07-01",
-            "p.contractor.enterprise_id": _participant_firm(), "p.contractor.responsible_person": "赵六"}
+            "p.contractor.enterprise": _participant_firm(), "p.contractor.responsible_person": "赵六"}
     bad = official.post("/admin/projects/new", data={**data, "name": "", "planned_end": "2026-01-01",
                                                      "p.owner.responsible_person": "孤立的负责人"})
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "必填项。" in html and "请选择企业。" in html
+    assert bad.status_code == 422 and "必填项。" in html and "请填写企业。" in html
     assert "竣工日期不能早于开工日期。" in html and 'value="孤立的负责人"' in html and 'value="JS-2026-WEB"' in html
     assert official.post("/admin/projects/new", data=data).status_code == 302
     project = db.session.scalar(select(Project).where(Project.code == "JS-2026-WEB"))
