@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, render_template, request
 
+from app.errors import PermissionDeniedError
 from app.services.access import admin_lists, audit_reading, directory, projects
 from app.services.access.actors import Actor
 from app.services.monitoring import registry
@@ -43,10 +44,19 @@ SECTIONS: dict[str, tuple[str, list[tuple[str, str]], Callable[[Actor, int, int]
 }
 
 
+def _sections(actor: Actor) -> tuple[frozenset[str], dict[str, Any]]:
+    """The lists and the tabs this actor may use; none at all: 403."""
+    readable = admin_lists.readable_lists(actor)
+    if not readable:
+        raise PermissionDeniedError(code="role_required")
+    return readable, {key: s for key, s in SECTIONS.items() if key in readable}
+
+
 @bp.get("/admin")
 @page
 def admin():
-    return render_template("admin/index.html", sections=SECTIONS)
+    readable, sections = _sections(web_actor())
+    return render_template("admin/index.html", sections=sections, readable=readable)
 
 
 @bp.get("/admin/<section>")
@@ -54,12 +64,16 @@ def admin():
 def admin_section(section: str):
     if section not in SECTIONS:
         abort(404)
+    actor = web_actor()
+    _readable, sections = _sections(actor)
+    if section not in sections:
+        raise PermissionDeniedError(code="role_required")
     title, columns, fetch = SECTIONS[section]
     paging = paging_args(size=SIZE, exported=True)
-    result = fetch(web_actor(), paging.size, paging.offset)
+    result = fetch(actor, paging.size, paging.offset)
     rows, total = (result, len(result)) if isinstance(result, list) else (result.items, result.total)
     return render_template("admin/table.html", section=section, title=title, columns=columns, rows=rows,
-                           sections=SECTIONS, paging=paging.counted(max(total, 0)))
+                           sections=sections, paging=paging.counted(max(total, 0)))
 
 
 @bp.app_template_filter("cell")

@@ -13,6 +13,27 @@ OFFICIALS = ("sys_admin", "city_official", "district_safety_officer", "district_
              "district_leader")
 
 
+# The admin page's lists and who may read each (the same rules as the list functions: users and the
+# audit log refuse others, the categories and experts refuse non-officials, the directory lists
+# scope to a jurisdiction, which enterprise users do not have).
+def _any(*roles: str):
+    return lambda actor: actor.is_admin or bool(actor.roles & set(roles))
+
+
+def _jurisdiction(actor: Actor) -> bool:
+    return actor.is_admin or bool(actor.jurisdiction_paths)
+
+
+READERS = {"users": _any(), "org-units": _jurisdiction, "enterprises": _jurisdiction, "projects": _jurisdiction,
+           "devices": _jurisdiction, "categories": _any(*OFFICIALS), "experts": _any(*OFFICIALS),
+           "audit": _any("auditor"), "backups": _any(), "exchange": _any(), "webhooks": _any()}
+
+
+def readable_lists(actor: Actor) -> frozenset[str]:
+    """The admin lists (READERS' keys) this actor may read; none: the admin page is not his."""
+    return frozenset(name for name, may in READERS.items() if may(actor))
+
+
 def list_users(actor: Actor, *, q: str | None = None, limit: int = 50, offset: int = 0) -> Page:
     """Accounts with their grants (admins only). Raises PermissionDeniedError."""
     require_any_role(actor, "sys_admin")

@@ -200,7 +200,7 @@ MATRIX: dict[str, Entry] = {
     "GET /static/<path:filename>": _(NOBODY, public=True, params={"filename": Fixed("site.css")}),
     "GET /account/password": _(ALL),
     "POST /account/password": _(ALL),
-    "GET /admin": _(ALL),
+    "GET /admin": _(OFFICIALS),  # the sections he may use; enterprise users and experts have none
     "GET /admin/<section>": _(ADMIN, params={"section": Fixed("users")}),
     "GET /admin/backups": _(ADMIN),
     "GET /admin/exchange": _(ADMIN),
