@@ -1,10 +1,14 @@
 """marshmallow's own messages (English, with their values filled in) in Chinese: the API answers
-field errors in Chinese unless English is asked for. SiteCase's own validators speak Chinese
-already and pass through unchanged."""
+field errors in Chinese unless English is asked for, and the pages' forms show them through
+`said` (Chinese carrying marshmallow's English). SiteCase's own validators speak Chinese already
+and pass through unchanged."""
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
+
+from app.formdefs.messages import Said
 
 _OPS = {"greater than or equal to": "不小于", "greater than": "大于",
         "less than or equal to": "不大于", "less than": "小于"}
@@ -82,3 +86,19 @@ def chinese(message: str) -> str:
             values = {k: _OPS.get(v) or _WORDS.get(v, v) for k, v in matched.groupdict().items()}
             return template.format(**values)
     return message
+
+
+# A page offers these choices in a list: its message does not spell out their codes.
+_CHOICES = re.compile(r"^(Must be one of: |One or more of the choices you made was not in: )")
+
+
+def said(message: Any) -> str:
+    """A message for a page's field: marshmallow's in Chinese, carrying its own English (Said);
+    one of SiteCase's validators as it is; an English message no template knows as 格式不正确."""
+    text = str(message)
+    if isinstance(message, Said) or not text.isascii():
+        return message if isinstance(message, str) else text
+    if _CHOICES.match(text):
+        return Said("请从列表中选择。", "Choose from the list.")
+    found = chinese(text)
+    return Said(found if found != text else "格式不正确。", text)

@@ -1,5 +1,5 @@
 """Field lists for the admin create forms (rendered by admin/form.html) and the translation of
-schema and service errors into Chinese messages at the fields."""
+schema and service errors into messages at the fields (Chinese, with marshmallow's English)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -12,6 +12,7 @@ from marshmallow import ValidationError as SchemaError
 
 from app.errors import DomainError
 from app.http_status import status_of
+from app.schemas import chinese_messages
 
 Errors = dict[str, list[str]]
 
@@ -34,26 +35,20 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
     return tuple((str(v), str(label)) for v, label in pairs)
 
 
-def zh_message(message: Any) -> str:
-    """A marshmallow message in Chinese (the service messages are Chinese already)."""
-    text = str(message)
-    if "required" in text or "null" in text.lower():
-        return "必填项。"
-    if "ength" in text:
-        return "长度不正确。"
-    if "date" in text.lower():
-        return "日期格式不正确。"
-    if "integer" in text.lower():
-        return "请选择或输入有效的数字。"
-    if "one of" in text.lower():
-        return "请从列表中选择。"
-    return "格式不正确。" if text.isascii() else text
+def messages_of(value: Any) -> list[str]:
+    """Every message of a marshmallow error value (nested fields' under their parent), said in
+    Chinese with marshmallow's English (chinese_messages.said)."""
+    if isinstance(value, Mapping):
+        return [m for v in value.values() for m in messages_of(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in messages_of(v)]
+    return [chinese_messages.said(value)]
 
 
 def schema_errors(messages: Mapping | list, prefix: str = "") -> Errors:
-    """Flatten marshmallow messages (nested dicts for nested fields) into {dotted field: [zh]}."""
+    """Flatten marshmallow messages (nested dicts for nested fields) into {dotted field: [said]}."""
     if isinstance(messages, list):
-        return {prefix.rstrip("."): [zh_message(m) for m in messages]}
+        return {prefix.rstrip("."): messages_of(messages)}
     errors: Errors = {}
     for key, value in messages.items():
         errors.update(schema_errors(value, f"{prefix}{key}."))

@@ -14,6 +14,7 @@ from app.services.access.permissions import require_any_role
 from app.services.hazard import reference_data
 from app.services.hazard.categories import SPECIALTY_BY_PREFIX
 from app.web import bp
+from app.web.admin_fields import messages_of
 from app.web.common import page, web_actor
 
 # kind → (title, schema, service function, the admin section it returns to)
@@ -38,12 +39,6 @@ def _payload(kind: str, form) -> dict[str, Any]:
     return data
 
 
-def _zh(messages: list | dict) -> list[str]:
-    items = messages if isinstance(messages, list) else [str(messages)]
-    return ["必填项。" if "required" in str(m) else ("长度不正确。" if "ength" in str(m) else "格式不正确。")
-            for m in items]
-
-
 def _render(kind: str, values: Any, errors: dict, status: int = 200):
     require_any_role(web_actor(), *reference_data.ADMIN_ROLES)  # a 403 page, not a form, for others
     return render_template("admin/new.html", kind=kind, title=KINDS[kind][0], values=values, errors=errors,
@@ -62,7 +57,7 @@ def admin_create(kind: str):
         data = schema().load(_payload(kind, request.form))
         create(web_actor(), data)
     except SchemaError as exc:
-        return _render(kind, request.form, {k: _zh(v) for k, v in exc.messages.items()}, 422)
+        return _render(kind, request.form, {k: messages_of(v) for k, v in exc.messages.items()}, 422)
     except DomainError as exc:
         if status_of(exc) in (403, 404):
             raise

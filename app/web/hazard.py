@@ -16,19 +16,13 @@ from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
 from app.services.hazard import emergency_plans, work_pages, works
 from app.web import bp
+from app.web.admin_fields import messages_of
 from app.web.common import flash_said, page, web_actor
 from app.web.i18n import translate
 
 WORK_FIELDS = ("code", "name", "category_code", "scope", "planned_start", "planned_end", "subcontractor",
                "unit_works")
 DECLARATIONS = ("hazardous_declared", "super_scale_declared")
-
-
-def _zh(message: Any) -> str:
-    text = str(message)
-    if "required" in text:
-        return "必填项。"
-    return "日期格式不正确。" if "date" in text.lower() else "格式不正确。"
 
 
 def parse_registration(form: MultiDict) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -52,7 +46,7 @@ def parse_registration(form: MultiDict) -> tuple[dict[str, Any], dict[str, list[
     try:
         data = HazardousWorkSchema().load({**raw, "parameters": params})
     except SchemaError as exc:
-        errors.update({k: [_zh(m) for m in (v if isinstance(v, list) else [v])] for k, v in exc.messages.items()})
+        errors.update({k: messages_of(v) for k, v in exc.messages.items()})
         data = {}
     return data, errors
 

@@ -42,3 +42,18 @@ def test_values_and_comparisons_are_kept():
     assert chinese("Must be greater than or equal to 0 and less than or equal to 100.") == "须不小于 0 且不大于 100。"
     assert chinese("Not a valid aware datetime.") == "不是有效的带时区的日期时间。"
     assert chinese("必填项。") == "必填项。" and chinese("anything else") == "anything else"
+
+
+def test_a_page_says_marshmallows_messages_in_chinese_with_their_english_and_no_choice_codes():
+    from app.formdefs.messages import Said
+    from app.schemas.chinese_messages import said
+
+    shown = said("Length must be between 1 and 200.")
+    assert (str(shown), shown.english) == ("长度须在 1 到 200 之间。", "Length must be between 1 and 200.")
+    assert str(said("Not a valid date.")) == "不是有效的日期。"
+    choices = said("Must be one of: tower_crane, hoist.")
+    assert (str(choices), choices.english) == ("请从列表中选择。", "Choose from the list.")
+    assert str(said("Something marshmallow never says.")) == "格式不正确。"
+    assert said("竣工日期不能早于开工日期。") == "竣工日期不能早于开工日期。"
+    own = Said("至少 5 人。", "At least 5 people.")
+    assert said(own) is own

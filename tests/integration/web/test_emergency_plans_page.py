@@ -49,7 +49,7 @@ def test_plan_errors_are_shown_at_the_fields(browser, site):
     r = pm.post(f"/works/{work_id}/plans", data=_plan(category="", file=None, pre_review_date="明天"),
                 content_type="multipart/form-data")
     html = r.get_data(as_text=True)
-    assert r.status_code == 422 and "必填项。" in html and "日期格式不正确。" in html and "必须上传文件。" in html
+    assert r.status_code == 422 and "必填项。" in html and "不是有效的日期。" in html and "必须上传文件。" in html
     assert 'value="郑应急备-2026-08"' in html and "<details id=\"plan-upload\" open>" in html
     from io import BytesIO
     r = pm.post(f"/works/{work_id}/plans", data=_plan(file=(BytesIO(b"just text"), "plan.txt")),
