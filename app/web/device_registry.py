@@ -36,7 +36,7 @@ def _back(device_id: int, anchor: str = "") -> str:
 @page
 def device_edit(device_id: int):
     device = registry.editable_device(web_actor(), device_id)
-    works = hazardous_works.list_works(web_actor(), device.project.code, limit=200).items
+    works = hazardous_works.list_works(web_actor(), device.project.code, limit=None).items
     fields = [Field("name", "设备名称", True, maxlength=100),
               Field("hazardous_work_id", "所属危大工程", False, "select", options((w.id, w.name) for w in works)),
               Field("active", "状态", True, "select", (("1", "在用"), ("0", "停用")))]

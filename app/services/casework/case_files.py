@@ -68,7 +68,7 @@ def project_case_file(actor: Actor, project_code: str) -> CaseFile:
     project = scoping.visible_project(actor, code=project_code)
     instances = list(db.session.scalars(select(ProcessInstance).where(ProcessInstance.project_id == project.id)
                                         .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())))
-    works = hazardous_works.list_works(actor, project.code, limit=500).items
+    works = hazardous_works.list_works(actor, project.code, limit=None).items
     return CaseFile(project, None, works, _entries(instances))
 
 

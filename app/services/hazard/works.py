@@ -14,8 +14,9 @@ from app.services.access.permissions import require_project_role
 from app.services.access.projects import Page
 
 
-def list_works(actor: Actor, project_code: str, *, limit: int = 100, offset: int = 0) -> Page:
-    """Hazardous works of one visible project."""
+def list_works(actor: Actor, project_code: str, *, limit: int | None = 100, offset: int = 0) -> Page:
+    """Hazardous works of one visible project (`limit=None`: every one, for a page that lists or
+    offers all of them). Raises NotFoundError."""
     project = scoping.visible_project(actor, code=project_code)
     stmt = select(HazardousWork).where(HazardousWork.project_id == project.id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import HazardousWork, Project
+from app.models import Device, HazardousWork, Project
 from tests.support.factories import gen_project
 
 
@@ -72,3 +72,17 @@ def test_the_chosen_project_view_in_english(browser, site):
     html = browser("contractor_pm").get("/start?lang=en").get_data(as_text=True)
     assert "Choose a project" in html and "(no project): find and choose one below" in html
     browser("contractor_pm").get("/start?lang=zh")
+
+
+def test_a_project_with_many_works_lists_and_offers_every_one(browser, site):
+    """The project's case file listed its first 500 works, a device's edit form offered 200."""
+    project = db.session.scalar(select(Project).where(Project.code == "JS-2026-001"))
+    category = db.session.scalar(select(HazardousWork.category_id).limit(1))
+    db.session.add_all([HazardousWork(project_id=project.id, code=f"ZZ-{n:04d}", name=f"批量危大{n:04d}",
+                                      category_id=category) for n in range(501)])
+    db.session.commit()
+    official = browser("district_safety")
+    assert "批量危大0500" in official.get("/projects/JS-2026-001").get_data(as_text=True)
+    assert "批量危大0500" in official.get("/start?project_code=JS-2026-001").get_data(as_text=True)
+    device = db.session.scalar(select(Device.id).where(Device.project_id == project.id).limit(1))
+    assert "批量危大0500" in official.get(f"/devices/{device}/edit").get_data(as_text=True)
