@@ -64,12 +64,14 @@ def disable_webhook(subscription_id: int):
 @bp.get("/exchange/webhook-deliveries")
 @doc(query=DeliveriesQuerySchema, response=WebhookDeliverySchema, many=True)
 def list_webhook_deliveries():
-    """The delivery log, newest first (`status=dead`: the dead-letter list)."""
-    require_admin(api_actor())
+    """The delivery log, newest first (`status=dead`: the dead-letter list), a page of it (meta.total)."""
+    actor = api_actor()
+    require_admin(actor)
     args = DeliveriesQuerySchema().load(request.args)
-    rows = webhook_log.list_deliveries(api_actor(), subscription_id=args["subscription_id"],
-                                       status=args["status"], limit=args["limit"])
-    return ok(WebhookDeliverySchema(many=True, exclude=("attempt_log",)).dump(rows))
+    which = {"subscription_id": args["subscription_id"], "status": args["status"]}
+    rows = webhook_log.list_deliveries(actor, **which, limit=args["limit"], offset=args["offset"])
+    return ok(WebhookDeliverySchema(many=True, exclude=("attempt_log",)).dump(rows),
+              {"total": webhook_log.count_deliveries(actor, **which)})
 
 
 @bp.get("/exchange/webhook-deliveries/<int:delivery_id>")

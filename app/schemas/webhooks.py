@@ -35,6 +35,7 @@ class DeliveriesQuerySchema(Schema):
     subscription_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     status = fields.Str(load_default=None, validate=validate.OneOf(DELIVERY_STATUSES))
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
 
 
 class WebhookAttemptSchema(Schema):

@@ -11,16 +11,21 @@ from app.models import FEED_RECORD_TYPES
 from app.services.exchange import accounts, webhook_log, webhook_subscriptions
 from app.services.exchange.accounts import require_admin
 from app.web import bp
-from app.web.common import page, web_actor
+from app.web.common import page, paging_args, web_actor
 
 
 def _page(status: int = 200, created=None, secret: str | None = None, error: str | None = None):
     actor = web_actor()
+    # the dead letters and the log, each paged on its own; an export holds each whole (or refuses)
+    dead_page = paging_args(exported=True, param="dead_page").counted(
+        webhook_log.count_deliveries(actor, status="dead"))
+    log_page = paging_args(exported=True, param="log_page").counted(webhook_log.count_deliveries(actor))
     response = make_response(render_template(
         "admin/webhooks.html", subscriptions=webhook_subscriptions.list_subscriptions(actor),
         accounts=[a for a in accounts.list_accounts(actor) if not a.revoked_at],
-        dead=webhook_log.list_deliveries(actor, status="dead"),
-        recent=webhook_log.list_deliveries(actor, limit=50), record_types=FEED_RECORD_TYPES,
+        dead=webhook_log.list_deliveries(actor, status="dead", limit=dead_page.size, offset=dead_page.offset),
+        recent=webhook_log.list_deliveries(actor, limit=log_page.size, offset=log_page.offset),
+        dead_page=dead_page, log_page=log_page, record_types=FEED_RECORD_TYPES,
         created=created, secret=secret, error=error, values=request.form), status)
     response.headers["Cache-Control"] = "no-store"  # the page may carry a secret shown once
     return response

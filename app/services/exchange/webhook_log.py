@@ -3,7 +3,7 @@ status and attempts; a dead delivery replayed (audited) goes out again on the ne
 the later events of its record, which waited behind it, follow in order."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.actors import Actor
 from app.errors import ConflictError, NotFoundError
@@ -12,8 +12,6 @@ from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery
 from app.services.exchange.accounts import require_admin
-
-MAX_LIMIT = 500
 
 
 class WebhookDeliveryNotFound(NotFoundError):
@@ -26,17 +24,29 @@ class WebhookDeliveryNotDead(ConflictError):
     code = "webhook_delivery_not_dead"
 
 
-def list_deliveries(actor: Actor, *, subscription_id: int | None = None, status: str | None = None,
-                    limit: int = 100) -> list[WebhookDelivery]:
-    """Deliveries newest first, optionally of one subscription and one status (`dead`: the
-    dead-letter list). Raises PermissionDeniedError (admins only)."""
-    require_admin(actor)
-    stmt = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(min(max(limit, 1), MAX_LIMIT))
+def _deliveries(subscription_id: int | None, status: str | None):
+    stmt = select(WebhookDelivery)
     if subscription_id is not None:
         stmt = stmt.where(WebhookDelivery.subscription_id == subscription_id)
     if status in DELIVERY_STATUSES:
         stmt = stmt.where(WebhookDelivery.status == status)
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def list_deliveries(actor: Actor, *, subscription_id: int | None = None, status: str | None = None,
+                    limit: int = 100, offset: int = 0) -> list[WebhookDelivery]:
+    """Deliveries newest first, optionally of one subscription and one status (`dead`: the
+    dead-letter list), a page of them (count_deliveries counts them all). Raises
+    PermissionDeniedError (admins only)."""
+    require_admin(actor)
+    stmt = _deliveries(subscription_id, status).order_by(WebhookDelivery.id.desc())
+    return list(db.session.scalars(stmt.limit(max(limit, 1)).offset(max(offset, 0))))
+
+
+def count_deliveries(actor: Actor, *, subscription_id: int | None = None, status: str | None = None) -> int:
+    """How many deliveries list_deliveries pages through. Raises PermissionDeniedError."""
+    require_admin(actor)
+    return db.session.scalar(select(func.count()).select_from(_deliveries(subscription_id, status).subquery())) or 0
 
 
 def delivery_attempts(actor: Actor, delivery_id: int) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
