@@ -8,7 +8,7 @@ from app.api.auth import api_actor
 from app.api.envelope import ok
 from app.api.openapi import doc
 from app.http_downloads import XLSX, xlsx_file
-from app.schemas.stats import AlarmStatsSchema, StatsQuerySchema, SupervisionStatsSchema
+from app.schemas.stats import AlarmStatsSchema, StatsQuerySchema, SupervisionStatsSchema, dump_alarm_stats
 from app.services.insight import export
 from app.services.insight.alarm_stats import alarm_statistics
 from app.services.insight.filters import make_filter
@@ -24,7 +24,7 @@ def _filter():
 @doc(query=StatsQuerySchema, response=AlarmStatsSchema)
 def alarm_stats():
     """Alarm overview, trend, shares and per district / project / device type tables."""
-    return ok(AlarmStatsSchema().dump(alarm_statistics(api_actor(), _filter())))
+    return ok(dump_alarm_stats(alarm_statistics(api_actor(), _filter())))
 
 
 @bp.get("/stats/alarms/export")
