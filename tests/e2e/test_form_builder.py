@@ -1,6 +1,7 @@
 """The form builder: a field list (add, reorder, type, label, required, options, widget, help,
 read-only display, each text's English) writing the same JSON Schema + UI schema (its "ui:en"
-map) as the raw JSON, with a live preview; a raw JSON edit re-reads the list; texts without
+map) as the raw JSON, with a live preview; a raw JSON edit re-reads the list (a click in the list
+right after it still lands); texts without
 English are listed; deploying sends both files."""
 from __future__ import annotations
 
@@ -94,6 +95,19 @@ def test_the_builder_edits_fields_and_writes_schema_and_layout(login, live_serve
     assert _row(page, "workers").locator(".f-label").input_value() == "作业人数（人）"
     assert "作业人数（人）" in page.locator("#builder-problems").inner_text()
     _row(page, "workers").locator(".f-label-en").fill("Workers (people)")
+
+    # A raw JSON edit followed at once by a click in the list: leaving the text area re-reads the
+    # list on that very mousedown, and the click still lands (rows are refilled, not redrawn).
+    edited = _json(page, "form-json")
+    edited["properties"]["height_m"]["title"] = "架体高度（米）"
+    page.fill("#form-json", json.dumps(edited, ensure_ascii=False))
+    before = page.eval_on_selector_all("#field-list li", "rows => rows.map(r => r.dataset.field)")
+    _row(page, "height_m").locator(".f-down").click()
+    after = page.eval_on_selector_all("#field-list li", "rows => rows.map(r => r.dataset.field)")
+    assert after.index("height_m") == before.index("height_m") + 1
+    assert _row(page, "height_m").locator(".f-label").input_value() == "架体高度（米）"
+    assert _json(page, "form-json")["properties"]["height_m"]["title"] == "架体高度（米）"
+    _row(page, "height_m").locator(".f-label-en").fill("Frame height (m)")
 
     # Deploying sends the schema and its layout: the new version holds both. The new required
     # field becomes optional first, so the other browser tests can still fill this form.

@@ -169,31 +169,44 @@
   }
 
   // --- the list -----------------------------------------------------------------------------------
+  // Rows are kept and refilled, not redrawn: the raw JSON re-reads the list when it loses focus,
+  // which a click on a row's button causes; a row replaced between the button's mousedown and
+  // mouseup would lose that click. Each row's handlers read the field it shows now (row.field).
+  var INPUTS = [[".f-name", "name"], [".f-label", "label"], [".f-label-en", "labelEn"], [".f-type", "type"],
+    [".f-required", "required", "check"], [".f-readonly", "readonly", "check"], [".f-widget", "widget"],
+    [".f-help", "help"], [".f-help-en", "helpEn"], [".f-options", "options"]];
+
+  function newRow() {
+    var row = rowTemplate.content.firstElementChild.cloneNode(true);
+    INPUTS.forEach(function (b) {
+      var input = row.querySelector(b[0]), prop = b[1], check = b[2] === "check";
+      input.addEventListener(check || input.tagName === "SELECT" ? "change" : "input", function () {
+        row.field[prop] = check ? input.checked : input.value;
+        if (prop === "name") row.dataset.field = input.value;
+        if (prop === "type") show(row, row.field);
+        write();
+      });
+    });
+    row.querySelector(".f-up").addEventListener("click", function () { move(row.index, -1); });
+    row.querySelector(".f-down").addEventListener("click", function () { move(row.index, 1); });
+    row.querySelector(".f-remove").addEventListener("click", function () { fields.splice(row.index, 1); draw(); write(); });
+    return row;
+  }
+
   function draw() {
-    list.textContent = "";
+    while (list.children.length > fields.length) list.removeChild(list.lastElementChild);
+    while (list.children.length < fields.length) list.appendChild(newRow());
     fields.forEach(function (field, index) {
-      var row = rowTemplate.content.firstElementChild.cloneNode(true);
-      row.dataset.field = field.name;
-      function bind(cls, prop, kind) {
-        var input = row.querySelector(cls);
-        if (kind === "check") input.checked = field[prop]; else input.value = field[prop];
-        input.addEventListener(kind === "check" || input.tagName === "SELECT" ? "change" : "input", function () {
-          field[prop] = kind === "check" ? input.checked : input.value;
-          if (prop === "name") row.dataset.field = input.value;
-          if (prop === "type") show(row, field);
-          write();
-        });
-      }
-      bind(".f-name", "name"); bind(".f-label", "label"); bind(".f-label-en", "labelEn"); bind(".f-type", "type");
-      bind(".f-required", "required", "check"); bind(".f-readonly", "readonly", "check");
-      bind(".f-widget", "widget"); bind(".f-help", "help"); bind(".f-help-en", "helpEn"); bind(".f-options", "options");
+      var row = list.children[index];
+      row.field = field; row.index = index; row.dataset.field = field.name;
+      INPUTS.forEach(function (b) {
+        var input = row.querySelector(b[0]);
+        if (b[2] === "check") input.checked = !!field[b[1]];
+        else if (input.value !== String(field[b[1]])) input.value = field[b[1]];
+      });
       row.querySelector(".f-up").disabled = index === 0;
       row.querySelector(".f-down").disabled = index === fields.length - 1;
-      row.querySelector(".f-up").addEventListener("click", function () { move(index, -1); });
-      row.querySelector(".f-down").addEventListener("click", function () { move(index, 1); });
-      row.querySelector(".f-remove").addEventListener("click", function () { fields.splice(index, 1); draw(); write(); });
       show(row, field);
-      list.appendChild(row);
     });
   }
 
