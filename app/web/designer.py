@@ -45,7 +45,7 @@ def new_process_page():
         return render_template("designer/new.html", values=args, errors={}, roles=roles)
     try:
         fresh = new_process.new_process(actor, args.get("key", ""), args.get("name", ""),
-                                        args.get("role", new_process.DEFAULT_ROLE))
+                                        args.get("role", new_process.DEFAULT_ROLE), args.get("name_en", ""))
     except ValidationError as exc:
         return render_template("designer/new.html", values=args, errors=exc.fields or {}, roles=roles), 422
     if "form" in args:  # its form in the form page, before the first deploy

@@ -2,15 +2,17 @@
 on its minimal diagram (one lane, start, a step with its own new form, end), edits it in the
 properties panel, draws a second step (a task from the palette, made a user task, connected
 between the first step and the end), validates and deploys it, adds a field to its form in the
-form builder and deploys again; an official starts a case of it from /start and completes both
+form builder and deploys again (the new process's name asked in English too, its form's title); an official starts a case of it from /start and completes both
 steps, and the case ends."""
 from __future__ import annotations
+
+import json
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import InboxTask, ProcessInstance
+from app.models import InboxTask, ProcessDefinition, ProcessInstance
 from tests.e2e.conftest import shoot
 from tests.e2e.test_designer_round_trip import _select
 
@@ -24,6 +26,7 @@ def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server,
     designer.click("#new-process-link")
     designer.fill("input[name=key]", KEY)
     designer.fill("input[name=name]", "夜间噪声检查")
+    designer.fill("input[name=name_en]", "Night noise check")
     designer.select_option("select[name=role]", "district_safety_officer")
     designer.click("#new-process button[type=submit]")
     designer.wait_for_selector(".modeler-wrap[data-ready=true]")
@@ -41,6 +44,11 @@ def test_a_new_chain_is_drawn_deployed_started_and_completed(login, live_server,
     shoot(designer, "designer-new-chain")
     designer.goto(f"{live_server}/designer")
     assert designer.locator(f"#process-list tr[data-key={KEY}]").count() == 1
+    with live_app.app_context():  # its form is titled with the name, in English too
+        v1 = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == KEY))
+        schema, ui = (json.loads(v1.sources[f"{KEY}_fill.{part}.json"]) for part in ("schema", "ui"))
+        db.session.remove()
+    assert schema["title"] == "夜间噪声检查" and ui["ui:en"]["夜间噪声检查"] == "Night noise check"
     # Once deployed, its form opens in the form builder: a required number field, deployed as v2.
     designer.goto(f"{live_server}/designer/{KEY}/forms/{KEY}_fill.schema.json")
     designer.wait_for_selector("#field-list li[data-field=note]")

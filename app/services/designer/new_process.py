@@ -1,6 +1,7 @@
-"""A new chain from scratch: a process key and a Chinese name give a minimal valid diagram (one
-lane, start, one user task with its own new form, end, with diagram interchange), that form and
-the process's summary (`<key>.summary.json`, like every process), for the modeler and the form
+"""A new chain from scratch: a process key, a Chinese name and its English give a minimal valid
+diagram (one lane, start, one user task with its own new form, end, with diagram interchange),
+that form (titled with the name, its English in `ui:en`) and the process's summary
+(`<key>.summary.json`, like every process, with its `en` words), for the modeler and the form
 page to open; nothing is stored until the designer deploys it."""
 from __future__ import annotations
 
@@ -31,19 +32,22 @@ class NewProcess:
     key: str
     title: str
     bpmn: str
+    title_en: str = ""
     forms: dict[str, str] = field(default_factory=dict)  # the form, its layout and the summary
     role: str = DEFAULT_ROLE
     version: None = None
 
 
-def new_process(actor: Actor, key: str, name: str, role: str = DEFAULT_ROLE) -> NewProcess:
-    """The diagram and form of a new process `key` named `name`, its one lane held by `role`.
+def new_process(actor: Actor, key: str, name: str, role: str = DEFAULT_ROLE, name_en: str = "") -> NewProcess:
+    """The diagram and form of a new process `key` named `name` (in English `name_en`), its one
+    lane held by `role`.
 
-    Raises ValidationError (`process_key_invalid`, `process_key_taken`, `process_name_invalid`,
-    `lane_role_invalid`, with the field names) before anything is drawn.
+    Raises ValidationError (`process_key_taken` or `new_process_invalid`, with the field names:
+    key, name, name_en, role) before anything is drawn.
     """
     require_any_role(actor, "process_designer")
     key, name, role = (key or "").strip(), " ".join((name or "").split()), (role or "").strip()
+    name_en = " ".join((name_en or "").split())
     problems: dict[str, list[str]] = {}
     if not KEY.fullmatch(key) or key in RESERVED:
         problems["key"] = ["流程编码须为 3–48 个小写字母、数字或下划线，以字母开头。"]
@@ -51,14 +55,17 @@ def new_process(actor: Actor, key: str, name: str, role: str = DEFAULT_ROLE) -> 
         problems["key"] = ["该流程编码已被使用。"]
     if not name or len(name) > MAX_NAME or any(c in name for c in "<>&\"'"):
         problems["name"] = ["请填写流程名称（不超过 60 字，不含 < > & 引号）。"]
+    if not name_en or len(name_en) > MAX_NAME or not name_en.isascii() or any(c in name_en for c in "<>&\"'"):
+        problems["name_en"] = ["请填写英文名称（不超过 60 个字符，不含 < > & 引号）。"]
     if role not in ROLES:
         problems["role"] = ["请选择泳道角色。"]
     if problems:
         code = "process_key_taken" if problems.get("key") == ["该流程编码已被使用。"] else "new_process_invalid"
         raise ValidationError("新建流程的信息不符合要求。", code=code, fields=problems)
     form = f"{key}_fill.schema.json"
-    return NewProcess(key, name, _diagram(key, name, role, form),
-                      {form: _form(), f"{key}_fill.ui.json": _form_ui(), summaries.file_name(key): _summary()}, role)
+    return NewProcess(key, name, _diagram(key, name, role, form), name_en,
+                      {form: _form(name), f"{key}_fill.ui.json": _form_ui(name, name_en),
+                       summaries.file_name(key): _summary()}, role)
 
 
 def _taken(key: str) -> bool:
@@ -66,24 +73,24 @@ def _taken(key: str) -> bool:
     return deployed is not None or f"{key}.bpmn" in deployments.bundle_from_dirs().files
 
 
-def _form() -> str:
-    # No form title: the task page heads the form with the task's name; every text has its English
-    # (a form without it is not deployed).
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+def _form(name: str) -> str:
+    # Titled with the process's name; every text has its English (a form without it is not deployed).
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "title": name,
               "required": ["note"],
               "properties": {"note": {"type": "string", "title": "办理意见", "minLength": 1, "maxLength": 500}}}
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def _form_ui() -> str:
-    return json.dumps({"ui:order": ["note"], "note": {"ui:widget": "textarea"}, "ui:en": {"办理意见": "Opinion"}},
-                      ensure_ascii=False, indent=1) + "\n"
+def _form_ui(name: str, name_en: str) -> str:
+    return json.dumps({"ui:order": ["note"], "note": {"ui:widget": "textarea"},
+                       "ui:en": {name: name_en, "办理意见": "Opinion"}}, ensure_ascii=False, indent=1) + "\n"
 
 
 def _summary() -> str:
     """The case's subject in the inbox: its project; the step's opinion once given."""
     return json.dumps({"title": "{project.name}",
-                       "facts": [{"label": "工程项目", "text": "{project.name}"}, {"label": "办理意见", "value": "note"}]},
+                       "facts": [{"label": "工程项目", "text": "{project.name}"}, {"label": "办理意见", "value": "note"}],
+                       "en": {"工程项目": "Project", "办理意见": "Opinion", "填写": "Fill in"}},
                       ensure_ascii=False, indent=1) + "\n"
 
 

@@ -28,7 +28,7 @@ def test_a_new_process_opens_validates_and_deploys(browser, site):
     client = browser("designer")
     assert "新建流程" in client.get("/designer").get_data(as_text=True)
     assert client.get("/designer/new").status_code == 200
-    page = client.get("/designer/new?key=noise_check&name=噪声检查&role=district_safety_officer")
+    page = client.get("/designer/new?key=noise_check&name=噪声检查&name_en=Noise%20check&role=district_safety_officer")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "噪声检查" in html and "未部署" in html
@@ -44,17 +44,22 @@ def test_a_new_process_opens_validates_and_deploys(browser, site):
         d = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == "noise_check"))
         assert d.title == "噪声检查" and "noise_check_fill.schema.json" in d.sources
         assert json.loads(d.sources["noise_check.summary.json"])["title"] == "{project.name}"
+        assert json.loads(d.sources["noise_check_fill.schema.json"])["title"] == "噪声检查"
+        assert json.loads(d.sources["noise_check_fill.ui.json"])["ui:en"]["噪声检查"] == "Noise check"
+        assert json.loads(d.sources["noise_check.summary.json"])["en"]["填写"] == "Fill in"
     # Now taken.
-    again = client.get("/designer/new?key=noise_check&name=再来")
+    again = client.get("/designer/new?key=noise_check&name=再来&name_en=Again")
     assert again.status_code == 422 and "该流程编码已被使用" in again.get_data(as_text=True)
 
 
 def test_bad_keys_names_and_roles_are_refused_with_their_field(browser):
     client = browser("designer")
-    for query, words in [("key=Noise&name=x", "流程编码须为"), ("key=new&name=x", "流程编码须为"),
-                         ("key=rectification_order&name=x", "该流程编码已被使用"),
-                         ("key=abc_1&name=", "请填写流程名称"), ("key=abc_1&name=a<b", "请填写流程名称"),
-                         ("key=abc_1&name=x&role=spaceman", "请选择泳道角色")]:
+    for query, words in [("key=Noise&name=x&name_en=x", "流程编码须为"), ("key=new&name=x&name_en=x", "流程编码须为"),
+                         ("key=rectification_order&name=x&name_en=x", "该流程编码已被使用"),
+                         ("key=abc_1&name=&name_en=x", "请填写流程名称"),
+                         ("key=abc_1&name=a<b&name_en=x", "请填写流程名称"),
+                         ("key=abc_1&name=x", "请填写英文名称"), ("key=abc_1&name=x&name_en=噪声", "请填写英文名称"),
+                         ("key=abc_1&name=x&name_en=x&role=spaceman", "请选择泳道角色")]:
         r = client.get(f"/designer/new?{query}")
         assert r.status_code == 422 and words in r.get_data(as_text=True), query
         assert "bpmn-src" not in r.get_data(as_text=True)
@@ -65,17 +70,18 @@ def test_the_page_speaks_english(browser):
     english = client.get("/designer/new?lang=en").get_data(as_text=True)
     assert "New process" in english and "Process key" in english and "新建流程" not in english
     refused = client.get("/designer/new?lang=en&key=Bad&name=x").get_data(as_text=True)
-    assert "A process key is 3–48 lowercase letters" in refused
+    assert "A process key is 3–48 lowercase letters" in refused and "Enter the English name" in refused
+    assert "English name" in english
 
 
 def test_only_designers_create(browser):
     assert browser("city_official").get("/designer/new").status_code == 403
-    assert browser("city_official").get("/designer/new?key=abc_1&name=x").status_code == 403
+    assert browser("city_official").get("/designer/new?key=abc_1&name=x&name_en=x").status_code == 403
 
 
 def test_its_form_opens_in_the_form_page_before_the_first_deploy(browser):
     client = browser("designer")
-    query = "key=noise_walk&name=噪声巡查&role=district_safety_officer"
+    query = "key=noise_walk&name=噪声巡查&name_en=Noise%20walk&role=district_safety_officer"
     modeler = client.get(f"/designer/new?{query}").get_data(as_text=True)
     assert 'form=noise_walk_fill.schema.json" target="_blank"' in modeler  # the modeler links to it
     page = client.get(f"/designer/new?{query}&form=noise_walk_fill.schema.json")
