@@ -11,7 +11,8 @@ import json
 import re
 from typing import Any
 
-from flask import Request
+import orjson
+from flask import Request, Response
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -80,8 +81,26 @@ def _check_text(value: Any) -> None:
             stack.extend(item)
 
 
+_ORJSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+                   # dates and dataclasses through Flask's `default`, as before (HTTP dates)
+                   | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
 class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, with the limits above on everything it loads."""
+    """Flask's JSON, with the limits above on everything it loads; answers written by orjson."""
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """The compact answer by orjson (UTF-8 rather than \\u escapes, NaN as null; the rest
+        as Flask's), several times faster than the standard library on a page of rows. Flask's
+        own writer where orjson refuses (an integer beyond 64 bits) or in debug's indented form."""
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().response(*args, **kwargs)
+        return self._app.response_class(body, mimetype=self.mimetype)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         data = s.encode("utf-8", "surrogatepass") if isinstance(s, str) else s

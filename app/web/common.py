@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, request
+from flask import abort, current_app, flash, g, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -138,6 +138,18 @@ def _role_label(code: str | None) -> str:
 def _role_words() -> dict[str, str]:
     """Every role code → its words in the page's language (lanes of a diagram are role codes)."""
     return vocabulary.labels("role", str(get_locale() or "zh"))
+
+
+_ROW_MARK = 918273645546372819  # an id no table reaches, unmistakable inside a URL
+
+
+@bp.app_template_global("row_url")
+def row_url(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """`url_for(endpoint, key=id, **values)` for the many rows of a list, built once: a row's
+    URL is the one built for a marker id with the row's id in its place (the int converter writes
+    an id as its digits). `url_for` twice a row was a tenth of the inbox page's CPU."""
+    prefix, _marker, suffix = url_for(endpoint, **{key: _ROW_MARK}, **values).partition(str(_ROW_MARK))
+    return lambda row_id: f"{prefix}{int(row_id)}{suffix}"
 
 
 @bp.app_context_processor

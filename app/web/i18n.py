@@ -63,16 +63,31 @@ def in_language(message: object) -> str:
     return getattr(message, "english", None) or translate(str(message))
 
 
+# text → its translation, per locale, for the life of the process: the catalogues are compiled
+# files read once (Flask-Babel caches them per process too), so a text's translation in a locale
+# never changes while the process runs. Bounded (texts handed over by services may vary).
+_TRANSLATED: dict[str, dict[str, str]] = {}
+_MEMO_KEY = "sitecase.translated"
+MAX_REMEMBERED = 20_000
+
+
 def translate(text: str) -> str:
     """The catalogue's translation of `text`; in English a word of the vocabulary that has none
     in the catalogue (a status, metric or notice name a service handed over in Chinese)."""
-    # Kept per request (the locale is chosen once per request): a long table says its column
-    # names in every cell, and Flask-Babel's lookup of the request's catalogue is the slow part.
-    memo = request.environ.setdefault("sitecase.translated", {}) if has_request_context() else {}
+    # The locale is chosen once per request; Flask-Babel's lookup of the request's locale and
+    # catalogue was most of a page's translating (≈ 60 texts on the inbox page).
+    if has_request_context():
+        memo = request.environ.get(_MEMO_KEY)
+        if memo is None:
+            memo = request.environ[_MEMO_KEY] = _TRANSLATED.setdefault(str(get_locale() or "zh"), {})
+    else:
+        memo = {}
     done = memo.get(text)
     if done is None:
         done = gettext(text)
         if done == text and str(get_locale() or "zh").startswith("en"):
             done = vocabulary.english_of(text) or done
+        if len(memo) >= MAX_REMEMBERED:
+            memo.clear()
         memo[text] = done
     return done

@@ -29,3 +29,19 @@ def test_the_plain_dump_is_the_schemas_dump():
     assert got == expected
     assert [list(item) for item in got] == [list(item) for item in expected]
     assert [item["overdue"] for item in got] == [True, False, False, False]
+
+
+def test_result_rows_of_the_inbox_list_dump_the_same():
+    """list_tasks hands result rows (LISTED_COLUMNS + total), read by position."""
+    from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+
+    from app.services.workflow.inbox_queries import LISTED_COLUMNS
+
+    names = [column.key for column in LISTED_COLUMNS] + ["total"]
+    source = _rows()
+    tuples = [tuple(getattr(row, name, None) if name != "total" else 4 for name in names) for row in source]
+    rows = IteratorResult(SimpleResultMetaData(names), iter(tuples)).all()
+    expected = InboxTaskSchema(many=True).dump(source)
+    got = dump_inbox_rows(rows)
+    assert got == expected
+    assert [list(item) for item in got] == [list(item) for item in expected]

@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import User
@@ -34,9 +34,15 @@ class _Entry(Generic[V]):
     loaded_at: float
 
 
+_USERS = User.__table__
+_VERSION = select(_USERS.c.access_version).where(_USERS.c.id == bindparam("user_id"))
+
+
 def current_version(user_id: int) -> int | None:
     """The account's access version now (None when it no longer exists)."""
-    return db.session.scalar(select(User.access_version).where(User.id == user_id))
+    # On the session's connection (its transaction) but as Core: the ORM's execution of a
+    # one-column read cost seven times the read itself, on every authenticated request.
+    return db.session.connection().execute(_VERSION, {"user_id": user_id}).scalar()
 
 
 class VersionedCache(Generic[V]):

@@ -16,26 +16,30 @@ from app.models import InboxTask, ProcessInstance, Project
 from app.services.definitions import deployments
 
 
-def sources_of(row: InboxTask, instance: ProcessInstance, project: Project | None) -> dict[str, Any]:
-    """What a task's summary reads: the row's stored data, the case's live summary, its project."""
-    return {**(row.form_values or {}), "case": instance.data_summary or {},
+def sources_of(row: InboxTask, instance: ProcessInstance, project: Project | None,
+               form_values: dict | None = None) -> dict[str, Any]:
+    """What a task's summary reads: the row's stored data (`form_values` when the caller read
+    them: a listed row does not carry them), the case's live summary, its project."""
+    values = row.form_values if form_values is None else form_values
+    return {**(values or {}), "case": instance.data_summary or {},
             "project": {"code": project.code, "name": project.name} if project else {}}
 
 
-def english_title(row: InboxTask, instance: ProcessInstance, project: Project | None) -> tuple[str, str | None]:
+def english_title(row: InboxTask, instance: ProcessInstance, project: Project | None,
+                  form_values: dict | None = None) -> tuple[str, str | None]:
     """(the task's title, its subject's title) in English; a text the summary gives no English
     stays as the case wrote it."""
     spec = deployments.summary_of(instance.definition)
     if not spec:
         return row.title, row.subject_title
-    subject = summaries.title(summaries.in_english(spec), sources_of(row, instance, project),
+    subject = summaries.title(summaries.in_english(spec), sources_of(row, instance, project, form_values),
                               deployments.choice_labels_of(instance.definition, english=True), english=True)
     return summaries.english_of(spec, row.title), subject or row.subject_title
 
 
 def english_titles(rows: Sequence[InboxTask]) -> dict[int, tuple[str, str | None]]:
-    """`english_title` of each row (an inbox page), by row id: one read of the rows' cases and
-    projects (their definitions come from the cache)."""
+    """`english_title` of each row (an inbox page), by row id: one read each of the rows' cases,
+    projects and stored form values (their definitions come from the cache)."""
     if not rows:
         return {}
     instances = {i.id: i for i in db.session.scalars(select(ProcessInstance).options(
@@ -43,4 +47,8 @@ def english_titles(rows: Sequence[InboxTask]) -> dict[int, tuple[str, str | None
     project_ids = {r.project_id for r in rows if r.project_id}
     projects = {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_(project_ids)))} \
         if project_ids else {}
-    return {r.id: english_title(r, instances[r.instance_id], projects.get(r.project_id)) for r in rows}
+    # The listed rows (inbox_queries.LISTED_COLUMNS) leave the stored form values out: one read here
+    values = dict(db.session.execute(select(InboxTask.id, InboxTask.form_values)
+                                     .where(InboxTask.id.in_({r.id for r in rows}))).all())
+    return {r.id: english_title(r, instances[r.instance_id], projects.get(r.project_id), values.get(r.id) or {})
+            for r in rows}
