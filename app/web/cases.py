@@ -6,12 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from app.errors import DomainError
 from app.http_status import status_of
 from app.services.access import projects as project_service
-from app.services.casework import case_files
+from app.services.casework import case_files, task_words
 from app.services.hazard import work_pages
 from app.services.notices import reading
 from app.services.workflow import cases
 from app.web import bp
 from app.web.common import flash_said, page, paging_args, web_actor
+from app.web.i18n import english
 
 
 @bp.get("/projects")
@@ -29,13 +30,15 @@ def project(code: str):
     actor = web_actor()
     file = case_files.project_case_file(actor, code)
     return render_template("cases/file.html", file=file, documents=reading.project_documents(actor, code),
-                           can_register=work_pages.can_register(actor, file.project))
+                           can_register=work_pages.can_register(actor, file.project),
+                           case_words=task_words.words_of_cases(c.id for c in file.cases) if english() else {})
 
 
 @bp.get("/cases/<int:instance_id>")
 @page
 def case(instance_id: int):
-    return render_template("cases/show.html", v=case_files.case_page(web_actor(), instance_id))
+    return render_template("cases/show.html", v=case_files.case_page(web_actor(), instance_id),
+                           words=task_words.words_of_cases([instance_id]).get(instance_id, {}) if english() else {})
 
 
 @bp.post("/cases/<int:instance_id>/cancel")

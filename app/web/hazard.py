@@ -14,11 +14,12 @@ from app.errors import DomainError
 from app.http_status import status_of
 from app.models import PLAN_CATEGORIES
 from app.schemas.catalog import HazardousWorkSchema
+from app.services.casework import task_words
 from app.services.hazard import emergency_plans, work_pages, works
 from app.web import bp
 from app.web.admin_fields import messages_of
 from app.web.common import flash_said, page, web_actor
-from app.web.i18n import translate
+from app.web.i18n import english, translate
 
 WORK_FIELDS = ("code", "name", "category_code", "scope", "planned_start", "planned_end", "subcontractor",
                "unit_works")
@@ -80,7 +81,9 @@ def render_work(work_id: int, *, plan_values: Any = None, plan_errors: dict | No
     view = work_pages.work_page(actor, work_id)
     work = view["work"]
     may_add_plan = actor.is_admin or "contractor_pm" in actor.roles_on_project(work.project_id)
+    case_words = task_words.words_of_cases(c["id"] for c in view["cases"]) if english() else {}
     return render_template("hazard/work.html", v=view, registered=request.args.get("registered") == "1",
+                           case_words=case_words,
                            plans=emergency_plans.list_plans(actor, work_id), plan_categories=PLAN_CATEGORIES,
                            may_add_plan=may_add_plan and work.status != "terminated",
                            plan_values=plan_values or {}, plan_errors=plan_errors or {}), status

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from app.errors import DomainError, ValidationError
 from app.formdefs import english
 from app.http_status import status_of
-from app.services.casework import attachment_uploads, form_submission, task_page, task_reads
+from app.services.casework import attachment_uploads, form_submission, task_page, task_reads, task_words
 from app.web import bp
 from app.web.common import flash_said, page, web_actor
 from app.web.forms_render import build_form, parse_submission
@@ -23,8 +23,9 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         values = {**form["previous"], **form["values"], **(values or {})}
     rendered = build_form(*_in_page_language(form["schema"], form["ui"]), values, errors) if form else None
     file_names = {a["id"]: a["filename"] for a in view["attachments"]}
+    words = task_words.words_of_cases([view["case"]["id"]]).get(view["case"]["id"], {}) if english_page() else {}
     return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered,
-                           file_names=file_names), status
+                           file_names=file_names, words=words), status
 
 
 def _in_page_language(schema: dict, ui: dict | None) -> tuple[dict, dict | None]:

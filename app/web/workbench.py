@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask import render_template
 
+from app.services.casework import task_words
 from app.services.monitoring import site_pages
 from app.web import bp
 from app.web.common import page, web_actor
+from app.web.i18n import english
 
 
 @bp.get("/workbench")
 @page
 def workbench():
-    return render_template("workbench/index.html", wb=site_pages.workbench(web_actor()))
+    wb = site_pages.workbench(web_actor())
+    return render_template("workbench/index.html", wb=wb,
+                           in_english=task_words.english_titles(wb.todo.items) if english() else {})

@@ -4,7 +4,7 @@ app.formdefs.summaries). The inbox rows keep the Chinese the case wrote; pages i
 these instead."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -52,3 +52,19 @@ def english_titles(rows: Sequence[InboxTask]) -> dict[int, tuple[str, str | None
                                      .where(InboxTask.id.in_({r.id for r in rows}))).all())
     return {r.id: english_title(r, instances[r.instance_id], projects.get(r.project_id), values.get(r.id) or {})
             for r in rows}
+
+
+def words_of_cases(instance_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Each case's English words (its summary's `en` map: the diagram's user task names among
+    them), by case id, for the task titles and timeline titles of a case or work page in English.
+    One read of the cases (their definitions and summaries come from the cache)."""
+    ids = set(instance_ids)
+    if not ids:
+        return {}
+    found: dict[int, dict[str, str]] = {}
+    for instance in db.session.scalars(select(ProcessInstance).options(
+            selectinload(ProcessInstance.definition)).where(ProcessInstance.id.in_(ids))):
+        words = (deployments.summary_of(instance.definition) or {}).get(summaries.EN_KEY)
+        found[instance.id] = {k: v for k, v in words.items() if isinstance(v, str) and v} \
+            if isinstance(words, dict) else {}
+    return found

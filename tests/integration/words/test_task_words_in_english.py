@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.formdefs import summaries
-from app.models import InboxTask
+from app.models import InboxTask, ProcessInstance, Project
 from tests.integration.authz.world import World
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -107,3 +107,57 @@ def test_the_inbox_of_every_user_with_open_tasks_says_titles_and_subjects_in_eng
     assert not wrong, "\n".join(wrong)
     assert len(seen) >= len(open_keys)
 
+
+
+TASK_LINK = re.compile(r'<a href="/tasks/\d+">(.*?)</a>', re.S)
+EVENT_TITLE = re.compile(r'<div class="ev-head"><strong>.*?</strong>(.*?)<span class="muted">', re.S)
+
+
+def _chinese_titles(html: str) -> list[str]:
+    """The task titles (links to a task) and timeline titles of a page that still hold Chinese."""
+    titles = [_text(t).strip() for t in TASK_LINK.findall(html) + EVENT_TITLE.findall(html)]
+    return [t for t in titles if CHINESE.search(t)]
+
+
+def test_case_work_task_and_project_pages_say_task_and_timeline_titles_in_english(world, one_task_per_process):
+    with world.app.app_context():
+        cases = dict(db.session.execute(select(InboxTask.id, InboxTask.instance_id)
+                                        .where(InboxTask.id.in_(one_task_per_process.values()))).all())
+        works = {w for (w,) in db.session.execute(select(ProcessInstance.subject_id).where(
+            ProcessInstance.id.in_(cases.values()), ProcessInstance.subject_type == "hazardous_work"))}
+        projects = set(db.session.scalars(select(Project.code).join(ProcessInstance).where(
+            ProcessInstance.id.in_(cases.values()))))
+        db.session.remove()
+    assert works and projects
+    wrong, links = [], 0
+    urls = ([f"/cases/{i}" for i in sorted(set(cases.values()))] + [f"/works/{w}" for w in sorted(works)]
+            + [f"/tasks/{t}" for t in sorted(cases)] + [f"/projects/{p}" for p in sorted(projects)])
+    try:
+        for url in urls:
+            html = _page(world, "admin", url)
+            links += len(TASK_LINK.findall(html))
+            wrong += [f"{url}: {t!r}" for t in _chinese_titles(html)]
+    finally:
+        world.browsers["admin"].get("/login?lang=zh")
+    assert not wrong, "\n".join(wrong)
+    assert links
+
+
+def test_the_workbench_says_its_to_dos_in_english(world):
+    wrong, seen = [], 0
+    for user in world.browsers:
+        try:
+            response = world.browsers[user].get("/workbench?lang=en")
+        finally:
+            world.browsers[user].get("/login?lang=zh")
+        if response.status_code != 200:
+            continue
+        todo = _section(response.get_data(as_text=True), r'<section class="card" id="wb-todo">(.*?)</section>')
+        for item in re.findall(r"<li>(.*?)</li>", todo, re.S):
+            title = _text(_section(item, r"<a [^>]*>(.*?)</a>"))
+            subject = _text(_section(item, r'<span class="muted">(.*?)</span>'))
+            seen += 1
+            if CHINESE.search(title) or set(CHINESE.findall(subject)) & TEMPLATE_WORDS:
+                wrong.append(f"{user}: {title.strip()!r} / {subject.strip()!r}")
+    assert not wrong, "\n".join(wrong)
+    assert seen
