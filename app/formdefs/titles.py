@@ -45,14 +45,14 @@ def _collect(forms: Iterable[tuple[str, str | None]], english: bool = False,
     return titles, {name: named for name, named in choices.items() if named}
 
 
-@lru_cache(maxsize=4)
-def _read(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+@lru_cache(maxsize=8)
+def _read(folder: Path, english: bool = False) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     def forms() -> Iterator[tuple[str, str | None]]:
         for path in sorted(folder.glob("*" + SCHEMA_SUFFIX)):
             ui_path = folder / (path.name.removesuffix(SCHEMA_SUFFIX) + UI_SUFFIX)
             yield (path.read_text(encoding="utf-8"),
                    ui_path.read_text(encoding="utf-8") if ui_path.is_file() else None)
-    return _collect(forms())
+    return _collect(forms(), english)
 
 
 def choices_in(sources: Mapping[str, str], english: bool = False) -> dict[str, dict[str, str]]:
@@ -62,11 +62,13 @@ def choices_in(sources: Mapping[str, str], english: bool = False) -> dict[str, d
                      for name, text in sorted(sources.items()) if name.endswith(SCHEMA_SUFFIX)), english)[1]
 
 
-def field_title(name: str, folder: Path = FORMS_DIR) -> str | None:
-    """The title a form gives field `name` (the first form that names it), or None."""
-    return _read(folder)[0].get(name)
+def field_title(name: str, folder: Path = FORMS_DIR, english: bool = False) -> str | None:
+    """The title a form gives field `name` (the first form that names it; in the form's English,
+    its `ui:en`, when `english`), or None."""
+    return _read(folder, english)[0].get(name)
 
 
-def choice_label(name: str, value: Any, folder: Path = FORMS_DIR) -> str | None:
-    """The label a form shows for the coded value `value` of field `name`, or None."""
-    return _read(folder)[1].get(name, {}).get(str(value))
+def choice_label(name: str, value: Any, folder: Path = FORMS_DIR, english: bool = False) -> str | None:
+    """The label a form shows for the coded value `value` of field `name` (in the form's English
+    when `english`), or None."""
+    return _read(folder, english)[1].get(name, {}).get(str(value))

@@ -59,9 +59,13 @@ def tr(text: Any) -> str:
 
 @bp.app_template_filter("field_word")
 def field_word(name: Any) -> str:
-    """A key of case data in words: the form's title, else the vocabulary's word."""
-    text = str(name)
-    return field_title(text) or vocabulary.word(text, lang=_lang())
+    """A key of case data in words: the form's title (its English, `ui:en`, on an English page),
+    else the vocabulary's word."""
+    text, lang = str(name), _lang()
+    title = field_title(text, english=lang.startswith("en"))
+    if title and title == field_title(text) and lang.startswith("en"):  # the forms give it no English
+        return vocabulary.word(text, lang=lang) if vocabulary.term(text) else title
+    return title or vocabulary.word(text, lang=lang)
 
 
 @bp.app_template_filter("data_value")
@@ -74,8 +78,11 @@ def data_value(value: Any, key: Any = None) -> Any:
     if ISO_MOMENT.match(value.strip()):
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         return local_time(moment) if moment.tzinfo else value
-    label = choice_label(str(key), value) if key is not None else None
-    return label or vocabulary.word(value, lang=_lang())
+    lang = _lang()
+    label = choice_label(str(key), value, english=lang.startswith("en")) if key is not None else None
+    if label and lang.startswith("en") and label == choice_label(str(key), value):  # no English in the forms
+        return vocabulary.word(value, lang=lang) if vocabulary.term(value) else label
+    return label or vocabulary.word(value, lang=lang)
 
 
 @bp.app_template_global("shown_data")

@@ -161,3 +161,17 @@ def test_the_workbench_says_its_to_dos_in_english(world):
                 wrong.append(f"{user}: {title.strip()!r} / {subject.strip()!r}")
     assert not wrong, "\n".join(wrong)
     assert seen
+
+
+def test_the_timeline_of_a_task_page_says_its_field_titles_in_the_forms_english(world, one_task_per_process):
+    wrong, seen = [], 0
+    try:
+        for key, task_id in sorted(one_task_per_process.items()):
+            history = _section(_page(world, "admin", f"/tasks/{task_id}"), r'<section class="card" id="history">(.*)</section>')
+            fields = [_text(t).strip() for t in re.findall(r"<dt>(.*?)</dt>", history, re.S)]
+            seen += len(fields)
+            wrong += [f"{key} /tasks/{task_id}: {t!r}" for t in fields if CHINESE.search(t)]
+    finally:
+        world.browsers["admin"].get("/login?lang=zh")
+    assert not wrong, "\n".join(wrong)
+    assert seen
