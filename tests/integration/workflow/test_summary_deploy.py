@@ -36,3 +36,20 @@ def test_a_bad_summary_does_not_deploy_and_a_changed_one_is_a_new_version(app):
     [second] = deployments.deploy(_alarm_bundle(json.dumps(good).encode()))
     assert second.created and second.version == first.version + 1
     assert deployments.summary_of(deployments.latest_definition("device_alarm_disposal")) == good
+
+
+def test_the_english_words_of_cases_are_their_versions_summary_en_maps(app):
+    from app.extensions import db
+    from app.models import ProcessInstance
+    from app.services.casework import task_words
+
+    [plain] = deployments.deploy(_alarm_bundle(None))
+    [worded] = deployments.deploy(bundle_from_dirs(), keys=["device_alarm_disposal"])
+    key = "device_alarm_disposal"
+    old, new = (ProcessInstance(definition_id=d.definition_id, process_key=key, state="{}") for d in (plain, worded))
+    db.session.add_all([old, new])
+    db.session.flush()
+    en = summaries.parse(bundle_from_dirs().files[summaries.file_name(key)])["en"]
+    assert en["处置设备预警"]
+    assert task_words.words_of_cases([old.id, new.id, new.id + 100]) == {old.id: {}, new.id: en}
+    assert task_words.words_of_cases([]) == {}
