@@ -46,6 +46,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+plain = _plain  # a column value as the audit log stores it
+
+
 def _snapshot(obj: Any, *, committed: bool) -> dict[str, Any]:
     state = inspect(obj)
     out: dict[str, Any] = {}

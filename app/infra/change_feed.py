@@ -9,6 +9,7 @@ A record changed several times in one transaction gets one row: readers serve it
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,9 +36,11 @@ _PENDING, _SEEN = "change_feed_pending", "change_feed_seen"
 
 def xact_id(connection: Connection):
     """The SQL of the writing transaction's id (a 64-bit xid8 on PostgreSQL, 0 on SQLite)."""
-    if connection.dialect.name == "postgresql":
-        return literal_column("pg_current_xact_id()::text::bigint")
-    return literal(0)
+    return _xact_sql(connection.dialect.name)
+
+
+def _xact_sql(dialect: str):
+    return literal_column("pg_current_xact_id()::text::bigint") if dialect == "postgresql" else literal(0)
 
 
 def _project_of(obj: Any) -> int | None:
@@ -101,3 +104,24 @@ def note_rows(connection: Connection, model: type, ids: Iterable[int], action: s
                     ).where(model.id.in_(ids))
     connection.execute(insert(ChangeFeedEntry).from_select(
         ["record_type", "record_id", "action", "project_id", "changed_at", "xact_id"], source))
+
+
+@functools.cache
+def _record_insert(dialect: str) -> Any:
+    """Built once per backend (its transaction id SQL differs)."""
+    return insert(ChangeFeedEntry).values(xact_id=_xact_sql(dialect))
+
+
+def note_record(session: Session, model: type, record_id: int, project_id: int | None,
+                action: str = "changed") -> None:
+    """The feed row of one record a Core statement changed (the case step's instance UPDATE),
+    written with its values (no read); once per record and transaction, like the listener's."""
+    seen: set = session.info.setdefault(_SEEN, set())
+    key = (RECORD_TYPES[model], record_id)
+    if key in seen and action != "deleted":
+        return
+    seen.add(key)
+    connection = session.connection()
+    connection.execute(_record_insert(connection.dialect.name), {
+        "record_type": key[0], "record_id": record_id, "action": action, "project_id": project_id,
+        "changed_at": wallclock.now()})

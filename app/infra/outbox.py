@@ -17,7 +17,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import celery, db
@@ -26,6 +26,11 @@ from app.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 _SESSION_KEY = "sitecase.outbox_ids"
+_TABLE = OutboxMessage.__table__
+# Built once: building a statement costs more CPU than SQLite spends running it.
+_INSERT = _TABLE.insert().returning(_TABLE.c.id, sort_by_parameter_order=True)
+_MARK_SENT = update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == "pending") \
+    .values(status="sent", sent_at=bindparam("now"))
 RELAY_AFTER = timedelta(minutes=1)
 RELAY_BATCH = 200
 
@@ -43,6 +48,20 @@ def _collect_new_messages(session: Session, _ctx: Any) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_SESSION_KEY, None)
+
+
+def write(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Add pending messages (task name, payload) to the session's transaction with one Core
+    INSERT; they are sent after the commit like the rows the ORM flushes."""
+    if not messages:
+        return
+    now = datetime.now(UTC)
+    ids = db.session.connection().execute(_INSERT, [
+        {"task_name": name, "payload": payload, "status": "pending", "created_at": now}
+        for name, payload in messages]).scalars().all()
+    written = db.session.info.setdefault(_SESSION_KEY, {})
+    for message_id, (name, payload) in zip(ids, messages, strict=True):
+        written[message_id] = (name, dict(payload))
 
 
 def send_committed() -> int:
@@ -107,6 +126,4 @@ def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
 def _mark_sent(message_ids: list[int]) -> None:
     # One statement in autocommit (no BEGIN and COMMIT round trips): it stands alone.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(update(OutboxMessage).where(
-            OutboxMessage.id.in_(message_ids), OutboxMessage.status == "pending")
-            .values(status="sent", sent_at=datetime.now(UTC)))
+        conn.execute(_MARK_SENT, {"ids": message_ids, "now": datetime.now(UTC)})

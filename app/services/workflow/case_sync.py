@@ -2,9 +2,10 @@
 
 Inbox rows are the materialised READY user tasks (DESIGN: inbox queries never load a
 workflow), so after every step the open rows are made equal to the engine's READY list.
-The reads come first and the writes go out in one flush at the end (one round trip per table).
-The step writes its own audit entry (one row: the instance's changed columns, the inbox rows it
-closed, changed and opened) instead of the flush listener's snapshot of every object.
+The reads come first; the writes are Core statements (app/services/workflow/step_writes.py), the
+rows plain `StepRow`s outside the session. The step writes its own audit entry (one row: the
+instance's changed columns, the inbox rows it closed, changed and opened); the flush listener's
+snapshot of every object is for the other writers.
 """
 from __future__ import annotations
 
@@ -19,19 +20,11 @@ from sqlalchemy import bindparam, delete, or_, select
 from app import engine
 from app.extensions import db
 from app.formdefs import summaries
-from app.infra import audit_trail
-from app.models import (
-    InboxTask,
-    MessageSubscription,
-    OrgUnit,
-    OutboxMessage,
-    ProcessInstance,
-    Project,
-    User,
-)
+from app.models import MessageSubscription, OrgUnit, ProcessInstance, Project, User
 from app.services.access.actors import Actor
 from app.services.definitions import deployments
-from app.services.workflow import review_duties, timeline
+from app.services.workflow import review_duties
+from app.services.workflow.step_writes import INBOX, StepRow, StepWrites
 from app.services.workflow.timeline import jsonable
 
 LONG_LOOP_TASKS = 400  # task trees past this size are flagged in data_summary (DESIGN trap)
@@ -52,75 +45,36 @@ def apply_result(instance: ProcessInstance, result: engine.EngineResult, actor: 
     A completion (`action["action"] == "complete"`) also closes its inbox row. A new review
     that only its authors could work stops the case on an incident (review_duties).
     A start (`action["action"] == "start"`) is the instance's first step (start_instance).
+    Raises StaleDataError when another writer moved the instance meanwhile (run_in_transaction
+    retries).
     """
     ended = result.status in ENDED
     ready = [] if ended else result.ready_user_tasks
     created = action.get("action") == "start"
-    audit = StepAudit(instance, created=created)
-    # Reads before any write: no autoflush round trip (a case that just started has no rows).
+    writes = StepWrites(instance, actor, now, created=created)
+    # Reads before any write (a case that just started has no rows).
     rows, done = ({}, set()) if created else _inbox_rows(instance, ready)
-    audit_trail.audited_by_caller(*rows.values())
     context = _row_context(instance) if any(t["task_id"] not in rows for t in ready) else None
     _sync_subscriptions(instance, [] if ended else result.message_subscriptions,
                         result.previous_subscriptions)
-    with db.session.no_autoflush:
-        if action.get("action") == "complete":
-            audit.rows.append(mark_completed(action, now))
-        instance.state = result.state
-        instance.status = result.status
-        instance.next_timer_due = None if ended else result.next_timer_due
-        if ended:
-            instance.ended_at = now
-        instance.data_summary = _summary(instance.data_summary, result)
-        new_rows = _sync_inbox(instance, rows, ready, context, now)
-        audit_trail.audited_by_caller(*new_rows)
-        _record_events(instance, actor, result.events, now, action)
-        _record_binding_fallbacks(instance, actor, ready, new_rows, now)
-        done |= {r.task_name for r in rows.values() if r.status == "completed"}
-        _announce(instance, new_rows, done)
-    audit.rows.extend(rows.values())
-    audit.note_row_changes()
-    db.session.flush()
-    open_rows = [r for r in rows.values() if r.status == "open"] + new_rows
-    for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the flushed rows
+    existing = list(rows.values())
+    if action.get("action") == "complete":
+        existing = _mark_completed(instance, rows, existing, action, now)
+    writes.write_instance(state=result.state, status=result.status,
+                        next_timer_due=None if ended else result.next_timer_due,
+                        data_summary=_summary(instance.data_summary, result),
+                        **({"ended_at": now} if ended else {}))
+    new_rows = _sync_inbox(instance, rows, ready, context, now)
+    writes.write_rows(existing, new_rows)  # the rows' ids, and the completed row for the review check
+    _record_events(writes, actor, result.events, action, existing)
+    _record_binding_fallbacks(writes, actor, ready, new_rows)
+    done |= {r.task_name for r in existing if r.status == "completed"}
+    _announce(writes, instance, new_rows, done)
+    open_rows = [r for r in existing if r.status == "open"] + new_rows
+    for conflict in review_duties.enforce(instance, open_rows, new_rows):  # reads the written rows
         review_duties.open_conflict_incident(instance, actor, conflict, now)
-    audit.note_row_changes()
-    audit.write(actor, action, new_rows)
-    db.session.flush()
+    writes.finish(action)
     return [r.id for r in new_rows]
-
-
-class StepAudit:
-    """The one audit entry of a step (action `case_<step>`, entity the instance): the instance's
-    columns before and after (only those that changed; all of them, after, for a start), the
-    changed columns of the inbox rows it closed or refilled, and the rows it opened. Its objects
-    are audited by the caller, not by the flush listener (app/infra/audit_trail.py)."""
-
-    def __init__(self, instance: ProcessInstance, *, created: bool):
-        audit_trail.audited_by_caller(instance)
-        self.instance, self.created = instance, created
-        self.before = None if created else audit_trail.committed_columns(instance)
-        self.rows: list[InboxTask] = []
-        self.row_changes: dict[str, dict[str, Any]] = {}
-
-    def note_row_changes(self) -> None:
-        """Collect the rows' changes before a flush resets them."""
-        for row in self.rows:
-            if row.id is not None:
-                self.row_changes.setdefault(str(row.id), {}).update(audit_trail.changed_columns(row))
-
-    def write(self, actor: Actor, action: dict[str, Any], new_rows: list[InboxTask]) -> None:
-        after = audit_trail.current_columns(self.instance)
-        before = self.before
-        if before is not None:
-            changed = {k for k, v in after.items() if before.get(k) != v}
-            before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-        after["inbox"] = {k: v for k, v in self.row_changes.items() if v}
-        after["opened"] = [{"id": r.id, "task_name": r.task_name, "role": r.role,
-                            "candidate_user_id": r.candidate_user_id} for r in new_rows]
-        audit_trail.record(actor, f"case_{action.get('action', 'step')}"[:40],
-                           entity_type="process_instance", entity_id=str(self.instance.id),
-                           before=before, after=jsonable(after))
 
 
 def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, Any]:
@@ -134,43 +88,48 @@ def _summary(previous: dict | None, result: engine.EngineResult) -> dict[str, An
     return summary
 
 
-def mark_completed(action: dict[str, Any], now: datetime) -> InboxTask:
-    row = db.session.get(InboxTask, action["inbox_task_id"])
-    audit_trail.audited_by_caller(row)
+def _mark_completed(instance: ProcessInstance, rows: dict[str, StepRow], existing: list[StepRow],
+                    action: dict[str, Any], now: datetime) -> list[StepRow]:
+    """Close the completed task's row (read with the open rows; read apart if it was not open)."""
+    row = next((r for r in existing if r.id == action["inbox_task_id"]), None)
+    if row is None:
+        found = db.session.execute(select(INBOX).where(INBOX.c.id == action["inbox_task_id"])).mappings().one()
+        row = StepRow(dict(found), instance)
+        existing = [*existing, row]
     row.status, row.completed_at, row.completed_by_id = "completed", now, action.get("user_id")
-    return row
+    return existing
 
 
 @functools.cache
 def _inbox_rows_select() -> Any:
     """Built once (statements are immutable; building this one costs more than running it)."""
-    return select(InboxTask).where(
-        InboxTask.instance_id == bindparam("instance_id"),
-        or_(InboxTask.status == "open",
-            InboxTask.spiff_task_id.in_(bindparam("ready_ids", expanding=True)),
-            (InboxTask.status == "completed") & InboxTask.task_name.in_(bindparam("ready_names", expanding=True))))
+    return select(INBOX).where(
+        INBOX.c.instance_id == bindparam("instance_id"),
+        or_(INBOX.c.status == "open",
+            INBOX.c.spiff_task_id.in_(bindparam("ready_ids", expanding=True)),
+            (INBOX.c.status == "completed") & INBOX.c.task_name.in_(bindparam("ready_names", expanding=True))))
 
 
 def _inbox_rows(instance: ProcessInstance,
-                ready: list[dict[str, Any]]) -> tuple[dict[str, InboxTask], set[str]]:
+                ready: list[dict[str, Any]]) -> tuple[dict[str, StepRow], set[str]]:
     """The instance's open rows and the rows of the READY tasks, by spiff task id; and which of
     the READY tasks' names were completed before in the case (a new row among them is a return).
     One query."""
     ready_ids = {t["task_id"] for t in ready}
-    rows: dict[str, InboxTask] = {}
+    rows: dict[str, StepRow] = {}
     done: set[str] = set()
-    for row in db.session.scalars(_inbox_rows_select(), {
+    for found in db.session.execute(_inbox_rows_select(), {
             "instance_id": instance.id, "ready_ids": sorted(ready_ids),
-            "ready_names": sorted({t["element_id"] for t in ready})}):
-        if row.status == "open" or row.spiff_task_id in ready_ids:
-            rows[row.spiff_task_id] = row
-        if row.status == "completed":
-            done.add(row.task_name)
+            "ready_names": sorted({t["element_id"] for t in ready})}).mappings():
+        if found["status"] == "open" or found["spiff_task_id"] in ready_ids:
+            rows[found["spiff_task_id"]] = StepRow(dict(found), instance)
+        if found["status"] == "completed":
+            done.add(found["task_name"])
     return rows, done
 
 
-def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: list[dict[str, Any]],
-                context: dict[str, Any] | None, now: datetime) -> list[InboxTask]:
+def _sync_inbox(instance: ProcessInstance, rows: dict[str, StepRow], ready: list[dict[str, Any]],
+                context: dict[str, Any] | None, now: datetime) -> list[StepRow]:
     """Make the open rows equal to `ready` (new rows get `context`); returns the new rows."""
     ready_ids = {t["task_id"] for t in ready}
     for spiff_id, row in rows.items():
@@ -180,9 +139,8 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
     for task in ready:
         row = rows.get(task["task_id"])
         if row is None:
-            row = InboxTask(instance_id=instance.id, spiff_task_id=task["task_id"], created_at=now,
-                            **context)
-            db.session.add(row)
+            row = StepRow({"instance_id": instance.id, "spiff_task_id": task["task_id"], "created_at": now,
+                           "priority": 50, **context}, instance, new=True)
             new_rows.append(row)
         row.status = "open" if row.status != "completed" else row.status
         _fill(row, task)
@@ -191,7 +149,7 @@ def _sync_inbox(instance: ProcessInstance, rows: dict[str, InboxTask], ready: li
     return new_rows
 
 
-def _announce(instance: ProcessInstance, new_rows: list[InboxTask], done: set[str]) -> None:
+def _announce(writes: StepWrites, instance: ProcessInstance, new_rows: list[StepRow], done: set[str]) -> None:
     """Tell the holders of each new task through the bell (an outbox message
     `notifications.task_ready`, delivered after the commit like `notify`): the bound user, else
     the lane's role where the case lives. A form sent back (its task name is in `done`, the
@@ -207,10 +165,10 @@ def _announce(instance: ProcessInstance, new_rows: list[InboxTask], done: set[st
             text = f"已退回：{row.title}{subject}。退回原因：{reason}"
         else:
             text = f"新待办：{row.title}{subject}"
-        db.session.add(OutboxMessage(task_name="notifications.task_ready", payload={
+        writes.message("notifications.task_ready", {
             "instance_id": instance.id, "role": row.role, "user": row.candidate_user_id,
             "message": text[:500], "title": (row.subject_title or instance.title or row.title)[:200],
-            "outbox_id": None}))
+            "outbox_id": None})
 
 
 def _subject_title(instance: ProcessInstance, task: dict[str, Any]) -> str | None:
@@ -236,7 +194,7 @@ def _row_context(instance: ProcessInstance) -> dict[str, Any]:
             "subject_title": instance.title}
 
 
-def _fill(row: InboxTask, task: dict[str, Any]) -> None:
+def _fill(row: StepRow, task: dict[str, Any]) -> None:
     row.task_name = task["element_id"]
     row.title = (task.get("title") or task["element_id"])[:200]
     row.role = task.get("lane") or "sys_admin"
@@ -291,17 +249,17 @@ def bound_user_id(task: dict[str, Any]) -> int | None:
     return value if user is not None and user.is_active else None
 
 
-def _record_binding_fallbacks(instance: ProcessInstance, actor: Actor, ready: list[dict[str, Any]],
-                              new_rows: list[InboxTask], now: datetime) -> None:
+def _record_binding_fallbacks(writes: StepWrites, actor: Actor, ready: list[dict[str, Any]],
+                              new_rows: list[StepRow]) -> None:
     """A new row whose `candidateUserVariable` named nobody usable goes to the lane's role;
     the timeline says so (once per row) so that the designer can see the binding failed."""
     tasks = {t["task_id"]: t for t in ready}
     for row in new_rows:
         task = tasks[row.spiff_task_id]
         if task.get("candidate_user_variable") and row.candidate_user_id is None:
-            timeline.record(instance.id, actor, "candidate_fallback", now, task_name=row.task_name,
-                            data={"variable": task["candidate_user_variable"],
-                            "value": task.get("candidate_user"), "role": row.role})
+            writes.event(actor, "candidate_fallback", task_name=row.task_name,
+                         data={"variable": task["candidate_user_variable"],
+                               "value": task.get("candidate_user"), "role": row.role})
 
 
 def _subscription_keys(subscriptions: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -316,27 +274,29 @@ def _sync_subscriptions(instance: ProcessInstance, subscriptions: list[dict[str,
         return
     db.session.execute(delete(MessageSubscription)
                        .where(MessageSubscription.instance_id == instance.id))
-    for sub in subscriptions:
-        db.session.add(MessageSubscription(instance_id=instance.id, message_name=sub["name"],
-                                           correlation_key=canonical(sub["correlation"])))
+    if subscriptions:
+        db.session.execute(MessageSubscription.__table__.insert(), [
+            {"instance_id": instance.id, "message_name": sub["name"],
+             "correlation_key": canonical(sub["correlation"])} for sub in subscriptions])
 
 
-def _record_events(instance: ProcessInstance, actor: Actor, events: list[dict[str, Any]],
-                   now: datetime, action: dict[str, Any]) -> None:
+def _record_events(writes: StepWrites, actor: Actor, events: list[dict[str, Any]],
+                   action: dict[str, Any], rows: list[StepRow]) -> None:
+    instance = writes.instance
     for event in events:
         kind = event.get("type", "engine")
         body = {k: v for k, v in event.items() if k != "type"}
         if kind == "task_completed" and event.get("task_id") == action.get("task_id"):
-            _record_completion(instance, event, now, action)
+            _record_completion(writes, event, action, rows)
         elif kind == "started":
-            timeline.record(instance.id, actor, "started", now, data={**body, "data": action.get("data")})
+            writes.event(actor, "started", data={**body, "data": action.get("data")})
         else:
-            timeline.record(instance.id, actor, kind, now, task_name=event.get("element_id"), data=body)
+            writes.event(actor, kind, task_name=event.get("element_id"), data=body)
         if kind == "message_thrown":
-            _route_after_commit(instance, event)
+            _route_after_commit(writes, instance, event)
 
 
-def _route_after_commit(instance: ProcessInstance, event: dict[str, Any]) -> None:
+def _route_after_commit(writes: StepWrites, instance: ProcessInstance, event: dict[str, Any]) -> None:
     """A message thrown by this case goes to the case waiting for it (or starts one) after the
     commit, through the outbox: never inside this case's transaction and lock, exactly once
     per thrown event thanks to the idempotency key."""
@@ -345,18 +305,19 @@ def _route_after_commit(instance: ProcessInstance, event: dict[str, Any]) -> Non
         if isinstance(values, dict):
             correlation.update(values)
     payload = event.get("payload")
-    db.session.add(OutboxMessage(task_name="messages.route", payload=jsonable({
+    writes.message("messages.route", jsonable({
         "name": event["name"], "correlation": correlation,
         "payload": payload if isinstance(payload, dict) else {"value": payload},
         "source_instance_id": instance.id,
         # Fixed when the row is written: a relay that re-sends this row re-uses it.
-        "idempotency_key": f"thrown:{instance.id}:{uuid.uuid4().hex}"})))
+        "idempotency_key": f"thrown:{instance.id}:{uuid.uuid4().hex}"}))
 
 
-def _record_completion(instance: ProcessInstance, event: dict[str, Any], now: datetime,
-                       action: dict[str, Any]) -> None:
-    row = db.session.get(InboxTask, action["inbox_task_id"])
+def _record_completion(writes: StepWrites, event: dict[str, Any], action: dict[str, Any],
+                       rows: list[StepRow]) -> None:
+    row_id = action["inbox_task_id"]
+    title = next((r.title for r in rows if r.id == row_id), None)
     who = Actor(user_id=action.get("user_id"), username=action.get("username") or "system",
                 ip=action.get("ip"))
-    timeline.record(instance.id, who, "task_completed", now, inbox_task_id=row.id,
-                    task_name=event.get("element_id"), title=row.title, data=action.get("data") or {})
+    writes.event(who, "task_completed", inbox_task_id=row_id, task_name=event.get("element_id"),
+                 title=title, data=action.get("data") or {})

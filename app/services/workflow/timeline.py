@@ -29,11 +29,19 @@ def record(instance_id: int, actor: Actor, kind: str, at: datetime | None = None
     `at` defaults to the service clock's now; `fields` are the optional columns (`data`,
     `task_name`, `title`, `inbox_task_id`).
     """
+    db.session.add(InstanceEvent(**event_row(instance_id, actor, kind, at, **fields)))
+
+
+def event_row(instance_id: int, actor: Actor, kind: str, at: datetime | None = None,
+              **fields: Any) -> dict[str, Any]:
+    """The column values of one timeline event, for a writer that inserts rows itself (the case
+    step's Core writes, app/services/workflow/step_writes.py): the same shape as `record`'s."""
     data = fields.pop("data", None)
-    db.session.add(InstanceEvent(
-        instance_id=instance_id, kind=kind, user_id=actor.user_id, username=actor.username,
-        ip=actor.ip, data=jsonable(data) if data is not None else None,
-        at=at if at is not None else wallclock.now(), **fields))
+    return {"instance_id": instance_id, "kind": kind, "user_id": actor.user_id,
+            "username": actor.username, "ip": actor.ip,
+            "data": jsonable(data) if data is not None else None,
+            "at": at if at is not None else wallclock.now(), "inbox_task_id": None,
+            "task_name": None, "title": None, **fields}
 
 
 def note(ctx: OperatorContext, kind: str, data: dict[str, Any]) -> None:
