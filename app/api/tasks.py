@@ -27,6 +27,7 @@ from app.schemas.workflow import (
 )
 from app.services.casework import attachment_uploads, task_reads
 from app.services.workflow import cases, inbox_queries
+from app.web.i18n import english
 
 
 @bp.get("/tasks")
@@ -50,8 +51,9 @@ def task_counts():
 @doc(response=TaskDetailSchema)
 def get_task(task_id: int):
     """A task with the summary of its case's subject (above its form on the task page), the
-    return reason when its form was sent back (`returned`, `form.previous` refills it)."""
-    view = task_reads.task_detail(api_actor(), task_id, with_values=True)
+    return reason when its form was sent back (`returned`, `form.previous` refills it). With
+    `?lang=en` (or `Accept-Language: en`) the title, subject and summary are in the process's English."""
+    view = task_reads.task_detail(api_actor(), task_id, with_values=True, english=english())
     return ok({**view, "task": InboxTaskSchema().dump(view["task"])})
 
 

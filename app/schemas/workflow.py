@@ -133,6 +133,8 @@ class TaskDetailSchema(Schema):
     """A task with the summary of its case's subject, the return (when its form was sent back),
     its form and the case context."""
     task = fields.Nested(InboxTaskSchema)
+    title = fields.Str(metadata={"description": "The task's title in the request's language (the process's "
+                                                "English with ?lang=en; `task.title` is as stored)."})
     summary = fields.List(fields.Nested(SummaryFactSchema))
     returned = fields.Nested(ReturnedSchema, allow_none=True)
     form = fields.Nested(TaskFormSchema, allow_none=True)

@@ -175,3 +175,19 @@ def test_the_timeline_of_a_task_page_says_its_field_titles_in_the_forms_english(
         world.browsers["admin"].get("/login?lang=zh")
     assert not wrong, "\n".join(wrong)
     assert seen
+
+
+def test_the_api_task_detail_says_the_title_and_summary_in_the_language_asked(world, one_task_per_process):
+    """GET /api/v1/tasks/{id}: `title` and the summary in English with ?lang=en, as the task page."""
+    client = world.api()
+    headers = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    wrong = []
+    for key, task_id in sorted(one_task_per_process.items()):
+        english = client.get(f"/api/v1/tasks/{task_id}?lang=en", headers=headers).get_json()["data"]
+        chinese = client.get(f"/api/v1/tasks/{task_id}", headers=headers).get_json()["data"]
+        labels = " ".join(fact["label"] for fact in english["summary"])
+        if not english["title"] or CHINESE.search(english["title"]) or CHINESE.search(labels):
+            wrong.append(f"{key}: {english['title']!r}, labels {labels!r}")
+        if chinese["title"] != chinese["task"]["title"] or not CHINESE.search(chinese["title"]):
+            wrong.append(f"{key} (Chinese): {chinese['title']!r}")
+    assert not wrong, "\n".join(wrong)
