@@ -19,7 +19,7 @@ from app.services.designer import catalogue, new_process, running_state, version
 from app.services.designer import uploads as service
 from app.services.workflow import incidents
 from app.web import bp
-from app.web.common import flash_said, page, web_actor
+from app.web.common import flash_said, page, paging_args, web_actor
 from app.web.forms_render import build_form
 
 
@@ -58,8 +58,10 @@ def new_process_page():
 @bp.get("/designer/<key>")
 @page
 def designer_process(key: str):
-    return render_template("designer/process.html", key=key, instances=case_files.instances_of(web_actor(), key),
-                           versions=versions.version_history(web_actor(), key))
+    actor, paging = web_actor(), paging_args(size=case_files.DESIGNER_CASES_PAGE)
+    cases = case_files.instances_of(actor, key, limit=paging.size, offset=paging.offset)
+    return render_template("designer/process.html", key=key, instances=cases.items,
+                           paging=paging.counted(cases.total), versions=versions.version_history(actor, key))
 
 
 @bp.get("/designer/<key>/versions/<int:version>")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from app.errors import NotFoundError
 from app.extensions import db
@@ -22,9 +23,11 @@ from app.models import (
 from app.services.access import scoping
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
+from app.services.access.projects import Page
 from app.services.definitions import deployments, start_guards
 from app.services.hazard import works as hazardous_works
 from app.services.workflow import case_steps as rt
+from app.services.workflow import case_visibility
 
 FINISHED = ("completed", "cancelled")
 
@@ -200,11 +203,22 @@ def start_for_subject(actor: Actor, process_key: str, *, project_code: str | Non
                             data=data, title=title)
 
 
-def instances_of(actor: Actor, key: str, limit: int = 50) -> list[ProcessInstance]:
-    """Newest cases of a process key that the actor may see (designers: all)."""
+DESIGNER_CASES_PAGE = 50  # cases per page of a process's designer page
+
+
+def instances_of(actor: Actor, key: str, *, limit: int = DESIGNER_CASES_PAGE, offset: int = 0) -> Page:
+    """A page of the newest cases of a process key that the actor may see (process designers:
+    all; officials: the rule of every case, `case_visibility.visible_cases`) and their total.
+
+    Raises PermissionDeniedError (`role_required`).
+    """
     require_any_role(actor, "process_designer", "city_official", "district_safety_officer",
                      "district_quality_officer", "district_leader")
-    rows = db.session.scalars(select(ProcessInstance).where(ProcessInstance.process_key == key)
-                              .order_by(ProcessInstance.id.desc()).limit(limit * 4))
-    visible = [i for i in rows if actor.has_role("process_designer") or rt.can_see_instance(actor, i)]
-    return visible[:limit]
+    where = [ProcessInstance.process_key == key]
+    if not actor.has_role("process_designer"):
+        where.append(case_visibility.visible_cases(actor))
+    total = db.session.scalar(select(func.count()).select_from(ProcessInstance).where(*where)) or 0
+    rows = db.session.scalars(select(ProcessInstance).options(
+        defer(ProcessInstance.state), joinedload(ProcessInstance.definition))
+                              .where(*where).order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
+    return Page(list(rows), total)
