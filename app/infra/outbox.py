@@ -8,16 +8,34 @@ pending after a while. A message may therefore arrive twice: every task checks t
 the rows it acts on (ids only in the payload) and does nothing the second time. A payload with
 `"outbox_id": None` asks for the message's own id (a delivery's idempotency key): it is filled in
 when the message is sent, so the writer needs no flush and second write to learn it.
+
+Off the step's path: `send_committed()` only hands the committed messages to this process's
+publisher thread and returns; the thread publishes what has gathered (one held producer) and marks
+the whole batch sent with one autocommit UPDATE. Under load batches form by themselves; when idle
+a message goes at once. A broker that is down delays no request: the messages stay pending and the
+relay sends them later. The thread starts lazily in the process that uses it (never inherited
+across a fork: gunicorn workers, Celery prefork), and what it holds is flushed at exit (atexit,
+Celery's worker shutdown signals). With `task_always_eager` (tests, an embedded run without a
+worker) the tasks still run inline and synchronously after the commit, as before.
 Tasks are found by name on the Celery app (create_app registers them all): infrastructure
 imports no task module, so no use case behind a task.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import queue
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from celery import signals
 from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.extensions import celery, db
@@ -33,6 +51,9 @@ _MARK_SENT = update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=Tru
     .values(status="sent", sent_at=bindparam("now"))
 RELAY_AFTER = timedelta(minutes=1)
 RELAY_BATCH = 200
+PUBLISH_BATCH = 500  # at most this many messages per publish pass and mark-sent UPDATE
+EXIT_FLUSH_SECONDS = 10.0
+Row = tuple[int, str, dict[str, Any]]
 
 
 @event.listens_for(Session, "after_flush")
@@ -65,10 +86,18 @@ def write(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def send_committed() -> int:
-    """Send the messages written by the transaction that just committed; returns how many."""
+    """Send the messages written by the transaction that just committed; returns how many.
+
+    Eager (tests): the tasks run here, inline, before this returns. Otherwise the messages are
+    handed to this process's publisher thread and this returns at once (see the docstring)."""
     written = db.session.info.pop(_SESSION_KEY, {})
-    return _send_rows([(i, name, payload) for i, (name, payload) in sorted(written.items())]) \
-        if written else 0
+    if not written:
+        return 0
+    rows = [(i, name, payload) for i, (name, payload) in sorted(written.items())]
+    if celery.conf.task_always_eager:
+        return _send_rows(rows)
+    publisher_for(db.engine).hand(rows)
+    return len(rows)
 
 
 def relay_pending(now: datetime | None = None, older_than: timedelta = RELAY_AFTER) -> int:
@@ -112,8 +141,7 @@ def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
     if task is None:
         log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
         return False
-    if "outbox_id" in payload and payload["outbox_id"] is None:
-        payload = {**payload, "outbox_id": message_id}
+    payload = _with_own_id(message_id, payload)
     try:
         # The message's repr names its row, not its payload: Celery would otherwise build a safe
         # repr of every payload for the headers (a fifth of a publish's CPU) and log it.
@@ -125,7 +153,174 @@ def _dispatch(message_id: int, task_name: str, payload: dict[str, Any]) -> bool:
     return True
 
 
-def _mark_sent(message_ids: list[int]) -> None:
+def _with_own_id(message_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    if "outbox_id" in payload and payload["outbox_id"] is None:
+        return {**payload, "outbox_id": message_id}
+    return payload
+
+
+def _mark_sent(message_ids: list[int], engine: Engine | None = None) -> None:
     # One statement in autocommit (no BEGIN and COMMIT round trips): it stands alone.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with (engine or db.engine).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(_MARK_SENT, {"ids": message_ids, "now": datetime.now(UTC)})
+
+
+# --- the publisher thread ----------------------------------------------------------------------
+
+class Publisher:
+    """One thread per process and database engine that publishes committed messages.
+
+    `hand` queues rows and returns; the thread takes everything that has gathered (up to
+    PUBLISH_BATCH), publishes each message with one producer held for the pass, and marks the
+    published ones sent with one UPDATE. A broker error ends the pass: that message and the rest
+    of the pass stay pending (the relay sends them), so a dead broker costs one failed attempt
+    per pass, never one per message. Rows lost with the process are pending rows: the relay's.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queue: queue.SimpleQueue[Row | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._unfinished = 0  # handed and not yet through a pass
+        self._go = threading.Event()
+        self._go.set()
+        self._abandoned = False
+        self.passes = 0  # publish passes run (each one mark-sent UPDATE at most)
+
+    def hand(self, rows: list[Row]) -> None:
+        with self._idle:
+            self._unfinished += len(rows)
+        for row in rows:
+            self._queue.put(row)
+        if self._thread is None or not self._thread.is_alive():
+            self._start()
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="sitecase-outbox", daemon=True)
+                self._thread.start()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every handed message went through a pass; False when `timeout` ran out."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unfinished == 0, timeout)
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Flush, then end the thread (process exit)."""
+        done = self.flush(timeout)
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+        return done
+
+    @contextmanager
+    def held(self) -> Iterator[Publisher]:
+        """Tests: nothing is published while held; what gathers meanwhile goes as one pass."""
+        self._go.clear()
+        try:
+            yield self
+        finally:
+            self._go.set()
+
+    def abandon(self) -> None:
+        """Tests: drop what this publisher holds unpublished and end its thread, as a killed
+        process would; the next message of this process gets a new publisher."""
+        with _publishers_lock:
+            if _publishers.get(self.engine) is self:
+                del _publishers[self.engine]
+        self._abandoned = True
+        self._go.set()
+        self._queue.put(None)
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            self._go.wait()
+            if first is None or self._abandoned:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < PUBLISH_BATCH:
+                try:
+                    row = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if row is None:
+                    stop = True
+                    break
+                batch.append(row)
+            try:
+                self.passes += 1
+                self.publish(batch)
+            except Exception:  # noqa: BLE001 — the thread must live on; the rows stay pending
+                log.exception("outbox: a publish pass of %s messages failed; left pending", len(batch))
+            finally:
+                with self._idle:
+                    self._unfinished -= len(batch)
+                    self._idle.notify_all()
+            if stop:
+                return
+
+    def publish(self, batch: list[Row]) -> int:
+        """Publish `batch` to the broker (never inline, whatever the eager setting), then mark
+        the published messages sent; returns how many were published."""
+        sent: list[int] = []
+        with celery.producer_or_acquire() as producer:
+            for message_id, task_name, payload in batch:
+                if task_name not in celery.tasks:
+                    log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
+                    continue
+                try:
+                    celery.send_task(task_name, kwargs=_with_own_id(message_id, payload or {}),
+                                     producer=producer, add_to_parent=False, ignore_result=True,
+                                     argsrepr="()", kwargsrepr=f"{{outbox message {message_id}}}")
+                except Exception:  # noqa: BLE001 — broker down: the rest of the pass waits for the relay
+                    log.exception("outbox message %s (%s) could not be published; it and %s more left "
+                                  "pending", message_id, task_name, len(batch) - len(sent) - 1)
+                    break
+                sent.append(message_id)
+        if sent:
+            _mark_sent(sent, self.engine)
+        return len(sent)
+
+
+_publishers: weakref.WeakKeyDictionary[Engine, Publisher] = weakref.WeakKeyDictionary()
+_publishers_lock = threading.Lock()
+
+
+def publisher_for(engine: Engine) -> Publisher:
+    publisher = _publishers.get(engine)
+    if publisher is None:
+        with _publishers_lock:
+            publisher = _publishers.setdefault(engine, Publisher(engine))
+    return publisher
+
+
+def flush(timeout: float | None = None) -> bool:
+    """Wait until this process's publishers have published (or given up on) what they hold."""
+    return all([p.flush(timeout) for p in list(_publishers.values())])
+
+
+def _stop_all(*_args: Any, **_kwargs: Any) -> None:
+    for publisher in list(_publishers.values()):
+        if not publisher.stop(EXIT_FLUSH_SECONDS):
+            log.warning("outbox: messages still unpublished at exit; the relay sends them")
+
+
+def _forget_after_fork() -> None:
+    # A forked child (gunicorn worker, Celery prefork child) has none of the parent's threads:
+    # it must start its own publisher, and what the parent had queued is the parent's to send.
+    global _publishers_lock
+    _publishers.clear()
+    _publishers_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+atexit.register(_stop_all)
+signals.worker_process_shutdown.connect(_stop_all, weak=False)
+signals.worker_shutdown.connect(_stop_all, weak=False)

@@ -1,6 +1,7 @@
 """One transaction per use case, with the acting user visible to the audit listener.
 
-After the commit, the outbox messages the transaction wrote are sent (app/infra/outbox.py).
+After the commit, the outbox messages the transaction wrote are handed to the process's publisher
+thread (run inline when Celery is eager), never sent before it (app/infra/outbox.py).
 """
 from __future__ import annotations
 

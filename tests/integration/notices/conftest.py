@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import settings
 from app.extensions import celery, db
+from app.infra import outbox
 from app.infra.uow import transaction
 from app.models import IssuedDocument, Project, User
 from app.rendering import sample_fields
@@ -76,4 +77,5 @@ def queued_rendering():
     try:
         yield
     finally:
+        outbox.flush(60)  # the publisher thread's passes end before the database goes
         celery.conf.task_always_eager = True
