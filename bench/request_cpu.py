@@ -1,6 +1,7 @@
 """CPU time and SQL statements per request of `GET /api/v1/tasks` and `/inbox`, in one process.
 
     .venv/bin/python bench/request_cpu.py [--open-tasks 100000] [--requests 200] [--instance DIR]
+    .venv/bin/python bench/request_cpu.py --instance DIR --profile 30   # where a request's CPU goes
 
 The same data as bench/http_load.py (its `seed`), served by Flask's test client in this process
 (no server, no load tool): what one request costs the application, measured with
@@ -9,11 +10,16 @@ commits (`--instance` reuses a seeded folder: copy it per commit, migrations may
 The requests are timed in `--batches`; the quickest batch's CPU per request is the figure other
 work on the machine disturbs least (it only adds: cache misses, preemption inside a request).
 http_load.py remains the measure of throughput; this one says where the CPU of a request went.
+`--profile N` also runs cProfile over each URL's batches and prints its N top lines by cumulative
+and by own time (per request, in ms: the profiler's overhead inflates them, the order is the point).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import re
 import sys
 import tempfile
@@ -44,6 +50,9 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10,
                         help="the requests are timed in this many batches: the quickest batch is the figure "
                              "least disturbed by other work on the machine")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="after timing, profile the URL's requests (cProfile) and print its N top lines "
+                             "by cumulative and by own time")
     args = parser.parse_args()
     folder = Path(args.instance or tempfile.mkdtemp(prefix="sitecase-cpu-"))
     os.environ.update(SITECASE_INSTANCE_DIR=str(folder), SITECASE_DEMO_PASSWORD=PASSWORD)
@@ -68,6 +77,7 @@ def main() -> None:
     print("| URL | CPU ms/request (quickest batch) | CPU ms/request (all) | wall ms/request | statements/request "
           "| load avg |\n|---|---|---|---|---|---|")
     per_batch = max(1, args.requests // args.batches)
+    profiles: list[tuple[str, str]] = []
     for name, get in targets.items():
         for _ in range(5):  # warm the caches (statements, token, templates)
             assert get().status_code == 200, name
@@ -85,6 +95,37 @@ def main() -> None:
         done = per_batch * args.batches
         print(f"| {name} | {1000 * min(batches) / per_batch:.2f} | {1000 * sum(batches) / done:.2f} | "
               f"{1000 * wall / done:.2f} | {count} | {os.getloadavg()[0]:.2f} |", flush=True)
+        if args.profile:
+            profiles.append((name, profiled(get, per_batch, args.batches, args.profile)))
+    for name, text in profiles:
+        print(f"\n### {name}\n{text}")
+
+
+def profiled(get, per_batch: int, batches: int, top: int) -> str:
+    """cProfile of the quickest of `batches` batches of `per_batch` requests: its `top` lines by
+    cumulative and by own time, times in ms per request."""
+    best = None
+    for _ in range(batches):
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        for _ in range(per_batch):
+            get()
+        profile.disable()
+        stats = pstats.Stats(profile)
+        if best is None or stats.total_tt < best.total_tt:
+            best = stats
+    out = io.StringIO()
+    best.stream = out
+    # per request: pstats prints seconds for the whole batch
+    scale = 1000 / per_batch
+    for key, (cc, nc, tt, ct, callers) in list(best.stats.items()):
+        best.stats[key] = (cc, nc, tt * scale, ct * scale, callers)
+    best.total_tt *= scale
+    out.write(f"(cProfile of the quickest of {batches} batches of {per_batch}; times in ms per request, "
+              "call counts per batch)\n")
+    best.sort_stats("cumulative").print_stats(top)
+    best.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -41,8 +41,8 @@ def inbox():
     actor = web_actor()
     paging = paging_args(exported=True)
     f = _filter(paging)
-    result = service.list_tasks(actor, f)
-    return render_template("inbox/list.html", rows=result.items, counts=service.counts(actor), f=f,
+    result, counts = service.inbox_page(actor, f)
+    return render_template("inbox/list.html", rows=result.items, counts=counts, f=f,
                            in_english=task_words.english_titles(result.items) if english() else {},
                            paging=paging.counted(result.total), labels=SCOPE_LABELS,
                            is_overdue=service.is_overdue)

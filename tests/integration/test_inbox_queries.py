@@ -5,7 +5,7 @@ import pytest
 
 from app.models import User
 from app.services.access.actors import actor_for
-from app.services.workflow.inbox_queries import InboxFilter, counts, list_tasks
+from app.services.workflow.inbox_queries import InboxFilter, counts, inbox_page, list_tasks
 from tests.support.factories import gen_inbox_task, gen_instance, gen_org_unit, gen_project, gen_user
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -205,3 +205,39 @@ def test_sqlite_reads_an_officials_rows_through_a_path_range(sqlite_app):
     # without statistics, took `status = 'open'` for selective: every open row, a lookup each).
     plan = _explain(inbox_queries._counts_statement(key), "EXPLAIN QUERY PLAN")
     assert not any("ix_inbox_task_status " in row[-1] for row in plan), plan
+
+
+def test_each_tabs_count_is_the_total_of_its_list(world):
+    """`counts()` reads "mine" and "claimable" in the same pass as "all": each tab's count stays
+    the total of its own list, whatever the mix of seats, assignments and roles."""
+    users, rows = world
+    from app.extensions import db
+
+    pm1, expert = users["pm1"], users["expert"]
+    colleague = gen_user("contractor_pm", project=rows["pm_p1"].instance.project)
+    i1 = rows["pm_p1"].instance
+    extra = [gen_inbox_task(i1, "contractor_pm", due_at=NOW - timedelta(days=2)),   # claimable, overdue
+             gen_inbox_task(i1, "contractor_pm"), gen_inbox_task(i1, "contractor_pm"),
+             gen_inbox_task(i1, "expert", candidate_user_id=pm1.id),                # pm1's seat
+             gen_inbox_task(i1, "expert", candidate_user_id=pm1.id)]               # … claimed below
+    extra[1].assignee_id = pm1.id                       # his, by role
+    extra[2].assignee_id = colleague.id                 # a colleague's: not pm1's, not claimable
+    extra[4].assignee_id = pm1.id
+    rows["pm_p2"].assignee_id = pm1.id                  # assigned outside his roles: still his
+    rows["seat"].assignee_id = expert.id
+    db.session.commit()
+    for user in (pm1, colleague, expert, users["city"], users["safety1"], users["chief1"]):
+        c = counts(actor_for(user), now=NOW)
+        for scope in ("all", "mine", "claimable", "jurisdiction", "done"):
+            assert c[scope] == _ids(user, rows | {f"x{n}": r for n, r in enumerate(extra)}, scope=scope)[1], \
+                (user.username, scope)
+        overdue = _ids(user, rows | {f"x{n}": r for n, r in enumerate(extra)}, overdue=True)[1]
+        assert c["overdue"] == overdue, user.username
+        # The inbox page takes a whole tab's total from its count, and counts a filtered one.
+        for f in (InboxFilter(scope="claimable", limit=2), InboxFilter(scope="mine", offset=9),
+                  InboxFilter(overdue=True), InboxFilter(process_key="other")):
+            page, tabs = inbox_page(actor_for(user), f, now=NOW)
+            listed = list_tasks(actor_for(user), f, now=NOW)
+            assert ([r.id for r in page.items], page.total, tabs) == ([r.id for r in listed.items], listed.total, c)
+    assert counts(actor_for(pm1), now=NOW) == {"all": 6, "overdue": 2, "mine": 4, "claimable": 3,
+                                               "jurisdiction": 0, "done": 0}

@@ -46,9 +46,9 @@ def list_alarms(actor: Actor, *, project_code: str | None = None, status: str | 
 
 def workbench(actor: Actor) -> Workbench:
     """企业工作台: my to-dos, announcements, warning reminders of my projects, my projects."""
+    todo, counts = inbox_queries.inbox_page(actor, inbox_queries.InboxFilter(scope="all", limit=8))
     return Workbench(
-        todo=inbox_queries.list_tasks(actor, inbox_queries.InboxFilter(scope="all", limit=8)),
-        counts=inbox_queries.counts(actor),
+        todo=todo, counts=counts,
         announcements=announcements.list_announcements(actor, limit=5),
         alarms=list_alarms(actor, status="open", limit=8).items,
         projects=projects.list_projects(actor, limit=20),
