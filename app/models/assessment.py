@@ -48,8 +48,9 @@ class AssessmentResult(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), index=True)   # YYYY-MM
     subject: Mapped[str] = mapped_column(String(16))
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="CASCADE"))
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    # a record: a unit that has assessments cannot be deleted (0030), they never vanish with it
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="RESTRICT"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="RESTRICT"))
     score: Mapped[float] = mapped_column(Float)
     # [{point_id, name, measure, weight, target, numerator, denominator, rate, points}]
     items: Mapped[list] = mapped_column(JSONType, default=list)

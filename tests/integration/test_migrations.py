@@ -143,3 +143,46 @@ def test_0029_assessment_result_units_sqlite(tmp_path):
 
 def test_0029_assessment_result_units_postgresql(fresh_postgres_db, tmp_path):
     _assessment_units(fresh_postgres_db, tmp_path)
+
+
+def _assessments_kept(url, tmp_path):
+    """0030: deleting a district or an enterprise that has assessment results is refused (they
+    cascaded away under 0029); downgrading gives the cascade back."""
+    import pytest
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.support.factories import gen_district, gen_enterprise
+
+    app = build_app(url, tmp_path / "inst")
+    migrate_to_head(app)
+    with app.app_context():
+        units = {"org_unit": gen_district().id, "enterprise": gen_enterprise().id}
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO assessment_result (month, subject, district_id, enterprise_id, score, items,"
+                              " computed_at) VALUES ('2020-01', :s, :d, :e, 80.0, '[]', CURRENT_TIMESTAMP)"),
+                         [{"s": "district", "d": units["org_unit"], "e": None},
+                          {"s": "enterprise", "d": None, "e": units["enterprise"]}])
+        count = text("SELECT count(*) FROM assessment_result WHERE month = '2020-01'")
+        for table, unit in units.items():
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": unit})
+        with db.engine.connect() as conn:
+            assert conn.scalar(count) == 2
+        downgrade(revision="0029")
+        with db.engine.begin() as conn:
+            for table, unit in units.items():
+                conn.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": unit})
+            assert conn.scalar(count) == 0
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0030_assessment_results_keep_their_units_sqlite(tmp_path):
+    _assessments_kept(f"sqlite:///{tmp_path / 'kept.sqlite'}", tmp_path)
+
+
+def test_0030_assessment_results_keep_their_units_postgresql(fresh_postgres_db, tmp_path):
+    _assessments_kept(fresh_postgres_db, tmp_path)
