@@ -10,9 +10,9 @@ the rows it acts on (ids only in the payload) and does nothing the second time. 
 when the message is sent, so the writer needs no flush and second write to learn it.
 
 Off the step's path: `send_committed()` only hands the committed messages to this process's
-publisher thread and returns; the thread publishes what has gathered (one held producer) and marks
-the whole batch sent with one autocommit UPDATE. Under load batches form by themselves; when idle
-a message goes at once. A broker that is down delays no request: the messages stay pending and the
+publisher thread and returns; the thread publishes what has gathered at once (one held producer)
+and marks the published messages sent with one autocommit UPDATE when MARK_EVERY passed without a
+new one. Under load batches form by themselves; when idle a message goes at once. A broker that is down delays no request: the messages stay pending and the
 relay sends them later. The thread starts lazily in the process that uses it (never inherited
 across a fork: gunicorn workers, Celery prefork), and what it holds is flushed at exit (atexit,
 Celery's worker shutdown signals). With `task_always_eager` (tests, an embedded run without a
@@ -27,6 +27,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ _MARK_SENT = update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=Tru
 RELAY_AFTER = timedelta(minutes=1)
 RELAY_BATCH = 200
 PUBLISH_BATCH = 500  # at most this many messages per publish pass and mark-sent UPDATE
+MARK_EVERY = 0.2  # seconds a published id may wait for others to share its mark-sent UPDATE
 EXIT_FLUSH_SECONDS = 10.0
 Row = tuple[int, str, dict[str, Any]]
 
@@ -172,10 +174,12 @@ class Publisher:
     """One thread per process and database engine that publishes committed messages.
 
     `hand` queues rows and returns; the thread takes everything that has gathered (up to
-    PUBLISH_BATCH), publishes each message with one producer held for the pass, and marks the
-    published ones sent with one UPDATE. A broker error ends the pass: that message and the rest
-    of the pass stay pending (the relay sends them), so a dead broker costs one failed attempt
-    per pass, never one per message. Rows lost with the process are pending rows: the relay's.
+    PUBLISH_BATCH) and publishes it at once, one producer held for the pass. The published ids
+    are marked sent with one UPDATE when no message came for MARK_EVERY seconds (or PUBLISH_BATCH
+    of them wait): a message is never marked before it was published, and one published but not
+    yet marked when the process dies is only sent again by the relay (tasks check state). A
+    broker error ends the pass: that message and the rest of the pass stay pending (the relay
+    sends them), so a dead broker costs one failed attempt per pass, never one per message.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -184,11 +188,11 @@ class Publisher:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._idle = threading.Condition()
-        self._unfinished = 0  # handed and not yet through a pass
+        self._unfinished = 0  # handed, and neither marked sent nor given up
         self._go = threading.Event()
         self._go.set()
         self._abandoned = False
-        self.passes = 0  # publish passes run (each one mark-sent UPDATE at most)
+        self.passes = 0  # publish passes run
 
     def hand(self, rows: list[Row]) -> None:
         with self._idle:
@@ -205,7 +209,8 @@ class Publisher:
                 self._thread.start()
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every handed message went through a pass; False when `timeout` ran out."""
+        """Wait until every handed message is marked sent or left pending (a flush waits out
+        MARK_EVERY at most); False when `timeout` ran out."""
         with self._idle:
             return self._idle.wait_for(lambda: self._unfinished == 0, timeout)
 
@@ -239,37 +244,64 @@ class Publisher:
             self._thread.join()
 
     def _run(self) -> None:
+        unmarked: list[int] = []  # published, not yet marked sent
+        mark_at = 0.0
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=max(0.0, mark_at - time.monotonic()) if unmarked else None)
+            except queue.Empty:  # quiet for MARK_EVERY: mark what was published
+                self._mark(unmarked)
+                unmarked = []
+                continue
             self._go.wait()
-            if first is None or self._abandoned:
+            if self._abandoned:
                 return
-            batch = [first]
-            stop = False
-            while len(batch) < PUBLISH_BATCH:
+            batch, stop = ([] if first is None else [first]), first is None
+            while not stop and len(batch) < PUBLISH_BATCH:
                 try:
                     row = self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if row is None:
                     stop = True
-                    break
-                batch.append(row)
+                else:
+                    batch.append(row)
+            published: list[int] = []
             try:
-                self.passes += 1
-                self.publish(batch)
+                if batch:
+                    self.passes += 1
+                    published = self.publish(batch)
             except Exception:  # noqa: BLE001 — the thread must live on; the rows stay pending
                 log.exception("outbox: a publish pass of %s messages failed; left pending", len(batch))
             finally:
-                with self._idle:
-                    self._unfinished -= len(batch)
-                    self._idle.notify_all()
+                self._done(len(batch) - len(published))
+            if published and not unmarked:
+                mark_at = time.monotonic() + MARK_EVERY
+            unmarked += published
+            if stop or len(unmarked) >= PUBLISH_BATCH:
+                self._mark(unmarked)
+                unmarked = []
             if stop:
                 return
 
-    def publish(self, batch: list[Row]) -> int:
-        """Publish `batch` to the broker (never inline, whatever the eager setting), then mark
-        the published messages sent; returns how many were published."""
+    def _mark(self, ids: list[int]) -> None:
+        try:
+            if ids:
+                _mark_sent(ids, self.engine)
+        except Exception:  # noqa: BLE001 — published but still pending: the relay sends them again
+            log.exception("outbox: %s published messages could not be marked sent", len(ids))
+        finally:
+            self._done(len(ids))
+
+    def _done(self, count: int) -> None:
+        if count:
+            with self._idle:
+                self._unfinished -= count
+                self._idle.notify_all()
+
+    def publish(self, batch: list[Row]) -> list[int]:
+        """Publish `batch` to the broker (never inline, whatever the eager setting); returns the
+        ids of the published messages (the caller marks them sent)."""
         sent: list[int] = []
         with celery.producer_or_acquire() as producer:
             for message_id, task_name, payload in batch:
@@ -283,9 +315,7 @@ class Publisher:
                                   "pending", message_id, task_name, len(batch) - len(sent) - 1)
                     break
                 sent.append(message_id)
-        if sent:
-            _mark_sent(sent, self.engine)
-        return len(sent)
+        return sent
 
 
 def _publish(producer: Any, message_id: int, task_name: str, kwargs: dict[str, Any]) -> None:
