@@ -213,14 +213,15 @@ def _accepts_tcp(port: int) -> bool:
 
 @contextlib.contextmanager
 def running_postgres(user: str = "sitecase", database: str = "sitecase", *,
-                     durable: bool = False, keep: Path | None = None) -> Iterator[str]:
+                     durable: bool = False, keep: Path | None = None,
+                     settings: dict[str, str] | None = None) -> Iterator[str]:
     """Yield `postgresql+psycopg://USER@127.0.0.1:PORT/DB` of a throw-away cluster.
 
     fsync is off (on, with synchronous commit and full page writes, when `durable`: what a
     production server pays per commit) and auth is trust: it is a test server listening on
     loopback only. With `keep` (a folder) the cluster lives there and outlives the call: a
     later call with the same folder starts the same cluster again (benchmarks whose seeding
-    takes minutes).
+    takes minutes). `settings` are more server settings (e.g. a benchmark's pg_stat_statements).
     """
     postgres = find_postgres()
     owner = _unprivileged_user("postgres")
@@ -235,6 +236,8 @@ def running_postgres(user: str = "sitecase", database: str = "sitecase", *,
                     "-c", "shared_buffers=32MB", "-c", "max_connections=200"]
             if not durable:
                 argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+            for name, value in (settings or {}).items():
+                argv += ["-c", f"{name}={value}"]
             # SIGINT is postgres' "fast shutdown": roll back open sessions and stop now.
             return ServerProcess("postgres", argv, work, owner, stop_signal=signal.SIGINT)
 
