@@ -53,6 +53,7 @@ class SubjectGuard(Protocol):
 
 GUARDS: dict[str, SubjectGuard] = {}
 _rules: dict[tuple[int, str], StartRule | None] = {}
+_official_starts: dict[tuple[int, str], bool] = {}
 
 
 def register_guard(subject_type: str, guard: SubjectGuard) -> None:
@@ -133,11 +134,26 @@ def offered_to(actor: Actor, definition: ProcessDefinition, *, rules: bool = Tru
     lane starts, and (with `rules`) not those whose start rule names none of their roles."""
     if actor.is_admin or actor.jurisdiction_paths:
         return True
-    bpmn = definition_cache.sources(definition).get(f"{definition.key}.bpmn")
-    if bpmn and AUTHORITY_ROLES.intersection(start_lanes(bpmn.encode(), definition.key)):
+    if starts_in_official_lane(definition):
         return False
     rule = rule_of(definition) if rules else None
     return rule is None or bool(rule.roles & actor.roles)
+
+
+def starts_in_official_lane(definition: ProcessDefinition) -> bool:
+    """Does a start event a person starts lie in an official's lane? Read once per deployed
+    version (id and content hash, like `rule_of`: a version never changes, a new upload is a
+    new id), not parsed from the diagram on every start."""
+    key = (definition.id, definition.content_hash)
+    found = _official_starts.get(key) if definition.id is not None else None
+    if found is None:
+        bpmn = definition_cache.sources(definition).get(f"{definition.key}.bpmn")
+        found = bool(bpmn) and bool(AUTHORITY_ROLES.intersection(start_lanes(bpmn.encode(), definition.key)))
+        if definition.id is not None:
+            if len(_official_starts) >= definition_cache.SIZE:
+                _official_starts.clear()
+            _official_starts[key] = found
+    return found
 
 
 def check_can_start(actor: Actor, definition: ProcessDefinition, subject_type: str | None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import ValidationError
+from app.errors import PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import ProcessInstance
 from app.services.workflow import cases
@@ -41,3 +41,25 @@ def test_v1_instance_finishes_on_v1_while_new_ones_use_v2(app, deploy):
     instance = db.session.get(ProcessInstance, old)
     assert (instance.status, instance.definition.version) == ("completed", 1)
     assert cases.get_case(pm, new).version == 2
+
+
+def test_a_new_version_moving_the_start_into_an_officials_lane_is_refused_at_once(app, deploy):
+    """Whether the start lies in an official's lane is remembered per deployed version: a
+    version deployed after a start on the last one is read afresh, either way."""
+    [v1] = deploy("review_loop.bpmn")
+    project = gen_project()
+    pm = as_actor(gen_user("contractor_pm", project=project))
+    data = {"work_id": gen_work(project).id, "compile_days": 2, "history": None}
+    assert cases.start_case(pm, "review_loop", project_code=project.code, data=data)
+
+    official = (FIXTURES / "review_loop.bpmn").read_text().replace(
+        'name="chief_supervisor"', 'name="district_safety_officer"')
+    [v2] = deploy(files={"review_loop.bpmn": official.encode()})
+    assert v2.version == 2
+    with pytest.raises(PermissionDeniedError) as refused:
+        cases.start_case(pm, "review_loop", project_code=project.code, data=data)
+    assert refused.value.code == "case_start_role"
+
+    [v3] = deploy("review_loop.bpmn")  # back in the enterprise's lane
+    assert v3.version == 3
+    assert cases.start_case(pm, "review_loop", project_code=project.code, data=data)
