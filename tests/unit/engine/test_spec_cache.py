@@ -107,3 +107,22 @@ def test_state_is_what_the_stock_serializer_writes_without_the_spec(host, clock)
     del stock["spec"], stock["subprocess_specs"]
     stock.update(typename="BpmnWorkflow", serializer_version=SERIALIZER.VERSION)
     assert json.loads(json.dumps(stock, cls=SERIALIZER._encoder_cls)) == json.loads(result.state)
+
+
+def test_a_scripts_variables_do_not_reach_the_next_case(host, clock):
+    """Every run has its own script scope: what one case's script assigns is not a name in the
+    next case's script, on the same cached spec in the same process (the guard for any reuse
+    of engines, sandboxes or scopes between runs)."""
+    spec = compile_process("script_probe", probe_bundle("if mark:\n    leak = mark\necho = leak")).spec_json
+
+    def run(mark: str):
+        started = start(spec, {"mark": mark}, host=host, now=clock.now)
+        return complete_task(spec, started.state, started.ready_user_tasks[0]["task_id"], {},
+                             host=host, now=clock.now)
+
+    first = run("case A's secret")
+    assert first.ready_user_tasks[0]["data"]["echo"] == "case A's secret"
+    with pytest.raises(EngineError) as failed:
+        run("")
+    assert failed.value.code == "script_error" and "leak" in str(failed.value)
+    assert "case A's secret" not in str(failed.value)
