@@ -35,6 +35,7 @@ from app.services.definitions.deployments import form_of
 from app.services.definitions.operator_registry import OPERATORS, OperatorContext
 
 from . import case_sync
+from .step_writes import INBOX, ROW_COLUMNS, StepRow
 
 T = TypeVar("T")
 ACTIVE = ("running", "waiting")
@@ -65,7 +66,7 @@ class ServiceHost:
 
 # --- access rules -------------------------------------------------------------------------
 
-def is_candidate(actor: Actor, row: InboxTask, *, ignore_assignee: bool = False) -> bool:
+def is_candidate(actor: Actor, row: InboxTask | StepRow, *, ignore_assignee: bool = False) -> bool:
     """May `actor` work on inbox row `row`? `inbox.candidate_filter` is this rule in SQL.
 
     (d) the row is assigned to the actor: yes;
@@ -190,17 +191,21 @@ def lock_instance(instance_id: int, *, skip_locked: bool = False,
 
 @functools.cache
 def _task_locking_select() -> Any:
-    return _locking_select(InboxTask).join(InboxTask, InboxTask.instance_id == ProcessInstance.id) \
-        .where(InboxTask.id == bindparam("inbox_task_id")) \
-        .with_for_update(of=[ProcessInstance, InboxTask]).execution_options(populate_existing=True)
+    return _locking_select(*INBOX.c).join(INBOX, INBOX.c.instance_id == ProcessInstance.id) \
+        .where(INBOX.c.id == bindparam("inbox_task_id")) \
+        .with_for_update(of=[ProcessInstance, INBOX]).execution_options(populate_existing=True)
 
 
-def lock_task(inbox_task_id: int) -> tuple[ProcessInstance, InboxTask] | tuple[None, None]:
-    """`lock_instance` for the instance of inbox row `inbox_task_id`, with that row reloaded, in
-    one query ((None, None) if no such row). The row is locked too: after waiting for the lock,
-    PostgreSQL re-reads only the locked rows, and a sibling that won the race has just closed it."""
+def lock_task(inbox_task_id: int) -> tuple[ProcessInstance, StepRow] | tuple[None, None]:
+    """`lock_instance` for the instance of inbox row `inbox_task_id`, with that row read afresh,
+    in one query ((None, None) if no such row). The row is locked too: after waiting for the
+    lock, PostgreSQL re-reads only the locked rows, and a sibling that won the race has just
+    closed it. The row is a plain `StepRow` (the use case only reads it; the step's writes are
+    Core statements), not an object of the session."""
     found = db.session.execute(_task_locking_select(), {"inbox_task_id": inbox_task_id}).one_or_none()
-    return (found[0], found[1]) if found is not None else (None, None)
+    if found is None:
+        return None, None
+    return found[0], StepRow(dict(zip(ROW_COLUMNS, found[1:], strict=True)), found[0])
 
 
 def reload_row(inbox_task_id: int) -> InboxTask | None:

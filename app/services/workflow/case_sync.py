@@ -100,14 +100,29 @@ def _mark_completed(instance: ProcessInstance, rows: dict[str, StepRow], existin
     return existing
 
 
+FIXED_ARITY = 8  # READY tasks (and their names) up to this many: a statement without expanding IN
+
+
 @functools.cache
-def _inbox_rows_select() -> Any:
-    """Built once (statements are immutable; building this one costs more than running it)."""
+def _inbox_rows_select(ids: int, names: int) -> Any:
+    """Built once per number of READY ids and names (statements are immutable; building this one
+    costs more than running it). Up to FIXED_ARITY each the IN lists are plain bound parameters
+    (`id_<i>`, `name_<i>`): an expanding parameter rewrites the statement's text on every run."""
+    def listed(prefix: str, count: int) -> Any:
+        if count > FIXED_ARITY:
+            return bindparam(f"{prefix}s", expanding=True)
+        return [bindparam(f"{prefix}_{i}") for i in range(count)]
     return select(INBOX).where(
         INBOX.c.instance_id == bindparam("instance_id"),
         or_(INBOX.c.status == "open",
-            INBOX.c.spiff_task_id.in_(bindparam("ready_ids", expanding=True)),
-            (INBOX.c.status == "completed") & INBOX.c.task_name.in_(bindparam("ready_names", expanding=True))))
+            INBOX.c.spiff_task_id.in_(listed("id", ids)),
+            (INBOX.c.status == "completed") & INBOX.c.task_name.in_(listed("name", names))))
+
+
+def _listed(prefix: str, values: list[str]) -> dict[str, Any]:
+    if len(values) > FIXED_ARITY:
+        return {f"{prefix}s": values}
+    return {f"{prefix}_{i}": value for i, value in enumerate(values)}
 
 
 def _inbox_rows(instance: ProcessInstance,
@@ -116,11 +131,12 @@ def _inbox_rows(instance: ProcessInstance,
     the READY tasks' names were completed before in the case (a new row among them is a return).
     One query."""
     ready_ids = {t["task_id"] for t in ready}
+    ids, names = sorted(ready_ids), sorted({t["element_id"] for t in ready})
     rows: dict[str, StepRow] = {}
     done: set[str] = set()
-    for found in db.session.execute(_inbox_rows_select(), {
-            "instance_id": instance.id, "ready_ids": sorted(ready_ids),
-            "ready_names": sorted({t["element_id"] for t in ready})}).mappings():
+    stmt = _inbox_rows_select(min(len(ids), FIXED_ARITY + 1), min(len(names), FIXED_ARITY + 1))
+    for found in db.session.connection().execute(stmt, {
+            "instance_id": instance.id, **_listed("id", ids), **_listed("name", names)}).mappings():
         if found["status"] == "open" or found["spiff_task_id"] in ready_ids:
             rows[found["spiff_task_id"]] = StepRow(dict(found), instance)
         if found["status"] == "completed":

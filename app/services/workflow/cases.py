@@ -27,6 +27,7 @@ from app.services.definitions.deployments import require_latest
 from app.services.workflow import case_steps as rt
 from app.services.workflow import incidents, review_duties, timeline
 from app.services.workflow.case_refs import case_form_problems
+from app.services.workflow.step_writes import StepRow
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _workable_row(actor: Actor, inbox_task_id: int) -> InboxTask:
     return row
 
 
-def _check_open(actor: Actor, row: InboxTask | None) -> None:
+def _check_open(actor: Actor, row: InboxTask | StepRow | None) -> None:
     if row is None or row.status != "open":
         raise ConflictError("该待办已办结或已撤销。", code="task_not_open")
     if row.assignee_id is not None and row.assignee_id != actor.user_id:
@@ -239,7 +240,7 @@ def complete_task(actor: Actor, inbox_task_id: int, data: dict[str, Any], *,
         return rt.run_in_transaction(actor, step, before_retry=before_retry)
 
 
-def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _validate(row: InboxTask | StepRow, data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the part of `data` the task may write into the case, the fields its form writes that the
     submission left empty, each with its empty value: cleared, so a loop's next round does not
     keep the last one's value).
@@ -267,7 +268,7 @@ def _validate(row: InboxTask, data: Any) -> tuple[dict[str, Any], dict[str, Any]
                   if not is_reserved(name, binding)}
 
 
-def _own_attachments(row: InboxTask, value: Any) -> bool:
+def _own_attachments(row: InboxTask | StepRow, value: Any) -> bool:
     ids = value if isinstance(value, list) else [value]
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         return False

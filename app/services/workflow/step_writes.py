@@ -28,7 +28,7 @@ from app.services.workflow.timeline import event_row, jsonable
 INBOX = InboxTask.__table__
 _INSTANCE = ProcessInstance.__table__
 ROW_COLUMNS = tuple(c.key for c in INBOX.columns)
-_INSTANCE_COLUMNS = tuple(c.key for c in ProcessInstance.__table__.columns if c.key not in ("id", "lock_version"))
+_INSTANCE_COLUMN_SET = frozenset(c.key for c in ProcessInstance.__table__.columns if c.key not in ("id", "lock_version"))
 
 
 class StepRow:
@@ -78,7 +78,9 @@ class StepWrites:
         StaleDataError, retried) before it writes anything else. `finish` writes what the ORM
         changed after it (a review conflict's status) the same way."""
         instance, state = self.instance, inspect(self.instance)
-        for key in _INSTANCE_COLUMNS:
+        # An attribute set since the load or the last write has its old value in
+        # `committed_state` (what its history compares against): only those can have changes.
+        for key in _INSTANCE_COLUMN_SET.intersection(state.committed_state):
             if state.attrs[key].history.has_changes():
                 values.setdefault(key, getattr(instance, key))
         if not values:
