@@ -23,8 +23,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     http_input.install(app)
 
     from app import models  # noqa: F401  (register tables)
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import csrf, db, engine_options, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)

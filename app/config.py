@@ -31,6 +31,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sitecase.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # PostgreSQL only: how the app's sessions compress large values (TOAST), e.g. a case's ~5 kB
+    # state rewritten on every step; lz4 costs the server less CPU than the server's default pglz
+    # (BENCHMARKS.md, "The case path on PostgreSQL"). Needs PostgreSQL 14+ built with lz4 (the
+    # Debian and PGDG packages are); empty leaves the server's own default_toast_compression.
+    PG_TOAST_COMPRESSION = os.environ.get("PG_TOAST_COMPRESSION", "lz4")
     # Celery: Redis at scale; the embedded default is kombu's filesystem transport.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     CELERY_BROKER_URL = REDIS_URL or "filesystem://"

@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -42,3 +43,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS, on PostgreSQL with the session settings of the config added to
+    the connection's startup `options` (no round trip: the server applies them as it opens the
+    session): PG_TOAST_COMPRESSION as default_toast_compression."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    compression = config.get("PG_TOAST_COMPRESSION")
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql" or not compression:
+        return options
+    if not compression.isalnum():
+        raise ValueError(f"PG_TOAST_COMPRESSION must be a compression method's name, not {compression!r}")
+    connect_args = dict(options.get("connect_args", {}))
+    given = connect_args.get("options", url.query.get("options"))  # the URL's ?options= kept
+    connect_args["options"] = " ".join(filter(None, (given, f"-c default_toast_compression={compression}")))
+    options["connect_args"] = connect_args
+    return options
