@@ -1,6 +1,7 @@
 """HTTP load (issue 19): `GET /api/v1/tasks` and the `/inbox` page under a real load tool.
 
     .venv/bin/python bench/http_load.py [--open-tasks 100000] [--duration 20] [--concurrency 16,64]
+    .venv/bin/python bench/http_load.py --instance DIR   # a folder seeded before (kept; copy it per run)
 
 Builds a fresh embedded instance in a temporary folder (migrations, demo data, N open inbox
 rows spread over 101 projects, inserted in bulk; `--user` sees his share), starts the web server with the
@@ -178,16 +179,19 @@ def main() -> None:
     parser.add_argument("--concurrency", default="16,64")
     parser.add_argument("--port", type=int, default=5099)
     parser.add_argument("--user", default=USER, help="demo account whose API list and inbox are loaded")
+    parser.add_argument("--instance", help="a folder seeded before (skips seeding; left in place): runs of "
+                                           "several builds or server settings on the same data")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     password = "Bench@2026"
-    folder = Path(tempfile.mkdtemp(prefix="sitecase-http-"))
+    folder = Path(args.instance or tempfile.mkdtemp(prefix="sitecase-http-"))
     os.environ.update(SITECASE_INSTANCE_DIR=str(folder), SITECASE_DEMO_PASSWORD=password)
     os.environ.pop("DATABASE_URL", None)
-    started = time.monotonic()
-    seed(folder, args.open_tasks, password)
-    print(f"seeded {args.open_tasks} open tasks in {time.monotonic() - started:.1f}s ({folder})", flush=True)
+    if not args.instance:
+        started = time.monotonic()
+        seed(folder, args.open_tasks, password)
+        print(f"seeded {args.open_tasks} open tasks in {time.monotonic() - started:.1f}s ({folder})", flush=True)
     base = f"http://127.0.0.1:{args.port}"
     server = start_server(args.port, dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
@@ -216,7 +220,8 @@ def main() -> None:
             server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.instance:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

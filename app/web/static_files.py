@@ -15,7 +15,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, Response, request, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
@@ -47,10 +47,21 @@ def _stat(filename: str) -> tuple[str, int, int] | None:
     return (path, st.st_mtime_ns, st.st_size) if st and os.path.isfile(path) else None
 
 
+# filename → its fingerprint, for the life of the process (a deployment restarts it): every page
+# links three static files, and each link stat()ed its file twice. Not in debug (files edited live).
+_FINGERPRINTS: dict[str, str | None] = {}
+
+
 def fingerprint(filename: str) -> str | None:
     """The current fingerprint of a static file (None when there is no such file)."""
+    known = _FINGERPRINTS.get(filename)
+    if known is not None:
+        return known
     found = _stat(filename)
-    return _digest(*found) if found else None
+    version = _digest(*found) if found else None
+    if version and not current_app.debug and len(_FINGERPRINTS) < 2048:
+        _FINGERPRINTS[filename] = version
+    return version
 
 
 @bp.url_defaults

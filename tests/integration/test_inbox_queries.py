@@ -239,5 +239,7 @@ def test_each_tabs_count_is_the_total_of_its_list(world):
             page, tabs = inbox_page(actor_for(user), f, now=NOW)
             listed = list_tasks(actor_for(user), f, now=NOW)
             assert ([r.id for r in page.items], page.total, tabs) == ([r.id for r in listed.items], listed.total, c)
+    assert all(type(n) is int for n in counts(actor_for(pm1), now=NOW).values())  # not Decimals (PostgreSQL)
+    assert type(list_tasks(actor_for(pm1), InboxFilter(), now=NOW).total) is int
     assert counts(actor_for(pm1), now=NOW) == {"all": 6, "overdue": 2, "mine": 4, "claimable": 3,
                                                "jurisdiction": 0, "done": 0}

@@ -7,7 +7,10 @@ burst of clients (wrk's 64 connections) ended on one process and one core while 
 """
 from __future__ import annotations
 
+import gzip
+import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,16 +26,7 @@ CLIENTS = 32
 
 
 def test_a_burst_of_keep_alive_clients_is_spread_over_the_workers(tmp_path: Path, sqlite_template: Path) -> None:
-    database = tmp_path / "web.sqlite"
-    shutil.copyfile(sqlite_template, database)
-    port = free_port()
-    web = next(child for child in plan("127.0.0.1", port, 0) if child.name == "web")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}", SITECASE_INSTANCE_DIR=str(tmp_path / "instance"),
-               WEB_WORKERS="2", PYTHONUNBUFFERED="1")
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(web.argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+    server, port, log = _start_server(tmp_path, sqlite_template, workers=2)
     clients: list[socket.socket] = []
     try:
         workers = _wait_for_workers(server, port, 2, log)
@@ -48,6 +42,22 @@ def test_a_burst_of_keep_alive_clients_is_spread_over_the_workers(tmp_path: Path
             client.close()
         server.terminate()
         server.wait(30)
+
+
+def _start_server(tmp_path: Path, sqlite_template: Path, workers: int) -> tuple[subprocess.Popen, int, Path]:
+    """`make run`'s web child with `workers` workers on a copy of the migrated SQLite template:
+    the server process, its port and its log."""
+    database = tmp_path / "web.sqlite"
+    shutil.copyfile(sqlite_template, database)
+    port = free_port()
+    web = next(child for child in plan("127.0.0.1", port, 0) if child.name == "web")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}", SITECASE_INSTANCE_DIR=str(tmp_path / "instance"),
+               WEB_WORKERS=str(workers), PYTHONUNBUFFERED="1")
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(web.argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    return server, port, log
 
 
 def _wait_for_workers(server: subprocess.Popen, port: int, count: int, log: Path) -> list[int]:
@@ -102,3 +112,29 @@ def test_the_server_refuses_a_port_another_process_listens_on(tmp_path: Path) ->
         done = subprocess.run(web.argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+def test_the_server_answers_static_files_compressed_cached_and_revalidated(tmp_path: Path,
+                                                                          sqlite_template: Path) -> None:
+    """Through the real server and real HTTP (gunicorn's own framing, not the test client): a
+    fingerprinted stylesheet gzipped and kept a year, its ETag answered 304, no session cookie."""
+    server, port, log = _start_server(tmp_path, sqlite_template, workers=1)
+    try:
+        _wait_for_workers(server, port, 1, log)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/login")
+        page = connection.getresponse().read().decode()
+        url = re.search(r'href="(/assets/site\.css\?v=[0-9a-f]{12})"', page).group(1)
+        connection.request("GET", url, headers={"Accept-Encoding": "gzip, br"})
+        answer = connection.getresponse()
+        body = answer.read()
+        assert answer.status == 200 and answer.getheader("Content-Encoding") == "gzip"
+        assert "immutable" in answer.getheader("Cache-Control") and "max-age=31536000" in answer.getheader("Cache-Control")
+        assert answer.getheader("Set-Cookie") is None and "Accept-Encoding" in answer.getheader("Vary")
+        assert gzip.decompress(body) == (ROOT / "app" / "web" / "static" / "site.css").read_bytes()
+        connection.request("GET", url, headers={"Accept-Encoding": "gzip", "If-None-Match": answer.getheader("ETag")})
+        again = connection.getresponse()
+        assert again.status == 304 and again.read() == b""
+    finally:
+        server.terminate()
+        server.wait(30)

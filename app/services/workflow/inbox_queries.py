@@ -24,11 +24,13 @@ from functools import lru_cache
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
     bindparam,
     case,
+    cast,
     false,
     func,
     or_,
@@ -53,9 +55,6 @@ SORTS = {"due": lambda c: (c.due_at.asc().nulls_last(), c.id),
          "priority": lambda c: (c.priority.desc(), c.id),
          "created": lambda c: (c.created_at.desc(), c.id)}
 _SORT_KEYS = (InboxTask.id, InboxTask.due_at, InboxTask.priority, InboxTask.created_at)
-# What a count reads of each row: SQLite keeps every column of a UNION ALL subquery, and one
-# outside its index (priority, created_at) costs a table lookup per counted row.
-_COUNT_KEYS = (InboxTask.id, InboxTask.due_at)
 _PLAIN_PATH = re.compile(r"[/0-9A-Za-z.-]*")
 # "now" is a parameter of the cached statements, given at execution.
 _NOW = bindparam("inbox_now", type_=InboxTask.__table__.c.due_at.type)
@@ -236,12 +235,21 @@ def _union(actor: Actor, scope: str, extra: list[ColumnElement[bool]], *, order=
     return union_all(*(select(*p.subquery().c) if limit is not None else p for p in parts)).subquery()
 
 
-def _count(actor: Actor, scope: str, extra: list[ColumnElement[bool]], overdue: bool = False):
-    sub = _union(actor, scope, extra, columns=_COUNT_KEYS)
-    cols = [func.count().label("n")]
-    if overdue:
-        cols.append(func.count(case((sub.c.due_at < _NOW, 1))).label("overdue"))
-    return select(*cols).select_from(sub)
+def _summed(column) -> ColumnElement[int]:
+    """The sum of the branches' counts as an integer (PostgreSQL's sum of bigints is a numeric:
+    a Decimal, whose floor division truncates, so a page count came out one short)."""
+    return cast(func.coalesce(func.sum(column), 0), Integer)
+
+
+def _count(actor: Actor, scope: str, extra: list[ColumnElement[bool]]):
+    """The scope's row count: each branch counted on its own, the counts added up (a count over
+    the branches' union passed every row through SQLite's union co-routine: twice the cost)."""
+    conds = [_done(actor)] if scope == "done" else [and_(_IS_OPEN, b) for b in _branches(actor, scope)]
+    parts = [select(func.count().label("n")).select_from(InboxTask).where(cond, *extra) for cond in conds]
+    if len(parts) == 1:
+        return parts[0]
+    counted = union_all(*parts).subquery()
+    return select(_summed(counted.c.n).label("n"))
 
 
 def _cache_key(actor: Actor) -> Actor:
@@ -278,14 +286,18 @@ def _counts_statement(actor: Actor) -> Select:
     """The tabs' counts in one statement. "mine" and "claimable" are parts of "all" (every open
     row assigned to the actor is in "all", and so is every seat of his not yet claimed; "all"'s
     unassigned rows are exactly "claimable"), so they are counted in the same pass over "all"'s
-    rows instead of walking the actor's rows again per tab."""
+    rows, and each branch of "all" is aggregated on its own (the sums of a few rows are added
+    up): SQLite passed every counted row through the union's co-routine, twice the cost."""
     me = actor.user_id or -1
-    every = _union(actor, "all", [], columns=_COUNT_KEYS + (InboxTask.candidate_user_id, InboxTask.assignee_id))
-    unassigned = every.c.assignee_id.is_(None)
-    of_all = select(func.count().label("n"), func.count(case((every.c.due_at < _NOW, 1))).label("overdue"),
-                    func.count(case((or_(every.c.assignee_id == me,
-                                         and_(every.c.candidate_user_id == me, unassigned)), 1))).label("mine"),
-                    func.count(case((unassigned, 1))).label("claimable")).select_from(every).subquery("all")
+    unassigned = InboxTask.assignee_id.is_(None)
+    per_branch = [select(func.count().label("n"), func.count(case((InboxTask.due_at < _NOW, 1))).label("overdue"),
+                         func.count(case((or_(InboxTask.assignee_id == me,
+                                              and_(InboxTask.candidate_user_id == me, unassigned)), 1))).label("mine"),
+                         func.count(case((unassigned, 1))).label("claimable"))
+                  .select_from(InboxTask).where(_IS_OPEN, branch)
+                  for branch in _branches(actor, "all")]
+    branches = union_all(*per_branch).subquery() if len(per_branch) > 1 else per_branch[0].subquery()
+    of_all = select(*(_summed(c).label(c.key) for c in branches.c)).subquery("all")
     subs = [of_all] + [_count(actor, scope, []).subquery(scope) for scope in ("jurisdiction", "done")]
     joined = subs[0]
     for sub in subs[1:]:  # each is one row: their cross join is one row
