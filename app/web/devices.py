@@ -49,6 +49,17 @@ def device_rejections_page():
                            paging=paging.counted(found.total), f=args)
 
 
+@bp.get("/devices/certificates")
+@page
+def expiring_certificates():
+    """特种作业人员证书到期提醒: the workbench's list whole, paged (scoped like the workbench)."""
+    paging = paging_args(exported=True)
+    today = wallclock.local_today()
+    found = registry.expiring_certificates(web_actor(), today, limit=paging.size, offset=paging.offset)
+    return render_template("devices/certificates.html", rows=found.items, paging=paging.counted(found.total),
+                           today=today, days=registry.EXPIRY_NOTICE_DAYS, trades=OPERATOR_TRADES)
+
+
 def _local_day(text: str | None, *, end: bool = False) -> datetime | None:
     """A YYYY-MM-DD filter as the start (or end) of that China day; None if it is not a date."""
     try:

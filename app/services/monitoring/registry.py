@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
@@ -164,14 +165,20 @@ EXPIRY_NOTICE_DAYS = 30
 
 
 def expiring_certificates(actor: Actor, today: date, *, days: int = EXPIRY_NOTICE_DAYS,
-                          limit: int = 20) -> list[DeviceOperator]:
-    """Special operators of the actor's visible devices whose certificate ends within ``days``
-    (or has ended), soonest first — the workbench's reminder before the compliance sweep alarms."""
-    return list(db.session.scalars(
-        select(DeviceOperator).join(Device, Device.id == DeviceOperator.device_id)
-        .where(Device.project_id.in_(scoping.visible_project_ids(actor)), Device.active.is_(True),
-               DeviceOperator.certificate_valid_until <= today + timedelta(days=days))
-        .order_by(DeviceOperator.certificate_valid_until, DeviceOperator.id).limit(limit)))
+                          limit: int = 20, offset: int = 0) -> Page:
+    """Special operators of the actor's visible devices (officials: their jurisdiction, enterprise
+    users: their projects) whose certificate ends within ``days`` (or has ended), soonest first,
+    with their devices and projects, and how many there are — the workbench's reminder before the
+    compliance sweep alarms, and its whole list."""
+    where = (Device.project_id.in_(scoping.visible_project_ids(actor)), Device.active.is_(True),
+             DeviceOperator.certificate_valid_until <= today + timedelta(days=days))
+    total = db.session.scalar(select(func.count()).select_from(DeviceOperator)
+                              .join(Device, Device.id == DeviceOperator.device_id).where(*where)) or 0
+    rows = db.session.scalars(
+        select(DeviceOperator).join(Device, Device.id == DeviceOperator.device_id).where(*where)
+        .options(contains_eager(DeviceOperator.device).joinedload(Device.project))
+        .order_by(DeviceOperator.certificate_valid_until, DeviceOperator.id).limit(limit).offset(offset))
+    return Page(list(rows), total)
 
 
 def editable_device(actor: Actor, device_id: int) -> Device:

@@ -17,6 +17,8 @@ from app.services.monitoring import registry, thresholds
 from app.services.notifications import announcements
 from app.services.workflow import inbox_queries
 
+WORKBENCH_CERTIFICATES = 8  # the certificates the workbench shows; the rest on their own page
+
 
 @dataclass(frozen=True)
 class Workbench:
@@ -25,7 +27,7 @@ class Workbench:
     announcements: list
     alarms: list[DeviceAlarm]
     projects: Page
-    expiring: list = field(default_factory=list)  # special operators' certificates ending soon
+    expiring: Page = field(default_factory=lambda: Page([], 0))  # special operators' certificates ending soon
     today: date | None = None
 
 
@@ -52,7 +54,7 @@ def workbench(actor: Actor) -> Workbench:
         announcements=announcements.list_announcements(actor, limit=5),
         alarms=list_alarms(actor, status="open", limit=8).items,
         projects=projects.list_projects(actor, limit=20),
-        expiring=registry.expiring_certificates(actor, wallclock.local_today(), limit=8),
+        expiring=registry.expiring_certificates(actor, wallclock.local_today(), limit=WORKBENCH_CERTIFICATES),
         today=wallclock.local_today())
 
 

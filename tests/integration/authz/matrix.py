@@ -250,6 +250,8 @@ MATRIX: dict[str, Entry] = {
     "POST /designer/incidents/<int:incident_id>/retry": _(INCIDENT_HANDLERS),
     "GET /devices": _(ALL),
     "GET /devices/rejections": _(REJECTION_READERS),
+    # The workbench's expiring certificates whole: everyone, scoped (jurisdiction / own projects).
+    "GET /devices/certificates": _(ALL),
     "GET /devices/<int:device_id>": _(ALL),
     "GET /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),
     "POST /devices/<int:device_id>/edit": _(DEVICE_KEEPERS),

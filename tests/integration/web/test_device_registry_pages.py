@@ -123,3 +123,37 @@ def test_workbench_reminds_of_certificates_ending_within_30_days(browser, site):
     other = browser("contractor_pm2").get("/workbench").get_data(as_text=True)
     assert "高振华" in other and "即将到期" not in other
     assert "高振华" not in html
+
+
+def test_the_workbench_links_every_expiring_certificate_on_its_own_paged_page(browser, site):
+    from datetime import timedelta
+
+    from app.infra import wallclock
+
+    today = wallclock.local_today()
+    device_id = tc01().id
+    for n in range(25):  # more than the workbench's 8 and a page's 20; one beyond the 30 days
+        db.session.add(DeviceOperator(device_id=device_id, name=f"持证人{n:02d}", trade="signal_rigger",
+                                      certificate_no=f"C-{n}", certificate_valid_until=today + timedelta(days=n - 2)))
+    db.session.add(DeviceOperator(device_id=device_id, name="尚早", trade="signal_rigger", certificate_no="C-late",
+                                  certificate_valid_until=today + timedelta(days=31)))
+    db.session.commit()
+    pm = browser("contractor_pm")
+    workbench = pm.get("/workbench").get_data(as_text=True)
+    assert 'id="wb-all-certificates"' in workbench and "（25）" in workbench.split('id="wb-all-certificates"')[1][:200]
+
+    def names(html: str) -> list[str]:
+        return re.findall(r'<td data-th="姓名">([^<]*)</td>', html.split('id="certificates"')[1])
+
+    first, second = pm.get("/devices/certificates").get_data(as_text=True), \
+        pm.get("/devices/certificates?page=2").get_data(as_text=True)
+    assert names(first) == [f"持证人{n:02d}" for n in range(20)] and names(second) == [f"持证人{n:02d}" for n in range(20, 25)]
+    assert first.count("已过期</span>") == 2 and "第 1 / 2 页" in first and "塔式起重机" not in names(first)
+    assert "尚早" not in first + second
+    # scoped like the workbench: the district's official sees them, the other district's and another
+    # project's PM do not
+    assert "持证人00" in browser("district_safety").get("/devices/certificates").get_data(as_text=True)
+    for outsider in ("district_safety2", "contractor_pm2"):
+        assert "持证人" not in browser(outsider).get("/devices/certificates").get_data(as_text=True)
+    english = pm.get("/devices/certificates?lang=en").get_data(as_text=True)
+    assert "Expiring certificates" in english and "Crane signaller" in english and "Expired" in english

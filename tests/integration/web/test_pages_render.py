@@ -32,7 +32,8 @@ def test_home_sends_those_who_work_no_task_to_their_own_tool(browser):
 
 
 @pytest.mark.parametrize("path", ["/workbench", "/inbox", "/inbox?scope=done", "/inbox?scope=claimable&sort=priority",
-                                  "/projects", "/projects/JS-2026-001", "/start", "/devices", "/announcements"])
+                                  "/projects", "/projects/JS-2026-001", "/start", "/devices", "/devices/certificates",
+                                  "/announcements"])
 def test_enterprise_pages_render(browser, started, path):
     r = browser("contractor_pm").get(path)
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
@@ -41,7 +42,7 @@ def test_enterprise_pages_render(browser, started, path):
 @pytest.mark.parametrize("path", ["/inbox", "/inbox?scope=jurisdiction&overdue=1", "/projects", "/designer",
                                   "/designer/web_review", "/designer/incidents", "/admin/projects",
                                   "/admin/devices", "/admin/categories", "/admin/experts", "/admin/org-units",
-                                  "/admin/enterprises", "/announcements"])
+                                  "/admin/enterprises", "/announcements", "/devices/certificates"])
 def test_official_pages_render(browser, started, path):
     r = browser("district_safety").get(path)
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]

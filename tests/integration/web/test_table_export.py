@@ -20,6 +20,7 @@ LIST_PAGES = {
               "/devices", "/devices/rejections", "/health-check", "/quality", "/projects/JS-2026-001/samples",
               "/assessment/points"],
     "contractor_pm": ["/projects", "/inbox", "/devices"],
+    "contractor_pm2": ["/devices/certificates"],
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import DeviceAlarm, RejectedMessage
+from app.models import DeviceAlarm, DeviceOperator, RejectedMessage
 from app.web.table_export import page_tables
 from tests.support.browsers import signed_in
 from tests.support.factories import (
@@ -27,7 +27,8 @@ from tests.support.factories import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OFFICIAL_PAGES = {"/projects": 20, "/inbox": 20, "/devices": 20, "/devices/rejections": 20}
+OFFICIAL_PAGES = {"/projects": 20, "/inbox": 20, "/devices": 20, "/devices/rejections": 20,
+                  "/devices/certificates": 20}
 ADMIN_PAGES = {"/admin/users": 50, "/admin/enterprises": 50, "/admin/projects": 50, "/admin/devices": 50,
                "/admin/audit": 50}
 
@@ -79,6 +80,8 @@ def long_lists(site):
                                    first_data_id=f"d{n}", last_at=now - timedelta(hours=n), last_value=20.0 + n))
         db.session.add(RejectedMessage(project_id=projects[1].id, topic="sitecase/x/y/z/data",
                                        reason_code="not_json", detail="bad", raw="{", received_at=now - timedelta(minutes=n)))
+        db.session.add(DeviceOperator(device_id=device.id, name=f"持证人{n}", trade="electrician",
+                                      certificate_no=f"C-{n}", certificate_valid_until=now.date() + timedelta(days=n)))
     db.session.commit()
     instance = gen_instance(projects[2])
     for n in range(25):
