@@ -34,6 +34,11 @@ def _walk(node: Any, say) -> Any:
     return out
 
 
+def has_chinese(text: str) -> bool:
+    """Does `text` hold Chinese (a form text its `ui:en` left untranslated)?"""
+    return bool(_CHINESE.search(text))
+
+
 def texts(schema: dict[str, Any], ui: dict[str, Any] | None) -> set[str]:
     """Every Chinese text the form shows people."""
     found: set[str] = set()

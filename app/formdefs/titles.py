@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.formdefs import FORMS_DIR, SCHEMA_SUFFIX, UI_SUFFIX
-from app.formdefs.english import in_english
+from app.formdefs.english import has_chinese, in_english
 
 
 def _walk(schema: Any, ui: Any, titles: dict[str, str], choices: dict[str, dict[str, str]]) -> None:
@@ -42,6 +42,20 @@ def _collect(forms: Iterable[tuple[str, str | None]], english: bool = False,
     for schema, ui in forms:
         pair = (json.loads(schema), json.loads(ui) if ui else None)
         _walk(*(in_english(*pair) if english else pair), titles, choices)
+    return titles, {name: named for name, named in choices.items() if named}
+
+
+def form_words(schema: dict[str, Any], ui: dict[str, Any] | None, english: bool = False,
+               ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """One form's own titles and choice labels by field name: what the data a task of this form
+    submitted is called (the same field name may mean something else in another form). In English
+    (`english`) a text the form's `ui:en` leaves Chinese is left out, for the caller's fallback."""
+    titles: dict[str, str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    _walk(*(in_english(schema, ui) if english else (schema, ui)), titles, choices)
+    if english:
+        titles = {k: v for k, v in titles.items() if not has_chinese(v)}
+        choices = {name: {v: w for v, w in named.items() if not has_chinese(w)} for name, named in choices.items()}
     return titles, {name: named for name, named in choices.items() if named}
 
 

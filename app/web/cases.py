@@ -31,14 +31,16 @@ def project(code: str):
     file = case_files.project_case_file(actor, code)
     return render_template("cases/file.html", file=file, documents=reading.project_documents(actor, code),
                            can_register=work_pages.can_register(actor, file.project),
-                           case_words=task_words.words_of_cases(c.id for c in file.cases) if english() else {})
+                           case_words=task_words.words_of_cases(c.id for c in file.cases) if english() else {},
+                           case_forms=task_words.form_words_of_cases((c.id for c in file.cases), english()))
 
 
 @bp.get("/cases/<int:instance_id>")
 @page
 def case(instance_id: int):
     return render_template("cases/show.html", v=case_files.case_page(web_actor(), instance_id),
-                           words=task_words.words_of_cases([instance_id]).get(instance_id, {}) if english() else {})
+                           words=task_words.words_of_cases([instance_id]).get(instance_id, {}) if english() else {},
+                           forms=task_words.form_words_of_cases([instance_id], english()).get(instance_id, {}))
 
 
 @bp.post("/cases/<int:instance_id>/cancel")

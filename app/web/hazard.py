@@ -84,6 +84,7 @@ def render_work(work_id: int, *, plan_values: Any = None, plan_errors: dict | No
     case_words = task_words.words_of_cases(c["id"] for c in view["cases"]) if english() else {}
     return render_template("hazard/work.html", v=view, registered=request.args.get("registered") == "1",
                            case_words=case_words,
+                           case_forms=task_words.form_words_of_cases((c["id"] for c in view["cases"]), english()),
                            plans=emergency_plans.list_plans(actor, work_id), plan_categories=PLAN_CATEGORIES,
                            may_add_plan=may_add_plan and work.status != "terminated",
                            plan_values=plan_values or {}, plan_errors=plan_errors or {}), status

@@ -23,9 +23,11 @@ def _render(task_id: int, values: dict | None = None, errors: dict | None = None
         values = {**form["previous"], **form["values"], **(values or {})}
     rendered = build_form(*_in_page_language(form["schema"], form["ui"]), values, errors) if form else None
     file_names = {a["id"]: a["filename"] for a in view["attachments"]}
-    words = task_words.words_of_cases([view["case"]["id"]]).get(view["case"]["id"], {}) if english_page() else {}
+    case_id = view["case"]["id"]
+    words = task_words.words_of_cases([case_id]).get(case_id, {}) if english_page() else {}
+    forms = task_words.form_words_of_cases([case_id], english_page()).get(case_id, {})
     return render_template("tasks/show.html", v=view, t=view["task"], rendered=rendered,
-                           file_names=file_names, words=words), status
+                           file_names=file_names, words=words, forms=forms), status
 
 
 def _in_page_language(schema: dict, ui: dict | None) -> tuple[dict, dict | None]:

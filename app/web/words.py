@@ -58,10 +58,13 @@ def tr(text: Any) -> str:
 
 
 @bp.app_template_filter("field_word")
-def field_word(name: Any) -> str:
-    """A key of case data in words: the form's title (its English, `ui:en`, on an English page),
-    else the vocabulary's word."""
+def field_word(name: Any, own: tuple | None = None) -> str:
+    """A key of case data in words: the title its own form gave it (`own`: the form words of the
+    task that submitted it, in the page's language, casework.task_words), else a form's title (its
+    English, `ui:en`, on an English page), else the vocabulary's word."""
     text, lang = str(name), _lang()
+    if own and own[0].get(text):
+        return own[0][text]
     title = field_title(text, english=lang.startswith("en"))
     if title and title == field_title(text) and lang.startswith("en"):  # the forms give it no English
         return vocabulary.word(text, lang=lang) if vocabulary.term(text) else title
@@ -69,8 +72,9 @@ def field_word(name: Any) -> str:
 
 
 @bp.app_template_filter("data_value")
-def data_value(value: Any, key: Any = None) -> Any:
-    """One scalar of case data as people read it: a choice's label, a code's word, a moment in China time."""
+def data_value(value: Any, key: Any = None, own: tuple | None = None) -> Any:
+    """One scalar of case data as people read it: a choice's label (its own form's first, `own` as
+    in field_word), a code's word, a moment in China time."""
     if isinstance(value, datetime):
         return local_time(value)
     if not isinstance(value, str):
@@ -78,6 +82,8 @@ def data_value(value: Any, key: Any = None) -> Any:
     if ISO_MOMENT.match(value.strip()):
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         return local_time(moment) if moment.tzinfo else value
+    if own and key is not None and (mine := own[1].get(str(key), {}).get(value)):
+        return mine
     lang = _lang()
     label = choice_label(str(key), value, english=lang.startswith("en")) if key is not None else None
     if label and lang.startswith("en") and label == choice_label(str(key), value):  # no English in the forms

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.formdefs import summaries
-from app.models import InboxTask, ProcessInstance, Project
+from app.formdefs import summaries, titles
+from app.models import InboxTask, ProcessDefinition, ProcessInstance, Project
 from app.services.definitions import deployments
 
 
@@ -68,3 +68,35 @@ def words_of_cases(instance_ids: Iterable[int]) -> dict[int, dict[str, str]]:
         found[instance.id] = {k: v for k, v in words.items() if isinstance(v, str) and v} \
             if isinstance(words, dict) else {}
     return found
+
+
+FormWords = tuple[dict[str, str], dict[str, dict[str, str]]]  # (titles, choice labels) by field name
+_form_words: dict[tuple[int, str, bool], dict[str, FormWords]] = {}
+
+
+def _task_form_words(definition: ProcessDefinition, english: bool) -> dict[str, FormWords]:
+    """{user task element id: its own form's words} of a version (cached: a version never changes)."""
+    key = (definition.id, definition.content_hash, english)
+    found = _form_words.get(key)
+    if found is None:
+        if len(_form_words) >= 64:
+            _form_words.clear()
+        found = {}
+        for task in definition.user_tasks or []:
+            form = deployments.form_of(definition, task.get("form"), task.get("ui_form"))
+            if form is not None:
+                found[task["element_id"]] = titles.form_words(form.schema, form.ui, english)
+        _form_words[key] = found
+    return found
+
+
+def form_words_of_cases(instance_ids: Iterable[int], english: bool = False) -> dict[int, dict[str, FormWords]]:
+    """Per case, per user task (element id): the titles and choice labels of that task's own form
+    in the page's language, so a timeline says a submission's fields as its form did (a field
+    name several forms share keeps each form's words). One read of the cases."""
+    ids = set(instance_ids)
+    if not ids:
+        return {}
+    return {instance.id: _task_form_words(instance.definition, english)
+            for instance in db.session.scalars(select(ProcessInstance).options(
+                selectinload(ProcessInstance.definition)).where(ProcessInstance.id.in_(ids)))}

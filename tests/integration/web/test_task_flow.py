@@ -152,3 +152,25 @@ def test_csrf_is_required_on_every_form(sqlite_template, tmp_path):
         assert client.post("/logout").status_code == 400
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_timeline_names_submitted_fields_as_their_own_form_did(browser, case_id):
+    """`remark` and `start_date` are 说明/Notes and 合同开工日期/Contract start in the first forms of
+    forms/ that name them; web_compile calls them 备注/Remarks and 计划开工日期/Planned start."""
+    client = browser("contractor_pm")
+    task = _open_task(case_id)
+    attachment_id = _upload(client, task.id).get_json()["data"]["id"]
+    assert client.post(f"/tasks/{task.id}", data={
+        "plan_name": "高支模专项方案", "height_m": "8.5", "plan_file": str(attachment_id), "method": "self",
+        "start_date": "2026-12-01", "remark": "请审"}).status_code == 302
+    review = _open_task(case_id)
+    reader = browser("chief_supervisor")
+    for url in (f"/tasks/{review.id}", f"/cases/{case_id}", "/projects/JS-2026-001"):
+        chinese = reader.get(url + "?lang=zh").get_data(as_text=True)
+        english = reader.get(url + "?lang=en").get_data(as_text=True)
+        titles = re.findall(r"<dt>(.*?)</dt>", chinese)
+        assert "备注" in titles and "计划开工日期" in titles and "说明" not in titles, (url, titles)
+        titles = re.findall(r"<dt>(.*?)</dt>", english)
+        assert "Remarks" in titles and "Planned start" in titles and "Notes" not in titles, (url, titles)
+        assert "By ourselves" in english  # the method's label, from its own form
+    reader.get("/inbox?lang=zh")
