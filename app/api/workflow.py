@@ -27,6 +27,7 @@ from app.schemas.workflow import (
 )
 from app.services.designer import uploads
 from app.services.workflow import cases, incidents, messages
+from app.web.i18n import english, in_language
 
 
 def _plain(value):
@@ -39,17 +40,22 @@ def list_definitions():
     return ok(DefinitionSchema(many=True).dump(uploads.list_definitions(api_actor())))
 
 
+def _lang() -> str:
+    """The problems' language: English with `?lang=en` or `Accept-Language: en`, else Chinese."""
+    return "en" if english() else "zh"
+
+
 @bp.post("/process-definitions")
 @doc(upload=("files",), status=201, response=DeployOutcomeSchema, many=True)
 def upload_definitions():
-    outcomes = uploads.deploy_upload(api_actor(), request.files.getlist("files"))
+    outcomes = uploads.deploy_upload(api_actor(), request.files.getlist("files"), _lang())
     return ok([_plain(o) for o in outcomes], status=201)
 
 
 @bp.post("/process-definitions/validate")
 @doc(upload=("files",), response=BundleProblemSchema, many=True)
 def validate_definitions():
-    return ok(uploads.validate_upload(api_actor(), request.files.getlist("files")))
+    return ok(uploads.validate_upload(api_actor(), request.files.getlist("files"), _lang()))
 
 
 @bp.post("/process-instances")
@@ -90,8 +96,10 @@ def deliver_message():
 @bp.get("/incidents")
 @doc(response=IncidentSchema, many=True, args=("status",))
 def list_incidents():
+    """Open (or `?status=resolved`) incidents; `message` in the request's language (`?lang=en` or
+    `Accept-Language: en`: its English where SiteCase wrote it, an engine's error as it was raised)."""
     rows = incidents.list_incidents(api_actor(), status=request.args.get("status", "open"))
-    return ok(IncidentSchema(many=True).dump(rows))
+    return ok(IncidentSchema(many=True).dump([{**r, "message": in_language(r["message"])} for r in rows]))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -100,9 +100,33 @@ def _english_problems(bundle: deployments.Bundle, names: set[str]) -> list[engin
         english = ui.get(EN_KEY) if isinstance(ui, dict) else None
         missing = sorted(texts(schema, ui if isinstance(ui, dict) else {}) - set(english if isinstance(english, dict) else {}))
         if missing and isinstance(schema, dict):
-            named = "、".join(f"“{t}”" for t in missing[:MAX_NAMED]) + (f" 等 {len(missing)} 处" if len(missing) > MAX_NAMED else "")
             problems.append(engine.BundleProblem(ui_name if ui_name in names else name, None, None, "form_english_missing",
-                                                 f"表单文字缺少英文（{EN_KEY}）：{named}。"))
+                                                 f"表单文字缺少英文（{EN_KEY}）：{_named(missing)}。"))
+    return problems
+
+
+def _named(missing: list[str]) -> str:
+    return "、".join(f"“{t}”" for t in missing[:MAX_NAMED]) + (f" 等 {len(missing)} 处" if len(missing) > MAX_NAMED else "")
+
+
+def _summary_english_problems(bundle: deployments.Bundle, names: set[str]) -> list[engine.BundleProblem]:
+    """An uploaded summary whose labels and templates lack their English (its `en` map) is not
+    deployed: inboxes and task pages in English would show its Chinese (tests/unit/
+    test_process_summaries.py holds processes/ to the same, with the diagrams' task names, which
+    the modeler gives no place to put in English: those are not refused here)."""
+    problems = []
+    for name in sorted(n for n in names if summaries.is_summary_file(n) and n in bundle.files):
+        try:
+            spec = json.loads(bundle.files[name])
+        except ValueError:
+            continue  # reported as summary_invalid by the bundle's own checks
+        tasks = spec.get("tasks") if isinstance(spec, dict) else None
+        if summaries.problems(spec, set(tasks) if isinstance(tasks, dict) else set()):
+            continue  # idem
+        missing = sorted(t for t in summaries.texts(spec) if summaries.english_of(spec, t) == t)
+        if missing:
+            problems.append(engine.BundleProblem(name, None, None, "summary_english_missing",
+                                                 f"摘要文字缺少英文（{summaries.EN_KEY}）：{_named(missing)}。"))
     return problems
 
 
@@ -118,7 +142,7 @@ def validate_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -
     except DomainError as exc:
         raise _worded(exc, lang) from None
     problems = [p for p in deployments.validate(bundle) if p.file in names] + _drawing_problems(bundle, names) \
-        + _english_problems(bundle, names)
+        + _english_problems(bundle, names) + _summary_english_problems(bundle, names)
     return [{"file": p.file, "element_id": p.element_id, "line": p.line, "code": p.code, "reason": p.reason,
              "message": problem_words.problem_message(p, lang)} for p in problems]
 
@@ -128,7 +152,8 @@ def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> 
 
     Raises BundleInvalidError with every problem (worded in `lang`); a diagram without complete
     diagram interchange (the modeler would show it blank) is refused as `diagram_incomplete`,
-    a form whose texts lack their English as `form_english_missing`, before anything else.
+    a form whose texts lack their English as `form_english_missing`, a summary whose texts lack
+    theirs as `summary_english_missing`, before anything else.
     """
     require_any_role(actor, "process_designer")
     try:
@@ -136,7 +161,9 @@ def deploy_upload(actor: Actor, files: list[UploadedFile], lang: str = "zh") -> 
         bundle = _read_upload(files)
         if not keys:
             raise ValidationError("请至少上传一个 .bpmn 流程文件。", code="upload_no_diagram")
-        drawing = _drawing_problems(bundle, _names(files)) + _english_problems(bundle, _names(files))
+        names = _names(files)
+        drawing = _drawing_problems(bundle, names) + _english_problems(bundle, names) \
+            + _summary_english_problems(bundle, names)
         if drawing:
             raise deployments.BundleInvalidError(drawing)
         return deployments.deploy(bundle, actor, keys=keys, only_files=_names(files))
