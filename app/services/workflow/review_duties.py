@@ -21,16 +21,21 @@ from sqlalchemy import func, select
 from app.domain import vocabulary
 from app.errors import PermissionDeniedError
 from app.extensions import db
+from app.formdefs import summaries
 from app.formdefs.messages import Said
-from app.models import InboxTask, Incident, OrgUnit, ProcessInstance, RoleGrant, User
+from app.models import InboxTask, Incident, OrgUnit, ProcessDefinition, ProcessInstance, RoleGrant, User
 from app.roles import ENTERPRISE_ROLES
 from app.services.access.actors import Actor
+from app.services.definitions import deployments
 from app.services.workflow import timeline
 
 CONFLICT_CODE = "review_conflict"
 MISSING_CODE = "reviewer_missing"
 # The reviewer_missing incident's sentence: Chinese as stored, English read back from it (`said`).
 _WHERE = {"project": ("项目上", "The project"), "district": ("辖区内", "The district")}
+# The review_conflict incident's sentence: the review's and the reviewed task's titles, the authors' names.
+_CONFLICT = re.compile(r"^审核任务“(?P<task>[^”]*)”的办理人只能是被审核内容“(?P<reviewed>[^”]*)”的提交人(?P<names>.+)："
+                       r"请指派其他办理人后重试。$")
 _MISSING = re.compile(r"^(?P<where>项目上|辖区内)没有(?P<role>[^，]+)，审核无人办理：请先指定(?P=role)，再重试。$")
 
 
@@ -125,11 +130,14 @@ def open_conflict_incident(instance: ProcessInstance, actor: Actor, conflict: Co
     if conflict.nobody:
         _open_incident(instance, actor, conflict, now, MISSING_CODE, missing_message(conflict.row), {})
         return
-    names = sorted(db.session.scalars(select(User.username).where(User.id.in_(conflict.authors))))
-    message = (f"审核任务 {conflict.row.task_name} 的办理人只能是被审核内容（{conflict.reviewed_task}）"
-               f"的提交人 {', '.join(names)}：请指派其他办理人后重试。")
+    people = db.session.execute(select(User.username, User.display_name).where(User.id.in_(conflict.authors))
+                                .order_by(User.username)).all()
+    titles = {t.get("element_id"): t.get("title") for t in instance.definition.user_tasks or []}
+    reviewed = "、".join(titles.get(n) or "" for n in reviewed_names(conflict.reviewed_task)).strip("、")
+    message = (f"审核任务“{conflict.row.title}”的办理人只能是被审核内容“{reviewed}”的提交人"
+               f"{'、'.join(shown or name for name, shown in people)}：请指派其他办理人后重试。")
     _open_incident(instance, actor, conflict, now, CONFLICT_CODE, message,
-                   {"reviews": conflict.reviewed_task, "authors": names})
+                   {"reviews": conflict.reviewed_task, "authors": [name for name, _ in people]})
 
 
 def missing_message(row: InboxTask) -> str:
@@ -139,8 +147,15 @@ def missing_message(row: InboxTask) -> str:
     return f"{where}没有{role}，审核无人办理：请先指定{role}，再重试。"
 
 
-def said(code: str, message: str) -> str:
-    """An incident's stored message, carrying its English when this module wrote it (Said)."""
+def said(code: str, message: str, definition: ProcessDefinition | None = None) -> str:
+    """An incident's stored message, carrying its English when this module wrote it (Said); the
+    task titles of a review_conflict in the English of the case's version (`definition`'s summary)."""
+    if code == CONFLICT_CODE and (found := _CONFLICT.match(message)):
+        spec = deployments.summary_of(definition) if definition is not None else None
+        task, reviewed = (", ".join(summaries.english_of(spec, t) for t in found[part].split("、"))
+                          for part in ("task", "reviewed"))
+        return Said(message, f"Only {found['names'].replace('、', ', ')}, who submitted “{reviewed}”, could work "
+                             f"the review “{task}”: assign someone else to it, then retry.")
     found = _MISSING.match(message) if code == MISSING_CODE else None
     if found is None:
         return message

@@ -4,6 +4,7 @@ could work stops the case on an incident instead of passing silently."""
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from app.errors import PermissionDeniedError
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import InboxTask, Incident, Project
 from app.services.workflow import cases, incidents
 from app.services.workflow.incidents import CaseFailedError
+from tests.support.client import bearer
 from tests.support.factories import gen_user
 from tests.support.processes import actor, events
 
@@ -38,6 +40,18 @@ def test_a_review_bound_to_the_author_is_an_incident_not_a_silent_pass(family):
     assert status(case) == "error"
     assert [e.data["authors"] for e in events(case, "review_conflict")] == [["safety_officer"]]
     row = _recheck_row(case)
+    # the message names the tasks by their titles and the author by his name, in both languages
+    author = actor("safety_officer").display_name
+    assert incident.message == (f"审核任务“{row.title}”的办理人只能是被审核内容“隐患整改”的提交人{author}："
+                                "请指派其他办理人后重试。")
+    [listed] = incidents.list_incidents(actor("district_safety"))
+    assert listed["message"].english == (f"Only {author}, who submitted “Rectify the hazard”, could work the review "
+                                         "“Re-check the hazard”: assign someone else to it, then retry.")
+    client = current_app.test_client()
+    headers = bearer(current_app, "district_safety", current_app.config["DEMO_PASSWORD"])
+    for lang, said in (("en", listed["message"].english), ("zh", incident.message)):
+        [answered] = client.get(f"/api/v1/incidents?lang={lang}", headers=headers).get_json()["data"]
+        assert answered["message"] == said
     assert row.candidate_user_id is None  # the binding to the author is dropped
     assert not has_task(actor("safety_officer"), case, "recheck")
     with pytest.raises(CaseFailedError):  # nobody passes it while the incident is open
