@@ -48,6 +48,17 @@ def test_pm_adds_an_operator_and_sets_a_threshold(login, live_server, live_app):
         db.session.remove()
 
 
+def test_the_workbench_leads_to_every_expiring_certificate_on_a_phone(login, live_server):
+    page = login("contractor_pm2", PHONE)
+    page.goto(f"{live_server}/workbench")
+    page.click("#wb-all-certificates")
+    page.wait_for_url(re.compile(r".*/devices/certificates$"))
+    row = page.locator("#certificates tbody tr", has_text="高振华")  # EQ-2026-001's driver, expired in 2025
+    assert "已过期" in row.inner_text()
+    assert row.locator("td[data-th=设备] a").get_attribute("href").endswith("#operators")
+    shoot(page, "expiring-certificates-phone")
+
+
 def test_reset_password_must_be_replaced_at_the_next_login(login, live_server, live_app, chromium):
     with live_app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "chief_supervisor"))
