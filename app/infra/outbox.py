@@ -174,7 +174,7 @@ class Publisher:
     """One thread per process and database engine that publishes committed messages.
 
     `hand` queues rows and returns; the thread takes everything that has gathered (up to
-    PUBLISH_BATCH) and publishes it at once, one producer held for the pass. The published ids
+    PUBLISH_BATCH) and publishes it at once, one producer held between passes. The published ids
     are marked sent with one UPDATE when no message came for MARK_EVERY seconds (or PUBLISH_BATCH
     of them wait): a message is never marked before it was published, and one published but not
     yet marked when the process dies is only sent again by the relay (tasks check state). A
@@ -193,6 +193,8 @@ class Publisher:
         self._go.set()
         self._abandoned = False
         self.passes = 0  # publish passes run
+        self._producer: Any = None
+        self._producer_pool: Any = None
 
     def hand(self, rows: list[Row]) -> None:
         with self._idle:
@@ -282,6 +284,7 @@ class Publisher:
                 self._mark(unmarked)
                 unmarked = []
             if stop:
+                self.release_producer()
                 return
 
     def _mark(self, ids: list[int]) -> None:
@@ -303,19 +306,39 @@ class Publisher:
         """Publish `batch` to the broker (never inline, whatever the eager setting); returns the
         ids of the published messages (the caller marks them sent)."""
         sent: list[int] = []
-        with celery.producer_or_acquire() as producer:
-            for message_id, task_name, payload in batch:
-                if task_name not in celery.tasks:
-                    log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
-                    continue
-                try:
-                    _publish(producer, message_id, task_name, _with_own_id(message_id, payload or {}))
-                except Exception:  # noqa: BLE001 — broker down: the rest of the pass waits for the relay
-                    log.exception("outbox message %s (%s) could not be published; it and %s more left "
-                                  "pending", message_id, task_name, len(batch) - len(sent) - 1)
-                    break
-                sent.append(message_id)
+        producer = self._held_producer()
+        for message_id, task_name, payload in batch:
+            if task_name not in celery.tasks:
+                log.warning("outbox message %s: no task named %r; left pending", message_id, task_name)
+                continue
+            try:
+                _publish(producer, message_id, task_name, _with_own_id(message_id, payload or {}))
+            except Exception:  # noqa: BLE001 — broker down: the rest of the pass waits for the relay
+                log.exception("outbox message %s (%s) could not be published; it and %s more left "
+                              "pending", message_id, task_name, len(batch) - len(sent) - 1)
+                self.release_producer()  # the next pass takes a fresh one from the pool
+                break
+            sent.append(message_id)
         return sent
+
+    def _held_producer(self) -> Any:
+        # One producer (and its broker connection) held between passes: taking one from the pool
+        # for every pass cost ~0.2 ms on Redis. A new pool (the broker changed) gets a new one.
+        pool = celery.amqp.producer_pool
+        if self._producer is not None and self._producer_pool is not pool:
+            self.release_producer()
+        if self._producer is None:
+            self._producer = pool.acquire(block=True, timeout=celery.conf.broker_pool_acquire_timeout)
+            self._producer_pool = pool
+        return self._producer
+
+    def release_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.release()
+            except Exception:  # noqa: BLE001 — a broken connection goes back as it is
+                log.debug("outbox: releasing the producer failed", exc_info=True)
 
 
 def _publish(producer: Any, message_id: int, task_name: str, kwargs: dict[str, Any]) -> None:
