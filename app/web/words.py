@@ -23,7 +23,9 @@ ENGINE_KEYS = frozenset({"element_id", "task_id", "task_spec", "instance_id", "i
                          "bpmn_task_id", "name", "payload",
                          # the candidate ids a draw is replayed with (the technical view keeps them)
                          "candidate_projects", "candidate_experts", "candidates", "expert_id",
-                         "enterprise_id", "user_id", "from_version", "to_version"})
+                         "enterprise_id", "user_id", "from_version", "to_version",
+                         # the case data's count of the engine's tasks (case_sync: long loops restart)
+                         "task_count"})
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
 

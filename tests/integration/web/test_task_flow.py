@@ -174,3 +174,12 @@ def test_the_timeline_names_submitted_fields_as_their_own_form_did(browser, case
         assert "Remarks" in titles and "Planned start" in titles and "Notes" not in titles, (url, titles)
         assert "By ourselves" in english  # the method's label, from its own form
     reader.get("/inbox?lang=zh")
+
+
+def test_the_case_data_shows_people_no_engine_bookkeeping(browser, case_id):
+    """The case's data holds the engine's task count (case_sync): a raw key for anyone but the
+    designers and administrators, who see it in the technical view."""
+    page = browser("contractor_pm").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "task_count" not in page
+    technical = browser("admin").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "task_count" in technical.split('id="case-data"')[1].split("</section>")[0]
