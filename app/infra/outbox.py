@@ -207,6 +207,11 @@ class Publisher:
     def _start(self) -> None:
         with self._start_lock:
             if self._thread is None or not self._thread.is_alive():
+                # The broker's pool built here, in the caller: its transport's first import (kombu
+                # → redis → concurrent.futures) registers with `threading`, which refuses it once
+                # the interpreter is exiting — where a command that commits and returns at once
+                # leaves the thread's first pass.
+                _ = celery.amqp.producer_pool
                 self._thread = threading.Thread(target=self._run, name="sitecase-outbox", daemon=True)
                 self._thread.start()
 
@@ -375,7 +380,12 @@ def flush(timeout: float | None = None) -> bool:
 
 
 def _stop_all(*_args: Any, **_kwargs: Any) -> None:
-    for publisher in list(_publishers.values()):
+    # Called once per exit path (worker shutdown, then atexit): a stopped publisher is dropped,
+    # so the second call waits for nothing.
+    with _publishers_lock:
+        publishers = list(_publishers.values())
+        _publishers.clear()
+    for publisher in publishers:
         if not publisher.stop(EXIT_FLUSH_SECONDS):
             log.warning("outbox: messages still unpublished at exit; the relay sends them")
 

@@ -147,3 +147,37 @@ def test_a_publisher_killed_before_publishing_leaves_its_message_to_the_relay(ap
     [bell] = db.session.scalars(select(Notification).where(Notification.outbox_id == message.id))
     assert bell.instance_id == instance_id
     assert outbox.relay_pending(now=now + timedelta(minutes=5)) == 0
+
+
+_EXITING_PROCESS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tests.support.apps import build_app
+from app.extensions import db
+from app.infra.uow import transaction
+from app.models import OutboxMessage
+app = build_app({url!r}, Path({folder!r}), CELERY_ALWAYS_EAGER=False, CELERY_BROKER_URL={broker!r})
+with app.app_context():
+    with transaction():
+        db.session.add(OutboxMessage(task_name="outbox.relay", payload={{}}))
+sys.exit(0)  # at once: what the publisher thread holds is flushed at exit
+"""
+
+
+def test_a_process_that_exits_right_after_its_commit_still_publishes(sqlite_app, redis_url, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete(QUEUE)
+    root = str(Path(__file__).resolve().parents[3])
+    script = _EXITING_PROCESS.format(root=root, url=sqlite_app.config["SQLALCHEMY_DATABASE_URI"],
+                                     folder=str(tmp_path / "child"), broker=redis_url)
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=root, timeout=120)
+    [message] = _messages()
+    assert message.status == "sent"
+    assert [task for task, _ in _published(client)] == ["outbox.relay"]
+    client.delete(QUEUE)
+    client.close()
