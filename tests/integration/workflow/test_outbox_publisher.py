@@ -181,3 +181,27 @@ def test_a_process_that_exits_right_after_its_commit_still_publishes(sqlite_app,
     assert [task for task, _ in _published(client)] == ["outbox.relay"]
     client.delete(QUEUE)
     client.close()
+
+
+def test_a_forked_child_publishes_with_its_own_thread(app, broker):
+    import multiprocessing
+    import os
+
+    with transaction():
+        db.session.add(OutboxMessage(task_name="outbox.relay", payload={}))
+    assert outbox.flush(60)
+    parents = outbox.publisher_for(db.engine)  # its thread runs in this process only
+
+    def child() -> None:  # as a gunicorn worker or a Celery prefork child after the fork
+        db.engine.dispose(close=False)  # the parent's connections stay the parent's
+        with transaction():
+            db.session.add(OutboxMessage(task_name="outbox.relay", payload={}))
+        own = outbox.publisher_for(db.engine)
+        os._exit(0 if outbox.flush(60) and own is not parents and own._thread.is_alive() else 1)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(120)
+    assert process.exitcode == 0
+    assert [m.status for m in _messages()] == ["sent", "sent"]
+    assert [task for task, _ in _published(broker)] == ["outbox.relay"] * 2
