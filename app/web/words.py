@@ -25,7 +25,9 @@ ENGINE_KEYS = frozenset({"element_id", "task_id", "task_spec", "instance_id", "i
                          "candidate_projects", "candidate_experts", "candidates", "expert_id",
                          "enterprise_id", "user_id", "from_version", "to_version",
                          # the case data's count of the engine's tasks (case_sync: long loops restart)
-                         "task_count"})
+                         "task_count",
+                         # a review_conflict's reviewed task ids and authors' logins (its incident says them in words)
+                         "reviews", "authors"})
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
 

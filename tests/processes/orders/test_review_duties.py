@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import InboxTask, Incident, Project
 from app.services.workflow import cases, incidents
 from app.services.workflow.incidents import CaseFailedError
+from tests.support.browsers import signed_in
 from tests.support.client import bearer
 from tests.support.factories import gen_user
 from tests.support.processes import actor, events
@@ -52,6 +53,13 @@ def test_a_review_bound_to_the_author_is_an_incident_not_a_silent_pass(family):
     for lang, said in (("en", listed["message"].english), ("zh", incident.message)):
         [answered] = client.get(f"/api/v1/incidents?lang={lang}", headers=headers).get_json()["data"]
         assert answered["message"] == said
+    # the case's timeline shows the conflict, not the task ids and logins its data keeps for the technical view
+    timeline = signed_in(current_app, "district_safety").get(f"/cases/{case}").get_data(as_text=True)
+    def conflict(html: str) -> str:
+        return html.split('<li class="ev ev-review_conflict">')[1].split("\n  </li>")[0]
+    assert "回避" in conflict(timeline) and "<details" not in conflict(timeline)
+    technical = conflict(signed_in(current_app, "admin").get(f"/cases/{case}").get_data(as_text=True))
+    assert "<dt>reviews</dt><dd>rectify</dd>" in technical and "<dt>authors</dt>" in technical
     assert row.candidate_user_id is None  # the binding to the author is dropped
     assert not has_task(actor("safety_officer"), case, "recheck")
     with pytest.raises(CaseFailedError):  # nobody passes it while the incident is open
