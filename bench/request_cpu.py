@@ -125,7 +125,7 @@ def profiled(get, per_batch: int, batches: int, top: int) -> str:
               "call counts per batch)\n")
     best.sort_stats("cumulative").print_stats(top)
     best.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    return out.getvalue().replace(" seconds\n", " ms per request\n")  # pstats names its unit
 
 
 if __name__ == "__main__":
