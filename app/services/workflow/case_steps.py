@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, with_expression
+from sqlalchemy.orm import joinedload, make_transient_to_detached, with_expression
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import engine
@@ -24,7 +25,7 @@ from app.errors import ConflictError, DomainError, NotFoundError
 from app.extensions import db
 from app.formdefs import FormDef
 from app.formdefs.messages import Said
-from app.infra import audit_trail, wallclock
+from app.infra import audit_trail, change_feed, wallclock
 from app.infra.uow import transaction
 from app.models import InboxTask, OrgUnit, ProcessDefinition, ProcessInstance, Project
 from app.roles import AUTHORITY_ROLES, CASE_MANAGER_ROLES, ENTERPRISE_ROLES, INCIDENT_ROLES
@@ -284,20 +285,32 @@ def start_instance(actor: Actor, definition: ProcessDefinition, project: Project
     transaction. Raises CaseStartFailedError (nothing is kept: there is no good state yet)."""
     now = wallclock.now()
     summary = {"scope_path": fields.pop("scope_path", None)}
-    instance = ProcessInstance(
-        definition_id=definition.id, process_key=definition.key, state="", status="running",
+    values: dict[str, Any] = dict.fromkeys(_NEW_INSTANCE_COLUMNS)
+    values.update(
+        definition_id=definition.id, process_key=definition.key, state="", status="running", lock_version=1,
         project_id=project.id if project else None, started_by=actor.username, started_at=now,
         title=fields.pop("title", None) or definition.title, data_summary=summary, **fields)
-    instance.definition = definition
+    instance = ProcessInstance(**values)  # refuses an unknown field
+    # One Core INSERT (no unit of work: its flush ran every listener over the new object); the
+    # object then joins the session as the persistent row it is, its definition attached. What
+    # the caller added before is written first, as the flush did.
+    db.session.flush()
+    instance.id = db.session.connection().execute(_INSTANCE_INSERT, values).scalar_one()
+    make_transient_to_detached(instance)
     audit_trail.audited_by_caller(instance)  # apply_result writes the start's audit entry
     db.session.add(instance)
-    db.session.flush()
+    set_committed_value(instance, "definition", definition)
+    change_feed.note_record(db.session, ProcessInstance, instance.id, instance.project_id, action="created")
     try:
         result = run(definition_cache.spec_json(definition), ServiceHost(instance, actor), now)
     except engine.EngineError as exc:
         raise CaseStartFailedError(exc) from exc
     case_sync.apply_result(instance, result, actor, now, action)
     return instance.id
+
+
+_NEW_INSTANCE_COLUMNS = tuple(c.key for c in ProcessInstance.__table__.columns if c.key != "id")
+_INSTANCE_INSERT = ProcessInstance.__table__.insert().returning(ProcessInstance.__table__.c.id)
 
 
 class FormMissingError(DomainError):
