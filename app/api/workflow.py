@@ -21,6 +21,7 @@ from app.schemas.workflow import (
     CancelSchema,
     CaseSchema,
     DefinitionSchema,
+    IncidentQuerySchema,
     IncidentSchema,
     MessageSchema,
     StartCaseSchema,
@@ -94,12 +95,15 @@ def deliver_message():
 
 
 @bp.get("/incidents")
-@doc(response=IncidentSchema, many=True, args=("status",))
+@doc(query=IncidentQuerySchema, response=IncidentSchema, many=True)
 def list_incidents():
-    """Open (or `?status=resolved`) incidents; `message` in the request's language (`?lang=en` or
-    `Accept-Language: en`: its English where SiteCase wrote it, an engine's error as it was raised)."""
-    rows = incidents.list_incidents(api_actor(), status=request.args.get("status", "open"))
-    return ok(IncidentSchema(many=True).dump([{**r, "message": in_language(r["message"])} for r in rows]))
+    """A page (`limit`, `offset`; `meta.total`) of the open (or `?status=resolved`) incidents, newest
+    first; `message` in the request's language (`?lang=en` or `Accept-Language: en`: its English
+    where SiteCase wrote it, an engine's error as it was raised)."""
+    args = IncidentQuerySchema().load(request.args)
+    page = incidents.list_incidents(api_actor(), status=args["status"], limit=args["limit"], offset=args["offset"])
+    return ok(IncidentSchema(many=True).dump([{**r, "message": in_language(r["message"])} for r in page.items]),
+              {"total": page.total})
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

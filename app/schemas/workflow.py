@@ -1,7 +1,7 @@
 """Shapes of process definitions, instances, inbox tasks, messages and incidents."""
 from datetime import datetime
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.infra.wallclock import now as clock_now
 from app.services.workflow.inbox_queries import SCOPES, SORTS
@@ -176,6 +176,15 @@ class MessageSchema(Schema):
     payload = fields.Dict(load_default=dict)
     # 160: the service prefixes a user's keys with his id (receipt keys hold 200).
     idempotency_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=160))
+
+
+class IncidentQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # `lang` and any other argument the list reads no more than before
+
+    status = fields.Str(load_default="open", validate=validate.OneOf(("open", "resolved")))
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class IncidentSchema(Schema):

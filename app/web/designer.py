@@ -136,8 +136,10 @@ def designer_deploy():
 @page
 def incident_list():
     status = request.args.get("status", "open")
-    return render_template("designer/incidents.html", rows=incidents.list_incidents(web_actor(), status=status),
-                           status=status)
+    paging = paging_args(size=incidents.INCIDENTS_PAGE, exported=True)
+    found = incidents.list_incidents(web_actor(), status=status, limit=paging.size, offset=paging.offset)
+    return render_template("designer/incidents.html", rows=found.items, status=status,
+                           paging=paging.counted(found.total))
 
 
 @bp.post("/designer/incidents/<int:incident_id>/retry")

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app import engine
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -23,8 +24,9 @@ from app.infra import wallclock
 from app.infra.uow import transaction
 from app.models import Incident, ProcessInstance
 from app.services.access.actors import Actor
+from app.services.access.projects import Page
 from app.services.workflow import case_steps as rt
-from app.services.workflow import review_duties, timeline
+from app.services.workflow import case_visibility, review_duties, timeline
 from app.services.workflow.timeline import jsonable
 
 
@@ -115,16 +117,27 @@ def open_incident_of(instance_id: int) -> int | None:
         Incident.instance_id == instance_id, Incident.status == "open").order_by(Incident.id))
 
 
-def list_incidents(actor: Actor, status: str = "open") -> list[dict[str, Any]]:
-    """Incidents of cases in the actor's jurisdiction (admins: all).
+INCIDENTS_PAGE = 50  # incidents per page of the designer's incident list
+
+
+def list_incidents(actor: Actor, status: str = "open", *, limit: int = INCIDENTS_PAGE, offset: int = 0) -> Page:
+    """A page of the incidents with `status`, newest first, of the cases the actor may see
+    (`case_visibility.visible_cases`) and whose incidents he may handle
+    (`case_visibility.incident_cases`: his jurisdiction's; admins: all), and their total.
 
     Raises PermissionDeniedError(`incident_access_denied`) for users without an authority role.
     """
     if not (actor.is_admin or actor.jurisdiction_paths):
         raise PermissionDeniedError("只有监管人员可以查看故障。", code="incident_access_denied")
-    rows = db.session.scalars(select(Incident).where(Incident.status == status)
-                              .order_by(Incident.created_at.desc(), Incident.id.desc()))
-    return [_incident_dict(i) for i in rows if rt.can_handle_incidents(actor, i.instance)]
+    where = (Incident.status == status, case_visibility.visible_cases(actor), case_visibility.incident_cases(actor))
+    total = db.session.scalar(select(func.count()).select_from(Incident)
+                              .join(ProcessInstance, ProcessInstance.id == Incident.instance_id).where(*where)) or 0
+    rows = db.session.scalars(
+        select(Incident).join(ProcessInstance, ProcessInstance.id == Incident.instance_id).where(*where)
+        .options(contains_eager(Incident.instance).options(defer(ProcessInstance.state),
+                                                           joinedload(ProcessInstance.definition)))
+        .order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit).offset(offset))
+    return Page([_incident_dict(i) for i in rows], total)
 
 
 def _incident_dict(incident: Incident) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def test_a_step_that_fails_outside_the_engine_becomes_an_incident_and_leaves_the
     failing, healthy = _alarm_cases(people, 2)
     clock.advance(hours=13)
     assert fire_due_timers() == 2
-    [incident] = incidents.list_incidents(people["official"])
+    [incident] = incidents.list_incidents(people["official"]).items
     assert (incident["instance_id"], incident["code"], incident["action"]) == \
         (failing, "step_failed", "timers")
     assert [r.task_name for r in open_rows(healthy)] == ["handle_alarm"]
@@ -103,7 +103,7 @@ def test_an_operator_raising_a_base_exception_in_the_sweep_becomes_an_incident(
     _alarm_cases(people, 2)
     clock.advance(hours=13)
     assert fire_due_timers() == 2
-    found = incidents.list_incidents(people["official"])
+    found = incidents.list_incidents(people["official"]).items
     assert [(i["code"], i["action"]) for i in found] == [("operator_failed", "timers")] * 2
     assert "CancelledError" in found[0]["message"]
     assert fire_due_timers() == 0

@@ -50,8 +50,8 @@ def test_operator_failure_keeps_the_answer_and_retry_completes_it(site):
         cases.complete_task(site["chief"], review.id, {"decision": "pass"})
     assert again.value.incident_id == incident.id
 
-    assert [i["id"] for i in incidents.list_incidents(site["official"])] == [incident.id]
-    assert incidents.list_incidents(site["far_official"]) == []
+    assert [i["id"] for i in incidents.list_incidents(site["official"]).items] == [incident.id]
+    assert incidents.list_incidents(site["far_official"]).items == []
     with pytest.raises(PermissionDeniedError):
         incidents.list_incidents(site["pm"])
     with pytest.raises(CaseFailedError):  # cause not fixed yet: still open, new attempt logged
@@ -70,7 +70,7 @@ def test_operator_failure_keeps_the_answer_and_retry_completes_it(site):
     kinds = [e["kind"] for e in cases.case_history(site["official"], instance_id)]
     assert kinds.count("incident") == 1 and "incident_retry_failed" in kinds
     assert kinds.index("incident_resolved") > kinds.index("incident")
-    assert incidents.list_incidents(site["official"]) == []
+    assert incidents.list_incidents(site["official"]).items == []
 
 
 def test_failing_timer_step_opens_an_incident_and_the_sweep_goes_on(site, operators, clock):
@@ -86,7 +86,7 @@ def test_failing_timer_step_opens_an_incident_and_the_sweep_goes_on(site, operat
                             data={"deadline_hours": 24, "alarm_id": f"A-{n}"}) for n in range(2)]
     clock.advance(hours=13)
     assert fire_due_timers() == 2
-    open_incidents = incidents.list_incidents(site["official"])
+    open_incidents = incidents.list_incidents(site["official"]).items
     assert len(open_incidents) == 2 and {i["action"] for i in open_incidents} == {"timers"}
     assert "SMS gateway down" in open_incidents[0]["message"]
     assert fire_due_timers() == 0  # cases in error are not swept

@@ -45,7 +45,7 @@ def test_a_review_bound_to_the_author_is_an_incident_not_a_silent_pass(family):
     author = actor("safety_officer").display_name
     assert incident.message == (f"审核任务“{row.title}”的办理人只能是被审核内容“隐患整改”的提交人{author}："
                                 "请指派其他办理人后重试。")
-    [listed] = incidents.list_incidents(actor("district_safety"))
+    [listed] = incidents.list_incidents(actor("district_safety")).items
     assert listed["message"].english == (f"Only {author}, who submitted “Rectify the hazard”, could work the review "
                                          "“Re-check the hazard”: assign someone else to it, then retry.")
     client = current_app.test_client()

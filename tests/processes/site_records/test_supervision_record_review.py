@@ -236,7 +236,7 @@ def test_a_project_without_a_chief_supervisor_says_so_and_names_no_author(chain)
     incident = db.session.scalar(select(Incident).where(Incident.instance_id == case))
     assert incident.code == "reviewer_missing"
     assert incident.message == "项目上没有总监理工程师，审核无人办理：请先指定总监理工程师，再重试。"
-    [listed] = [i for i in incidents.list_incidents(actor("admin")) if i["id"] == incident.id]
+    [listed] = [i for i in incidents.list_incidents(actor("admin")).items if i["id"] == incident.id]
     assert listed["message"].english == ("The project has no chief supervising engineer: nobody can do the "
                                          "review. Appoint one, then retry.")
     assert "supervisor" not in incident.message and "孙浩" not in incident.message
