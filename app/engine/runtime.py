@@ -26,7 +26,7 @@ from .errors import INTERPRETER_EXIT, EngineError, SandboxViolation, ScriptTimeo
 from .scripting import Host, RestrictedScriptEngine
 from .serialization import dump_state, load_specs, load_workflow
 
-DEFAULT_TIME_BUDGET = 2.0  # CPU seconds of engine work per call (sandbox.work_clock)
+DEFAULT_TIME_BUDGET = 2.0  # CPU seconds of engine work per call (work_clock.py)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Sandbox refusals (one test each), helpers on the run clock, and the time budget."""
 from __future__ import annotations
 
+import gc
 import time
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from app.engine import EngineError, compile_process, complete_task, start
 from app.engine.errors import SandboxViolation, ScriptTimeout
 from app.engine.sandbox import Sandbox, SandboxCompileError, compile_source
+from app.engine.work_clock import full_collections_excluded
 
 from .conftest import T0, probe_bundle
 
@@ -121,6 +123,31 @@ def test_host_work_does_not_use_the_designers_budget():
     sandbox.check_deadline()
     with pytest.raises(ScriptTimeout):
         sandbox.execute("while True:\n    pass", {})
+
+
+def test_a_full_collection_of_the_heap_is_not_the_runs_work():
+    """A full garbage collection costs the whole process heap; charged to the step that happened
+    to trigger it, it failed an innocent completion with time_budget_exceeded (CI, stop 27)."""
+    heap = [[] for _ in range(1_500_000)]  # a long-lived worker's heap, in tracked objects
+    try:
+        sandbox = Sandbox(T0, 0.05)
+        spent = time.thread_time()
+        gc.collect()  # generation 2, on this thread, inside the run
+        assert time.thread_time() - spent > 0.05  # the collection alone is over the budget
+        sandbox.check_deadline()
+        assert sandbox.evaluate("1 + 1", {}) == 2
+    finally:
+        del heap
+    assert full_collections_excluded() > 0.05
+
+
+def test_a_script_still_pays_for_what_it_allocates():
+    """Young collections follow the run's own allocations: they stay on its clock."""
+    sandbox = Sandbox(T0, 0.3)
+    spent = time.thread_time()
+    with pytest.raises(ScriptTimeout):
+        sandbox.execute("while True:\n    x = [[1], [2], [3]]", {})
+    assert time.thread_time() - spent < 1.5
 
 
 def test_except_in_a_script_cannot_swallow_the_deadline():
