@@ -7,7 +7,10 @@ full (generation 2) collection, which the interpreter starts at whatever allocat
 threshold and whose cost is the size of the whole process heap, not of the run. In a long-lived
 worker (or the test process, late in the suite) it takes seconds; charged to the run, it failed
 an innocent step with `time_budget_exceeded`. Collections of the young generations stay charged:
-their cost follows what the run itself allocates, so a script cannot hide work in them.
+their cost follows what the run itself allocates, so a script cannot hide work in them. A script
+that keeps many objects alive does trigger full collections, but the interpreter spaces them by the
+growth of the long-lived heap (a quarter of it), so what is left off its clock is at most a small
+multiple of the allocating it paid for, which the allocation limits bound as well.
 """
 from __future__ import annotations
 
