@@ -20,7 +20,7 @@ from app.models import (
     Project,
     User,
 )
-from app.services.access import scoping
+from app.services.access import people, scoping
 from app.services.access.actors import Actor
 from app.services.access.permissions import require_any_role
 from app.services.access.projects import Page
@@ -44,6 +44,7 @@ class CaseEntry:
     started_at: datetime
     ended_at: datetime | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    started_by_name: str | None = None  # the starter's display name (started_by is his login)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,14 @@ def _entries(instances: list[ProcessInstance]) -> list[CaseEntry]:
                                     .order_by(InstanceEvent.at, InstanceEvent.id)):
             events[e.instance_id].append({"kind": e.kind, "title": e.title, "task_name": e.task_name,
                                           "username": e.username, "at": e.at, "data": e.data or {}})
+    names = people.names_of([i.started_by for i in instances]
+                            + [e["username"] for listed in events.values() for e in listed])
+    for listed in events.values():
+        for e in listed:
+            e["person"] = names.get(e["username"], e["username"])
     return [CaseEntry(i.id, i.process_key, i.title, i.status, i.subject_type, i.subject_id, i.started_by,
-                      i.started_at, i.ended_at, events[i.id]) for i in instances]
+                      i.started_at, i.ended_at, events[i.id], names.get(i.started_by, i.started_by))
+            for i in instances]
 
 
 def project_case_file(actor: Actor, project_code: str) -> CaseFile:
@@ -206,6 +213,18 @@ def start_for_subject(actor: Actor, process_key: str, *, project_code: str | Non
 DESIGNER_CASES_PAGE = 50  # cases per page of a process's designer page
 
 
+@dataclass(frozen=True)
+class DesignerCase:
+    """A row of a process's designer page: the case by its title, its starter by his name."""
+    id: int
+    title: str | None
+    process_key: str
+    status: str
+    version: int
+    started_by_name: str | None  # None: started by the system (a timer, a device, a message)
+    started_at: datetime
+
+
 def instances_of(actor: Actor, key: str, *, limit: int = DESIGNER_CASES_PAGE, offset: int = 0) -> Page:
     """A page of the newest cases of a process key that the actor may see (process designers:
     all; officials: the rule of every case, `case_visibility.visible_cases`) and their total.
@@ -220,5 +239,7 @@ def instances_of(actor: Actor, key: str, *, limit: int = DESIGNER_CASES_PAGE, of
     total = db.session.scalar(select(func.count()).select_from(ProcessInstance).where(*where)) or 0
     rows = db.session.scalars(select(ProcessInstance).options(
         defer(ProcessInstance.state), joinedload(ProcessInstance.definition))
-                              .where(*where).order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
-    return Page(list(rows), total)
+                              .where(*where).order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).all()
+    names = people.names_of(i.started_by for i in rows)
+    return Page([DesignerCase(i.id, i.title, i.process_key, i.status, i.definition.version,
+                              names.get(i.started_by, i.started_by), i.started_at) for i in rows], total)

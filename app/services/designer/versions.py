@@ -11,7 +11,8 @@ from lxml import etree
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import ProcessDefinition, ProcessInstance, User
+from app.models import ProcessDefinition, ProcessInstance
+from app.services.access import people
 from app.services.access.actors import SYSTEM, Actor
 from app.services.access.permissions import require_any_role
 
@@ -108,12 +109,6 @@ def _case_counts(key: str) -> dict[int, tuple[int, int]]:
     return {d: (r or 0, f or 0) for d, r, f in rows}
 
 
-def _names(usernames: set[str]) -> dict[str, str]:
-    if not usernames:
-        return {}
-    return dict(db.session.execute(select(User.username, User.display_name).where(User.username.in_(usernames))).all())
-
-
 def version_history(actor: Actor, key: str) -> list[Version]:
     """Every deployed version of `key`, newest first, with its changes and case counts ([] when the
     key was never deployed). Officials with a jurisdiction and designers; raises PermissionDeniedError."""
@@ -122,7 +117,7 @@ def version_history(actor: Actor, key: str) -> list[Version]:
     definitions = list(db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
                                           .order_by(ProcessDefinition.version)))
     counts = _case_counts(key)
-    names = _names({d.deployed_by for d in definitions if d.deployed_by})
+    names = people.names_of(d.deployed_by for d in definitions)
     out: list[Version] = []
     previous: dict[str, Any] | None = None
     for d in definitions:

@@ -20,6 +20,7 @@ from app.formdefs.writes import RESERVED, empty_value, form_writes, is_reserved,
 from app.infra import audit_trail, wallclock
 from app.infra.uow import transaction
 from app.models import Attachment, InboxTask, InstanceEvent, ProcessDefinition, User
+from app.services.access import people
 from app.services.access.actors import Actor, actor_for
 from app.services.access.scoping import visible_project
 from app.services.definitions import start_guards
@@ -50,12 +51,13 @@ class CaseView:
     subject_type: str | None
     subject_id: int | None
     business_key: str | None
-    started_by: str | None
+    started_by: str | None          # the starter's login (the API's field)
     started_at: datetime
     ended_at: datetime | None
     open_tasks: list[dict[str, Any]]
     data_summary: dict[str, Any]
     open_incident_id: int | None
+    started_by_name: str | None = None  # what a page says: his display name
 
 
 def start_case(actor: Actor, process_key: str, *, project_code: str | None = None,
@@ -319,7 +321,8 @@ def get_case(actor: Actor, instance_id: int) -> CaseView:
         subject_type=instance.subject_type, subject_id=instance.subject_id,
         business_key=instance.business_key, started_by=instance.started_by,
         started_at=instance.started_at, ended_at=instance.ended_at, open_tasks=tasks,
-        data_summary=summary, open_incident_id=incidents.open_incident_of(instance.id))
+        data_summary=summary, open_incident_id=incidents.open_incident_of(instance.id),
+        started_by_name=people.names_of([instance.started_by]).get(instance.started_by))
 
 
 def case_history(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
@@ -329,7 +332,9 @@ def case_history(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
     """
     instance = rt.visible_case(actor, instance_id)
     events = db.session.scalars(select(InstanceEvent).where(
-        InstanceEvent.instance_id == instance.id).order_by(InstanceEvent.at, InstanceEvent.id))
+        InstanceEvent.instance_id == instance.id).order_by(InstanceEvent.at, InstanceEvent.id)).all()
+    names = people.names_of(e.username for e in events)
     return [{"id": e.id, "kind": e.kind, "task_name": e.task_name, "title": e.title,
              "inbox_task_id": e.inbox_task_id, "user_id": e.user_id, "username": e.username,
-             "ip": e.ip, "data": e.data, "at": e.at} for e in events]
+             "person": names.get(e.username, e.username), "ip": e.ip, "data": e.data, "at": e.at}
+            for e in events]

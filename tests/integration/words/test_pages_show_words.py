@@ -35,11 +35,12 @@ def _page_rules(app):
 
 
 def _without_usernames(text: str) -> str:
-    """Login names are data people type (the demo's look like role codes): a cell that is one, a name
-    followed by one in brackets, the author of a timeline entry or a case are not codes."""
+    """Login names are data people type (the demo's look like role codes): a cell that is one and a
+    name followed by one in brackets (the administrator's lists) are not codes. The author of a
+    timeline entry and the starter of a case are said by their names (people.names_of)."""
     text = "\n".join(line for line in text.splitlines() if line not in USERS)
     for name in USERS:
-        text = text.replace(f"（{name}）", "").replace(f"{name} · ", "").replace(f"发起 {name} ", "")
+        text = text.replace(f"（{name}）", "")
     return text
 
 

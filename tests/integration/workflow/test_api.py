@@ -64,6 +64,10 @@ def test_walk_the_review_loop_over_http(site, api):
     case = api.get(f"/api/v1/process-instances/{instance_id}", "pm").get_json()["data"]
     kinds = [e["kind"] for e in case["history"]]
     assert kinds[0] == "started" and kinds.count("task_completed") == 2
+    pm, chief = site["pm"].display_name, site["chief"].display_name  # logins for programs, names for people
+    assert (case["started_by"], case["started_by_name"]) == ("pm", pm) and pm != "pm"
+    assert [(e["username"], e["person"]) for e in case["history"] if e["kind"] == "task_completed"] == \
+        [("pm", pm), ("chief", chief)]
     done = api.get("/api/v1/tasks?scope=done", "chief").get_json()
     assert done["meta"]["total"] == 1
 
