@@ -168,6 +168,29 @@ SUBJECT = _terms(hazardous_work=("危大工程", "Hazardous work"), supervision_
 DELIVERY_STATUS = _terms(pending=("待推送", "Pending"), delivered=("已送达", "Delivered"),
                          dead=("已放弃", "Given up"))
 
+# Why a case stopped (incident.code): the engine's error codes (app.engine), the reviewer's
+# avoidance rule (review_duties.CONFLICT_CODE) and a notice that did not render (notices.issuing).
+INCIDENT = _terms(
+    time_budget_exceeded=("流程脚本运行超时", "A script of the process ran out of time"),
+    script_unsafe=("流程脚本含不允许的写法", "A script of the process uses what is not allowed"),
+    script_error=("流程脚本出错", "A script of the process failed"),
+    script_syntax=("流程脚本有语法错误", "A script of the process does not parse"),
+    condition_syntax=("流程条件有语法错误", "A condition of the process does not parse"),
+    expression_error=("流程条件或表达式出错", "A condition or expression of the process failed"),
+    workflow_error=("流程执行出错", "The process could not go on"),
+    engine_error=("流程引擎内部错误", "The workflow engine failed"),
+    operator_failed=("流程调用的系统操作失败", "A system operation of the process failed"),
+    operator_unknown=("流程调用了未知的系统操作", "The process calls an unknown system operation"),
+    operator_unsupported=("流程使用了不支持的服务任务", "The process uses an unsupported service task"),
+    state_invalid=("案件状态数据无法读取", "The case's state cannot be read"),
+    step_failed=("办理步骤失败", "A step of the case failed"),
+    multi_instance_too_large=("并行任务数量超出上限", "Too many parallel tasks"),
+    migration_blocked=("案件无法迁移到新版本", "The case cannot move to the new version"),
+    bundle_invalid=("流程定义无效", "The process definition is invalid"),
+    review_conflict=("审查人须回避", "The reviewer must stand aside"),
+    notice_render_failed=("文书生成失败", "The notice could not be produced"),
+)
+
 GROUPS: dict[str, dict[str, Term]] = {
     "role": ROLE, "case_status": CASE_STATUS, "task_status": TASK_STATUS, "work_status": WORK_STATUS,
     "project_status": PROJECT_STATUS, "notice_status": NOTICE_STATUS, "order_status": ORDER_STATUS,
@@ -176,7 +199,7 @@ GROUPS: dict[str, dict[str, Term]] = {
     "parameter": {code: m.term for code, m in PARAMETER.items()},
     "event": EVENT, "process": PROCESS, "notice": NOTICE, "draw": DRAW,
     "exchange_record": EXCHANGE_RECORD, "feed_action": FEED_ACTION, "delivery_status": DELIVERY_STATUS,
-    "subject": SUBJECT,
+    "subject": SUBJECT, "incident": INCIDENT,
 }
 
 

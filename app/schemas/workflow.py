@@ -190,6 +190,7 @@ class IncidentQuerySchema(Schema):
 class IncidentSchema(Schema):
     id = fields.Int()
     instance_id = fields.Int()
+    case_title = fields.Str(allow_none=True)
     code = fields.Str()
     message = fields.Str()
     element_id = fields.Str(allow_none=True)

@@ -1,5 +1,6 @@
 """The vocabulary knows every code the code base shows: roles, metrics of the threshold table,
-category rule parameters, processes, notice templates and the timeline's event kinds."""
+category rule parameters, processes, notice templates, the timeline's event kinds and why a case
+stopped (incident codes)."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +9,9 @@ from pathlib import Path
 
 from app.domain import vocabulary
 from app.domain.super_scale import rule_parameters
-from app.domain.vocabulary import EVENT, METRIC, NOTICE, PARAMETER, PROCESS, ROLE, word
+from app.domain.vocabulary import EVENT, INCIDENT, METRIC, NOTICE, PARAMETER, PROCESS, ROLE, word
+from app.services.notices.issuing import INCIDENT_CODE as NOTICE_INCIDENT
+from app.services.workflow.review_duties import CONFLICT_CODE
 from app.rendering.catalogue import TEMPLATES
 from app.roles import ROLES
 
@@ -35,6 +38,17 @@ def test_every_timeline_kind_written_in_the_code_has_words():
         written |= set(re.findall(r"timeline\.record\([^,]+, [^,]+, \"([a-z_]+)\"", text))
         written |= set(re.findall(r"\"type\": \"([a-z_]+)\"", text)) if "engine" in path.parts else set()
     assert written and written - set(EVENT) == set()
+
+
+def test_every_incident_code_has_words():
+    """An incident records an EngineError's code (any the engine raises, a sandbox compile error's
+    `<script|condition>_syntax` too), the reviewer's avoidance conflict or a notice that did not render."""
+    raised = set()
+    for path in (ROOT / "app/engine").rglob("*.py"):
+        raised |= set(re.findall(r"(?:EngineError|SandboxCompileError)\(\"([a-z_]+)\"", path.read_text(encoding="utf-8")))
+    raised |= {"script_syntax", "condition_syntax", "expression_error", CONFLICT_CODE, NOTICE_INCIDENT}
+    assert len(raised) > 15 and raised - set(INCIDENT) == set()
+    assert word("time_budget_exceeded", "incident", "en") == "A script of the process ran out of time"
 
 
 def test_words_in_both_languages_and_unknown_text_passes_through():

@@ -142,7 +142,8 @@ def list_incidents(actor: Actor, status: str = "open", *, limit: int = INCIDENTS
 
 def _incident_dict(incident: Incident) -> dict[str, Any]:
     return {"id": incident.id, "instance_id": incident.instance_id,
-            "process_key": incident.instance.process_key, "code": incident.code,
+            "process_key": incident.instance.process_key, "case_title": incident.instance.title,
+            "code": incident.code,
             "message": review_duties.said(incident.code, incident.message, incident.instance.definition), "element_id": incident.element_id,
             "action": (incident.action or {}).get("action"), "status": incident.status,
             "created_at": incident.created_at, "resolved_at": incident.resolved_at,

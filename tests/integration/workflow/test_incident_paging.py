@@ -30,7 +30,7 @@ def _world():
     def incident(**where) -> Incident:
         nonlocal minute
         instance = ProcessInstance(definition_id=definition.id, process_key="paged", state="{}", status="error",
-                                   **where)
+                                   title="待处理的案件", **where)
         db.session.add(instance)
         db.session.flush()
         minute += 1
@@ -77,5 +77,12 @@ def test_the_designer_page_pages_them(app):
     first = client.get("/designer/incidents").get_data(as_text=True)
     second = client.get("/designer/incidents?page=2").get_data(as_text=True)
     assert "第 1 / 2 页" in first and "/designer/incidents?page=2" in first
-    ids = [int(i) for i in re.findall(r'<td data-th="#">(\d+)</td>', first + second)]
+    ids = [int(i) for i in re.findall(r'action="/designer/incidents/(\d+)/retry"', first + second)]
     assert ids == newest_first
+    # An official handles them too: the case by its title, why it stopped in words, no code
+    assert first.count(">流程调用的系统操作失败</strong>") == 50 and first.count(">待处理的案件</a>") == 50
+    assert "operator_failed" not in first and "<code>" not in first and "#" not in re.sub(r"<[^>]+>", "", first.split("<table", 1)[1].split("</table>", 1)[0])
+    english = client.get("/designer/incidents?lang=en").get_data(as_text=True)
+    assert english.count(">A system operation of the process failed</strong>") == 50
+    designer = signed_in(app, gen_user("process_designer", org_unit=official.org_unit).username, PASSWORD)
+    assert designer.get("/designer/incidents").get_data(as_text=True).count("<code>operator_failed</code>") == 50
