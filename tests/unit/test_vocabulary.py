@@ -10,10 +10,10 @@ from pathlib import Path
 from app.domain import vocabulary
 from app.domain.super_scale import rule_parameters
 from app.domain.vocabulary import EVENT, INCIDENT, METRIC, NOTICE, PARAMETER, PROCESS, ROLE, word
-from app.services.notices.issuing import INCIDENT_CODE as NOTICE_INCIDENT
-from app.services.workflow.review_duties import CONFLICT_CODE
 from app.rendering.catalogue import TEMPLATES
 from app.roles import ROLES
+from app.services.notices.issuing import INCIDENT_CODE as NOTICE_INCIDENT
+from app.services.workflow.review_duties import CONFLICT_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
 
