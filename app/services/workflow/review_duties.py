@@ -174,4 +174,4 @@ def _open_incident(instance: ProcessInstance, actor: Actor, conflict: Conflict, 
     db.session.flush()
     instance.status = "error"
     timeline.record(instance.id, actor, code, now, task_name=conflict.row.task_name,
-                    data={"incident_id": incident.id, **data})
+                    title=conflict.row.title, data={"incident_id": incident.id, **data})

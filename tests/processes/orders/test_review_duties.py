@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.errors import PermissionDeniedError
 from app.extensions import db
-from app.models import InboxTask, Incident, Project
+from app.models import InboxTask, Incident, InstanceEvent, Project
 from app.services.workflow import cases, incidents
 from app.services.workflow.incidents import CaseFailedError
 from tests.support.browsers import signed_in
@@ -79,6 +79,9 @@ def test_a_role_review_whose_only_holder_is_the_author_is_an_incident(family):
     rectify(case, "contractor_pm")
     assert _open_incident(case).code == "review_conflict"
     assert status(case) == "error"
+    event = db.session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == case,
+                                                           InstanceEvent.kind == "review_conflict")).one()
+    assert event.title and event.title == _recheck_row(case).title  # the timeline names the review
 
 
 def test_the_author_is_refused_while_other_candidates_review(family):
