@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import time
 from decimal import Decimal
 
@@ -136,9 +137,13 @@ def test_a_full_collection_of_the_heap_is_not_the_runs_work():
         assert time.thread_time() - spent > 0.05  # the collection alone is over the budget
         sandbox.check_deadline()
         assert sandbox.evaluate("1 + 1", {}) == 2
+        with pytest.raises(ScriptTimeout) as info:  # what the incident then says
+            sandbox.execute("while True:\n    pass", {})
     finally:
         del heap
     assert full_collections_excluded() > 0.05
+    said = re.search(r"time budget of 0.05 s of work .*not counted: (\d+\.\d+) s", str(info.value))
+    assert said and float(said.group(1)) >= 0.05
 
 
 def test_a_script_still_pays_for_what_it_allocates():
