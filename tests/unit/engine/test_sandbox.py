@@ -129,21 +129,22 @@ def test_host_work_does_not_use_the_designers_budget():
 def test_a_full_collection_of_the_heap_is_not_the_runs_work():
     """A full garbage collection costs the whole process heap; charged to the step that happened
     to trigger it, it failed an innocent completion with time_budget_exceeded (CI, stop 27)."""
+    budget = 0.02
     heap = [[] for _ in range(1_500_000)]  # a long-lived worker's heap, in tracked objects
     try:
-        sandbox = Sandbox(T0, 0.05)
+        sandbox = Sandbox(T0, budget)
         spent = time.thread_time()
         gc.collect()  # generation 2, on this thread, inside the run
-        assert time.thread_time() - spent > 0.05  # the collection alone is over the budget
+        assert time.thread_time() - spent > budget  # the collection alone (~0.2 s here) is over the budget
         sandbox.check_deadline()
         assert sandbox.evaluate("1 + 1", {}) == 2
         with pytest.raises(ScriptTimeout) as info:  # what the incident then says
             sandbox.execute("while True:\n    pass", {})
     finally:
         del heap
-    assert full_collections_excluded() > 0.05
-    said = re.search(r"time budget of 0.05 s of work .*not counted: (\d+\.\d+) s", str(info.value))
-    assert said and float(said.group(1)) >= 0.05
+    assert full_collections_excluded() > budget
+    said = re.search(r"time budget of 0.02 s of work .*not counted: (\d+\.\d+) s", str(info.value))
+    assert said and float(said.group(1)) >= budget
 
 
 def test_a_script_still_pays_for_what_it_allocates():
