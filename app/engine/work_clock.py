@@ -52,6 +52,4 @@ def full_collections_excluded() -> float:
     return _thread.excluded
 
 
-if not any(getattr(cb, "__qualname__", "") == _on_collection.__qualname__
-           and getattr(cb, "__module__", "") == __name__ for cb in gc.callbacks):
-    gc.callbacks.append(_on_collection)
+gc.callbacks.append(_on_collection)
