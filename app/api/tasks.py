@@ -17,13 +17,14 @@ from app.schemas.answers import (
     TaskCountsSchema,
 )
 from app.schemas.workflow import (
+    INBOX_FIELDS,
     AssignTaskSchema,
     CommentSchema,
     CompleteTaskSchema,
     InboxQuerySchema,
     InboxTaskSchema,
     TaskDetailSchema,
-    dump_inbox_rows,
+    dump_wire_rows,
 )
 from app.services.casework import attachment_uploads, task_reads
 from app.services.workflow import cases, inbox_queries
@@ -41,8 +42,8 @@ def list_tasks():
     f = inbox_queries.InboxFilter(scope=q["scope"], process_key=q["process"], project_code=q["project"],
                           overdue=q["overdue"], due_before=q["due_before"], sort=q["sort"],
                           limit=q["limit"], offset=q["offset"])
-    page = inbox_queries.list_tasks(api_actor(), f)
-    return ok(dump_inbox_rows(page.items), {"total": page.total})
+    page = inbox_queries.list_task_fields(api_actor(), f, INBOX_FIELDS)
+    return ok(dump_wire_rows(page.items), {"total": page.total})
 
 
 @bp.get("/tasks/counts")

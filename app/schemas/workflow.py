@@ -1,9 +1,8 @@
 """Shapes of process definitions, instances, inbox tasks, messages and incidents."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from app.infra.wallclock import now as clock_now
 from app.services.workflow.inbox_queries import SCOPES, SORTS
 
 
@@ -55,56 +54,39 @@ class InboxTaskSchema(Schema):
         return is_overdue(row)
 
 
-# How dump_inbox_rows writes each field, in the schema's order (a field of another kind fails here).
-_INBOX_FIELDS = tuple(
-    (name, "date" if isinstance(field, fields.DateTime) else "as is" if isinstance(field, fields.Str | fields.Int)
-     else {"overdue": "overdue"}[name])
-    for name, field in InboxTaskSchema._declared_fields.items())
+# The API list's fields in the schema's order, as `inbox_queries.list_task_fields` reads them and
+# dump_wire_rows writes them; a field of another kind than these fails here, at import.
+_INBOX_KINDS = {name: "date" if isinstance(field, fields.DateTime) else "as is"
+                if isinstance(field, fields.Str | fields.Int) else {"overdue": "overdue"}[name]
+                for name, field in InboxTaskSchema._declared_fields.items()}
+INBOX_FIELDS = tuple(_INBOX_KINDS)
+_INBOX_DATES = tuple(name for name, kind in _INBOX_KINDS.items() if kind == "date")
 
 
-def dump_inbox_rows(rows, now: datetime | None = None) -> list[dict]:
-    """`InboxTaskSchema(many=True).dump(rows)` without marshmallow's calls per field (~40 % of an
-    API list request's CPU): the columns are already str/int, dates ISO, `overdue` against one
-    `now` for the page (tests/unit/test_inbox_dump.py holds the two equal). Result rows (what
-    `inbox_queries.list_tasks` returns) are read by position, anything else by attribute."""
-    from app.services.workflow.inbox_queries import is_overdue
+def iso_utc(value) -> str | None:
+    """A UTC date as the schema's DateTime field writes it (`datetime.isoformat()` of the aware
+    value), from the driver's value: SQLite's stored text, 'YYYY-MM-DD HH:MM:SS[.ffffff]', cut
+    and joined as text (six times quicker than parsing it and formatting it again; anything else
+    goes the long way), PostgreSQL's aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
+            fraction = value[20:]
+            return f"{value[:10]}T{value[11:19]}{'.' + fraction if fraction.strip('0') else ''}+00:00"
+        value = datetime.fromisoformat(value)
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)).isoformat()
 
-    now = now or clock_now()
-    if rows and hasattr(rows[0], "_fields"):
-        return _dump_result_rows(rows, rows[0]._fields, now)
+
+def dump_wire_rows(rows) -> list[dict]:
+    """`InboxTaskSchema(many=True).dump` of `list_task_fields(..., INBOX_FIELDS)`'s rows: each a
+    dict of the fields (the row's last value, the total, left out), dates through `iso_utc`."""
     out = []
     for row in rows:
-        item = {}
-        for name, kind in _INBOX_FIELDS:
-            if kind == "as is":
-                item[name] = getattr(row, name)
-            elif kind == "date":
-                value = getattr(row, name)
-                item[name] = None if value is None else value.isoformat()
-            else:
-                item[name] = is_overdue(row, now)
-        out.append(item)
-    return out
-
-
-def _dump_result_rows(rows, columns: tuple[str, ...], now: datetime) -> list[dict]:
-    """The same dump from result rows, by position (a Row's attribute lookup costs a dictionary
-    search per field); `overdue` as `inbox_queries.is_overdue` says it."""
-    position = {name: index for index, name in enumerate(columns)}
-    plan = [(name, kind, position.get(name)) for name, kind in _INBOX_FIELDS]
-    status_at, due_at = position["status"], position["due_at"]
-    out = []
-    for row in rows:
-        item = {}
-        for name, kind, index in plan:
-            if kind == "as is":
-                item[name] = row[index]
-            elif kind == "date":
-                value = row[index]
-                item[name] = None if value is None else value.isoformat()
-            else:
-                due = row[due_at]
-                item[name] = row[status_at] == "open" and due is not None and due < now
+        item = dict(zip(INBOX_FIELDS, row, strict=False))  # the total, last, left out
+        for name in _INBOX_DATES:
+            item[name] = iso_utc(item[name])
+        item["overdue"] = bool(item["overdue"])
         out.append(item)
     return out
 

@@ -243,3 +243,36 @@ def test_each_tabs_count_is_the_total_of_its_list(world):
     assert type(list_tasks(actor_for(pm1), InboxFilter(), now=NOW).total) is int
     assert counts(actor_for(pm1), now=NOW) == {"all": 6, "overdue": 2, "mine": 4, "claimable": 3,
                                                "jurisdiction": 0, "done": 0}
+
+
+def test_the_api_lists_fields_are_the_schemas_dump_of_the_same_rows(world, app):
+    """`list_task_fields` reads dates unconverted and overdue from the database; dumped, each row
+    is what the schema writes of the row object, field for field and in order, on both backends:
+    dates with and without microseconds, past and future dues, none, a completed row."""
+    from app.extensions import db
+    from app.models import InboxTask
+    from app.schemas.workflow import INBOX_FIELDS, InboxTaskSchema, dump_wire_rows
+    from app.services.workflow.inbox_queries import list_task_fields
+
+    users, rows = world
+    now = datetime.now(UTC).replace(microsecond=0)
+    i1 = db.session.get(InboxTask, rows["pm_p1"].id).instance
+    extra = [gen_inbox_task(i1, "contractor_pm", due_at=now - timedelta(minutes=5), priority=7),
+             gen_inbox_task(i1, "contractor_pm", due_at=now + timedelta(days=2, microseconds=250), title="带微秒"),
+             gen_inbox_task(i1, "contractor_pm", due_at=None, assignee_id=users["pm1"].id),
+             gen_inbox_task(i1, "contractor_pm", status="completed", completed_by_id=users["pm1"].id,
+                            completed_at=now - timedelta(hours=1, microseconds=1), due_at=now - timedelta(days=1))]
+    schema = InboxTaskSchema(many=True)
+    for user in ("pm1", "city", "expert"):
+        for f in (InboxFilter(), InboxFilter(scope="done"), InboxFilter(overdue=True), InboxFilter(sort="created", limit=2),
+                  InboxFilter(offset=50)):
+            page = list_task_fields(actor_for(users[user]), f, INBOX_FIELDS)
+            listed = list_tasks(actor_for(users[user]), f)
+            objects = [db.session.get(InboxTask, row.id) for row in listed.items]
+            got = dump_wire_rows(page.items)
+            assert (got, page.total) == (schema.dump(objects), listed.total), (user, f)
+            assert [list(item) for item in got] == [list(INBOX_FIELDS)] * len(got)
+            assert all(type(item["overdue"]) is bool for item in got)
+    mine = dump_wire_rows(list_task_fields(actor_for(users["pm1"]), InboxFilter(), INBOX_FIELDS).items)
+    assert [item["overdue"] for item in mine] == [True, True, False, False]  # NOW-1h and now-5min are past
+    assert {r.id for r in extra[:3]} <= {item["id"] for item in mine}

@@ -1,47 +1,51 @@
-"""The API list's plain dump of inbox rows equals the schema's dump, field for field and in order."""
-from datetime import UTC, datetime, timedelta
+"""The API list's dates: `iso_utc` writes what the schema's DateTime field writes, from any value
+a driver returns (SQLite's stored text in every shape, PostgreSQL's aware datetimes)."""
+from datetime import UTC, datetime, timedelta, timezone
 
-from app.models import InboxTask
-from app.schemas.workflow import InboxTaskSchema, dump_inbox_rows
+import pytest
+from sqlalchemy.dialects import sqlite
 
+from app.models._base import UTCDateTime
+from app.schemas.workflow import INBOX_FIELDS, InboxTaskSchema, iso_utc
 
-def _rows() -> list[InboxTask]:
-    now = datetime.now(UTC)
-    common = {"instance_id": 7, "spiff_task_id": "x", "task_name": "review", "title": "审查方案",
-              "process_key": "hazard_plan", "role": "contractor_pm", "status": "open"}
-    return [
-        InboxTask(id=1, **common, project_id=3, priority=10, due_at=now - timedelta(days=2),
-                  created_at=now - timedelta(days=5), form_name="plan_review"),
-        InboxTask(id=2, **common, project_id=None, priority=50, due_at=None, created_at=now,
-                  subject_type="hazardous_work", subject_id=9, subject_title="深基坑", candidate_user_id=4),
-        InboxTask(id=3, **{**common, "status": "completed"}, project_id=3, priority=90, assignee_id=5,
-                  due_at=now - timedelta(days=1), created_at=now - timedelta(days=3),
-                  completed_at=now - timedelta(hours=2)),
-        InboxTask(id=4, **common, project_id=3, priority=50, due_at=now + timedelta(days=3),
-                  created_at=now - timedelta(days=1)),
-    ]
+MOMENTS = [datetime(2026, 12, 7, 15, 0, 0, tzinfo=UTC), datetime(2026, 12, 7, 15, 0, 0, 1, tzinfo=UTC),
+           datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+           datetime.now(UTC)]
+_FIELD = InboxTaskSchema().fields["due_at"]
 
 
-def test_the_plain_dump_is_the_schemas_dump():
-    rows = _rows()
-    expected = InboxTaskSchema(many=True).dump(rows)
-    got = dump_inbox_rows(rows)
-    assert got == expected
-    assert [list(item) for item in got] == [list(item) for item in expected]
-    assert [item["overdue"] for item in got] == [True, False, False, False]
+def _schema_writes(moment: datetime) -> str:
+    return _FIELD.serialize("due_at", {"due_at": moment})
 
 
-def test_result_rows_of_the_inbox_list_dump_the_same():
-    """list_tasks hands result rows (LISTED_COLUMNS + total), read by position."""
-    from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+@pytest.mark.parametrize("moment", MOMENTS, ids=str)
+def test_sqlites_stored_text_is_written_as_the_schema_writes_the_date(moment):
+    dialect = sqlite.dialect()
+    stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(moment)
+    assert isinstance(stored, str)
+    assert iso_utc(stored) == _schema_writes(moment) == moment.isoformat()
 
-    from app.services.workflow.inbox_queries import LISTED_COLUMNS
 
-    names = [column.key for column in LISTED_COLUMNS] + ["total"]
-    source = _rows()
-    tuples = [tuple(getattr(row, name, None) if name != "total" else 4 for name in names) for row in source]
-    rows = IteratorResult(SimpleResultMetaData(names), iter(tuples)).all()
-    expected = InboxTaskSchema(many=True).dump(source)
-    got = dump_inbox_rows(rows)
-    assert got == expected
-    assert [list(item) for item in got] == [list(item) for item in expected]
+@pytest.mark.parametrize("text, moment", [
+    ("2026-12-07 15:00:00", datetime(2026, 12, 7, 15, tzinfo=UTC)),                       # CURRENT_TIMESTAMP
+    ("2026-12-07 15:00:00.000000", datetime(2026, 12, 7, 15, tzinfo=UTC)),
+    ("2026-12-07 15:00:00.500000", datetime(2026, 12, 7, 15, 0, 0, 500000, tzinfo=UTC)),
+    ("2026-12-07T15:00:00", datetime(2026, 12, 7, 15, tzinfo=UTC)),                       # ISO, by hand
+    ("2026-12-07 23:30:00+08:00", datetime(2026, 12, 7, 15, 30, tzinfo=UTC)),            # an offset
+    ("2026-12-07 15:00:00.123", datetime(2026, 12, 7, 15, 0, 0, 123000, tzinfo=UTC)),    # milliseconds
+])
+def test_other_shapes_of_text_take_the_long_way_to_the_same_answer(text, moment):
+    assert iso_utc(text) == _schema_writes(moment)
+
+
+def test_postgresqls_aware_datetimes_are_written_in_utc():
+    shanghai = timezone(timedelta(hours=8))
+    for moment in MOMENTS:
+        assert iso_utc(moment.astimezone(shanghai)) == _schema_writes(moment)
+        assert iso_utc(moment) == _schema_writes(moment)
+    assert iso_utc(None) is None
+
+
+def test_the_fields_are_the_schemas_in_its_order():
+    assert INBOX_FIELDS == tuple(InboxTaskSchema().fields)
+    assert "overdue" in INBOX_FIELDS and "due_at" in INBOX_FIELDS

@@ -36,6 +36,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -44,6 +45,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from app.extensions import db
 from app.infra.wallclock import now as clock_now
 from app.models import InboxTask, Project
+from app.models._base import UTCDateTime
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
 from app.services.access.actors import Actor
 from app.services.access.projects import Page
@@ -274,6 +276,36 @@ def _page_statement(actor: Actor, f: InboxFilter, counted: bool = True) -> Selec
     total = [_count(actor, scope, extra).scalar_subquery().label("total")] if counted else []
     return (select(*LISTED_COLUMNS, *total).join(top, top.c.id == InboxTask.id)
             .order_by(*sort(top.c)).limit(f.limit).offset(f.offset))
+
+
+@lru_cache(maxsize=512)
+def _fields_statement(actor: Actor, f: InboxFilter, fields: tuple[str, ...]) -> Select:
+    """The page statement of `fields` (columns of the table, or "overdue") and the total. Dates
+    come as the driver gives them, unconverted: SQLite's stored text, PostgreSQL's datetime
+    (turning 200 texts a page into aware datetimes and back into ISO texts was a fifth of an API
+    list request's CPU). "overdue" is worked out by the database, as the overdue filter is."""
+    top_page = _page_statement(actor, f)
+    table = InboxTask.__table__
+    overdue = and_(table.c.status == "open", table.c.due_at.is_not(None), table.c.due_at < _NOW)
+    columns = [overdue.label(name) if name == "overdue"
+               else type_coerce(table.c[name], String()).label(name) if isinstance(table.c[name].type, UTCDateTime)
+               else table.c[name] for name in fields]
+    return top_page.with_only_columns(*columns, top_page.selected_columns.total, maintain_column_froms=True)
+
+
+def list_task_fields(actor: Actor, f: InboxFilter, fields: tuple[str, ...],
+                     now: datetime | None = None) -> Page:
+    """`list_tasks` for the wire: each row the values of `fields` in that order (dates
+    unconverted: see _fields_statement), then the total."""
+    params = {"inbox_now": now or clock_now()}
+    key = _cache_key(actor)
+    rows = _connection().execute(_fields_statement(key, f, fields), params).all()
+    if rows:
+        return Page(rows, rows[0][-1])
+    if f.offset == 0:
+        return Page([], 0)
+    total = _connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
+    return Page([], total or 0)
 
 
 @lru_cache(maxsize=512)
