@@ -45,7 +45,6 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from app.extensions import db
 from app.infra.wallclock import now as clock_now
 from app.models import InboxTask, Project
-from app.models._base import UTCDateTime
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
 from app.services.access.actors import Actor
 from app.services.access.projects import Page
@@ -288,7 +287,7 @@ def _fields_statement(actor: Actor, f: InboxFilter, fields: tuple[str, ...]) -> 
     table = InboxTask.__table__
     overdue = and_(table.c.status == "open", table.c.due_at.is_not(None), table.c.due_at < _NOW)
     columns = [overdue.label(name) if name == "overdue"
-               else type_coerce(table.c[name], String()).label(name) if isinstance(table.c[name].type, UTCDateTime)
+               else type_coerce(table.c[name], String()).label(name) if table.c[name].type.python_type is datetime
                else table.c[name] for name in fields]
     return top_page.with_only_columns(*columns, top_page.selected_columns.total, maintain_column_froms=True)
 
