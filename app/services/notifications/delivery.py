@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import NotFoundError
 from app.extensions import db
 from app.infra import wallclock
-from app.infra.uow import transaction
+from app.infra.uow import core_connection, transaction
 from app.models import Notification, OrgUnit, ProcessInstance, RoleGrant, User
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
 from app.services.access.actors import SYSTEM, Actor
@@ -122,10 +122,14 @@ def list_notifications(actor: Actor, *, unread_only: bool = False, limit: int = 
     return NotificationPage(list(items), total, unread_count(actor))
 
 
+_UNREAD = (select(func.count(Notification.id))
+           .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)))
+
+
 def unread_count(actor: Actor) -> int:
-    """How many of the actor's notifications are unread."""
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == _me(actor), Notification.read_at.is_(None)))
+    """How many of the actor's notifications are unread (the bell of every page: a statement built
+    once, run as Core; through the ORM it was a tenth of the inbox page's CPU)."""
+    return core_connection().execute(_UNREAD, {"user_id": _me(actor)}).scalar()
 
 
 def mark_read(actor: Actor, notification_id: int) -> Notification:

@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from app.extensions import db
+from app.infra.uow import core_connection
 from app.infra.wallclock import now as clock_now
 from app.models import InboxTask, Project
 from app.roles import AUTHORITY_ROLES, ENTERPRISE_ROLES
@@ -298,12 +298,12 @@ def list_task_fields(actor: Actor, f: InboxFilter, fields: tuple[str, ...],
     unconverted: see _fields_statement), then the total."""
     params = {"inbox_now": now or clock_now()}
     key = _cache_key(actor)
-    rows = _connection().execute(_fields_statement(key, f, fields), params).all()
+    rows = core_connection().execute(_fields_statement(key, f, fields), params).all()
     if rows:
         return Page(rows, rows[0][-1])
     if f.offset == 0:
         return Page([], 0)
-    total = _connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
+    total = core_connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
     return Page([], total or 0)
 
 
@@ -336,28 +336,18 @@ def _counts_statement(actor: Actor) -> Select:
     return select(*of_all.c, subs[1].c.n.label("jurisdiction"), subs[2].c.n.label("done")).select_from(joined)
 
 
-def _connection():
-    """The session's connection (its transaction), flushed first as the ORM's execute would: the
-    statements run as Core, since the ORM's execution of a plain column select added its compile
-    context and row loading to every list request."""
-    session = db.session()
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    return session.connection()
-
-
 def list_tasks(actor: Actor, f: InboxFilter, now: datetime | None = None) -> Page:
     """One page of inbox rows (result rows of LISTED_COLUMNS and `total`, read-only) with the
     total count for the same filter."""
     params = {"inbox_now": now or clock_now()}
     key = _cache_key(actor)
-    rows = _connection().execute(_page_statement(key, f), params).all()
+    rows = core_connection().execute(_page_statement(key, f), params).all()
     if rows:
         return Page(rows, rows[0].total)
     if f.offset == 0:
         return Page([], 0)
     # A page past the end: count on its own.
-    total = _connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
+    total = core_connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
     return Page([], total or 0)
 
 
@@ -374,13 +364,13 @@ def inbox_page(actor: Actor, f: InboxFilter, now: datetime | None = None) -> tup
     tabs = counts(actor, now)
     if not is_unfiltered(f):
         return list_tasks(actor, f, now), tabs
-    rows = _connection().execute(_page_statement(_cache_key(actor), f, counted=False), {"inbox_now": now}).all()
+    rows = core_connection().execute(_page_statement(_cache_key(actor), f, counted=False), {"inbox_now": now}).all()
     return Page(rows, tabs[f.scope]), tabs
 
 
 def counts(actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """Counts per scope for the inbox tabs (plus "overdue" of "all"), in one statement."""
-    row = _connection().execute(_counts_statement(_cache_key(actor)), {"inbox_now": now or clock_now()}).one()
+    row = core_connection().execute(_counts_statement(_cache_key(actor)), {"inbox_now": now or clock_now()}).one()
     return {"all": row.n, "overdue": row.overdue, "mine": row.mine, "claimable": row.claimable,
             "jurisdiction": row.jurisdiction, "done": row.done}
 
