@@ -24,6 +24,7 @@ from functools import lru_cache
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    DateTime,
     Integer,
     Select,
     String,
@@ -287,7 +288,7 @@ def _fields_statement(actor: Actor, f: InboxFilter, fields: tuple[str, ...]) -> 
     table = InboxTask.__table__
     overdue = and_(table.c.status == "open", table.c.due_at.is_not(None), table.c.due_at < _NOW)
     columns = [overdue.label(name) if name == "overdue"
-               else type_coerce(table.c[name], String()).label(name) if table.c[name].type.python_type is datetime
+               else type_coerce(table.c[name], String()).label(name) if isinstance(getattr(table.c[name].type, "impl", None), DateTime)
                else table.c[name] for name in fields]
     return top_page.with_only_columns(*columns, top_page.selected_columns.total, maintain_column_froms=True)
 
