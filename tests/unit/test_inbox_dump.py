@@ -47,5 +47,5 @@ def test_postgresqls_aware_datetimes_are_written_in_utc():
 
 
 def test_the_fields_are_the_schemas_in_its_order():
-    assert INBOX_FIELDS == tuple(InboxTaskSchema().fields)
+    assert tuple(InboxTaskSchema().fields) == INBOX_FIELDS
     assert "overdue" in INBOX_FIELDS and "due_at" in INBOX_FIELDS
