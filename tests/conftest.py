@@ -5,10 +5,10 @@ import pytest
 from celery._state import _set_task_join_will_block
 
 from app.extensions import db
-from app.services.demo import seed
 from tests.support.apps import build_app, create_schema, migrated_sqlite_template, truncate_all
 from tests.support.apps import sqlite_app as make_sqlite_app
 from tests.support.client import ApiClient
+from tests.support.demo_snapshot import demo_state
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +63,16 @@ def sqlite_app(sqlite_template, tmp_path):
     next(gen, None)
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots(tmp_path_factory) -> dict:
+    return {"folder": tmp_path_factory.mktemp("demo-snapshots"), "by_backend": {}}
+
+
 @pytest.fixture
-def demo_data(app):
-    """The demo data set loaded into `app`."""
-    seed.load_demo(app.config["DEMO_PASSWORD"])
+def demo_data(app, _demo_snapshots):
+    """The demo data set loaded into `app`: seeded once per backend, copied into each test
+    (tests/support/demo_snapshot.py)."""
+    demo_state(app, _demo_snapshots["by_backend"], _demo_snapshots["folder"])
     return app
 
 
