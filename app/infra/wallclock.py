@@ -33,6 +33,12 @@ def now() -> datetime:
     return fixed if fixed is not None else datetime.now(UTC)
 
 
+def pinned() -> datetime | None:
+    """The moment the clock is pinned at, None on real time."""
+    with _lock:
+        return _fixed
+
+
 def local_today() -> date:
     """Today's date in China."""
     return local_date(now())

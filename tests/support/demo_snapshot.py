@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Text, bindparam, cast, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.extensions import db
+from app.infra import wallclock
 from app.services.demo import seed
 
 
@@ -32,14 +33,18 @@ class Snapshot:
     sequences: list[tuple[str, str, str]] = field(default_factory=list)  # (table, column, sequence)
 
 
-def demo_state(app: Flask, snapshots: dict[str, Snapshot], folder: Path) -> None:
+def demo_state(app: Flask, snapshots: dict[tuple, Snapshot], folder: Path) -> None:
     """Give `app` (empty, in its app context) the demo data set: seeded the first time on its
-    backend, copied from that seeding every later time."""
+    backend and clock, copied from that seeding every later time. The data depend on the clock
+    (this month's assessment results, deadlines from today): a test that pins the clock gets the
+    set seeded at that moment, any other the set seeded on the same China day, as seeding it
+    itself would have given."""
     backend = db.engine.dialect.name
-    snapshot = snapshots.get(backend)
+    key = (backend, wallclock.pinned() or wallclock.local_today())
+    snapshot = snapshots.get(key)
     if snapshot is None:
         seed.load_demo(app.config["DEMO_PASSWORD"])
-        snapshots[backend] = _take(app, backend, folder / backend)
+        snapshots[key] = _take(app, backend, folder / f"{backend}-{len(snapshots)}")
     else:
         _restore(app, backend, snapshot)
 
@@ -61,10 +66,13 @@ def _take(app: Flask, backend: str, folder: Path) -> Snapshot:
         keys = [f"v_{column.key}" for column in table.c]
         snapshot.rows[table.name] = [dict(zip(keys, row, strict=True))
                                      for row in connection.execute(select(*columns))]
-    snapshot.sequences = [tuple(r) for r in connection.execute(text(
-        "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
-        "FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"))]
+    for table in db.metadata.sorted_tables:
+        column = table.autoincrement_column
+        sequence = column is not None and connection.execute(
+            text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": f'"{table.name}"', "column": column.name}).scalar()
+        if sequence:
+            snapshot.sequences.append((table.name, column.name, sequence))
     db.session.commit()
     return snapshot
 
