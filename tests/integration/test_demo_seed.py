@@ -52,3 +52,12 @@ def test_some_experts_work_for_participants(demo_data):
 def test_demo_users_log_in_with_the_demo_password(demo_data, api):
     for username in ("admin", "contractor_pm", "expert07"):
         assert api.token(username)
+
+
+def test_rows_added_after_the_demo_set_follow_its_ids(demo_data):
+    """A test's demo set is usually a copy (tests/support/demo_snapshot.py): its ids must go on
+    from the copied ones, as after a seeding."""
+    from tests.support.factories import gen_user
+
+    top = db.session.scalar(select(func.max(User.id)))
+    assert gen_user("contractor_pm").id > top
