@@ -52,7 +52,9 @@ def demo_state(app: Flask, snapshots: dict[tuple, Snapshot], folder: Path) -> No
 def _take(app: Flask, backend: str, folder: Path) -> Snapshot:
     folder.mkdir(parents=True, exist_ok=True)
     files = folder / "files"
-    shutil.copytree(app.config["FILES_DIR"], files, dirs_exist_ok=True)
+    files.mkdir(exist_ok=True)
+    if Path(app.config["FILES_DIR"]).exists():  # a seeding may store no file at all
+        shutil.copytree(app.config["FILES_DIR"], files, dirs_exist_ok=True)
     snapshot = Snapshot(files=files)
     db.session.commit()
     if backend == "sqlite":
