@@ -65,14 +65,14 @@ def sqlite_app(sqlite_template, tmp_path):
 
 @pytest.fixture(scope="session")
 def _demo_snapshots(tmp_path_factory) -> dict:
-    return {"folder": tmp_path_factory.mktemp("demo-snapshots"), "by_backend": {}}
+    return {"folder": tmp_path_factory.mktemp("demo-snapshots"), "copies": {}}
 
 
 @pytest.fixture
 def demo_data(app, _demo_snapshots):
-    """The demo data set loaded into `app`: seeded once per backend, copied into each test
+    """The demo data set loaded into `app`: seeded once per backend and clock, copied into each test
     (tests/support/demo_snapshot.py)."""
-    demo_state(app, _demo_snapshots["by_backend"], _demo_snapshots["folder"])
+    demo_state(app, _demo_snapshots["copies"], _demo_snapshots["folder"])
     return app
 
 

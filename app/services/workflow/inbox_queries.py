@@ -297,15 +297,8 @@ def list_task_fields(actor: Actor, f: InboxFilter, fields: tuple[str, ...],
                      now: datetime | None = None) -> Page:
     """`list_tasks` for the wire: each row the values of `fields` in that order (dates
     unconverted: see _fields_statement), then the total."""
-    params = {"inbox_now": now or clock_now()}
     key = _cache_key(actor)
-    rows = core_connection().execute(_fields_statement(key, f, fields), params).all()
-    if rows:
-        return Page(rows, rows[0][-1])
-    if f.offset == 0:
-        return Page([], 0)
-    total = core_connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
-    return Page([], total or 0)
+    return _paged(_fields_statement(key, f, fields), key, f, now)
 
 
 @lru_cache(maxsize=512)
@@ -340,14 +333,18 @@ def _counts_statement(actor: Actor) -> Select:
 def list_tasks(actor: Actor, f: InboxFilter, now: datetime | None = None) -> Page:
     """One page of inbox rows (result rows of LISTED_COLUMNS and `total`, read-only) with the
     total count for the same filter."""
-    params = {"inbox_now": now or clock_now()}
     key = _cache_key(actor)
-    rows = core_connection().execute(_page_statement(key, f), params).all()
+    return _paged(_page_statement(key, f), key, f, now)
+
+
+def _paged(statement: Select, key: Actor, f: InboxFilter, now: datetime | None) -> Page:
+    """Run a page statement whose rows end with the total; a page past the end counts on its own."""
+    params = {"inbox_now": now or clock_now()}
+    rows = core_connection().execute(statement, params).all()
     if rows:
-        return Page(rows, rows[0].total)
+        return Page(rows, rows[0][-1])
     if f.offset == 0:
         return Page([], 0)
-    # A page past the end: count on its own.
     total = core_connection().execute(_total_statement(key, replace(f, offset=0, limit=0)), params).scalar()
     return Page([], total or 0)
 
