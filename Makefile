@@ -9,6 +9,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist), whole files to each: one per core of the two-core reference machine.
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help run test lint assets
 
@@ -58,7 +61,7 @@ run: $(VENV)/.stamp-install assets
 FLOWS_WALKED := test-artifacts/flows-walked.json
 test: $(VENV)/.stamp-install-dev assets
 	@mkdir -p test-artifacts
-	SITECASE_FLOW_COVERAGE=$(FLOWS_WALKED) $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	SITECASE_FLOW_COVERAGE=$(FLOWS_WALKED) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	$(if $(strip $(PYTEST_ARGS)),,$(BIN)/python -m tests.support.flow_coverage $(FLOWS_WALKED))
 
 lint: $(VENV)/.stamp-install-dev

@@ -85,13 +85,19 @@ _FLOWS = None
 
 
 def pytest_configure(config):
-    """SITECASE_FLOW_COVERAGE=<file>: record the diagram flows the run walks (tests/support/flow_coverage)."""
+    """SITECASE_FLOW_COVERAGE=<file>: record the diagram flows the run walks (tests/support/flow_coverage).
+    Every process of the run adds what it walked to the file at its end (the test workers of
+    `pytest -n`, then their controller); the run's first process, which is not a worker, starts
+    the file afresh."""
     global _FLOWS
     import os
+    from pathlib import Path
 
     if os.environ.get("SITECASE_FLOW_COVERAGE"):
         from tests.support.flow_coverage import Recorder
 
+        if not hasattr(config, "workerinput"):
+            Path(os.environ["SITECASE_FLOW_COVERAGE"]).unlink(missing_ok=True)
         _FLOWS = Recorder()
         _FLOWS.install()
 

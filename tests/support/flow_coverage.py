@@ -10,6 +10,7 @@ A flow into a parallel or inclusive join counts as walked when its source comple
 task sits under one of its branches only in the task tree."""
 from __future__ import annotations
 
+import fcntl
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -80,7 +81,17 @@ class Recorder:
         runtime._result = recording
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(sorted(self.edges)), encoding="utf-8")
+        """Add what this process walked to `path`: the test workers of one run (pytest-xdist) each
+        add theirs, one at a time (an exclusive lock on the file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            file.seek(0)
+            earlier = file.read()
+            edges = self.edges | {tuple(e) for e in json.loads(earlier)} if earlier else self.edges
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(sorted(edges)))
 
 
 def not_walked(edges: Iterable[Iterable[str]], flows: dict[str, dict] | None = None) -> list[str]:

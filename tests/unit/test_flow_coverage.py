@@ -2,9 +2,10 @@
 judges walked edges as it says."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from tests.support.flow_coverage import diagram_flows, not_walked
+from tests.support.flow_coverage import Recorder, diagram_flows, not_walked
 
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
@@ -40,3 +41,14 @@ def test_a_flow_counts_when_its_edge_was_walked_or_its_source_completed_before_a
     assert not_walked(walked, flows) == []
     assert not_walked([e for e in walked if e != ("p", "a", "")], flows) == ["p:f4"]
     assert not_walked([e for e in walked if e != ("p", "split", "b")], flows) == ["p:f3"]
+
+
+def test_each_process_of_a_run_adds_what_it_walked_to_the_file(tmp_path):
+    """`make test` runs the suite in two workers: the file must hold both workers' edges."""
+    path = tmp_path / "walked" / "flows.json"
+    first, second, controller = Recorder(), Recorder(), Recorder()
+    first.edges = {("p", "start", "split"), ("p", "split", "a")}
+    second.edges = {("p", "split", "a"), ("p", "split", "b")}
+    for recorder in (first, second, controller):  # the controller walked nothing itself
+        recorder.write(path)
+    assert {tuple(e) for e in json.loads(path.read_text(encoding="utf-8"))} == first.edges | second.edges
