@@ -10,7 +10,7 @@ from app.schemas.workflow import INBOX_FIELDS, InboxTaskSchema, iso_utc
 
 MOMENTS = [datetime(2026, 12, 7, 15, 0, 0, tzinfo=UTC), datetime(2026, 12, 7, 15, 0, 0, 1, tzinfo=UTC),
            datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
-           datetime.now(UTC)]
+           datetime(2026, 12, 7, 19, 34, 10, 569286, tzinfo=UTC)]  # a moment as now() gives it
 _FIELD = InboxTaskSchema().fields["due_at"]
 
 
