@@ -83,6 +83,14 @@ def api(app):
 
 _FLOWS = None
 
+# The longest files (minutes each), run first: with whole files handed to two workers (`make test`),
+# one of them collected last would keep a worker busy alone at the end of the run.
+LONGEST_FIRST = ("tests/integration/authz/test_fuzz.py", "tests/integration/authz/test_matrix.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)  # stable: else as collected
+
 
 def pytest_configure(config):
     """SITECASE_FLOW_COVERAGE=<file>: record the diagram flows the run walks (tests/support/flow_coverage).

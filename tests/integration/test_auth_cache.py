@@ -73,10 +73,10 @@ def server(database_url, tmp_path_factory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
-        while _status(f"{base}/login") != 200:
+        while _status(f"{base}/login") != 200 or log.read_text("utf-8", "replace").count("Booting worker") < 2:
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text("utf-8", "replace")
             time.sleep(0.3)
-        time.sleep(1.0)  # the second worker
+        time.sleep(1.0)  # the second worker listens after its boot line
         yield base
     finally:
         proc.terminate()
