@@ -186,3 +186,14 @@ def test_0030_assessment_results_keep_their_units_sqlite(tmp_path):
 
 def test_0030_assessment_results_keep_their_units_postgresql(fresh_postgres_db, tmp_path):
     _assessments_kept(fresh_postgres_db, tmp_path)
+
+
+def test_a_migration_in_a_running_process_leaves_its_loggers_on(tmp_path):
+    """Alembic's logging file used to switch off every logger the process had made before it
+    (`fileConfig`'s default): after a test had migrated a database, the sidecar's warnings were
+    lost for the rest of that test worker."""
+    import logging
+
+    before = logging.getLogger("devices.sidecar")
+    migrate_to_head(build_app(f"sqlite:///{tmp_path / 'x.sqlite'}", tmp_path / "inst"))
+    assert not before.disabled
