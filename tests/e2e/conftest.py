@@ -2,8 +2,6 @@
 Debian's Chromium through Playwright. Screenshots go to test-artifacts/ (gitignored)."""
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from app.services.definitions.deployments import Bundle, bundle_from_dirs, deplo
 from app.services.demo import seed
 from app.services.workflow import cases
 from tests.integration.web.conftest import web_bundle
+from tests.support.served import served
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,12 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # The real process families the scenarios run (others may be half-written by a colleague).
@@ -71,14 +64,8 @@ def live_app(tmp_path_factory) -> Flask:
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
     """The app on a free port with one web_review case waiting."""
-    from waitress.server import create_server
-
-    app = live_app
-    server = create_server(app, host="127.0.0.1", port=_free_port(), threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

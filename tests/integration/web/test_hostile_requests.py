@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from waitress.server import create_server
 
 from app.extensions import db
 from app.models import InboxTask, Incident
@@ -16,6 +15,7 @@ from app.services.access.actors import actor_for
 from app.services.definitions.deployments import Bundle, deploy
 from app.services.workflow import cases
 from tests.support.factories import PASSWORD, gen_district, gen_project, gen_user
+from tests.support.served import served as serving
 from tests.unit.engine.hostile_corpus import CORPUS, hostile_bundle, placed
 
 from ..workflow.conftest import FIXTURES
@@ -27,12 +27,8 @@ ANSWERED = 60  # seconds a request may take before the test calls it unanswered
 
 @pytest.fixture
 def served(app) -> Iterator[str]:
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(ANSWERED)
+    with serving(app, stop_within_s=ANSWERED) as base:
+        yield base
 
 
 def _at_once(**calls) -> dict:
