@@ -89,9 +89,11 @@ class InboxTask(db.Model):
         # is an index-only scan on PostgreSQL; SQLite gets the keys only.
         # Enterprise arm (role + project), read in due order so that a page stops early. Keys
         # after the unique id order nothing: they are SQLite's INCLUDE, so the counts of the
-        # candidate and assignee tests read the index only (migration 0028):
+        # candidate and assignee tests read the index only (migration 0028), and with `status`
+        # SQLite takes it as a covering index: no deferred seek into the table per counted row
+        # (migration 0031; a quarter of a contractor's count):
         _open_inbox_index("ix_inbox_task_open_enterprise", "project_id", "role", "due_at", "id",
-                          "candidate_user_id", "assignee_id"),
+                          "candidate_user_id", "assignee_id", "status"),
         # Authority arm (role + district path prefix; LIKE '/1/4/%' needs the pattern opclass
         # unless the database collation is C), and the jurisdiction scope (any role under a path):
         _open_inbox_index("ix_inbox_task_open_role_path", "role", "district_path", pattern="district_path"),
@@ -99,7 +101,7 @@ class InboxTask(db.Model):
         # plan when the path holds most of the role's rows; without it PostgreSQL may walk the
         # all-rows due_at index instead):
         _open_inbox_index("ix_inbox_task_open_role_due", "role", "due_at", "id", "district_path",
-                          "candidate_user_id", "assignee_id"),
+                          "candidate_user_id", "assignee_id", "status"),
         _open_inbox_index("ix_inbox_task_open_path", "district_path", pattern="district_path"),
         # Seats bound to a user and rows assigned to him (the single-column indexes also hold
         # every completed row he ever had):
