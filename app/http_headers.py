@@ -37,6 +37,10 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
+        # One pass over the answer's headers (a view may have set its own policy), not a
+        # case-insensitive scan of them per header added.
+        present = {name.lower() for name, _value in response.headers.items()}
         for name, value in headers.items():
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response

@@ -44,6 +44,8 @@ def wants_xml() -> bool:
     fmt = getattr(request, "_answer_format", None)
     if fmt is not None:
         return fmt == "xml"
+    if "xml" not in request.headers.get("Accept", "").lower():
+        return False  # no XML type named: JSON (parsing the header cost more than the rest)
     best = request.accept_mimetypes.best_match(["application/json", XML, "text/xml"])
     return best in (XML, "text/xml")
 
@@ -109,8 +111,9 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _answer_xml(response: Response) -> Response:
-        if request.path.startswith("/api/v1/") and request.method in ("GET", "HEAD"):
-            response.vary.add("Accept")
+        if not request.path.startswith("/api/v1/") or request.method not in ("GET", "HEAD"):
+            return response
+        response.vary.add("Accept")
         if response.mimetype != "application/json" or not wants_xml():
             return response
         document = response.get_json(silent=True)

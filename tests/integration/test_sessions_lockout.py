@@ -129,3 +129,43 @@ def test_reset_and_deactivation_end_sessions_and_reactivation_revives_none(app):
     assert not _logged_in(web)
     assert admin.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert _logged_in(_web(app, "han", new_password))  # a new login works again
+
+
+def test_a_bearer_request_is_the_tokens_alone_and_sets_no_cookie(app):
+    """An API request with a bearer token gets no cookie session: a browser's session cookie
+    sent beside it neither decides who calls nor comes back refreshed (the token does)."""
+    gen_user("contractor_pm", username="tian")
+    gen_user("contractor_pm", username="wu")
+    browser = _web(app, "wu")
+    token = _token(app.test_client(), "tian", PASSWORD).get_json()["data"]["token"]
+    answer = browser.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.get_json()["data"]["username"] == "tian"
+    assert answer.headers.getlist("Set-Cookie") == []
+    assert browser.get("/api/v1/me").get_json()["data"]["username"] == "wu"  # the cookie alone: still his
+    assert _logged_in(browser)
+
+
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app):
+    """The session's signing serializer is kept per key set: replacing SECRET_KEY signs every
+    browser out at once; with the old key among SECRET_KEY_FALLBACKS they stay signed in."""
+    gen_user(username="zhao")
+    cookie = _web(app, "zhao").get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+    def signed_in() -> bool:  # a browser holding the cookie as the login answer set it
+        browser = app.test_client()
+        browser.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return _logged_in(browser)
+
+    old = app.config["SECRET_KEY"]
+    try:
+        assert signed_in()
+        app.secret_key = app.config["SECRET_KEY"] = "another-secret-key-of-this-deployment"
+        assert not signed_in()
+        app.config["SECRET_KEY_FALLBACKS"] = [old]
+        assert signed_in()
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert not signed_in()
+    finally:
+        app.secret_key = app.config["SECRET_KEY"] = old
+        app.config["SECRET_KEY_FALLBACKS"] = []
+    assert signed_in()
