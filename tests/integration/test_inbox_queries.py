@@ -206,6 +206,10 @@ def test_sqlite_counts_an_enterprise_users_rows_from_the_index_alone(sqlite_app)
     assert _seeks_behind("ix_inbox_task_open_enterprise", counted) == []
     plan = _explain(counted, "EXPLAIN QUERY PLAN")
     assert any("COVERING INDEX ix_inbox_task_open_enterprise " in row[-1] for row in plan), plan
+    # A page in due order: each branch selects the id and due date only, both in the index (the
+    # page's own columns are read for its 50 rows alone, by id).
+    page = inbox_queries._page_statement(key, InboxFilter())
+    assert _seeks_behind("ix_inbox_task_open_enterprise", page) == []
 
 
 def test_sqlite_reads_an_officials_rows_through_a_path_range(sqlite_app):

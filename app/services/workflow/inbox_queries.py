@@ -55,7 +55,10 @@ SCOPES = ("all", "mine", "claimable", "jurisdiction", "done")
 SORTS = {"due": lambda c: (c.due_at.asc().nulls_last(), c.id),
          "priority": lambda c: (c.priority.desc(), c.id),
          "created": lambda c: (c.created_at.desc(), c.id)}
-_SORT_KEYS = (InboxTask.id, InboxTask.due_at, InboxTask.priority, InboxTask.created_at)
+# What a branch of a page selects: the row's id and the one column its sort orders by (with
+# `due` the enterprise and role-due indexes hold both: the branch reads its index alone).
+_SORT_KEYS = {"due": (InboxTask.id, InboxTask.due_at), "priority": (InboxTask.id, InboxTask.priority),
+              "created": (InboxTask.id, InboxTask.created_at)}
 _PLAIN_PATH = re.compile(r"[/0-9A-Za-z.-]*")
 # "now" is a parameter of the cached statements, given at execution.
 _NOW = bindparam("inbox_now", type_=InboxTask.__table__.c.due_at.type)
@@ -230,9 +233,9 @@ def _done(actor: Actor) -> ColumnElement[bool]:
     return and_(InboxTask.status == "completed", InboxTask.completed_by_id == (actor.user_id or -1))
 
 
-def _union(actor: Actor, scope: str, extra: list[ColumnElement[bool]], *, order=(), limit=None,
-           columns=_SORT_KEYS):
-    """Subquery of (id, sort keys) of the scope's rows; with `limit`, each branch's first rows."""
+def _union(actor: Actor, scope: str, extra: list[ColumnElement[bool]], *, columns, order=(), limit=None):
+    """Subquery of `columns` (id, the sort's key) of the scope's rows; with `limit`, each branch's
+    first rows."""
     conds = [_done(actor)] if scope == "done" else [and_(_IS_OPEN, b) for b in _branches(actor, scope)]
     parts = []
     for cond in conds:
@@ -280,8 +283,9 @@ def _page_statement(actor: Actor, f: InboxFilter, counted: bool = True) -> Selec
     not `counted`. Cached: building the union costs more Python time than PostgreSQL spends running it."""
     scope = f.scope if f.scope in SCOPES else "all"
     extra = _filters(f)
-    sort = SORTS.get(f.sort, SORTS["due"])
-    top = _union(actor, scope, extra, order=sort(InboxTask), limit=f.offset + f.limit)
+    by = f.sort if f.sort in SORTS else "due"
+    sort = SORTS[by]
+    top = _union(actor, scope, extra, columns=_SORT_KEYS[by], order=sort(InboxTask), limit=f.offset + f.limit)
     total = [_count(actor, scope, extra).scalar_subquery().label("total")] if counted else []
     return (select(*LISTED_COLUMNS, *total).join(top, top.c.id == InboxTask.id)
             .order_by(*sort(top.c)).limit(f.limit).offset(f.offset))
