@@ -33,6 +33,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal_column,
     or_,
     select,
     true,
@@ -230,7 +231,10 @@ def _filters(f: InboxFilter) -> list[ColumnElement[bool]]:
 
 
 def _done(actor: Actor) -> ColumnElement[bool]:
-    return and_(InboxTask.status == "completed", InboxTask.completed_by_id == (actor.user_id or -1))
+    """Rows the actor completed. The status is a constant of the SQL, as `_IS_OPEN` is: with a
+    bound parameter SQLite's tabs' counts statement took 0.5 ms for a contractor, with the
+    constant 0.31 (this count alone is 0.01 ms either way)."""
+    return and_(InboxTask.status == literal_column("'completed'"), InboxTask.completed_by_id == (actor.user_id or -1))
 
 
 def _union(actor: Actor, scope: str, extra: list[ColumnElement[bool]], *, columns, order=(), limit=None):
