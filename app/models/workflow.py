@@ -96,13 +96,16 @@ class InboxTask(db.Model):
                           "candidate_user_id", "assignee_id", "status"),
         # Authority arm (role + district path prefix; LIKE '/1/4/%' needs the pattern opclass
         # unless the database collation is C), and the jurisdiction scope (any role under a path):
-        _open_inbox_index("ix_inbox_task_open_role_path", "role", "district_path", pattern="district_path"),
+        # The trailing keys make it covering for the counts on SQLite (migration 0031: a district
+        # officer's counts 1.58 → 0.62 ms, his API list's total 0.63 → 0.10 ms raw):
+        _open_inbox_index("ix_inbox_task_open_role_path", "role", "district_path", "candidate_user_id",
+                          "assignee_id", "status", pattern="district_path"),
         # … and the same arm read in due order, filtering the path inside the index (the better
         # plan when the path holds most of the role's rows; without it PostgreSQL may walk the
         # all-rows due_at index instead):
         _open_inbox_index("ix_inbox_task_open_role_due", "role", "due_at", "id", "district_path",
                           "candidate_user_id", "assignee_id", "status"),
-        _open_inbox_index("ix_inbox_task_open_path", "district_path", pattern="district_path"),
+        _open_inbox_index("ix_inbox_task_open_path", "district_path", "status", pattern="district_path"),
         # Seats bound to a user and rows assigned to him (the single-column indexes also hold
         # every completed row he ever had):
         _open_inbox_index("ix_inbox_task_open_candidate", "candidate_user_id", "due_at", "id"),

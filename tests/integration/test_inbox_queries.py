@@ -232,6 +232,10 @@ def test_sqlite_reads_an_officials_rows_through_a_path_range(sqlite_app):
     # without statistics, took `status = 'open'` for selective: every open row, a lookup each).
     plan = _explain(inbox_queries._counts_statement(key), "EXPLAIN QUERY PLAN")
     assert not any("ix_inbox_task_status " in row[-1] for row in plan), plan
+    # Both read their indexes alone: no seek into the table per counted row (migration 0031).
+    for index in ("ix_inbox_task_open_role_path", "ix_inbox_task_open_path"):
+        assert _seeks_behind(index, inbox_queries._counts_statement(key)) == [], index
+    assert _seeks_behind("ix_inbox_task_open_role_path", inbox_queries._total_statement(key, InboxFilter())) == []
 
 
 def test_each_tabs_count_is_the_total_of_its_list(world):
