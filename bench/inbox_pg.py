@@ -4,10 +4,10 @@
 
 Prints p50/p95 of `list_tasks` (a page of 50 and its total) and of `counts()` for a contractor, a
 district officer and a city-level officer twice: as (c) measures them, straight after its seeding's
-`VACUUM ANALYZE`, and again after a second `VACUUM ANALYZE` run with no session of the app open.
-The first figures are not steady (BENCHMARKS.md, session 15): after the seeding the visibility map
-was found unset (index-only scans fetched every row from the table) and the planner's choice of
-index moved with it; the second ones are a live table's steady state.
+`VACUUM ANALYZE`, and again after a second `VACUUM ANALYZE` with no session of the app open, on
+warm buffers. The first pass is not steady (BENCHMARKS.md, session 15). In the throw-away cluster
+the visibility map was found unset after every vacuum (`relallvisible` 0), so index-only scans
+fetch every row from the table in both passes; a live database whose map is set is not measured.
 """
 from __future__ import annotations
 
