@@ -206,6 +206,10 @@ def seed_inbox(app, n_open: int, n_done: int) -> dict[str, object]:
             for role, rows in (("contractor_pm", count), ("district_safety_officer", count // 10)):
                 _insert_rows(instance.id, status, role, f"(ARRAY[{ids}])[1 + g % 101]",
                              f"(ARRAY[{paths}])[1 + g % 101]", rows)
+        # A synchronous commit: the throw-away cluster commits asynchronously, and VACUUM cannot
+        # mark rows all-visible before their commit record is flushed (run at once, it left the
+        # visibility map empty and every index-only scan fetched each row from the table).
+        db.session.execute(text("SET LOCAL synchronous_commit TO on"))
         db.session.commit()
         # Steady state of a live table: autovacuum has set the visibility map and the statistics.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
