@@ -56,9 +56,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
-    from app.web.static_files import NoSessionOnStaticFiles
+    from app.http_sessions import CookieSessions
 
-    app.session_interface = NoSessionOnStaticFiles()
+    app.session_interface = CookieSessions()
     errors.register(app)
     xml_answers.register(app)
 

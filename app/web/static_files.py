@@ -15,8 +15,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, Response, current_app, request, send_from_directory
-from flask.sessions import SecureCookieSessionInterface
+from flask import Response, current_app, request, send_from_directory
 from werkzeug.security import safe_join
 
 from app.web import bp
@@ -99,43 +98,6 @@ def _gzip(response: Response, found: tuple[str, int, int]) -> None:
     if etag:
         response.set_etag(f"{etag}-gz")
     response.make_conditional(request.environ)
-
-
-STATIC_ENDPOINTS = frozenset({"web.static", "web.favicon"})
-
-
-class NoSessionOnStaticFiles(SecureCookieSessionInterface):
-    """A static file's answer carries no session cookie and does not vary by cookie (Flask-Login
-    touches the session on any request), so a browser or a shared cache in front of the server
-    may keep it like any file.
-
-    An API request that authenticates with a bearer token gets no cookie session at all (Flask's null
-    session: reading it finds nothing, writing to it fails loudly): the token alone says who
-    calls (app/api/auth.py reads the header first), and the answer sets no cookie. The signing
-    serializer is made once per key set, not twice per request (Flask builds a new one on every
-    open and save)."""
-
-    def __init__(self) -> None:
-        self._serializers: dict[tuple, Any] = {}
-
-    def get_signing_serializer(self, app: Flask):
-        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        serializer = self._serializers.get(keys)
-        if serializer is None:
-            serializer = super().get_signing_serializer(app)
-            if serializer is not None:
-                self._serializers = {keys: serializer}  # the keys changed: the old one is dropped
-        return serializer
-
-    def open_session(self, app: Flask, request):
-        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith("Bearer "):
-            return None  # Flask makes the null session
-        return super().open_session(app, request)
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        if request.endpoint in STATIC_ENDPOINTS:
-            return
-        super().save_session(app, session, response)
 
 
 @bp.get("/favicon.ico")

@@ -158,9 +158,8 @@ def _explain(statement, how: str = "EXPLAIN") -> list[tuple]:
         f"{how} {compiled}", tuple(values[n] for n in compiled.positiontup)).all()
 
 
-def _table_reads_behind(index: str, statement) -> list[tuple]:
-    """The VM instructions of `statement` (SQLite) that read a table column of a row found
-    through `index`: the table cursor a DeferredSeek ties to that index is read only by them."""
+def _program_through(index: str, statement) -> tuple[list[tuple], set[int]]:
+    """SQLite's VM program of `statement` and the cursors it opens on `index` (asserted used)."""
     from app.extensions import db
 
     root = db.session.connection().exec_driver_sql(
@@ -168,6 +167,13 @@ def _table_reads_behind(index: str, statement) -> list[tuple]:
     ops = _explain(statement)
     index_cursors = {op[2] for op in ops if op[1] == "OpenRead" and op[3] == root}
     assert index_cursors, f"{index} unused"
+    return ops, index_cursors
+
+
+def _table_reads_behind(index: str, statement) -> list[tuple]:
+    """The VM instructions of `statement` (SQLite) that read a table column of a row found
+    through `index`: the table cursor a DeferredSeek ties to that index is read only by them."""
+    ops, index_cursors = _program_through(index, statement)
     tables = {op[4] for op in ops if op[1] in ("DeferredSeek", "SeekRowid") and op[2] in index_cursors}
     return [op for op in ops if op[1] == "Column" and op[2] in tables]
 
@@ -175,14 +181,8 @@ def _table_reads_behind(index: str, statement) -> list[tuple]:
 def _seeks_behind(index: str, statement) -> list[tuple]:
     """The VM instructions of `statement` (SQLite) that seek the table row of an entry found
     through `index` (a DeferredSeek is paid per row even when no table column is read)."""
-    from app.extensions import db
-
-    root = db.session.connection().exec_driver_sql(
-        "SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).scalar()
-    ops = _explain(statement)
-    index_cursors = {op[2] for op in ops if op[1] == "OpenRead" and op[3] == root}
-    assert index_cursors, f"{index} unused"
-    return [op for op in ops if op[1] in ("DeferredSeek", "SeekRowid", "NotExists") and op[2] in index_cursors]
+    ops, index_cursors = _program_through(index, statement)
+    return [op for op in ops if op[1] == "DeferredSeek" and op[2] in index_cursors]
 
 
 def test_sqlite_counts_an_enterprise_users_rows_from_the_index_alone(sqlite_app):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -143,6 +144,20 @@ def test_a_bearer_request_is_the_tokens_alone_and_sets_no_cookie(app):
     assert answer.headers.getlist("Set-Cookie") == []
     assert browser.get("/api/v1/me").get_json()["data"]["username"] == "wu"  # the cookie alone: still his
     assert _logged_in(browser)
+    # … because the bearer request opens no cookie session at all (Flask's null session): its
+    # view sees none of the cookie's keys, and writing one fails instead of reaching the browser.
+    cookie = browser.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    headers = {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}
+    with app.test_request_context("/api/v1/me", headers={**headers, "Authorization": f"Bearer {token}"}):
+        from flask import session
+
+        assert "_user_id" not in session
+        with pytest.raises(RuntimeError):
+            session["x"] = 1
+    with app.test_request_context("/api/v1/me", headers=headers):
+        from flask import session
+
+        assert "_user_id" in session  # the same cookie without a token: his session
 
 
 def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app):

@@ -187,6 +187,8 @@ def jurisdiction_filter(actor: Actor) -> ColumnElement[bool]:
 def _branches(actor: Actor, scope: str) -> list[ColumnElement[bool]]:
     """The scope over open rows as disjoint conditions (no row matches two): their OR is the
     scope, so the union of the branches needs no de-duplication (UNION ALL, summed counts)."""
+    if scope not in ("mine", "claimable", "jurisdiction"):
+        return [branch for branch, _seats in _all_branches(actor)]
     me = actor.user_id or -1
     unassigned = InboxTask.assignee_id.is_(None)
     seat, by_role = InboxTask.candidate_user_id == me, InboxTask.candidate_user_id.is_(None)
@@ -195,11 +197,9 @@ def _branches(actor: Actor, scope: str) -> list[ColumnElement[bool]]:
         return [InboxTask.assignee_id == me, and_(seat, unassigned)]
     if scope == "claimable":
         return [and_(by_role, arm, unassigned) for arm in arms] + [and_(seat, unassigned)]
-    if scope == "jurisdiction":
-        if actor.is_admin:
-            return [true()]
-        return [under_path(p) for p in _outermost(actor.jurisdiction_paths)] or [false()]
-    return [branch for branch, _seat in _all_branches(actor)]
+    if actor.is_admin:  # the jurisdiction: every row for an administrator
+        return [true()]
+    return [under_path(p) for p in _outermost(actor.jurisdiction_paths)] or [false()]
 
 
 def _all_branches(actor: Actor) -> list[tuple[ColumnElement[bool], bool]]:
