@@ -158,6 +158,9 @@ def test_a_bearer_request_is_the_tokens_alone_and_sets_no_cookie(app):
         from flask import session
 
         assert "_user_id" in session  # the same cookie without a token: his session
+    # A bad token beside his good cookie is refused, not carried by the cookie.
+    refused = browser.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "token_invalid"
 
 
 def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app):
