@@ -1,0 +1,106 @@
+"""The rows of the inbox table (待办/已办), worked out and written in Python.
+
+A page lists twenty rows of about fifteen values each. Through the template every value was an
+attribute lookup, a call and an escape of Jinja's, and the rows were the largest part of the page's
+rendering (BENCHMARKS.md, session 16). So a row's texts are worked out once (`printed_rows`: words,
+role, local times, overdue) and its HTML written here (`rows_html`), as Django's admin writes the
+cells of its change list in Python. The template keeps the table around them (head, empty row,
+pager). Every text of a row passes markupsafe's `escape`, the escape of the template's autoescape,
+so the HTML is the one the template wrote; tests/integration/web/test_inbox_rows.py holds a title,
+subject and return path carrying markup escaped.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from flask import request
+from flask_babel import get_locale, gettext
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from app.domain import vocabulary
+from app.infra import wallclock
+from app.services.workflow import inbox_queries as service
+from app.web.common import local_time, row_url
+
+
+class PrintedRow(NamedTuple):
+    """A row of the table as it is printed."""
+
+    id: int
+    title: str
+    subject: str
+    process: str
+    role: str
+    due: str
+    late: bool
+    urgent: bool
+    state: str  # done | claimed | unclaimed
+    completed: str
+    claimable: bool
+
+
+def printed_rows(rows: Iterable[Any], in_english: dict[int, tuple[str, str]]) -> list[PrintedRow]:
+    """The page's inbox rows with their texts in the page's language (`in_english`: a row's title
+    and subject in English by its id, when the page is English)."""
+    lang, now = str(get_locale() or "zh"), wallclock.now()
+    process_words: dict[str, str] = {}
+    role_words: dict[str, str] = {}
+    out = []
+    for t in rows:
+        said = in_english.get(t.id)
+        if t.process_key not in process_words:
+            process_words[t.process_key] = vocabulary.word(t.process_key, "process", lang)
+        if t.role not in role_words:
+            role_words[t.role] = vocabulary.word(t.role, "role", lang)
+        state = "done" if t.status == "completed" else "claimed" if t.assignee_id else "unclaimed"
+        out.append(PrintedRow(
+            id=t.id, title=said[0] if said else t.title, subject=(said[1] if said else t.subject_title) or "",
+            process=process_words[t.process_key], role=role_words[t.role], due=local_time(t.due_at),
+            late=service.is_overdue(t, now), urgent=t.priority > 50, state=state,
+            completed=local_time(t.completed_at) if state == "done" else "",
+            claimable=t.status == "open" and not t.assignee_id))
+    return out
+
+
+def rows_html(rows: list[PrintedRow]) -> Markup:
+    """The `<tr>`s of `rows` (empty markup for none): the task's link, its marks, a claim button
+    on an unclaimed open row, each cell labelled for the stacked layout of narrow screens."""
+    if not rows:
+        return Markup("")
+    w = _words(str(get_locale() or "zh"))
+    task_url, claim_url = row_url("web.task", "task_id"), row_url("web.claim", "task_id")
+    claim_form = (f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+                  f'<input type="hidden" name="next" value="{escape(request.full_path)}">'
+                  f'<button type="submit" class="small">{w["claim"]}</button></form>')
+    urgent = f' <span class="badge prio">{w["urgent"]}</span>'
+    late = f' <span class="badge overdue">{w["late"]}</span>'
+    out = []
+    for t in rows:
+        done = f' {escape(t.completed)}' if t.state == "done" else ""
+        claim = f'<form method="post" action="{escape(claim_url(t.id))}">{claim_form}' if t.claimable else ""
+        out.append(
+            f'<tr class="{"overdue" if t.late else ""}" data-task="{t.id}">'
+            f'<td data-th="{w["item"]}"><a href="{escape(task_url(t.id))}">{escape(t.title)}</a>'
+            f'{urgent if t.urgent else ""}<br><span class="muted">{escape(t.process)}</span></td>'
+            f'<td data-th="{w["subject"]}">{escape(t.subject)}</td>'
+            f'<td data-th="{w["role"]}">{escape(t.role)}</td>'
+            f'<td data-th="{w["due"]}">{escape(t.due)}{late if t.late else ""}</td>'
+            f'<td data-th="{w["state"]}">{w[t.state]}{done}</td>'
+            f'<td>{claim}</td></tr>\n')
+    return Markup("".join(out))
+
+
+_WORDS: dict[str, dict[str, str]] = {}  # locale → the words below, escaped (a catalogue is fixed per process)
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The words every row repeats, in the page's language (gettext costs ~8 µs a text)."""
+    found = _WORDS.get(lang)
+    if found is None:
+        words = {"item": gettext("事项"), "subject": gettext("对象"), "role": gettext("角色"), "due": gettext("期限"),
+                 "state": gettext("状态"), "urgent": gettext("急"), "late": gettext("超期"), "done": gettext("已办"),
+                 "claimed": gettext("已签收"), "unclaimed": gettext("待签收"), "claim": gettext("签收")}
+        found = _WORDS[lang] = {key: str(escape(text)) for key, text in words.items()}
+    return found
