@@ -12,12 +12,13 @@ subject and return path carrying markup escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from flask import request
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+from sqlalchemy import Row
 
 from app.domain import vocabulary
 from app.infra import wallclock
@@ -41,26 +42,29 @@ class PrintedRow(NamedTuple):
     claimable: bool
 
 
-def printed_rows(rows: Iterable[Any], in_english: dict[int, tuple[str, str]]) -> list[PrintedRow]:
-    """The page's inbox rows with their texts in the page's language (`in_english`: a row's title
-    and subject in English by its id, when the page is English)."""
+def printed_rows(rows: Iterable[Row], in_english: dict[int, tuple[str, str]]) -> list[PrintedRow]:
+    """The page's inbox rows (result rows of inbox_queries' LISTED_COLUMNS) with their texts in the
+    page's language (`in_english`: a row's title and subject in English by its id, when the page
+    is English)."""
     lang, now = str(get_locale() or "zh"), wallclock.now()
     process_words: dict[str, str] = {}
     role_words: dict[str, str] = {}
     out = []
-    for t in rows:
-        said = in_english.get(t.id)
-        if t.process_key not in process_words:
-            process_words[t.process_key] = vocabulary.word(t.process_key, "process", lang)
-        if t.role not in role_words:
-            role_words[t.role] = vocabulary.word(t.role, "role", lang)
-        state = "done" if t.status == "completed" else "claimed" if t.assignee_id else "unclaimed"
+    for row in rows:
+        t = row._mapping  # a Row's attribute costs ~0.35 µs (its __getattr__), a key of its mapping ~0.05
+        said = in_english.get(t["id"])
+        process, role, status, assignee = t["process_key"], t["role"], t["status"], t["assignee_id"]
+        if process not in process_words:
+            process_words[process] = vocabulary.word(process, "process", lang)
+        if role not in role_words:
+            role_words[role] = vocabulary.word(role, "role", lang)
+        state = "done" if status == "completed" else "claimed" if assignee else "unclaimed"
         out.append(PrintedRow(
-            id=t.id, title=said[0] if said else t.title, subject=(said[1] if said else t.subject_title) or "",
-            process=process_words[t.process_key], role=role_words[t.role], due=local_time(t.due_at),
-            late=service.is_overdue(t, now), urgent=t.priority > 50, state=state,
-            completed=local_time(t.completed_at) if state == "done" else "",
-            claimable=t.status == "open" and not t.assignee_id))
+            id=t["id"], title=said[0] if said else t["title"], subject=(said[1] if said else t["subject_title"]) or "",
+            process=process_words[process], role=role_words[role], due=local_time(t["due_at"]),
+            late=service.is_overdue(row, now), urgent=t["priority"] > 50, state=state,
+            completed=local_time(t["completed_at"]) if state == "done" else "",
+            claimable=status == "open" and not assignee))
     return out
 
 
