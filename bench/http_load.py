@@ -12,7 +12,8 @@ the inbox page. Reports req/s, p50/p99 latency, errors (non-2xx/3xx and socket e
 CPU milliseconds per request (every process of the server, from /proc), each worker's share of
 that CPU (a worker near 100 % means the clients' connections were not spread) and the load average;
 the ratio column is req/s over the baseline's at the same concurrency, the figure that survives
-a noisy machine. wrk runs on the same cores as the server (Debian package `wrk`).
+a noisy machine. wrk runs on the same cores as the server (Debian package `wrk`). The server's
+own log (gunicorn: workers started, exited, timed out) is kept as DIR/web-server.log.
 """
 from __future__ import annotations
 
@@ -83,12 +84,15 @@ def seed(instance: Path, open_tasks: int, password: str) -> None:
         db.engine.dispose()
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """The web server as `make run` starts it; its output (gunicorn's log: worker boots, exits,
+    timeouts) goes to `log`."""
     from app.runner import plan, port_open
 
     web = next(child for child in plan("127.0.0.1", port, 0) if child.name == "web")
-    proc = subprocess.Popen(web.argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(web.argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     deadline = time.monotonic() + 180
     while not port_open("127.0.0.1", port):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -200,7 +204,7 @@ def main() -> None:
         seed(folder, args.open_tasks, password)
         print(f"seeded {args.open_tasks} open tasks in {time.monotonic() - started:.1f}s ({folder})", flush=True)
     base = f"http://127.0.0.1:{args.port}"
-    server = start_server(args.port, dict(os.environ, PYTHONUNBUFFERED="1"))
+    server = start_server(args.port, dict(os.environ, PYTHONUNBUFFERED="1"), folder / "web-server.log")
     try:
         token, cookie = credentials(base, args.user, password)
         targets = [("static file (baseline)", f"{base}/assets/site.css", None),
