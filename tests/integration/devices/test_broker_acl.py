@@ -145,8 +145,13 @@ def test_qos1_messages_published_while_the_sidecar_is_away_are_queued_for_it(app
         # right after the last PUBACK: plain amqtt dropped what it had not yet broadcast
         publisher.close()
         back = Client(port, *SERVICE, client_id="sidecar-q", clean_session=False)
-        got = [back.messages.get(timeout=TIMEOUT)[1] for _ in payloads]
-        assert sorted(got) == sorted(payloads)
+        # QoS 1 is at least once: a PUBACK later than amqtt's 5 s (a loaded machine) puts the
+        # message back on the queue and it comes again (ingestion drops it by data_id). Every
+        # payload must arrive; one that never does ends the wait with queue.Empty.
+        got: list[bytes] = []
+        while set(got) != set(payloads):
+            got.append(back.messages.get(timeout=TIMEOUT)[1])
+        assert len(got) < 2 * len(payloads)
         back.close()
 
 
